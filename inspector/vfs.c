@@ -1,0 +1,280 @@
+/* Backend-independent parts of the vfs: dispatch, realpath, whole-file reads. */
+#include "vfs.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int vfs_fail(vfs *v, int err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(v->error, sizeof v->error, fmt, ap);
+    va_end(ap);
+    errno = err ? err : EIO;
+    return -1;
+}
+
+const char *vfs_error(vfs *v) { return v->error; }
+
+int vfs_lstat(vfs *v, const char *path, struct vfs_stat *st)
+{
+    return v->ops->lstat(v, path, st);
+}
+
+ssize_t vfs_pread(vfs *v, const char *path, void *buf, size_t len, uint64_t off)
+{
+    return v->ops->pread(v, path, buf, len, off);
+}
+
+int vfs_readlink(vfs *v, const char *path, char **target)
+{
+    return v->ops->readlink(v, path, target);
+}
+
+int vfs_walk(vfs *v, const char *start, const struct vfs_walk_limits *lim,
+             vfs_walk_fn fn, void *opaque, struct vfs_walk_result *res)
+{
+    struct vfs_walk_limits l = {0, 0};
+    struct vfs_walk_result dummy;
+
+    if (lim)
+        l = *lim;
+    if (!l.max_depth)
+        l.max_depth = VFS_WALK_DEFAULT_DEPTH;
+    if (!l.max_entries)
+        l.max_entries = VFS_WALK_DEFAULT_ENTRIES;
+    if (!res)
+        res = &dummy;
+    memset(res, 0, sizeof *res);
+    return v->ops->walk(v, start, &l, fn, opaque, res);
+}
+
+void vfs_close(vfs *v)
+{
+    if (v)
+        v->ops->close(v);
+}
+
+int vfs_exists(vfs *v, const char *path)
+{
+    struct vfs_stat st;
+    return vfs_lstat(v, path, &st) == 0;
+}
+
+/* Appends component c (length n) to the canonical path in out (capacity
+ * cap), handling "." and "..".  out always starts with "/". */
+static int push_component(char *out, size_t cap, const char *c, size_t n)
+{
+    size_t len = strlen(out);
+
+    if (n == 0 || (n == 1 && c[0] == '.'))
+        return 0;
+    if (n == 2 && c[0] == '.' && c[1] == '.') {
+        char *slash = strrchr(out, '/');
+        if (slash == out)
+            out[1] = '\0';      /* ".." at the root stays at the root */
+        else
+            *slash = '\0';
+        return 0;
+    }
+    if (len + (len > 1) + n + 1 > cap)
+        return -1;
+    if (len > 1)
+        out[len++] = '/';
+    memcpy(out + len, c, n);
+    out[len + n] = '\0';
+    return 0;
+}
+
+#define VFS_MAX_LINKS 40
+#define VFS_PATH_CAP 4096
+
+int vfs_realpath(vfs *v, const char *path, char **result)
+{
+    /* rest holds what is still to resolve; out the resolved prefix. */
+    char *rest = NULL, *out = NULL;
+    int links = 0, rc = -1;
+
+    if (!path || path[0] != '/')
+        return vfs_fail(v, EINVAL, "%s: not an absolute path", path ? path : "(null)");
+    rest = strdup(path);
+    out = malloc(VFS_PATH_CAP);
+    if (!rest || !out)
+        goto out;
+    strcpy(out, "/");
+
+    char *p = rest;
+    while (*p) {
+        while (*p == '/')
+            p++;
+        if (!*p)
+            break;
+        char *end = strchr(p, '/');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        size_t saved = strlen(out);
+        if (push_component(out, VFS_PATH_CAP, p, n) < 0) {
+            vfs_fail(v, ENAMETOOLONG, "%s: path too long", path);
+            goto out;
+        }
+        p += n;
+        struct vfs_stat st;
+        if (vfs_lstat(v, out, &st) < 0)
+            goto out;
+        if (st.type != VFS_LNK)
+            continue;
+        if (++links > VFS_MAX_LINKS) {
+            vfs_fail(v, ELOOP, "%s: too many levels of symbolic links", path);
+            goto out;
+        }
+        char *target;
+        if (vfs_readlink(v, out, &target) < 0)
+            goto out;
+        /* New rest = target + remaining part of the path. */
+        size_t tl = strlen(target), rl = strlen(p);
+        if (tl + rl + 2 > VFS_PATH_CAP) {
+            free(target);
+            vfs_fail(v, ENAMETOOLONG, "%s: path too long", path);
+            goto out;
+        }
+        char *nrest = malloc(tl + rl + 2);
+        if (!nrest) {
+            free(target);
+            goto out;
+        }
+        memcpy(nrest, target, tl);
+        nrest[tl] = '/';
+        memcpy(nrest + tl + 1, p, rl + 1);
+        if (target[0] == '/')
+            strcpy(out, "/");
+        else
+            out[saved] = '\0';    /* relative: resolve from the link's dir */
+        free(target);
+        free(rest);
+        rest = nrest;
+        p = rest;
+    }
+    *result = out;
+    out = NULL;
+    rc = 0;
+out:
+    free(rest);
+    free(out);
+    return rc;
+}
+
+int vfs_stat(vfs *v, const char *path, struct vfs_stat *st)
+{
+    char *real;
+    if (vfs_realpath(v, path, &real) < 0)
+        return -1;
+    int r = vfs_lstat(v, real, st);
+    free(real);
+    return r;
+}
+
+int vfs_read_file(vfs *v, const char *path, size_t cap, char **buf, size_t *len)
+{
+    struct vfs_stat st;
+    char *real = NULL, *data = NULL;
+    size_t got = 0;
+
+    if (vfs_realpath(v, path, &real) < 0)
+        return -1;
+    if (vfs_lstat(v, real, &st) < 0)
+        goto fail;
+    if (st.type != VFS_REG) {
+        vfs_fail(v, EINVAL, "%s: not a regular file", path);
+        goto fail;
+    }
+    if (st.size > cap) {
+        vfs_fail(v, EFBIG, "%s: %llu bytes, larger than the %zu-byte cap", path,
+                 (unsigned long long)st.size, cap);
+        goto fail;
+    }
+    data = malloc(st.size + 1);
+    if (!data) {
+        vfs_fail(v, ENOMEM, "%s: out of memory", path);
+        goto fail;
+    }
+    while (got < st.size) {
+        ssize_t r = vfs_pread(v, real, data + got, st.size - got, got);
+        if (r < 0)
+            goto fail;
+        if (r == 0)
+            break;      /* the file shrank: take what is there */
+        got += (size_t)r;
+    }
+    data[got] = '\0';
+    free(real);
+    *buf = data;
+    *len = got;
+    return 0;
+fail:
+    free(real);
+    free(data);
+    return -1;
+}
+
+struct list_ctx {
+    char **names;
+    size_t n, cap;
+    size_t prefix;
+};
+
+static int list_cb(const char *path, const struct vfs_stat *st, void *opaque)
+{
+    struct list_ctx *c = opaque;
+    (void)st;
+    if (c->n + 2 > c->cap) {
+        size_t ncap = c->cap ? c->cap * 2 : 32;
+        char **nn = realloc(c->names, ncap * sizeof *nn);
+        if (!nn)
+            return -1;
+        c->names = nn;
+        c->cap = ncap;
+    }
+    const char *base = strrchr(path, '/');
+    c->names[c->n] = strdup(base ? base + 1 : path);
+    if (!c->names[c->n])
+        return -1;
+    c->n++;
+    c->names[c->n] = NULL;
+    return 1;   /* never descend */
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int vfs_list(vfs *v, const char *dir, char ***names)
+{
+    struct list_ctx c = {0};
+    struct vfs_walk_limits lim = {1, 0};
+    struct vfs_walk_result res;
+
+    if (vfs_walk(v, dir, &lim, list_cb, &c, &res) < 0) {
+        vfs_free_names(c.names);
+        return -1;
+    }
+    if (!c.names) {
+        c.names = calloc(1, sizeof *c.names);
+        if (!c.names)
+            return -1;
+    }
+    qsort(c.names, c.n, sizeof *c.names, cmp_names);
+    *names = c.names;
+    return 0;
+}
+
+void vfs_free_names(char **names)
+{
+    if (!names)
+        return;
+    for (char **p = names; *p; p++)
+        free(*p);
+    free(names);
+}

@@ -1,0 +1,317 @@
+/* vfs backend over a host directory taken as the guest's root: a mounted
+ * snapshot, "/" on a live server, or a test tree.
+ *
+ * Every lookup goes through openat2(RESOLVE_IN_ROOT), so absolute symlinks
+ * and ".." resolve inside the root exactly as the guest would see them and
+ * never reach host files outside it. */
+#include "vfs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+struct vfs_dir {
+    struct vfs base;
+    int rootfd;
+    char *root;
+};
+
+static int open_in_root(struct vfs_dir *d, const char *path, int flags)
+{
+    struct open_how how = {
+        .flags = (uint64_t)flags | O_CLOEXEC,
+        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+    };
+    const char *rel = path;
+    while (*rel == '/')
+        rel++;
+    if (!*rel)
+        rel = ".";
+    return (int)syscall(SYS_openat2, d->rootfd, rel, &how, sizeof how);
+}
+
+static enum vfs_type mode_type(mode_t m)
+{
+    switch (m & S_IFMT) {
+    case S_IFREG: return VFS_REG;
+    case S_IFDIR: return VFS_DIR;
+    case S_IFLNK: return VFS_LNK;
+    case S_IFCHR: return VFS_CHR;
+    case S_IFBLK: return VFS_BLK;
+    case S_IFIFO: return VFS_FIFO;
+    case S_IFSOCK: return VFS_SOCK;
+    default: return VFS_OTHER;
+    }
+}
+
+static void fill_stat(struct vfs_stat *o, const struct stat *s)
+{
+    o->type = mode_type(s->st_mode);
+    o->mode = (uint32_t)s->st_mode;
+    o->size = (uint64_t)s->st_size;
+    o->ino = (uint64_t)s->st_ino;
+    o->dev = (uint64_t)s->st_dev;
+    o->nlink = (uint64_t)s->st_nlink;
+    o->mtime = (int64_t)s->st_mtime;
+}
+
+/* Opens the parent directory of path (inside the root) and returns the
+ * last component in *base; "/" itself yields the root and ".". */
+static int open_parent(struct vfs_dir *d, const char *path, char *base, size_t cap)
+{
+    char buf[4096];
+    size_t n = strlen(path);
+
+    if (n >= sizeof buf)
+        return errno = ENAMETOOLONG, -1;
+    memcpy(buf, path, n + 1);
+    while (n > 1 && buf[n - 1] == '/')
+        buf[--n] = '\0';
+    char *slash = strrchr(buf, '/');
+    const char *last = slash ? slash + 1 : buf;
+    if (!*last)
+        last = ".";
+    if (strlen(last) >= cap)
+        return errno = ENAMETOOLONG, -1;
+    strcpy(base, last);
+    if (slash)
+        slash[1] = '\0';
+    else
+        strcpy(buf, "/");
+    return open_in_root(d, buf, O_PATH | O_DIRECTORY);
+}
+
+static int dir_lstat(vfs *v, const char *path, struct vfs_stat *st)
+{
+    struct vfs_dir *d = (struct vfs_dir *)v;
+    char base[1024];
+    struct stat s;
+    int fd = open_parent(d, path, base, sizeof base);
+
+    if (fd < 0)
+        return vfs_fail(v, errno, "%s: %s", path, strerror(errno));
+    /* ".." as the last component: let the kernel resolve it in the root. */
+    int r;
+    if (strcmp(base, "..") == 0) {
+        close(fd);
+        fd = open_in_root(d, path, O_PATH);
+        if (fd < 0)
+            return vfs_fail(v, errno, "%s: %s", path, strerror(errno));
+        r = fstat(fd, &s);
+    } else {
+        r = fstatat(fd, base, &s, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH);
+    }
+    int err = errno;
+    close(fd);
+    if (r < 0)
+        return vfs_fail(v, err, "%s: %s", path, strerror(err));
+    fill_stat(st, &s);
+    return 0;
+}
+
+static ssize_t dir_pread(vfs *v, const char *path, void *buf, size_t len, uint64_t off)
+{
+    struct vfs_dir *d = (struct vfs_dir *)v;
+    int fd = open_in_root(d, path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+    size_t got = 0;
+
+    if (fd < 0)
+        return vfs_fail(v, errno, "%s: %s", path, strerror(errno));
+    struct stat s;
+    if (fstat(fd, &s) < 0 || !S_ISREG(s.st_mode)) {
+        close(fd);
+        return vfs_fail(v, EINVAL, "%s: not a regular file", path);
+    }
+    while (got < len) {
+        ssize_t r = pread(fd, (char *)buf + got, len - got, (off_t)(off + got));
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            int err = errno;
+            close(fd);
+            return vfs_fail(v, err, "%s: %s", path, strerror(err));
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    return (ssize_t)got;
+}
+
+static int dir_readlink(vfs *v, const char *path, char **target)
+{
+    struct vfs_dir *d = (struct vfs_dir *)v;
+    char base[1024], buf[4096];
+    int fd = open_parent(d, path, base, sizeof base);
+
+    if (fd < 0)
+        return vfs_fail(v, errno, "%s: %s", path, strerror(errno));
+    ssize_t n = readlinkat(fd, base, buf, sizeof buf - 1);
+    int err = errno;
+    close(fd);
+    if (n < 0)
+        return vfs_fail(v, err, "%s: %s", path, strerror(err));
+    buf[n] = '\0';
+    *target = strdup(buf);
+    return *target ? 0 : vfs_fail(v, ENOMEM, "out of memory");
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One directory still to read during a walk. */
+struct pending {
+    char *path;
+    unsigned depth;
+};
+
+static int join(char *out, size_t cap, const char *dir, const char *name)
+{
+    int n = snprintf(out, cap, "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", name);
+    return (n < 0 || (size_t)n >= cap) ? -1 : 0;
+}
+
+/* Iterative depth-first walk with an explicit stack: hostile trees cannot
+ * exhaust the C stack, and symlinks are never followed. */
+static int dir_walk(vfs *v, const char *start, const struct vfs_walk_limits *lim,
+                    vfs_walk_fn fn, void *opaque, struct vfs_walk_result *res)
+{
+    struct vfs_dir *d = (struct vfs_dir *)v;
+    struct pending *stack = NULL;
+    size_t sp = 0, cap = 0;
+    int rc = 0;
+
+    stack = malloc(sizeof *stack * (cap = 64));
+    if (!stack)
+        return vfs_fail(v, ENOMEM, "out of memory");
+    stack[sp++] = (struct pending){strdup(start), 0};
+    if (!stack[0].path) {
+        free(stack);
+        return vfs_fail(v, ENOMEM, "out of memory");
+    }
+
+    while (sp > 0 && rc == 0) {
+        struct pending cur = stack[--sp];
+        int fd = open_in_root(d, cur.path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+        DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+        if (!dir) {
+            if (fd >= 0)
+                close(fd);
+            res->errors++;
+            if (cur.depth == 0)
+                rc = vfs_fail(v, errno, "%s: %s", cur.path, strerror(errno));
+            free(cur.path);
+            continue;
+        }
+        /* Children are pushed after the parent's callback; to keep a stable
+         * order, read names first, sort, then visit. */
+        char **names = NULL;
+        size_t nn = 0, ncap = 0;
+        struct dirent *e;
+        while ((e = readdir(dir))) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                continue;
+            if (nn == ncap) {
+                ncap = ncap ? ncap * 2 : 64;
+                char **t = realloc(names, ncap * sizeof *t);
+                if (!t) { rc = vfs_fail(v, ENOMEM, "out of memory"); break; }
+                names = t;
+            }
+            if (!(names[nn] = strdup(e->d_name))) { rc = vfs_fail(v, ENOMEM, "out of memory"); break; }
+            nn++;
+        }
+        qsort(names, nn, sizeof *names, cmp_cstr);
+        int dfd = dirfd(dir);
+        /* Visit in reverse so that pushed subdirectories pop in name order. */
+        size_t first_child = sp;
+        for (size_t i = 0; i < nn && rc == 0; i++) {
+            char path[4096];
+            struct stat s;
+            struct vfs_stat vs;
+            if (res->entries >= lim->max_entries) {
+                res->entries_limited = 1;
+                rc = 1;
+                break;
+            }
+            if (join(path, sizeof path, cur.path, names[i]) < 0 ||
+                fstatat(dfd, names[i], &s, AT_SYMLINK_NOFOLLOW) < 0) {
+                res->errors++;
+                continue;
+            }
+            fill_stat(&vs, &s);
+            res->entries++;
+            int r = fn(path, &vs, opaque);
+            if (r < 0) { rc = 1; break; }
+            if (r == 1 || vs.type != VFS_DIR)
+                continue;
+            if (cur.depth + 1 >= lim->max_depth) {
+                res->depth_limited = 1;
+                continue;
+            }
+            if (sp == cap) {
+                struct pending *t = realloc(stack, sizeof *t * (cap *= 2));
+                if (!t) { rc = vfs_fail(v, ENOMEM, "out of memory"); break; }
+                stack = t;
+            }
+            if (!(stack[sp].path = strdup(path))) { rc = vfs_fail(v, ENOMEM, "out of memory"); break; }
+            stack[sp++].depth = cur.depth + 1;
+        }
+        /* Reverse the children just pushed so the smallest name pops first. */
+        for (size_t a = first_child, b = sp; a + 1 < b; a++, b--) {
+            struct pending t = stack[a];
+            stack[a] = stack[b - 1];
+            stack[b - 1] = t;
+        }
+        for (size_t i = 0; i < nn; i++)
+            free(names[i]);
+        free(names);
+        closedir(dir);
+        free(cur.path);
+    }
+    while (sp > 0)
+        free(stack[--sp].path);
+    free(stack);
+    return rc < 0 ? -1 : 0;
+}
+
+static void dir_close(vfs *v)
+{
+    struct vfs_dir *d = (struct vfs_dir *)v;
+    close(d->rootfd);
+    free(d->root);
+    free(d);
+}
+
+static const struct vfs_ops dir_ops = {
+    .lstat = dir_lstat,
+    .pread = dir_pread,
+    .readlink = dir_readlink,
+    .walk = dir_walk,
+    .close = dir_close,
+};
+
+vfs *vfs_dir_open(const char *root)
+{
+    struct vfs_dir *d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    d->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (d->rootfd < 0) {
+        free(d);
+        return NULL;
+    }
+    d->root = strdup(root);
+    d->base.ops = &dir_ops;
+    d->base.backend = "dir";
+    return &d->base;
+}

@@ -1,0 +1,59 @@
+#include "progress.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+static int q_quiet, q_progress;
+static int line_open;   /* a percentage line is drawn without newline */
+
+void progress_setup(int quiet, int progress)
+{
+    q_quiet = quiet;
+    q_progress = progress && !quiet;
+}
+
+int progress_enabled(void) { return q_progress; }
+
+static void close_line(void)
+{
+    if (line_open) {
+        fputc('\n', stderr);
+        line_open = 0;
+    }
+}
+
+void progress_stage(const char *fmt, ...)
+{
+    va_list ap;
+    if (!q_progress)
+        return;
+    close_line();
+    fputs("liftcheck: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void progress_percent(unsigned long long done, unsigned long long total)
+{
+    if (!q_progress || total == 0)
+        return;
+    fprintf(stderr, "\r  %3llu%%", done * 100 / total);
+    line_open = done < total;
+    if (!line_open)
+        fputc('\n', stderr);
+}
+
+void notice(const char *fmt, ...)
+{
+    va_list ap;
+    if (q_quiet)
+        return;
+    close_line();
+    fputs("liftcheck: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}

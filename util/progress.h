@@ -1,0 +1,16 @@
+/* Messages on stderr: progress for long work (only on a terminal, unless
+ * silenced) and notices that matter even in a pipeline log. */
+#ifndef LIFTCHECK_PROGRESS_H
+#define LIFTCHECK_PROGRESS_H
+
+/* quiet: no notices at all; progress: stage and percent lines allowed. */
+void progress_setup(int quiet, int progress);
+int progress_enabled(void);
+/* A stage of the run ("launching appliance"), shown only with progress. */
+void progress_stage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A percentage of the current stage, redrawn in place. */
+void progress_percent(unsigned long long done, unsigned long long total);
+/* A notice every user should see (TCG fallback, probed format), unless quiet. */
+void notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
