@@ -1,1 +1,145 @@
-/* placeholder */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "disk_format.h"
+
+static const char usage_text[] =
+"Usage: liftcheck [OPTIONS] DISK [DISK...]\n"
+"       liftcheck [OPTIONS] --root DIR\n"
+"\n"
+"Inspects the disks of one Linux server, without booting it and without\n"
+"writing to them, and reports whether it will boot and run on an AWS Nitro\n"
+"instance.  DISKs are the server's disks in order: raw, qcow2, vmdk, vhd,\n"
+"vhdx images or block devices.  The JSON report goes to stdout or -o FILE.\n"
+"\n"
+"Input:\n"
+"  --root DIR               scan a directory tree (mounted snapshot, or / on a\n"
+"                           live server) instead of disk images\n"
+"  --disk-format FMT        raw|qcow2|vmdk|vhd|vhdx for every DISK (default:\n"
+"                           from the file name, else probed and reported)\n"
+"  --allow-backing-file     follow a qcow2/vmdk backing file (refused by default)\n"
+"Appliance:\n"
+"  --accel auto|kvm|tcg     accelerator; auto tries KVM, falls back to TCG\n"
+"  --kvm-timeout SEC        how long a KVM boot may take in auto mode (20)\n"
+"  -v, --verbose            libguestfs verbose messages\n"
+"  -x, --trace              libguestfs API trace\n"
+"Output:\n"
+"  -o, --output FILE        write the JSON report to FILE (atomically)\n"
+"  --fail-on LEVEL          blocker|warning|never: findings that make exit 1\n"
+"  --skip SCANNERS          comma list of scanners to skip: elf,nitro\n"
+"  -q, --quiet              no messages on stderr but errors\n"
+"  --no-progress            no progress lines (default: only on a terminal)\n"
+"  -h, --help               this text\n"
+"  -V, --version            version\n"
+"\n"
+"Exit codes:\n"
+"  0  no finding at the --fail-on level (default: no blockers)\n"
+"  1  findings at the --fail-on level (default: blockers found)\n"
+"  2  usage error\n"
+"  3  could not inspect: bad, unreadable or empty image\n"
+"  4  report written, but part of the scan failed or was cut short\n";
+
+enum { OPT_ROOT = 256, OPT_FORMAT, OPT_BACKING, OPT_ACCEL, OPT_KVM_TIMEOUT,
+       OPT_FAIL_ON, OPT_NO_PROGRESS, OPT_PROGRESS, OPT_SKIP };
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("liftcheck: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs(" (see liftcheck --help)\n", stderr);
+    return -1;
+}
+
+int cli_parse(int argc, char **argv, struct options *o)
+{
+    static const struct option longopts[] = {
+        {"root", required_argument, NULL, OPT_ROOT},
+        {"disk-format", required_argument, NULL, OPT_FORMAT},
+        {"allow-backing-file", no_argument, NULL, OPT_BACKING},
+        {"accel", required_argument, NULL, OPT_ACCEL},
+        {"kvm-timeout", required_argument, NULL, OPT_KVM_TIMEOUT},
+        {"verbose", no_argument, NULL, 'v'},
+        {"trace", no_argument, NULL, 'x'},
+        {"output", required_argument, NULL, 'o'},
+        {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+        {"skip", required_argument, NULL, OPT_SKIP},
+        {"quiet", no_argument, NULL, 'q'},
+        {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+        {"progress", no_argument, NULL, OPT_PROGRESS},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+
+    memset(o, 0, sizeof *o);
+    o->progress = -1;
+    o->img.kvm_timeout = 20;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":vxo:qhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_ROOT: o->root = optarg; break;
+        case OPT_FORMAT:
+            if (!disk_format_normalise(optarg))
+                return usage_error("unknown disk format '%s'", optarg);
+            o->disk_format = optarg;
+            break;
+        case OPT_BACKING: o->allow_backing = 1; break;
+        case OPT_ACCEL:
+            if (!strcmp(optarg, "auto")) o->img.accel = ACCEL_AUTO;
+            else if (!strcmp(optarg, "kvm")) o->img.accel = ACCEL_KVM;
+            else if (!strcmp(optarg, "tcg")) o->img.accel = ACCEL_TCG;
+            else return usage_error("--accel takes auto, kvm or tcg, not '%s'", optarg);
+            break;
+        case OPT_KVM_TIMEOUT: {
+            char *end;
+            long t = strtol(optarg, &end, 10);
+            if (*end || t < 1 || t > 3600)
+                return usage_error("--kvm-timeout takes seconds from 1 to 3600, not '%s'", optarg);
+            o->img.kvm_timeout = (int)t;
+            break;
+        }
+        case 'v': o->img.verbose = 1; break;
+        case 'x': o->img.trace = 1; break;
+        case 'o': o->output = optarg; break;
+        case OPT_FAIL_ON:
+            if (!strcmp(optarg, "blocker")) o->fail_on = FAIL_ON_BLOCKER;
+            else if (!strcmp(optarg, "warning")) o->fail_on = FAIL_ON_WARNING;
+            else if (!strcmp(optarg, "never")) o->fail_on = FAIL_ON_NEVER;
+            else return usage_error("--fail-on takes blocker, warning or never, not '%s'", optarg);
+            break;
+        case OPT_SKIP: {
+            char *copy = strdup(optarg), *save = NULL;
+            for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+                if (!strcmp(t, "elf")) o->skip_elf = 1;
+                else if (!strcmp(t, "nitro")) o->skip_nitro = 1;
+                else {
+                    usage_error("unknown scanner '%s' for --skip", t);
+                    free(copy);
+                    return -1;
+                }
+            }
+            free(copy);
+            break;
+        }
+        case 'q': o->quiet = 1; break;
+        case OPT_NO_PROGRESS: o->progress = 0; break;
+        case OPT_PROGRESS: o->progress = 1; break;
+        case 'h': fputs(usage_text, stdout); return 1;
+        case 'V': printf("liftcheck %s\n", LIFTCHECK_VERSION); return 1;
+        case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
+        default: return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    o->disks = argv + optind;
+    o->ndisks = argc - optind;
+    if (o->root && o->ndisks > 0)
+        return usage_error("%s", "give either --root DIR or disks, not both");
+    if (!o->root && o->ndisks == 0)
+        return usage_error("%s", "no disk given");
+    return 0;
+}

@@ -1,1 +1,277 @@
-/* placeholder */
+/* A guest can write any header into its own raw disk, so probing the format
+ * of a raw image lets the guest choose how we read it (for example a qcow2
+ * header whose backing file is a host file).  The format therefore comes
+ * from the user or the file name first, and probing is the last resort and
+ * is reported.  Headers are read by `qemu-img info`, which is what qemu
+ * itself will accept, and which does not open backing files. */
+#include "disk_format.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define QEMU_IMG_TIMEOUT_MS 60000
+#define QEMU_IMG_OUTPUT_CAP (1u << 20)
+
+static const struct { const char *ext, *fmt; } by_ext[] = {
+    {".raw", "raw"}, {".img", "raw"}, {".qcow2", "qcow2"}, {".qcow", "qcow2"},
+    {".vmdk", "vmdk"}, {".vhd", "vpc"}, {".vhdx", "vhdx"},
+};
+
+const char *disk_format_from_name(const char *path)
+{
+    size_t n = strlen(path);
+    for (size_t i = 0; i < sizeof by_ext / sizeof by_ext[0]; i++) {
+        size_t e = strlen(by_ext[i].ext);
+        if (n > e && strcasecmp(path + n - e, by_ext[i].ext) == 0)
+            return by_ext[i].fmt;
+    }
+    return NULL;
+}
+
+const char *disk_format_normalise(const char *fmt)
+{
+    static const struct { const char *in, *out; } names[] = {
+        {"raw", "raw"}, {"qcow2", "qcow2"}, {"vmdk", "vmdk"}, {"vhd", "vpc"},
+        {"vpc", "vpc"}, {"vhdx", "vhdx"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcasecmp(fmt, names[i].in) == 0)
+            return names[i].out;
+    return NULL;
+}
+
+/* Runs argv, collecting stdout and stderr (capped), killing it after the
+ * timeout.  Returns the exit status, or -1 if it could not run. */
+static int run_capture(char *const argv[], char **out, char **errout)
+{
+    int po[2] = {-1, -1}, pe[2] = {-1, -1}, status = -1;
+    posix_spawn_file_actions_t fa;
+    pid_t pid;
+    char *buf[2] = {NULL, NULL};
+    size_t len[2] = {0, 0};
+
+    if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0)
+        goto out;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, po[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, pe[1], 2);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    int sr = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(po[1]);
+    close(pe[1]);
+    po[1] = pe[1] = -1;
+    if (sr != 0) {
+        errno = sr;
+        goto out;
+    }
+    struct pollfd pfd[2] = {{po[0], POLLIN, 0}, {pe[0], POLLIN, 0}};
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int open_fds = 2, killed = 0;
+    while (open_fds > 0) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long elapsed = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
+        if (elapsed > QEMU_IMG_TIMEOUT_MS) {
+            kill(pid, SIGKILL);
+            killed = 1;
+            break;
+        }
+        if (poll(pfd, 2, 500) < 0 && errno != EINTR)
+            break;
+        for (int i = 0; i < 2; i++) {
+            if (pfd[i].fd < 0 || !(pfd[i].revents & (POLLIN | POLLHUP)))
+                continue;
+            char chunk[8192];
+            ssize_t n = read(pfd[i].fd, chunk, sizeof chunk);
+            if (n <= 0) {
+                pfd[i].fd = -1;
+                open_fds--;
+                continue;
+            }
+            if (len[i] + (size_t)n > QEMU_IMG_OUTPUT_CAP)
+                continue;   /* drop the excess, keep draining */
+            char *nb = realloc(buf[i], len[i] + (size_t)n + 1);
+            if (!nb)
+                continue;
+            buf[i] = nb;
+            memcpy(buf[i] + len[i], chunk, (size_t)n);
+            len[i] += (size_t)n;
+            buf[i][len[i]] = '\0';
+        }
+    }
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (killed)
+        status = -1;
+    else
+        status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+out:
+    for (int i = 0; i < 2; i++) {
+        if (po[i] >= 0) close(po[i]);
+        if (pe[i] >= 0) close(pe[i]);
+    }
+    *out = buf[0];
+    *errout = buf[1];
+    return status;
+}
+
+/* First line of qemu-img's complaint, without its program prefix. */
+static void first_line(const char *msg, char *err, size_t errlen)
+{
+    if (!msg || !*msg) {
+        snprintf(err, errlen, "qemu-img could not read the image header");
+        return;
+    }
+    if (strncmp(msg, "qemu-img: ", 10) == 0)
+        msg += 10;
+    size_t n = strcspn(msg, "\n");
+    snprintf(err, errlen, "%.*s", (int)(n < 400 ? n : 400), msg);
+}
+
+static int qemu_img_info(struct disk *d, const char *fmt, char *err, size_t errlen)
+{
+    char *argv[10];
+    int a = 0;
+    char *out = NULL, *eout = NULL;
+    int rc = -1;
+
+    argv[a++] = "qemu-img";
+    argv[a++] = "info";
+    argv[a++] = "--output=json";
+    argv[a++] = "-U";           /* a snapshot in use by another reader is fine */
+    if (fmt) {
+        argv[a++] = "-f";
+        argv[a++] = (char *)fmt;
+    }
+    argv[a++] = "--";
+    argv[a++] = d->path;
+    argv[a] = NULL;
+
+    int st = run_capture(argv, &out, &eout);
+    if (st < 0) {
+        snprintf(err, errlen, "qemu-img did not run or timed out (%s)",
+                 errno ? strerror(errno) : "killed");
+        goto out;
+    }
+    if (st != 0) {
+        first_line(eout, err, errlen);
+        goto out;
+    }
+    json_object *j = out ? json_tokener_parse(out) : NULL, *o;
+    if (!j) {
+        snprintf(err, errlen, "qemu-img info gave unreadable output");
+        goto out;
+    }
+    if (json_object_object_get_ex(j, "virtual-size", &o))
+        d->virtual_size = (uint64_t)json_object_get_int64(o);
+    if (json_object_object_get_ex(j, "format", &o) && !d->format)
+        d->format = strdup(json_object_get_string(o));
+    if (json_object_object_get_ex(j, "backing-filename", &o))
+        d->backing_file = strdup(json_object_get_string(o));
+    json_object_put(j);
+    rc = 0;
+out:
+    free(out);
+    free(eout);
+    return rc;
+}
+
+int disk_prepare(struct disk *d, const char *path, const char *fmt_option,
+                 int allow_backing, char *err, size_t errlen)
+{
+    struct stat st;
+    const char *fmt = NULL;
+
+    memset(d, 0, sizeof *d);
+    d->path = strdup(path);
+    if (!d->path) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (stat(path, &st) < 0) {
+        snprintf(err, errlen, "%s", strerror(errno));
+        return -1;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "is a directory (use --root DIR to scan a directory tree)");
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+        snprintf(err, errlen, "not a disk image file or block device");
+        return -1;
+    }
+    d->block_device = S_ISBLK(st.st_mode);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot read: %s", strerror(errno));
+        return -1;
+    }
+    char probe;
+    ssize_t got = read(fd, &probe, 1);
+    close(fd);
+    if (got < 0) {
+        snprintf(err, errlen, "cannot read: %s", strerror(errno));
+        return -1;
+    }
+    if (got == 0) {
+        snprintf(err, errlen, "empty file: no disk image in it");
+        return -1;
+    }
+
+    if (fmt_option) {
+        fmt = disk_format_normalise(fmt_option);
+        d->format_source = "option";
+    } else if ((fmt = disk_format_from_name(path))) {
+        d->format_source = "extension";
+    } else if (d->block_device) {
+        fmt = "raw";    /* a snapshot volume holds the guest's raw disk */
+        d->format_source = "extension";
+    } else {
+        d->format_source = "probed";
+    }
+    if (fmt && !(d->format = strdup(fmt))) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (qemu_img_info(d, fmt, err, errlen) < 0)
+        return -1;
+    if (!d->format) {
+        snprintf(err, errlen, "could not tell the disk format");
+        return -1;
+    }
+    if (d->backing_file && !allow_backing) {
+        snprintf(err, errlen,
+                 "%s image has a backing file '%.200s'; refusing to follow it "
+                 "(--allow-backing-file allows it)", d->format, d->backing_file);
+        return -1;
+    }
+    if (d->virtual_size == 0) {
+        snprintf(err, errlen, "disk has a virtual size of 0 bytes");
+        return -1;
+    }
+    return 0;
+}
+
+void disk_free(struct disk *d)
+{
+    free(d->path);
+    free(d->format);
+    free(d->backing_file);
+    memset(d, 0, sizeof *d);
+}

@@ -1,1 +1,316 @@
-/* placeholder */
+/* Launching the appliance.
+ *
+ * /dev/kvm may exist and still not work: qemu can abort (MSR errors) or spin
+ * forever in the firmware.  In auto mode a KVM launch is therefore watched:
+ * if qemu has not brought the appliance up within kvm_timeout seconds it is
+ * killed and the launch is retried under TCG, and the report says why.  A
+ * small cache remembers a host where KVM failed, so later runs go straight
+ * to TCG instead of paying for the failed attempt again. */
+#include "image.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/progress.h"
+
+#define KVM_CACHE_TTL (24 * 3600)
+
+static void progress_cb(guestfs_h *g, void *opaque, uint64_t event, int eh,
+                        int flags, const char *buf, size_t len,
+                        const uint64_t *array, size_t alen)
+{
+    (void)g; (void)opaque; (void)event; (void)eh; (void)flags; (void)buf; (void)len;
+    if (alen >= 4)
+        progress_percent(array[2], array[3]);
+}
+
+static guestfs_h *new_handle(const struct image_options *opt, int force_tcg)
+{
+    guestfs_h *g = guestfs_create_flags(0);
+    if (!g)
+        return NULL;
+    guestfs_set_error_handler(g, NULL, NULL);   /* we report errors ourselves */
+    guestfs_set_verbose(g, opt->verbose);
+    guestfs_set_trace(g, opt->trace);
+    if (force_tcg) {
+        char *settings[] = {"force_tcg", NULL};
+        guestfs_set_backend_settings(g, settings);
+    }
+    if (progress_enabled())
+        guestfs_set_event_callback(g, progress_cb, GUESTFS_EVENT_PROGRESS, 0, NULL);
+    return g;
+}
+
+static int add_disks(guestfs_h *g, struct image *im)
+{
+    for (int i = 0; i < im->ndisks; i++) {
+        if (guestfs_add_drive_opts(g, im->disks[i].path,
+                                   GUESTFS_ADD_DRIVE_OPTS_READONLY, 1,
+                                   GUESTFS_ADD_DRIVE_OPTS_FORMAT, im->disks[i].format,
+                                   -1) < 0)
+            return -1;
+    }
+    /* A small writable scratch disk (in a host temp file, never an input)
+     * gives data-only servers a root to mount their filesystems under. */
+    return guestfs_add_drive_scratch(g, 16 << 20, -1);
+}
+
+/* The KVM watchdog: kills our qemu child if the launch is not done in time. */
+struct watchdog {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int done, fired, timeout;
+};
+
+/* Our qemu child, or 0.  libguestfs's direct backend forks qemu itself. */
+static pid_t find_qemu_child(void)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    pid_t self = getpid(), found = 0;
+
+    if (!d)
+        return 0;
+    while (!found && (e = readdir(d))) {
+        char path[64], buf[512];
+        pid_t pid = (pid_t)atoi(e->d_name);
+        if (pid <= 0)
+            continue;
+        snprintf(path, sizeof path, "/proc/%d/stat", pid);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue;
+        size_t n = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[n] = '\0';
+        /* "pid (comm) state ppid ..." */
+        char *rp = strrchr(buf, ')');
+        int ppid = 0;
+        if (rp && sscanf(rp + 1, " %*c %d", &ppid) == 1 && ppid == self &&
+            strstr(buf, "(qemu-system"))
+            found = pid;
+    }
+    closedir(d);
+    return found;
+}
+
+/* The clock starts when qemu appears: building the appliance on a first
+ * run may take longer than a boot, and is not KVM's fault. */
+static void *watchdog_main(void *arg)
+{
+    struct watchdog *w = arg;
+    time_t started = 0;
+    pid_t qemu = 0;
+
+    pthread_mutex_lock(&w->mu);
+    while (!w->done) {
+        struct timespec tick;
+        clock_gettime(CLOCK_REALTIME, &tick);
+        tick.tv_nsec += 250 * 1000000L;
+        if (tick.tv_nsec >= 1000000000L) {
+            tick.tv_sec++;
+            tick.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&w->cv, &w->mu, &tick);
+        if (w->done)
+            break;
+        if (!qemu && (qemu = find_qemu_child()))
+            started = time(NULL);
+        if (qemu && time(NULL) - started >= w->timeout) {
+            w->fired = 1;
+            kill(qemu, SIGKILL);
+            break;
+        }
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+static const char *kvm_cache_path(char *buf, size_t n)
+{
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    if (xdg && *xdg)
+        snprintf(buf, n, "%s/liftcheck/kvm-broken", xdg);
+    else if (home && *home)
+        snprintf(buf, n, "%s/.cache/liftcheck/kvm-broken", home);
+    else
+        return NULL;
+    return buf;
+}
+
+/* The cache key: a new kernel or qemu may fix KVM. */
+static void kvm_cache_key(char *buf, size_t n)
+{
+    struct utsname u;
+    struct stat st;
+    long qemu_mtime = stat("/usr/bin/qemu-system-x86_64", &st) == 0 ? (long)st.st_mtime : 0;
+    uname(&u);
+    snprintf(buf, n, "%s %ld", u.release, qemu_mtime);
+}
+
+static int kvm_known_broken(void)
+{
+    char path[1024], key[256], line[512];
+    struct stat st;
+    if (!kvm_cache_path(path, sizeof path) || stat(path, &st) < 0 ||
+        time(NULL) - st.st_mtime > KVM_CACHE_TTL)
+        return 0;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    int ok = fgets(line, sizeof line, f) != NULL;
+    fclose(f);
+    kvm_cache_key(key, sizeof key);
+    line[strcspn(line, "\n")] = '\0';
+    return ok && strcmp(line, key) == 0;
+}
+
+static void kvm_remember_broken(void)
+{
+    char path[1024], key[256];
+    if (!kvm_cache_path(path, sizeof path))
+        return;
+    char *slash = strrchr(path, '/');
+    *slash = '\0';
+    char parent[1024];
+    snprintf(parent, sizeof parent, "%s", path);
+    char *ps = strrchr(parent, '/');
+    if (ps) {
+        *ps = '\0';
+        mkdir(parent, 0755);
+    }
+    mkdir(path, 0755);
+    *slash = '/';
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return;
+    kvm_cache_key(key, sizeof key);
+    fprintf(f, "%s\n", key);
+    fclose(f);
+}
+
+static int env_forces_tcg(void)
+{
+    const char *s = getenv("LIBGUESTFS_BACKEND_SETTINGS");
+    return s && strstr(s, "force_tcg");
+}
+
+/* One launch attempt; returns 0 or -1 with the reason in err. */
+static int try_launch(struct image *im, const struct image_options *opt, int tcg,
+                      int watch, char *err, size_t errlen)
+{
+    struct watchdog w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0,
+                         opt->kvm_timeout};
+    pthread_t th;
+    int watching = 0;
+
+    im->g = new_handle(opt, tcg);
+    if (!im->g) {
+        snprintf(err, errlen, "cannot create a libguestfs handle");
+        return -1;
+    }
+    if (add_disks(im->g, im) < 0) {
+        snprintf(err, errlen, "%s", guestfs_last_error(im->g));
+        goto fail;
+    }
+    if (watch && pthread_create(&th, NULL, watchdog_main, &w) == 0)
+        watching = 1;
+    int r = guestfs_launch(im->g);
+    if (watching) {
+        pthread_mutex_lock(&w.mu);
+        w.done = 1;
+        pthread_cond_signal(&w.cv);
+        pthread_mutex_unlock(&w.mu);
+        pthread_join(th, NULL);
+    }
+    if (r < 0) {
+        if (w.fired)
+            snprintf(err, errlen, "KVM launch made no progress in %d s", opt->kvm_timeout);
+        else
+            snprintf(err, errlen, "%s", guestfs_last_error(im->g));
+        goto fail;
+    }
+    return 0;
+fail:
+    guestfs_close(im->g);
+    im->g = NULL;
+    return -1;
+}
+
+int image_open(struct image *im, struct disk *disks, int ndisks,
+               const struct image_options *opt, char *err, size_t errlen)
+{
+    char why[1024];
+
+    memset(im, 0, sizeof *im);
+    im->disks = disks;
+    im->ndisks = ndisks;
+
+    int tcg = opt->accel == ACCEL_TCG;
+    if (opt->accel == ACCEL_AUTO) {
+        if (env_forces_tcg()) {
+            tcg = 1;
+            im->fallback_reason = strdup("LIBGUESTFS_BACKEND_SETTINGS=force_tcg");
+        } else if (access("/dev/kvm", R_OK | W_OK) != 0) {
+            tcg = 1;
+            snprintf(why, sizeof why, "/dev/kvm: %s", strerror(errno));
+            im->fallback_reason = strdup(why);
+        } else if (kvm_known_broken()) {
+            tcg = 1;
+            im->fallback_reason = strdup("KVM failed on this host earlier (cached for a day in ~/.cache/liftcheck/kvm-broken)");
+        }
+    }
+
+    progress_stage("launching the appliance (%s)", tcg ? "TCG" : "KVM");
+    if (try_launch(im, opt, tcg, opt->accel == ACCEL_AUTO && !tcg, why, sizeof why) == 0) {
+        im->accelerator = tcg ? "tcg" : "kvm";
+        goto launched;
+    }
+    if (opt->accel != ACCEL_AUTO || tcg) {
+        snprintf(err, errlen, "appliance launch failed: %s", why);
+        return -1;
+    }
+    /* KVM did not work: say so and run under TCG. */
+    free(im->fallback_reason);
+    im->fallback_reason = strdup(why);
+    im->kvm_failed = 1;
+    notice("KVM launch failed (%s); relaunching with TCG (slower)", why);
+    kvm_remember_broken();
+    if (try_launch(im, opt, 1, 0, why, sizeof why) < 0) {
+        snprintf(err, errlen, "appliance launch failed under TCG too: %s", why);
+        return -1;
+    }
+    im->accelerator = "tcg";
+launched:;
+    char **devs = guestfs_list_devices(im->g);
+    if (devs) {
+        for (int i = 0; devs[i]; i++) {
+            if (i == ndisks)
+                im->scratch_device = strdup(devs[i]);
+            free(devs[i]);
+        }
+        free(devs);
+    }
+    return 0;
+}
+
+void image_close(struct image *im)
+{
+    if (im->g) {
+        guestfs_shutdown(im->g);
+        guestfs_close(im->g);
+    }
+    free(im->fallback_reason);
+    free(im->scratch_device);
+    memset(im, 0, sizeof *im);
+}

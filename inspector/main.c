@@ -1,1 +1,201 @@
-int main(void){return 0;}
+/* liftcheck: inspector -> scanners -> verdict -> reports. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "disk_format.h"
+#include "image.h"
+#include "model/report.h"
+#include "os.h"
+#include "reports/reports.h"
+#include "scanners/scanners.h"
+#include "util/progress.h"
+
+static long long now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static void add_header(struct report *r)
+{
+    json_object *tool = json_object_new_object();
+    char when[32];
+    time_t t = time(NULL);
+    struct tm tm;
+
+    json_object_object_add(tool, "name", jstr("liftcheck"));
+    json_object_object_add(tool, "version", jstr(LIFTCHECK_VERSION));
+    report_set(r, "tool", tool);
+    gmtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    report_set(r, "started_at", jstr(when));
+}
+
+static void add_launch(struct report *r, const char *accel, const char *reason)
+{
+    json_object *l = json_object_new_object();
+    json_object_object_add(l, "accelerator", jstr(accel));
+    json_object_object_add(l, "fallback_reason", jstr_or_null(reason));
+    report_set(r, "launch", l);
+}
+
+static void run_scanners(const struct options *o, vfs *v, struct report *r,
+                         const struct inspection *ins)
+{
+    struct scan_ctx c = {
+        .v = v,
+        .r = r,
+        .distro = ins->os.distro,
+        .os_version = ins->os.version,
+        .os_major = ins->os.major,
+        .os_minor = ins->os.minor,
+        .package_format = ins->os.package_format,
+        .arch = ins->os.arch,
+        .root_volume = ins->root_volume,
+        .devs = ins->devs,
+        .ndevs = ins->ndevs,
+        .progress = progress_enabled(),
+    };
+    if (!o->skip_nitro && ins->has_os) {
+        progress_stage("checking kernels, initramfs, boot and network");
+        if (scan_nitro(&c) < 0)
+            r->incomplete = 1;
+    }
+    if (!o->skip_elf) {
+        progress_stage("finding ELF files");
+        if (scan_elf(&c) < 0)
+            r->incomplete = 1;
+    }
+}
+
+static int exit_code_for(const struct options *o, struct report *r)
+{
+    json_object *v = report_get(r, "verdict"), *b = NULL, *w = NULL;
+    int blockers = 0, warnings = 0;
+    if (v && json_object_object_get_ex(v, "blockers", &b))
+        blockers = json_object_get_int(b);
+    if (v && json_object_object_get_ex(v, "warnings", &w))
+        warnings = json_object_get_int(w);
+    if (o->fail_on == FAIL_ON_BLOCKER && blockers > 0)
+        return EXIT_BLOCKERS;
+    if (o->fail_on == FAIL_ON_WARNING && blockers + warnings > 0)
+        return EXIT_BLOCKERS;
+    return r->incomplete ? EXIT_INCOMPLETE : EXIT_OK;
+}
+
+static int finish(const struct options *o, struct report *r, long long t0)
+{
+    report_set(r, "duration_ms", json_object_new_int64(now_ms() - t0));
+    report_set(r, "complete", json_object_new_boolean(!r->incomplete));
+    verdict_compute(r->doc);
+    if (report_write_json(r->doc, o->output) < 0) {
+        fprintf(stderr, "liftcheck: %s: cannot write the report: %s\n",
+                o->output ? o->output : "stdout", strerror(errno));
+        return EXIT_INSPECT;
+    }
+    return exit_code_for(o, r);
+}
+
+static int run_root(const struct options *o, struct report *r, long long t0)
+{
+    struct inspection ins;
+    vfs *v = vfs_dir_open(o->root);
+
+    if (!v) {
+        fprintf(stderr, "liftcheck: %s: cannot open as a directory: %s\n", o->root, strerror(errno));
+        return EXIT_INSPECT;
+    }
+    add_launch(r, "none", NULL);
+    inspect_dir(v, o->root, r, &ins);
+    run_scanners(o, v, r, &ins);
+    int rc = finish(o, r, t0);
+    inspection_free(&ins);
+    vfs_close(v);
+    return rc;
+}
+
+static int run_disks(const struct options *o, struct report *r, long long t0)
+{
+    struct disk *disks = calloc((size_t)o->ndisks, sizeof *disks);
+    struct image im = {0};
+    struct inspection ins = {0};
+    char err[1024];
+    int rc = EXIT_INSPECT, prepared = 0;
+
+    if (!disks)
+        return EXIT_INSPECT;
+    for (int i = 0; i < o->ndisks; i++, prepared++) {
+        if (disk_prepare(&disks[i], o->disks[i], o->disk_format, o->allow_backing,
+                         err, sizeof err) < 0) {
+            fprintf(stderr, "liftcheck: %s: %s\n", o->disks[i], err);
+            disk_free(&disks[i]);
+            goto out;
+        }
+        if (!strcmp(disks[i].format_source, "probed"))
+            notice("%s: format probed as %s; name the file or use --disk-format to be sure",
+                   disks[i].path, disks[i].format);
+    }
+    if (image_open(&im, disks, o->ndisks, &o->img, err, sizeof err) < 0) {
+        fprintf(stderr, "liftcheck: %s: %s\n", o->disks[0], err);
+        goto out;
+    }
+    add_launch(r, im.accelerator, im.fallback_reason);
+    if (im.kvm_failed) {
+        json_object *f = report_add_finding(r, F_LAUNCH_TCG_FALLBACK, -1, NULL, NULL);
+        report_finding_evidence(f, "%s", im.fallback_reason);
+    }
+    for (int i = 0; i < o->ndisks; i++)
+        if (!strcmp(disks[i].format_source, "probed")) {
+            json_object *f = report_add_findingf(r, F_DISK_FORMAT_PROBED, i,
+                "Name the image by its format (.raw, .qcow2, ...) or pass --disk-format.",
+                "%s read as %s", disks[i].path, disks[i].format);
+            (void)f;
+        }
+    if (inspect_image(&im, r, &ins, err, sizeof err) < 0) {
+        fprintf(stderr, "liftcheck: %s: %s\n",
+                o->ndisks == 1 ? o->disks[0] : "disks", err);
+        r->incomplete = 1;
+        finish(o, r, t0);
+        rc = EXIT_INSPECT;
+        goto out;
+    }
+    vfs *v = vfs_guestfs_open(im.g);
+    if (!v)
+        goto out;
+    run_scanners(o, v, r, &ins);
+    vfs_close(v);
+    rc = finish(o, r, t0);
+out:
+    inspection_free(&ins);
+    image_close(&im);
+    for (int i = 0; i < prepared; i++)
+        disk_free(&disks[i]);
+    free(disks);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    long long t0 = now_ms();
+
+    int p = cli_parse(argc, argv, &o);
+    if (p != 0)
+        return p < 0 ? EXIT_USAGE : EXIT_OK;
+    progress_setup(o.quiet, o.progress < 0 ? isatty(2) : o.progress);
+
+    struct report *r = report_new();
+    if (!r)
+        return EXIT_INSPECT;
+    add_header(r);
+    int rc = o.root ? run_root(&o, r, t0) : run_disks(&o, r, t0);
+    report_free(r);
+    return rc;
+}

@@ -1,1 +1,547 @@
-/* placeholder */
+#include "os.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fstab_spec.h"
+#include "util/progress.h"
+
+static void free_strv(char **v)
+{
+    if (!v)
+        return;
+    for (char **p = v; *p; p++)
+        free(*p);
+    free(v);
+}
+
+/* Index of a whole-disk device among the input disks, or -1. */
+static int disk_index(char **devices, int ndisks, const char *whole)
+{
+    for (int i = 0; i < ndisks && devices[i]; i++)
+        if (strcmp(devices[i], whole) == 0)
+            return i;
+    return -1;
+}
+
+/* Disk index of a partition or whole-disk device. */
+static int index_of_blockdev(guestfs_h *g, char **devices, int ndisks, const char *dev)
+{
+    int idx = disk_index(devices, ndisks, dev);
+    if (idx >= 0)
+        return idx;
+    char *whole = guestfs_part_to_dev(g, dev);
+    if (!whole)
+        return -1;
+    idx = disk_index(devices, ndisks, whole);
+    free(whole);
+    return idx;
+}
+
+static int same_uuid(const char *a, const char *b)
+{
+    while (*a && *b) {
+        if (*a == '-') { a++; continue; }
+        if (*b == '-') { b++; continue; }
+        if (*a++ != *b++)
+            return 0;
+    }
+    while (*a == '-') a++;
+    while (*b == '-') b++;
+    return *a == *b;
+}
+
+/* Lowest disk index holding any part of dev (LV, md array or plain).
+ * Fills *all with every disk index as a JSON array. */
+static int volume_of_fs(guestfs_h *g, char **devices, int ndisks, const char *dev,
+                        json_object *all)
+{
+    int lowest = -1;
+    int seen[64] = {0};
+
+    /* Appliance names: /dev/sdXN partitions, /dev/mdN arrays, /dev/VG/LV. */
+    int is_lv = strncmp(dev, "/dev/sd", 7) && strncmp(dev, "/dev/md", 7) &&
+                strncmp(dev, "/dev/vd", 7);
+    if (is_lv) {
+        char *vg = guestfs_lvm_canonical_lv_name(g, dev);
+        /* /dev/VG/LV -> VG */
+        char vgname[256] = "";
+        if (vg && sscanf(vg, "/dev/%255[^/]/", vgname) == 1) {
+            char **pvuuids = guestfs_vgpvuuids(g, vgname);
+            struct guestfs_lvm_pv_list *pvs = guestfs_pvs_full(g);
+            for (size_t i = 0; pvuuids && pvs && pvuuids[i]; i++)
+                for (size_t j = 0; j < pvs->len; j++)
+                    if (same_uuid(pvuuids[i], pvs->val[j].pv_uuid)) {
+                        int idx = index_of_blockdev(g, devices, ndisks, pvs->val[j].pv_name);
+                        if (idx >= 0 && idx < 64)
+                            seen[idx] = 1;
+                    }
+            free_strv(pvuuids);
+            if (pvs)
+                guestfs_free_lvm_pv_list(pvs);
+        }
+        free(vg);
+    } else if (strncmp(dev, "/dev/md", 7) == 0) {
+        struct guestfs_mdstat_list *md = guestfs_md_stat(g, dev);
+        for (size_t i = 0; md && i < md->len; i++) {
+            int idx = index_of_blockdev(g, devices, ndisks, md->val[i].mdstat_device);
+            if (idx >= 0 && idx < 64)
+                seen[idx] = 1;
+        }
+        if (md)
+            guestfs_free_mdstat_list(md);
+    } else {
+        int idx = index_of_blockdev(g, devices, ndisks, dev);
+        if (idx >= 0 && idx < 64)
+            seen[idx] = 1;
+    }
+    for (int i = 0; i < 64 && i < ndisks; i++)
+        if (seen[i]) {
+            if (lowest < 0)
+                lowest = i;
+            json_object_array_add(all, json_object_new_int(i));
+        }
+    return lowest;
+}
+
+json_object *os_info_json(const struct os_info *o)
+{
+    json_object *j = json_object_new_object();
+    json_object_object_add(j, "type", jstr_or_null(o->type));
+    json_object_object_add(j, "distro", jstr_or_null(o->distro));
+    json_object_object_add(j, "version", jstr_or_null(o->version));
+    json_object_object_add(j, "major", json_object_new_int(o->major));
+    json_object_object_add(j, "minor", json_object_new_int(o->minor));
+    json_object_object_add(j, "product_name", jstr_or_null(o->product_name));
+    json_object_object_add(j, "arch", jstr_or_null(o->arch));
+    json_object_object_add(j, "hostname", jstr_or_null(o->hostname));
+    json_object_object_add(j, "package_format", jstr_or_null(o->package_format));
+    json_object_object_add(j, "root_device", jstr_or_null(o->root_device));
+    return j;
+}
+
+/* One filesystem of the server, as found and as mounted. */
+struct fs {
+    char *device;
+    char *type;
+    char *uuid, *label, *partuuid;
+    char *mountpoint;      /* from the guest's fstab, or NULL */
+    char *mount_opts;      /* "subvol=..." for btrfs roots, or NULL */
+    char *mounted_at;      /* where it is in the vfs, or NULL */
+    int volume;
+    json_object *json;
+};
+
+static int is_filesystem(const char *type)
+{
+    return type && strcmp(type, "swap") && strcmp(type, "LVM2_member") &&
+           strcmp(type, "linux_raid_member") && strcmp(type, "crypto_LUKS");
+}
+
+static int could_be_root(const char *type)
+{
+    static const char *t[] = {"ext2", "ext3", "ext4", "xfs", "btrfs", "jfs", "reiserfs", NULL};
+    for (int i = 0; t[i]; i++)
+        if (!strcmp(type, t[i]))
+            return 1;
+    return 0;
+}
+
+static int by_mountpoint_len(const void *a, const void *b)
+{
+    const struct fs *x = a, *y = b;
+    size_t lx = x->mountpoint ? strlen(x->mountpoint) : (size_t)-1;
+    size_t ly = y->mountpoint ? strlen(y->mountpoint) : (size_t)-1;
+    return lx < ly ? -1 : lx > ly;
+}
+
+static void record_dev(struct inspection *ins, guestfs_h *g, const char *path, int volume)
+{
+    struct guestfs_statns *s = guestfs_lstatns(g, path);
+    if (!s)
+        return;
+    struct dev_volume *n = realloc(ins->devs, sizeof *n * (size_t)(ins->ndevs + 1));
+    if (n) {
+        ins->devs = n;
+        ins->devs[ins->ndevs++] = (struct dev_volume){(uint64_t)s->st_dev, volume};
+    }
+    guestfs_free_statns(s);
+}
+
+static void mount_failed(struct report *r, struct fs *f, guestfs_h *g)
+{
+    json_object *fd = report_add_findingf(r, F_FS_MOUNT_FAILED, f->volume, NULL,
+                                          "%s", f->device);
+    report_finding_evidence(fd, "%s (%s): %s", f->device, f->type,
+                            guestfs_last_error(g) ? guestfs_last_error(g) : "mount failed");
+    if (f->mountpoint)
+        report_finding_evidence(fd, "fstab mountpoint: %s", f->mountpoint);
+    r->incomplete = 1;
+}
+
+static const char *blkid_value(char **kv, const char *key)
+{
+    for (size_t i = 0; kv && kv[i] && kv[i + 1]; i += 2)
+        if (!strcmp(kv[i], key))
+            return kv[i + 1];
+    return NULL;
+}
+
+/* Every block device that may hold a filesystem: unpartitioned disks,
+ * partitions, LVs and md arrays.  One blkid call per device gives type,
+ * UUID, label and partition UUID; this is several times cheaper than
+ * list_filesystems plus per-device calls under TCG. */
+static void probe_device(guestfs_h *g, const char *dev, struct fs **fss, size_t *nfs,
+                         int *lvm, int *raid)
+{
+    char **kv = guestfs_blkid(g, dev);
+    const char *type = blkid_value(kv, "TYPE");
+
+    if (!type)
+        goto out;
+    if (!strcmp(type, "LVM2_member")) {
+        *lvm = 1;
+        goto out;
+    }
+    if (!strcmp(type, "linux_raid_member")) {
+        *raid = 1;
+        goto out;
+    }
+    struct fs *n = realloc(*fss, sizeof **fss * (*nfs + 1));
+    if (!n)
+        goto out;
+    *fss = n;
+    struct fs *f = &n[(*nfs)++];
+    memset(f, 0, sizeof *f);
+    f->device = strdup(dev);
+    f->type = strdup(type);
+    const char *v;
+    if ((v = blkid_value(kv, "UUID")) && *v) f->uuid = strdup(v);
+    if ((v = blkid_value(kv, "LABEL")) && *v) f->label = strdup(v);
+    if ((v = blkid_value(kv, "PART_ENTRY_UUID")) && *v) f->partuuid = strdup(v);
+out:
+    free_strv(kv);
+}
+
+/* Every block device that may hold a filesystem: unpartitioned disks,
+ * partitions, then md arrays and LVs only when members of them were seen.
+ * One blkid call per device gives type, UUID, label and partition UUID;
+ * under TCG this is several times cheaper than list_filesystems. */
+static void discover(guestfs_h *g, struct image *im, char **devices, struct fs **out, size_t *nout)
+{
+    char **parts = guestfs_list_partitions(g);
+    struct fs *fss = NULL;
+    size_t nfs = 0;
+    int lvm = 0, raid = 0;
+
+    for (int i = 0; i < im->ndisks && devices[i]; i++) {
+        size_t dl = strlen(devices[i]);
+        int has_parts = 0;
+        for (size_t p = 0; parts && parts[p]; p++)
+            if (!strncmp(parts[p], devices[i], dl)) {
+                has_parts = 1;
+                probe_device(g, parts[p], &fss, &nfs, &lvm, &raid);
+            }
+        if (!has_parts)
+            probe_device(g, devices[i], &fss, &nfs, &lvm, &raid);
+    }
+    if (raid) {
+        char **mds = guestfs_list_md_devices(g);
+        for (size_t i = 0; mds && mds[i]; i++)
+            probe_device(g, mds[i], &fss, &nfs, &lvm, &raid);
+        free_strv(mds);
+    }
+    if (lvm) {
+        char **lvs = guestfs_lvs(g);
+        for (size_t i = 0; lvs && lvs[i]; i++)
+            probe_device(g, lvs[i], &fss, &nfs, &lvm, &raid);
+        free_strv(lvs);
+    }
+    free_strv(parts);
+    *out = fss;
+    *nout = nfs;
+}
+
+/* Mounts fs at / and tells whether it is an OS root; leaves it mounted
+ * when it is.  btrfs roots often live in a subvolume. */
+static int try_root(guestfs_h *g, struct fs *f)
+{
+    static const char *subvols[] = {"@", "root", "@/root", NULL};
+    if (!could_be_root(f->type) || guestfs_mount_ro(g, f->device, "/") < 0)
+        return 0;
+    if (guestfs_is_file_opts(g, "/etc/fstab", GUESTFS_IS_FILE_OPTS_FOLLOWSYMLINKS, 1, -1) > 0 ||
+        guestfs_is_file_opts(g, "/etc/os-release", GUESTFS_IS_FILE_OPTS_FOLLOWSYMLINKS, 1, -1) > 0)
+        return 1;
+    if (!strcmp(f->type, "btrfs")) {
+        for (int i = 0; subvols[i]; i++) {
+            char probe[64], opts[64];
+            snprintf(probe, sizeof probe, "/%s/etc/fstab", subvols[i]);
+            if (guestfs_is_file(g, probe) > 0) {
+                guestfs_umount(g, "/");
+                snprintf(opts, sizeof opts, "ro,subvol=%s", subvols[i]);
+                if (guestfs_mount_options(g, opts, f->device, "/") == 0) {
+                    f->mount_opts = strdup(opts);
+                    return 1;
+                }
+                return 0;
+            }
+        }
+    }
+    guestfs_umount(g, "/");
+    return 0;
+}
+
+/* Gives each filesystem its mountpoint from the root's /etc/fstab. */
+static void read_fstab(guestfs_h *g, struct fs *fss, size_t nfs)
+{
+    size_t len = 0;
+    char *text = NULL;
+    struct guestfs_statns *st = guestfs_statns(g, "/etc/fstab");
+    if (st && st->st_size > 0 && st->st_size < (1 << 20))
+        text = guestfs_read_file(g, "/etc/fstab", &len);
+    if (st)
+        guestfs_free_statns(st);
+    if (!text)
+        return;
+    struct fs_ident *ids = calloc(nfs ? nfs : 1, sizeof *ids);
+    for (size_t i = 0; ids && i < nfs; i++)
+        ids[i] = (struct fs_ident){fss[i].device, fss[i].uuid, fss[i].label, fss[i].partuuid};
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); ids && line; line = strtok_r(NULL, "\n", &save)) {
+        char *fld[4];
+        if (fstab_split(line, fld) < 3 || fld[1][0] != '/')
+            continue;
+        int k = fstab_spec_match(fld[0], ids, nfs);
+        if (k < 0 || fss[k].mountpoint)
+            continue;
+        fss[k].mountpoint = strdup(fld[1]);
+        if (!strcmp(fss[k].type, "btrfs") && fld[3] && strstr(fld[3], "subvol")) {
+            /* Keep only the subvolume choice from the options. */
+            const char *sv = strstr(fld[3], "subvol");
+            char opts[256];
+            snprintf(opts, sizeof opts, "ro,%.*s", (int)strcspn(sv, ","), sv);
+            free(fss[k].mount_opts);
+            fss[k].mount_opts = strdup(opts);
+        }
+    }
+    free(ids);
+    free(text);
+}
+
+static int mount_one(guestfs_h *g, struct fs *f, const char *where)
+{
+    if (f->mount_opts)
+        return guestfs_mount_options(g, f->mount_opts, f->device, where);
+    return guestfs_mount_ro(g, f->device, where);
+}
+
+/* Data-only disks: a scratch ext2 root with one directory per filesystem,
+ * /vol<disk index>-<device name>, so scanners still see one tree. */
+static void mount_data_filesystems(struct image *im, struct report *r, struct inspection *ins,
+                                   struct fs *fss, size_t nfs)
+{
+    guestfs_h *g = im->g;
+    if (!im->scratch_device || guestfs_mkfs(g, "ext2", im->scratch_device) < 0 ||
+        guestfs_mount(g, im->scratch_device, "/") < 0)
+        return;
+    for (size_t i = 0; i < nfs; i++) {
+        char dir[512];
+        const char *base = strrchr(fss[i].device, '/');
+        if (!is_filesystem(fss[i].type))
+            continue;
+        snprintf(dir, sizeof dir, "/vol%d-%s", fss[i].volume, base ? base + 1 : fss[i].device);
+        if (guestfs_mkdir_p(g, dir) < 0 || mount_one(g, &fss[i], dir) < 0) {
+            mount_failed(r, &fss[i], g);
+            continue;
+        }
+        fss[i].mounted_at = strdup(dir);
+        record_dev(ins, g, dir, fss[i].volume);
+    }
+}
+
+static void mount_os_filesystems(struct image *im, struct report *r, struct inspection *ins,
+                                 struct fs *fss, size_t nfs)
+{
+    guestfs_h *g = im->g;
+    /* Shortest mountpoint first, so / is there before /boot. */
+    qsort(fss, nfs, sizeof *fss, by_mountpoint_len);
+    for (size_t i = 0; i < nfs; i++) {
+        if (!fss[i].mountpoint || !is_filesystem(fss[i].type))
+            continue;
+        if (!strcmp(fss[i].mountpoint, "/")) {
+            /* already mounted by try_root */
+        } else if (guestfs_is_dir(g, fss[i].mountpoint) <= 0 ||
+                   mount_one(g, &fss[i], fss[i].mountpoint) < 0) {
+            mount_failed(r, &fss[i], g);
+            continue;
+        }
+        fss[i].mounted_at = strdup(fss[i].mountpoint);
+        record_dev(ins, g, fss[i].mountpoint, fss[i].volume);
+        if (!strcmp(fss[i].mountpoint, "/"))
+            ins->root_volume = fss[i].volume;
+    }
+}
+
+int inspect_image(struct image *im, struct report *r, struct inspection *ins,
+                  char *err, size_t errlen)
+{
+    guestfs_h *g = im->g;
+    json_object *volumes = json_object_new_array();
+    json_object **vol_fs = NULL;
+    struct fs *fss = NULL;
+    size_t nfs = 0;
+    char **devices = guestfs_list_devices(g);
+    int rc = -1;
+
+    memset(ins, 0, sizeof *ins);
+    report_set(r, "volumes", volumes);
+    if (!devices) {
+        snprintf(err, errlen, "cannot list disks: %s", guestfs_last_error(g));
+        goto out;
+    }
+    vol_fs = calloc((size_t)im->ndisks, sizeof *vol_fs);
+    if (!vol_fs)
+        goto out;
+    for (int i = 0; i < im->ndisks; i++) {
+        json_object *v = json_object_new_object();
+        json_object_object_add(v, "index", json_object_new_int(i));
+        json_object_object_add(v, "path", jstr(im->disks[i].path));
+        json_object_object_add(v, "format", jstr(im->disks[i].format));
+        json_object_object_add(v, "format_source", jstr(im->disks[i].format_source));
+        json_object_object_add(v, "virtual_size", json_object_new_int64((int64_t)im->disks[i].virtual_size));
+        vol_fs[i] = json_object_new_array();
+        json_object_object_add(v, "filesystems", vol_fs[i]);
+        json_object_array_add(volumes, v);
+    }
+
+    progress_stage("finding filesystems");
+    discover(g, im, devices, &fss, &nfs);
+    for (size_t i = 0; i < nfs; i++) {
+        struct fs *f = &fss[i];
+        json_object *all = json_object_new_array();
+        f->volume = volume_of_fs(g, devices, im->ndisks, f->device, all);
+        if (is_filesystem(f->type))
+            ins->filesystems++;
+        f->json = json_object_new_object();
+        json_object_object_add(f->json, "device", jstr(f->device));
+        json_object_object_add(f->json, "type", jstr(f->type));
+        json_object_object_add(f->json, "uuid", jstr_or_null(f->uuid));
+        json_object_object_add(f->json, "label", jstr_or_null(f->label));
+        json_object_object_add(f->json, "volume", f->volume >= 0 ? json_object_new_int(f->volume) : NULL);
+        json_object_object_add(f->json, "volumes", all);
+    }
+    if (ins->filesystems == 0) {
+        snprintf(err, errlen, "no partition table or filesystem found on %s",
+                 im->ndisks == 1 ? "the disk" : "any disk");
+        goto attach;
+    }
+    for (int i = 0; i < im->ndisks; i++) {
+        int any = 0;
+        for (size_t j = 0; j < nfs; j++)
+            any |= fss[j].volume == i;
+        if (!any)
+            report_add_findingf(r, F_FS_NONE, i, NULL, "%s", im->disks[i].path);
+    }
+
+    progress_stage("looking for the operating system");
+    struct fs *root = NULL;
+    for (size_t i = 0; i < nfs && !root; i++)
+        if (try_root(g, &fss[i]))
+            root = &fss[i];
+    if (root) {
+        ins->has_os = 1;
+        ins->os.root_device = strdup(root->device);
+        read_fstab(g, fss, nfs);
+        if (!root->mountpoint)
+            root->mountpoint = strdup("/");
+        progress_stage("mounting filesystems read-only");
+        mount_os_filesystems(im, r, ins, fss, nfs);
+        vfs *v = vfs_guestfs_open(g);
+        if (v) {
+            os_release_read(v, &ins->os);
+            vfs_close(v);
+        }
+        report_set(r, "os", os_info_json(&ins->os));
+    } else {
+        report_set(r, "os", NULL);
+        report_add_finding(r, F_OS_NOT_FOUND, -1, NULL, NULL);
+        progress_stage("mounting data filesystems read-only");
+        mount_data_filesystems(im, r, ins, fss, nfs);
+    }
+    rc = 0;
+attach:
+    for (size_t j = 0; j < nfs; j++) {
+        json_object_object_add(fss[j].json, "mountpoint", jstr_or_null(fss[j].mountpoint));
+        json_object_object_add(fss[j].json, "mounted_at", jstr_or_null(fss[j].mounted_at));
+        json_object_object_add(fss[j].json, "mounted", json_object_new_boolean(fss[j].mounted_at != NULL));
+    }
+    /* Filesystems go into their volume in device-name order. */
+    for (int i = 0; i < im->ndisks; i++)
+        for (;;) {
+            size_t best = nfs;
+            for (size_t j = 0; j < nfs; j++)
+                if (fss[j].json && fss[j].volume == i &&
+                    (best == nfs || strcmp(fss[j].device, fss[best].device) < 0))
+                    best = j;
+            if (best == nfs)
+                break;
+            json_object_array_add(vol_fs[i], fss[best].json);
+            fss[best].json = NULL;
+        }
+out:
+    free(vol_fs);
+    for (size_t j = 0; j < nfs; j++) {
+        free(fss[j].device);
+        free(fss[j].type);
+        free(fss[j].uuid);
+        free(fss[j].label);
+        free(fss[j].partuuid);
+        free(fss[j].mountpoint);
+        free(fss[j].mount_opts);
+        free(fss[j].mounted_at);
+        json_object_put(fss[j].json);   /* on no volume (unmapped) */
+    }
+    free(fss);
+    free_strv(devices);
+    return rc;
+}
+
+int inspect_dir(vfs *v, const char *root, struct report *r, struct inspection *ins)
+{
+    json_object *volumes = json_object_new_array(), *vol = json_object_new_object();
+    struct vfs_stat st;
+
+    memset(ins, 0, sizeof *ins);
+    json_object_object_add(vol, "index", json_object_new_int(0));
+    json_object_object_add(vol, "path", jstr(root));
+    json_object_object_add(vol, "format", jstr("directory"));
+    json_object_object_add(vol, "format_source", jstr("option"));
+    json_object_object_add(vol, "virtual_size", NULL);
+    json_object_object_add(vol, "filesystems", json_object_new_array());
+    json_object_array_add(volumes, vol);
+    report_set(r, "volumes", volumes);
+    if (vfs_lstat(v, "/", &st) == 0) {
+        ins->devs = malloc(sizeof *ins->devs);
+        if (ins->devs)
+            ins->devs[ins->ndevs++] = (struct dev_volume){st.dev, 0};
+    }
+    ins->filesystems = 1;
+    if (os_release_read(v, &ins->os) == 0) {
+        ins->has_os = 1;
+        report_set(r, "os", os_info_json(&ins->os));
+    } else {
+        report_set(r, "os", NULL);
+        report_add_finding(r, F_OS_NOT_FOUND, -1, NULL, NULL);
+    }
+    return 0;
+}
+
+void inspection_free(struct inspection *ins)
+{
+    os_info_free(&ins->os);
+    free(ins->devs);
+    memset(ins, 0, sizeof *ins);
+}

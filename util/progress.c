@@ -2,14 +2,24 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <time.h>
 
 static int q_quiet, q_progress;
 static int line_open;   /* a percentage line is drawn without newline */
+static struct timespec t_start;
+
+static double elapsed(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t_start.tv_sec) + (double)(t.tv_nsec - t_start.tv_nsec) / 1e9;
+}
 
 void progress_setup(int quiet, int progress)
 {
     q_quiet = quiet;
     q_progress = progress && !quiet;
+    clock_gettime(CLOCK_MONOTONIC, &t_start);
 }
 
 int progress_enabled(void) { return q_progress; }
@@ -28,7 +38,7 @@ void progress_stage(const char *fmt, ...)
     if (!q_progress)
         return;
     close_line();
-    fputs("liftcheck: ", stderr);
+    fprintf(stderr, "liftcheck: [%6.1fs] ", elapsed());
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);

@@ -1,0 +1,34 @@
+/* Command-line options and exit codes. */
+#ifndef LIFTCHECK_CLI_H
+#define LIFTCHECK_CLI_H
+
+#include "image.h"
+
+enum exit_code {
+    EXIT_OK = 0,            /* no finding at or above --fail-on */
+    EXIT_BLOCKERS = 1,      /* findings at or above --fail-on */
+    EXIT_USAGE = 2,         /* bad command line */
+    EXIT_INSPECT = 3,       /* could not inspect: bad or unreadable image */
+    EXIT_INCOMPLETE = 4,    /* report written, but part of the scan failed */
+};
+
+enum fail_on { FAIL_ON_BLOCKER, FAIL_ON_WARNING, FAIL_ON_NEVER };
+
+struct options {
+    char **disks;
+    int ndisks;
+    const char *root;           /* --root DIR */
+    const char *disk_format;
+    int allow_backing;
+    struct image_options img;
+    const char *output;         /* -o FILE; NULL = stdout */
+    int quiet, progress;        /* progress: -1 auto, 0 off, 1 on */
+    enum fail_on fail_on;
+    int skip_elf, skip_nitro;
+};
+
+/* Parses argv; returns -1 on a usage error (message printed), 1 when
+ * --help/--version was handled, 0 to go on. */
+int cli_parse(int argc, char **argv, struct options *o);
+
+#endif

@@ -1,0 +1,31 @@
+/* Deciding and checking each input disk before anything launches. */
+#ifndef LIFTCHECK_DISK_FORMAT_H
+#define LIFTCHECK_DISK_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct disk {
+    char *path;
+    char *format;              /* "raw", "qcow2", "vmdk", "vpc", "vhdx" */
+    const char *format_source; /* "option", "extension", "probed" */
+    uint64_t virtual_size;
+    char *backing_file;        /* NULL when none */
+    int block_device;
+};
+
+/* Format implied by the file name, or NULL. */
+const char *disk_format_from_name(const char *path);
+
+/* Maps user spellings (vhd) to qemu driver names (vpc); NULL if unknown. */
+const char *disk_format_normalise(const char *fmt);
+
+/* Checks that path is a readable, non-empty image or block device, decides
+ * its format (fmt_option, else the name, else a probe) and reads its header
+ * with `qemu-img info` (which never opens backing files).  On failure
+ * returns -1 with a one-line reason in err (without the path). */
+int disk_prepare(struct disk *d, const char *path, const char *fmt_option,
+                 int allow_backing, char *err, size_t errlen);
+void disk_free(struct disk *d);
+
+#endif

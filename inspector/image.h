@@ -1,0 +1,33 @@
+/* The libguestfs appliance over a server's disks: every disk added
+ * read-only, launched with KVM when it works and TCG when it does not. */
+#ifndef LIFTCHECK_IMAGE_H
+#define LIFTCHECK_IMAGE_H
+
+#include <guestfs.h>
+
+#include "disk_format.h"
+
+enum accel_mode { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
+
+struct image {
+    guestfs_h *g;
+    struct disk *disks;        /* borrowed */
+    int ndisks;
+    const char *accelerator;   /* "kvm" or "tcg" */
+    char *fallback_reason;     /* why KVM was not used, or NULL */
+    int kvm_failed;            /* a KVM launch was tried and failed */
+    char *scratch_device;      /* device of the scratch disk added last */
+};
+
+struct image_options {
+    enum accel_mode accel;
+    int verbose, trace;
+    int kvm_timeout;           /* seconds a KVM boot may take before TCG */
+};
+
+/* Launches the appliance.  On failure returns -1 with a reason in err. */
+int image_open(struct image *im, struct disk *disks, int ndisks,
+               const struct image_options *opt, char *err, size_t errlen);
+void image_close(struct image *im);
+
+#endif

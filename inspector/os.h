@@ -1,0 +1,34 @@
+/* Inspection: which filesystems live on which disk, which OS root there is,
+ * and mounting everything read-only so the vfs can serve it. */
+#ifndef LIFTCHECK_OS_H
+#define LIFTCHECK_OS_H
+
+#include "image.h"
+#include "model/report.h"
+#include "os_release.h"
+#include "scanners/scanners.h"
+
+struct inspection {
+    int has_os;
+    struct os_info os;
+    struct dev_volume *devs;   /* st_dev of each mounted filesystem */
+    int ndevs;
+    int root_volume;
+    int filesystems;           /* real filesystems found (not swap) */
+};
+
+/* Fills report sections "volumes" and "os" and mounts filesystems.
+ * Returns 0, or -1 with err set when nothing could be inspected at all
+ * (no filesystem on any disk). */
+int inspect_image(struct image *im, struct report *r, struct inspection *ins,
+                  char *err, size_t errlen);
+
+/* The same for --root DIR: one volume, the directory. */
+int inspect_dir(vfs *v, const char *root, struct report *r, struct inspection *ins);
+
+void inspection_free(struct inspection *ins);
+
+/* The "os" section for a report. */
+json_object *os_info_json(const struct os_info *o);
+
+#endif
