@@ -16,7 +16,6 @@
 /* Stay well below the 4 MiB protocol message limit. */
 #define PREAD_MAX (2u << 20)
 #define BATCH_NAMES 4000
-#define BATCH_BYTES (1u << 20)
 
 struct vfs_gfs {
     struct vfs base;
@@ -95,22 +94,15 @@ static int g_readlink(vfs *v, const char *path, char **target)
     return 0;
 }
 
-/* Names from find0 waiting for their lstatnslist batch. */
-struct batch {
-    char *names[BATCH_NAMES + 1];
-    size_t n, bytes;
-};
-
-struct walk_state {
-    vfs *v;
-    const char *start;
-    const struct vfs_walk_limits *lim;
-    vfs_walk_fn fn;
-    void *opaque;
-    struct vfs_walk_result *res;
-    char *skip;            /* a directory whose children are skipped */
-    size_t skip_len;
-    int stop;
+/* A walk: one find0 call lists every name below the start in pre-order;
+ * lstatnslist only takes plain names of one directory, so names are grouped
+ * by parent directory and stat'ed in batches (one round trip per directory
+ * or per BATCH_NAMES names), then reported in find0's order. */
+struct entry {
+    char *rel;             /* path relative to the walk's start */
+    size_t parent_len;     /* length of its parent part within rel (0: start) */
+    struct vfs_stat st;
+    int ok;
 };
 
 static unsigned depth_of(const char *rel)
@@ -121,160 +113,187 @@ static unsigned depth_of(const char *rel)
     return d;
 }
 
-static int flush(struct walk_state *w, struct batch *b)
+static int cmp_by_parent(const void *a, const void *b)
 {
-    struct vfs_gfs *gv = (struct vfs_gfs *)w->v;
-    int rc = 0;
+    const struct entry *x = *(struct entry *const *)a, *y = *(struct entry *const *)b;
+    size_t n = x->parent_len < y->parent_len ? x->parent_len : y->parent_len;
+    int c = memcmp(x->rel, y->rel, n);
+    if (c)
+        return c;
+    return x->parent_len < y->parent_len ? -1 : x->parent_len > y->parent_len;
+}
 
-    if (b->n == 0)
-        return 0;
-    b->names[b->n] = NULL;
-    struct guestfs_statns_list *l = guestfs_lstatnslist(gv->g, w->start, b->names);
-    if (!l) {
-        w->res->errors += b->n;
-        rc = gfail(w->v, w->start);
+static void join_path(char *out, size_t cap, const char *start, const char *rel, size_t rel_len)
+{
+    if (rel_len == 0)
+        snprintf(out, cap, "%s", start);
+    else
+        snprintf(out, cap, "%s%s%.*s", start, strcmp(start, "/") ? "/" : "", (int)rel_len, rel);
+}
+
+/* Stats one group of names sharing a parent directory. */
+static void stat_group(vfs *v, const char *start, struct entry **grp, size_t n,
+                       struct vfs_walk_result *res)
+{
+    struct vfs_gfs *gv = (struct vfs_gfs *)v;
+    char dir[4096];
+    char *names[BATCH_NAMES + 1];
+
+    join_path(dir, sizeof dir, start, grp[0]->rel, grp[0]->parent_len);
+    for (size_t off = 0; off < n; off += BATCH_NAMES) {
+        size_t k = n - off < BATCH_NAMES ? n - off : BATCH_NAMES;
+        for (size_t i = 0; i < k; i++) {
+            struct entry *e = grp[off + i];
+            names[i] = e->rel + e->parent_len + (e->parent_len ? 1 : 0);
+        }
+        names[k] = NULL;
+        struct guestfs_statns_list *l = guestfs_lstatnslist(gv->g, dir, names);
+        if (!l) {
+            res->errors += k;
+            continue;
+        }
+        for (size_t i = 0; i < k && i < l->len; i++) {
+            if (l->val[i].st_ino < 0) {     /* that name could not be stat'ed */
+                res->errors++;
+                continue;
+            }
+            fill_stat(&grp[off + i]->st, &l->val[i]);
+            grp[off + i]->ok = 1;
+        }
+        guestfs_free_statns_list(l);
+    }
+}
+
+/* Reads find0's output: NUL-separated names relative to start. */
+static int read_names(vfs *v, const char *start, const struct vfs_walk_limits *lim,
+                      struct entry **out, size_t *nout, struct vfs_walk_result *res)
+{
+    struct vfs_gfs *gv = (struct vfs_gfs *)v;
+    char tmpl[] = "/tmp/liftcheck-find0-XXXXXX";
+    struct entry *es = NULL;
+    size_t n = 0, cap = 0, lcap = 0;
+    char *line = NULL;
+    int rc = -1;
+    int fd = mkstemp(tmpl);
+
+    if (fd < 0)
+        return vfs_fail(v, errno, "temporary file: %s", strerror(errno));
+    FILE *f = fdopen(fd, "r");
+    if (!f) {
+        close(fd);
+        unlink(tmpl);
+        return vfs_fail(v, errno, "temporary file: %s", strerror(errno));
+    }
+    if (lim->max_depth == 1) {
+        /* One level needs no recursive listing. */
+        if (guestfs_ls0(gv->g, start, tmpl) < 0) {
+            res->errors++;
+            gfail(v, start);
+            goto out;
+        }
+    } else if (guestfs_find0(gv->g, start, tmpl) < 0) {
+        res->errors++;
+        gfail(v, start);
         goto out;
     }
-    for (size_t i = 0; i < b->n && i < l->len && !w->stop; i++) {
-        const char *rel = b->names[i];
-        char path[4096];
-        struct vfs_stat st;
-
-        if (w->skip && strncmp(rel, w->skip, w->skip_len) == 0 && rel[w->skip_len] == '/')
+    ssize_t len;
+    while ((len = getdelim(&line, &lcap, '\0', f)) > 0) {
+        if (line[len - 1] == '\0')
+            len--;
+        if (len == 0)
             continue;
-        if (l->val[i].st_ino < 0) {     /* lstat failed for this name */
-            w->res->errors++;
-            continue;
-        }
-        if (snprintf(path, sizeof path, "%s%s%s", w->start,
-                     strcmp(w->start, "/") ? "/" : "", rel) >= (int)sizeof path) {
-            w->res->errors++;
+        line[len] = '\0';
+        if (depth_of(line) > lim->max_depth) {
+            res->depth_limited = 1;
             continue;
         }
-        fill_stat(&st, &l->val[i]);
-        if (w->res->entries >= w->lim->max_entries) {
-            w->res->entries_limited = 1;
-            w->stop = 1;
+        if (n >= lim->max_entries) {
+            res->entries_limited = 1;
             break;
         }
-        w->res->entries++;
-        int r = w->fn(path, &st, w->opaque);
-        if (r < 0) {
-            w->stop = 1;
-        } else if (r == 1 && st.type == VFS_DIR) {
-            free(w->skip);
-            w->skip = strdup(rel);
-            w->skip_len = w->skip ? strlen(w->skip) : 0;
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 1024;
+            struct entry *t = realloc(es, ncap * sizeof *t);
+            if (!t) {
+                vfs_fail(v, ENOMEM, "out of memory");
+                goto out;
+            }
+            es = t;
+            cap = ncap;
         }
+        struct entry *e = &es[n];
+        memset(e, 0, sizeof *e);
+        if (!(e->rel = strdup(line))) {
+            vfs_fail(v, ENOMEM, "out of memory");
+            goto out;
+        }
+        char *slash = strrchr(e->rel, '/');
+        e->parent_len = slash ? (size_t)(slash - e->rel) : 0;
+        n++;
     }
-    guestfs_free_statns_list(l);
+    rc = 0;
 out:
-    for (size_t i = 0; i < b->n; i++)
-        free(b->names[i]);
-    b->n = b->bytes = 0;
-    return rc;
-}
-
-/* Queues one name (relative to the walk's start) for its batch. */
-static int feed(struct walk_state *w, struct batch *b, const char *rel, size_t n)
-{
-    if (depth_of(rel) > w->lim->max_depth) {
-        w->res->depth_limited = 1;
-        return 0;
-    }
-    if (b->n == BATCH_NAMES || b->bytes + n > BATCH_BYTES)
-        if (flush(w, b) < 0)
-            return -1;
-    if (!(b->names[b->n] = strdup(rel)))
-        return vfs_fail(w->v, ENOMEM, "out of memory");
-    b->n++;
-    b->bytes += n + 8;
-    return 0;
-}
-
-/* A one-level listing needs no recursive find. */
-static int walk_one_level(struct walk_state *w, struct batch *b)
-{
-    struct vfs_gfs *gv = (struct vfs_gfs *)w->v;
-    char **names = guestfs_ls(gv->g, w->start);
-    int rc = 0;
-
-    if (!names) {
-        w->res->errors++;
-        return gfail(w->v, w->start);
-    }
-    for (size_t i = 0; names[i]; i++) {
-        if (rc == 0 && !w->stop)
-            rc = feed(w, b, names[i], strlen(names[i]));
-        free(names[i]);
-    }
-    free(names);
-    if (rc == 0 && !w->stop)
-        rc = flush(w, b);
+    free(line);
+    fclose(f);
+    unlink(tmpl);
+    *out = es;
+    *nout = n;
     return rc;
 }
 
 static int g_walk(vfs *v, const char *start, const struct vfs_walk_limits *lim,
                   vfs_walk_fn fn, void *opaque, struct vfs_walk_result *res)
 {
-    struct vfs_gfs *gv = (struct vfs_gfs *)v;
-    struct walk_state w = {v, start, lim, fn, opaque, res, NULL, 0, 0};
-    struct batch *b = calloc(1, sizeof *b);
-    char tmpl[] = "/tmp/liftcheck-find0-XXXXXX";
-    FILE *f = NULL;
-    int fd = -1, rc = -1, made = 0;
-    char *line = NULL;
-    size_t cap = 0;
+    struct entry *es = NULL, **order = NULL;
+    size_t n = 0;
+    int rc = -1;
 
-    if (!b)
-        return vfs_fail(v, ENOMEM, "out of memory");
-    if (lim->max_depth == 1) {
-        rc = walk_one_level(&w, b);
+    if (read_names(v, start, lim, &es, &n, res) < 0)
+        goto out;
+    order = malloc((n ? n : 1) * sizeof *order);
+    if (!order) {
+        vfs_fail(v, ENOMEM, "out of memory");
         goto out;
     }
-    fd = mkstemp(tmpl);
-    made = fd >= 0;
-    if (fd < 0) {
-        vfs_fail(v, errno, "temporary file: %s", strerror(errno));
-        goto out;
+    for (size_t i = 0; i < n; i++)
+        order[i] = &es[i];
+    qsort(order, n, sizeof *order, cmp_by_parent);
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && order[j]->parent_len == order[i]->parent_len &&
+               memcmp(order[j]->rel, order[i]->rel, order[i]->parent_len) == 0)
+            j++;
+        stat_group(v, start, order + i, j - i, res);
+        i = j;
     }
-    /* One call lists every name below start, parents before children. */
-    if (guestfs_find0(gv->g, start, tmpl) < 0) {
-        res->errors++;
-        gfail(v, start);
-        goto out;
-    }
-    f = fdopen(fd, "r");
-    if (!f)
-        goto out;
-    fd = -1;
-    ssize_t n;
-    while (!w.stop && (n = getdelim(&line, &cap, '\0', f)) > 0) {
-        if (line[n - 1] == '\0')
-            n--;
-        if (n == 0)
+
+    /* Report in pre-order; a callback may skip a directory's subtree. */
+    const char *skip = NULL;
+    size_t skip_len = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct entry *e = &es[i];
+        char path[4096];
+        if (skip && strncmp(e->rel, skip, skip_len) == 0 && e->rel[skip_len] == '/')
             continue;
-        line[n] = '\0';
-        if (feed(&w, b, line, (size_t)n) < 0)
-            goto out;
+        skip = NULL;
+        if (!e->ok)
+            continue;
+        join_path(path, sizeof path, start, e->rel, strlen(e->rel));
+        res->entries++;
+        int r = fn(path, &e->st, opaque);
+        if (r < 0)
+            break;
+        if (r == 1 && e->st.type == VFS_DIR) {
+            skip = e->rel;
+            skip_len = strlen(skip);
+        }
     }
-    if (!w.stop && flush(&w, b) < 0)
-        goto out;
     rc = 0;
 out:
-    if (b) {
-        for (size_t i = 0; i < b->n; i++)
-            free(b->names[i]);
-        free(b);
-    }
-    free(line);
-    free(w.skip);
-    if (f)
-        fclose(f);
-    if (fd >= 0)
-        close(fd);
-    if (made)
-        unlink(tmpl);
+    for (size_t i = 0; i < n; i++)
+        free(es[i].rel);
+    free(es);
+    free(order);
     return rc;
 }
 
