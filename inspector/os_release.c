@@ -84,10 +84,11 @@ int os_release_parse(const char *text, struct os_info *o)
         const char *eq = memchr(line, '=', len);
         if (eq && line[0] != '#') {
             size_t klen = (size_t)(eq - line);
+            size_t raw = len - klen - 1;
+            while (raw && (eq[raw] == '\r' || eq[raw] == ' '))
+                raw--;
             const char *val;
-            size_t vlen = unquote(eq + 1, len - klen - 1, &val);
-            while (vlen && (val[vlen - 1] == '\r' || val[vlen - 1] == ' '))
-                vlen--;
+            size_t vlen = unquote(eq + 1, raw, &val);
             char *v = strndup(val, vlen);
             if (v) {
                 if (klen == 2 && !strncmp(line, "ID", 2)) {
