@@ -31,6 +31,8 @@ static const char usage_text[] =
 "  -o, --output FILE        write the JSON report to FILE (atomically)\n"
 "  --fail-on LEVEL          blocker|warning|never: findings that make exit 1\n"
 "  --skip SCANNERS          comma list of scanners to skip: elf,nitro\n"
+"  --timeout SEC            stop scanning after SEC seconds; the report says\n"
+"                           what was cut short (exit code 4)\n"
 "  -q, --quiet              no messages on stderr but errors\n"
 "  --no-progress            no progress lines (default: only on a terminal)\n"
 "  -h, --help               this text\n"
@@ -41,10 +43,11 @@ static const char usage_text[] =
 "  1  findings at the --fail-on level (default: blockers found)\n"
 "  2  usage error\n"
 "  3  could not inspect: bad, unreadable or empty image\n"
-"  4  report written, but part of the scan failed or was cut short\n";
+"  4  report written, but part of the scan failed or was cut short\n"
+"  130/143  interrupted by SIGINT/SIGTERM: no report, nothing left behind\n";
 
 enum { OPT_ROOT = 256, OPT_FORMAT, OPT_BACKING, OPT_ACCEL, OPT_KVM_TIMEOUT,
-       OPT_FAIL_ON, OPT_NO_PROGRESS, OPT_PROGRESS, OPT_SKIP };
+       OPT_FAIL_ON, OPT_NO_PROGRESS, OPT_PROGRESS, OPT_SKIP, OPT_TIMEOUT };
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -67,6 +70,7 @@ int cli_parse(int argc, char **argv, struct options *o)
         {"output", required_argument, NULL, 'o'},
         {"fail-on", required_argument, NULL, OPT_FAIL_ON},
         {"skip", required_argument, NULL, OPT_SKIP},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"quiet", no_argument, NULL, 'q'},
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
         {"progress", no_argument, NULL, OPT_PROGRESS},
@@ -95,6 +99,14 @@ int cli_parse(int argc, char **argv, struct options *o)
             else if (!strcmp(optarg, "tcg")) o->img.accel = ACCEL_TCG;
             else return usage_error("--accel takes auto, kvm or tcg, not '%s'", optarg);
             break;
+        case OPT_TIMEOUT: {
+            char *end;
+            long t = strtol(optarg, &end, 10);
+            if (*end || t < 1 || t > 7 * 24 * 3600)
+                return usage_error("--timeout takes seconds from 1 to 604800, not '%s'", optarg);
+            o->timeout = (unsigned)t;
+            break;
+        }
         case OPT_KVM_TIMEOUT: {
             char *end;
             long t = strtol(optarg, &end, 10);

@@ -25,6 +25,7 @@ struct options {
     int quiet, progress;        /* progress: -1 auto, 0 off, 1 on */
     enum fail_on fail_on;
     int skip_elf, skip_nitro;
+    unsigned timeout;           /* --timeout SEC for the whole run; 0 = none */
 };
 
 /* Parses argv; returns -1 on a usage error (message printed), 1 when

@@ -15,6 +15,7 @@
 #include "reports/reports.h"
 #include "scanners/scanners.h"
 #include "util/progress.h"
+#include "util/stop.h"
 
 static long long now_ms(void)
 {
@@ -92,6 +93,14 @@ static int exit_code_for(const struct options *o, struct report *r)
 
 static int finish(const struct options *o, struct report *r, long long t0)
 {
+    if (stop_requested() == STOP_SIGNAL)
+        return 128 + stop_signal_number();   /* no report for an abandoned run */
+    if (stop_requested() == STOP_TIMEOUT) {
+        json_object *f = report_add_finding(r, F_SCAN_TIMEOUT, -1,
+            "Run again with a larger --timeout, or skip scanners with --skip.", NULL);
+        report_finding_evidence(f, "--timeout %u s reached", o->timeout);
+        r->incomplete = 1;
+    }
     report_set(r, "duration_ms", json_object_new_int64(now_ms() - t0));
     report_set(r, "complete", json_object_new_boolean(!r->incomplete));
     verdict_compute(r->doc);
@@ -143,9 +152,17 @@ static int run_disks(const struct options *o, struct report *r, long long t0)
                    disks[i].path, disks[i].format);
     }
     if (image_open(&im, disks, o->ndisks, &o->img, err, sizeof err) < 0) {
-        fprintf(stderr, "liftcheck: %s: %s\n", o->disks[0], err);
+        if (stop_requested() == STOP_SIGNAL)
+            rc = 128 + stop_signal_number();
+        else
+            fprintf(stderr, "liftcheck: %s: %s\n", o->disks[0], err);
         goto out;
     }
+    if (stop_requested() == STOP_SIGNAL) {
+        rc = 128 + stop_signal_number();
+        goto out;
+    }
+    stop_set_victim(guestfs_get_pid(im.g));
     add_launch(r, im.accelerator, im.fallback_reason);
     if (im.kvm_failed) {
         json_object *f = report_add_finding(r, F_LAUNCH_TCG_FALLBACK, -1, NULL, NULL);
@@ -159,6 +176,10 @@ static int run_disks(const struct options *o, struct report *r, long long t0)
             (void)f;
         }
     if (inspect_image(&im, r, &ins, err, sizeof err) < 0) {
+        if (stop_requested() == STOP_SIGNAL) {
+            rc = 128 + stop_signal_number();
+            goto out;
+        }
         fprintf(stderr, "liftcheck: %s: %s\n",
                 o->ndisks == 1 ? o->disks[0] : "disks", err);
         r->incomplete = 1;
@@ -190,6 +211,7 @@ int main(int argc, char **argv)
     if (p != 0)
         return p < 0 ? EXIT_USAGE : EXIT_OK;
     progress_setup(o.quiet, o.progress < 0 ? isatty(2) : o.progress);
+    stop_setup(o.timeout);
 
     struct report *r = report_new();
     if (!r)

@@ -1,6 +1,8 @@
 /* Backend-independent parts of the vfs: dispatch, realpath, whole-file reads. */
 #include "vfs.h"
 
+#include "util/stop.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,18 +21,28 @@ int vfs_fail(vfs *v, int err, const char *fmt, ...)
 
 const char *vfs_error(vfs *v) { return v->error; }
 
+/* After a stop request every call fails fast, so scanners unwind. */
+#define STOPPED(v, path) \
+    (stop_requested() ? vfs_fail(v, ECANCELED, "%s: scan stopped", path) : 0)
+
 int vfs_lstat(vfs *v, const char *path, struct vfs_stat *st)
 {
+    if (STOPPED(v, path))
+        return -1;
     return v->ops->lstat(v, path, st);
 }
 
 ssize_t vfs_pread(vfs *v, const char *path, void *buf, size_t len, uint64_t off)
 {
+    if (STOPPED(v, path))
+        return -1;
     return v->ops->pread(v, path, buf, len, off);
 }
 
 int vfs_readlink(vfs *v, const char *path, char **target)
 {
+    if (STOPPED(v, path))
+        return -1;
     return v->ops->readlink(v, path, target);
 }
 
@@ -49,6 +61,8 @@ int vfs_walk(vfs *v, const char *start, const struct vfs_walk_limits *lim,
     if (!res)
         res = &dummy;
     memset(res, 0, sizeof *res);
+    if (STOPPED(v, start))
+        return -1;
     return v->ops->walk(v, start, &l, fn, opaque, res);
 }
 

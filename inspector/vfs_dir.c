@@ -6,6 +6,8 @@
  * never reach host files outside it. */
 #include "vfs.h"
 
+#include "util/stop.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -200,7 +202,7 @@ static int dir_walk(vfs *v, const char *start, const struct vfs_walk_limits *lim
         return vfs_fail(v, ENOMEM, "out of memory");
     }
 
-    while (sp > 0 && rc == 0) {
+    while (sp > 0 && rc == 0 && !stop_requested()) {
         struct pending cur = stack[--sp];
         int fd = open_in_root(d, cur.path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
         DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;

@@ -6,6 +6,8 @@
  * large batches, and pread fetches up to 2 MiB a call. */
 #include "vfs.h"
 
+#include "util/stop.h"
+
 #include <errno.h>
 #include <guestfs.h>
 #include <stdio.h>
@@ -273,6 +275,8 @@ static int g_walk(vfs *v, const char *start, const struct vfs_walk_limits *lim,
     for (size_t i = 0; i < n; i++) {
         struct entry *e = &es[i];
         char path[4096];
+        if (stop_requested())
+            break;
         if (skip && strncmp(e->rel, skip, skip_len) == 0 && e->rel[skip_len] == '/')
             continue;
         skip = NULL;
