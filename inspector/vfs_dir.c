@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,8 +26,105 @@ struct vfs_dir {
     char *root;
 };
 
+#define MAX_LINKS 40
+
+/* The same resolution as RESOLVE_IN_ROOT, one component at a time, for
+ * kernels or tools (valgrind) without openat2: ".." stops at the root and
+ * absolute symlinks restart from it. */
+static int open_in_root_slow(struct vfs_dir *d, const char *path, int flags)
+{
+    char *rest = strdup(path), *p;
+    int cur = dup(d->rootfd), links = 0, depth = 0, err = 0;
+    /* Directory fds from the root down, so ".." never leaves the root. */
+    int stack[256];
+
+    if (!rest || cur < 0) {
+        free(rest);
+        if (cur >= 0)
+            close(cur);
+        return errno = ENOMEM, -1;
+    }
+    stack[0] = cur;
+    p = rest;
+    for (;;) {
+        while (*p == '/')
+            p++;
+        if (!*p)
+            break;
+        char *end = strchr(p, '/');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        char comp[NAME_MAX + 1];
+        if (n > NAME_MAX) { err = ENAMETOOLONG; break; }
+        memcpy(comp, p, n);
+        comp[n] = '\0';
+        p += n;
+        int last = strspn(p, "/") == strlen(p);
+        if (!strcmp(comp, "."))
+            continue;
+        if (!strcmp(comp, "..")) {
+            if (depth > 0)
+                close(stack[depth--]);
+            continue;
+        }
+        struct stat st;
+        if (fstatat(stack[depth], comp, &st, AT_SYMLINK_NOFOLLOW) < 0) { err = errno; break; }
+        if (S_ISLNK(st.st_mode) && !(last && (flags & O_NOFOLLOW))) {
+            char target[4096];
+            ssize_t tl = readlinkat(stack[depth], comp, target, sizeof target - 1);
+            if (tl < 0) { err = errno; break; }
+            if (++links > MAX_LINKS) { err = ELOOP; break; }
+            target[tl] = '\0';
+            size_t rl = strlen(p);
+            char *nrest = malloc((size_t)tl + rl + 2);
+            if (!nrest) { err = ENOMEM; break; }
+            snprintf(nrest, (size_t)tl + rl + 2, "%s/%s", target, p);
+            free(rest);
+            rest = p = nrest;
+            if (target[0] == '/')
+                while (depth > 0)
+                    close(stack[depth--]);
+            continue;
+        }
+        if (last)
+            break;
+        if (!S_ISDIR(st.st_mode)) { err = ENOTDIR; break; }
+        if (depth + 1 >= (int)(sizeof stack / sizeof stack[0])) { err = ENAMETOOLONG; break; }
+        int fd = openat(stack[depth], comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) { err = errno; break; }
+        stack[++depth] = fd;
+        /* Remember the name we stopped at: the final open needs it. */
+    }
+    int fd = -1;
+    if (!err) {
+        /* rest was consumed up to its last component; reopen it. */
+        const char *lastname = p;
+        while (lastname > rest && lastname[-1] == '/')
+            lastname--;
+        const char *b = lastname;
+        while (b > rest && b[-1] != '/')
+            b--;
+        char name[NAME_MAX + 1];
+        size_t n = (size_t)(lastname - b);
+        if (n == 0 || n > NAME_MAX || (n == 1 && b[0] == '.') || (n == 2 && !strncmp(b, "..", 2)))
+            fd = openat(stack[depth], ".", flags | O_CLOEXEC);
+        else {
+            memcpy(name, b, n);
+            name[n] = '\0';
+            fd = openat(stack[depth], name, flags | O_NOFOLLOW | O_CLOEXEC);
+        }
+        if (fd < 0)
+            err = errno;
+    }
+    while (depth >= 0)
+        close(stack[depth--]);
+    free(rest);
+    errno = err;
+    return fd;
+}
+
 static int open_in_root(struct vfs_dir *d, const char *path, int flags)
 {
+    static int no_openat2;
     struct open_how how = {
         .flags = (uint64_t)flags | O_CLOEXEC,
         .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
@@ -36,7 +134,13 @@ static int open_in_root(struct vfs_dir *d, const char *path, int flags)
         rel++;
     if (!*rel)
         rel = ".";
-    return (int)syscall(SYS_openat2, d->rootfd, rel, &how, sizeof how);
+    if (!no_openat2) {
+        int fd = (int)syscall(SYS_openat2, d->rootfd, rel, &how, sizeof how);
+        if (fd >= 0 || errno != ENOSYS)
+            return fd;
+        no_openat2 = 1;
+    }
+    return open_in_root_slow(d, rel, flags);
 }
 
 static enum vfs_type mode_type(mode_t m)
@@ -232,7 +336,8 @@ static int dir_walk(vfs *v, const char *start, const struct vfs_walk_limits *lim
             if (!(names[nn] = strdup(e->d_name))) { rc = vfs_fail(v, ENOMEM, "out of memory"); break; }
             nn++;
         }
-        qsort(names, nn, sizeof *names, cmp_cstr);
+        if (nn)
+            qsort(names, nn, sizeof *names, cmp_cstr);
         int dfd = dirfd(dir);
         /* Visit in reverse so that pushed subdirectories pop in name order. */
         size_t first_child = sp;

@@ -1,8 +1,520 @@
-/* ELF inventory: entry point. */
+/* ELF inventory: walks every mounted filesystem, recognises ELF files by
+ * their magic, parses their headers (elf_read.c), resolves their libraries
+ * as ld.so would (ldso.c), finds their owning package (dpkg.c, apk.c) and
+ * writes the "elf_files" and "elf_summary" sections. */
 #include "scanners/scanners.h"
+#include "elf_int.h"
+#include "util/utf8.h"
+
+#include <elf.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MIN_ELF_SIZE 52         /* an ELF32 header */
+#define MAX_EVIDENCE 200        /* lines of evidence in one finding */
+
+struct walk_ctx {
+    struct scan_ctx *c;
+    struct elf_inventory *inv;
+    struct strmap inodes;       /* "dev:ino" -> file index, or -2 for non-ELF */
+    unsigned char *head;
+    uint64_t regular, opened, read_errors, aout;
+    struct strv aout_paths;     /* the first MAX_EVIDENCE a.out programs */
+    char first_read_error[600];
+    int oom;
+};
+
+static int skipped_dir(const char *path)
+{
+    static const char *const skip[] = {"/proc", "/sys", "/dev", "/run"};
+    for (size_t i = 0; i < sizeof skip / sizeof skip[0]; i++)
+        if (!strcmp(path, skip[i]))
+            return 1;
+    return 0;
+}
+
+/* Linux a.out: the first little-endian word holds the magic (OMAGIC,
+ * NMAGIC, ZMAGIC, QMAGIC) and, in bits 16-23, the machine (M_386 = 100).
+ * Two bytes of magic match many data files, so only executables count. */
+static int is_aout(const unsigned char *h, size_t n, uint32_t mode)
+{
+    if (n < 32 || !(mode & 0111))
+        return 0;
+    uint32_t w = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
+    uint32_t magic = w & 0xffff;
+    return ((w >> 16) & 0xff) == 100 && (w >> 24) == 0 &&
+           (magic == 0407 || magic == 0410 || magic == 0413 || magic == 0314);
+}
+
+static int walk_cb(const char *path, const struct vfs_stat *st, void *opaque)
+{
+    struct walk_ctx *w = opaque;
+    struct elf_inventory *inv = w->inv;
+    char key[64];
+
+    if (st->type == VFS_DIR)
+        return skipped_dir(path) ? 1 : 0;
+    if (st->type == VFS_LNK) {
+        if (strmap_put(&inv->symlinks, path, 0) < 0)
+            goto oom;
+        if (strchr(path + 1, '/') == NULL && strv_add(&inv->top_links, path) < 0)
+            goto oom;
+        return 0;
+    }
+    if (st->type != VFS_REG)
+        return 0;
+    w->regular++;
+    if (st->size < MIN_ELF_SIZE)
+        return 0;
+    /* Hard links: one entry, every name found by resolution. */
+    snprintf(key, sizeof key, "%" PRIu64 ":%" PRIu64, st->dev, st->ino);
+    if (st->nlink > 1) {
+        long seen = strmap_get(&w->inodes, key);
+        if (seen >= 0)
+            return strmap_put(&inv->by_path, path, seen) < 0 ? -1 : 0;
+        if (seen == -2)
+            return 0;
+    }
+    size_t want = st->size < ELF_HEAD_SIZE ? (size_t)st->size : ELF_HEAD_SIZE;
+    ssize_t n = vfs_pread(w->c->v, path, w->head, want, 0);
+    w->opened++;
+    if (n < 0) {
+        if (!w->read_errors++)
+            snprintf(w->first_read_error, sizeof w->first_read_error, "%s", vfs_error(w->c->v));
+        return 0;
+    }
+    if ((size_t)n < SELFMAG || memcmp(w->head, ELFMAG, SELFMAG) != 0) {
+        if (st->nlink > 1 && strmap_put(&w->inodes, key, -2) < 0)
+            goto oom;
+        if (is_aout(w->head, (size_t)n, st->mode) && w->aout++ < MAX_EVIDENCE &&
+            strv_add(&w->aout_paths, path) < 0)
+            goto oom;
+        return 0;
+    }
+    if (inv->n == inv->cap) {
+        size_t cap = inv->cap ? inv->cap * 2 : 256;
+        struct elf_info *t = realloc(inv->files, cap * sizeof *t);
+        if (!t)
+            goto oom;
+        inv->files = t;
+        inv->cap = cap;
+    }
+    struct elf_info *f = &inv->files[inv->n];
+    memset(f, 0, sizeof *f);
+    if (!(f->path = strdup(path)))
+        goto oom;
+    f->size = st->size;
+    f->dev = st->dev;
+    f->ino = st->ino;
+    f->volume = scan_volume_of(w->c, st);
+    f->reads = 1;
+    inv->n++;
+    if (elf_parse(w->c->v, w->head, (size_t)n, f) < 0)
+        goto oom;
+    if (strmap_put(&inv->by_path, path, (long)inv->n - 1) < 0 ||
+        (st->nlink > 1 && strmap_put(&w->inodes, key, (long)inv->n - 1) < 0))
+        goto oom;
+    return 0;
+oom:
+    w->oom = 1;
+    return -1;
+}
+
+long elf_inv_lookup_alias(const struct elf_inventory *inv, const char *path)
+{
+    long idx = strmap_get(&inv->by_path, path);
+    if (idx >= 0)
+        return idx;
+    /* usr-merge: "/bin/ls" is reached as "/usr/bin/ls". */
+    for (size_t i = 0; i < inv->top_links.n; i++) {
+        const char *l = inv->top_links.v[i], *t = inv->top_targets.v[i];
+        size_t n = strlen(l);
+        if (!t || strncmp(path, l, n) != 0 || path[n] != '/')
+            continue;
+        char buf[4096];
+        if (snprintf(buf, sizeof buf, "%s%s", strcmp(t, "/") ? t : "", path + n)
+            >= (int)sizeof buf)
+            continue;
+        if ((idx = strmap_get(&inv->by_path, buf)) >= 0)
+            return idx;
+    }
+    return -1;
+}
+
+/* Object keys come from the guest too: they must be valid UTF-8. */
+static void add_key(json_object *o, const char *key, json_object *val)
+{
+    size_t n = strlen(key);
+    if (utf8_valid(key, n)) {
+        json_object_object_add(o, key, val);
+        return;
+    }
+    char *clean = utf8_sanitize(key, n);
+    json_object_object_add(o, clean ? clean : "?", val);
+    free(clean);
+}
+
+/* Looks a key up the way add_key stored it. */
+static int get_key(json_object *o, const char *key, json_object **val)
+{
+    size_t n = strlen(key);
+    if (utf8_valid(key, n))
+        return json_object_object_get_ex(o, key, val);
+    char *clean = utf8_sanitize(key, n);
+    int r = json_object_object_get_ex(o, clean ? clean : "?", val);
+    free(clean);
+    return r;
+}
+
+static json_object *jarr(const struct strv *s)
+{
+    json_object *a = json_object_new_array();
+    for (size_t i = 0; i < s->n; i++)
+        json_object_array_add(a, jstr(s->v[i]));
+    return a;
+}
+
+/* Highest numbered version of one family over all the file's needs. */
+static const char *family_max(const struct elf_info *f, const char *family)
+{
+    const char *best = NULL;
+    for (size_t i = 0; i < f->nvn; i++)
+        for (size_t j = 0; j < f->vn[i].vers.n; j++) {
+            char fam[64];
+            const char *num;
+            if (elf_version_split(f->vn[i].vers.v[j], fam, sizeof fam, &num) < 0 ||
+                strcmp(fam, family) != 0)
+                continue;
+            if (!best || elf_version_cmp(num, best) > 0)
+                best = num;
+        }
+    return best;
+}
+
+static json_object *family_maxes(const struct elf_info *f)
+{
+    json_object *o = json_object_new_object();
+    for (size_t i = 0; i < f->nvn; i++)
+        for (size_t j = 0; j < f->vn[i].vers.n; j++) {
+            char fam[64];
+            const char *num;
+            if (elf_version_split(f->vn[i].vers.v[j], fam, sizeof fam, &num) < 0)
+                continue;
+            json_object *cur = NULL;
+            if (get_key(o, fam, &cur) && elf_version_cmp(num, json_object_get_string(cur)) <= 0)
+                continue;
+            add_key(o, fam, jstr(num));
+        }
+    return o;
+}
+
+static const char *class_name(int cls)
+{
+    return cls == 64 ? "ELF64" : "ELF32";
+}
+
+static json_object *file_json(const struct elf_info *f, size_t *nmissing)
+{
+    json_object *o = json_object_new_object();
+    char mb[32], ob[32];
+
+    json_object_object_add(o, "path", jstr(f->path));
+    json_object_object_add(o, "volume", json_object_new_int(f->volume));
+    json_object_object_add(o, "size", json_object_new_int64((int64_t)f->size));
+    json_object_object_add(o, "type", jstr_or_null(f->error ? NULL : f->type));
+    json_object_object_add(o, "class", f->cls ? jstr(class_name(f->cls)) : NULL);
+    json_object_object_add(o, "machine",
+                           f->cls ? jstr(elf_machine_name(f->machine, mb, sizeof mb)) : NULL);
+    json_object_object_add(o, "os_abi",
+                           f->cls ? jstr(elf_osabi_name(f->osabi, ob, sizeof ob)) : NULL);
+    json_object_object_add(o, "x32", json_object_new_boolean(f->x32));
+    json_object_object_add(o, "static", json_object_new_boolean(f->is_static));
+    json_object_object_add(o, "interpreter", jstr_or_null(f->interp));
+    const char *libc = elf_libc_of_interp(f->interp);
+    if (!libc && f->is_static && f->min_kernel[0])
+        libc = "glibc";     /* only glibc's start files carry the ABI tag */
+    json_object_object_add(o, "libc", jstr_or_null(libc));
+    json_object_object_add(o, "min_kernel", jstr_or_null(f->min_kernel[0] ? f->min_kernel : NULL));
+    json_object_object_add(o, "soname", jstr_or_null(f->soname));
+    json_object_object_add(o, "needed", jarr(&f->needed));
+    json_object_object_add(o, "rpath", jarr(&f->rpath));
+    json_object_object_add(o, "runpath", jarr(&f->runpath));
+
+    json_object *missing = json_object_new_array(), *resolved = json_object_new_object();
+    json_object *outside = json_object_new_object();
+    *nmissing = 0;
+    for (size_t i = 0; i < f->needed.n; i++) {
+        const char *r = f->resolved ? f->resolved[i] : NULL;
+        if (r) {
+            add_key(resolved, f->needed.v[i], jstr(r));
+        } else if (f->outside && f->outside[i]) {
+            add_key(outside, f->needed.v[i], jstr(f->outside[i]));
+        } else if (f->resolved) {
+            json_object_array_add(missing, jstr(f->needed.v[i]));
+            (*nmissing)++;
+        }
+    }
+    if (f->interp_missing) {
+        json_object_array_add(missing, jstr(f->interp));
+        (*nmissing)++;
+    }
+    json_object_object_add(o, "missing_needed", missing);
+    json_object_object_add(o, "resolved", resolved);
+    json_object_object_add(o, "found_outside_path", outside);
+
+    json_object *vn = json_object_new_object();
+    for (size_t i = 0; i < f->nvn; i++) {
+        json_object *cur = NULL;
+        if (!get_key(vn, f->vn[i].lib, &cur)) {
+            cur = json_object_new_array();
+            add_key(vn, f->vn[i].lib, cur);
+        }
+        for (size_t j = 0; j < f->vn[i].vers.n; j++)
+            json_object_array_add(cur, jstr(f->vn[i].vers.v[j]));
+    }
+    json_object_object_add(o, "version_needs", vn);
+    json_object_object_add(o, "version_max", family_maxes(f));
+    json_object_object_add(o, "versions_defined", jarr(&f->vdef));
+    json_object_object_add(o, "glibc_max", jstr_or_null(family_max(f, "GLIBC")));
+    json_object_object_add(o, "glibcxx_max", jstr_or_null(family_max(f, "GLIBCXX")));
+    json_object_object_add(o, "cxxabi_max", jstr_or_null(family_max(f, "CXXABI")));
+    json_object_object_add(o, "stripped", json_object_new_boolean(f->stripped));
+    json_object_object_add(o, "kernel_module", json_object_new_boolean(f->kmod));
+    json_object_object_add(o, "go_version", jstr_or_null(f->go_version));
+    json_object_object_add(o, "package", jstr_or_null(f->package));
+    json_object_object_add(o, "error", jstr_or_null(f->error));
+    return o;
+}
+
+static void count(json_object *obj, const char *key)
+{
+    json_object *cur = NULL;
+    int n = json_object_object_get_ex(obj, key, &cur) ? json_object_get_int(cur) : 0;
+    json_object_object_add(obj, key, json_object_new_int(n + 1));
+}
+
+static void raise_max(const char **best, const char *v)
+{
+    if (v && (!*best || elf_version_cmp(v, *best) > 0))
+        *best = v;
+}
+
+/* One finding per volume, evidence capped. kind 0: missing libs, 1: corrupt. */
+static void add_findings(struct scan_ctx *c, const struct elf_inventory *inv, int kind)
+{
+    int done_vols[64];
+    int ndone = 0;
+    for (size_t i = 0; i < inv->n; i++) {
+        const struct elf_info *f = &inv->files[i];
+        int vol = f->volume, seen = 0;
+        for (int k = 0; k < ndone; k++)
+            seen |= done_vols[k] == vol;
+        if (seen || ndone == 64)
+            continue;
+        done_vols[ndone++] = vol;
+        json_object *fd = NULL;
+        size_t nfiles = 0;
+        for (size_t j = i; j < inv->n; j++) {
+            const struct elf_info *g = &inv->files[j];
+            if (g->volume != vol)
+                continue;
+            char line[1024];
+            if (kind == 1) {
+                if (!g->error)
+                    continue;
+                snprintf(line, sizeof line, "%s", g->error);
+            } else {
+                size_t o = 0;
+                if (g->interp_missing)
+                    o += (size_t)snprintf(line, sizeof line, "%s", g->interp);
+                for (size_t k = 0; g->resolved && k < g->needed.n; k++)
+                    if (!g->resolved[k] && !(g->outside && g->outside[k]) && o < sizeof line)
+                        o += (size_t)snprintf(line + o, sizeof line - o, "%s%s",
+                                              o ? ", " : "", g->needed.v[k]);
+                if (!o)
+                    continue;
+            }
+            nfiles++;
+            if (nfiles <= MAX_EVIDENCE) {
+                if (!fd)
+                    fd = report_add_finding(c->r, kind ? F_ELF_CORRUPT : F_ELF_MISSING_LIBS,
+                                            vol, kind ? NULL :
+                                            "Install the packages that provide these libraries "
+                                            "in the target image, or ship them with the application.",
+                                            NULL);
+                report_finding_evidence(fd, kind ? "%s: %s" : "%s needs %s", g->path, line);
+            }
+        }
+        if (fd && nfiles > MAX_EVIDENCE)
+            report_finding_evidence(fd, "... and %zu more files", nfiles - MAX_EVIDENCE);
+    }
+}
 
 int scan_elf(struct scan_ctx *c)
 {
-    (void)c;
-    return 0;
+    struct elf_inventory inv = {0};
+    struct walk_ctx w = {.c = c, .inv = &inv};
+    struct vfs_walk_result wr;
+    struct ldso l = {0};
+    struct strv owners = {0};
+    const char *pkgdb = NULL;
+    int rc = -1;
+
+    if (!(w.head = malloc(ELF_HEAD_SIZE)))
+        goto out;
+    if (vfs_walk(c->v, "/", NULL, walk_cb, &w, &wr) < 0 && !w.oom) {
+        report_add_findingf(c->r, F_SCAN_READ_ERROR, c->root_volume, NULL,
+                            "ELF inventory could not walk /: %s", vfs_error(c->v));
+        c->r->incomplete = 1;
+        if (!wr.entries) {
+            rc = -2;    /* nothing to report: no sections rather than empty ones */
+            goto out;
+        }
+    }
+    if (w.oom)
+        goto out;
+    free(w.head);
+    w.head = NULL;
+    if (wr.depth_limited || wr.entries_limited) {
+        report_add_findingf(c->r, F_SCAN_LIMIT, -1, NULL,
+                            "ELF inventory walk stopped at %s", wr.entries_limited
+                            ? "the entry limit" : "the depth limit in some directories");
+        c->r->incomplete = 1;
+    }
+    if (wr.errors || w.read_errors) {
+        json_object *fd = report_add_findingf(c->r, F_SCAN_READ_ERROR, -1, NULL,
+                                              "ELF inventory: %" PRIu64 " directories and %"
+                                              PRIu64 " files could not be read",
+                                              wr.errors, w.read_errors);
+        if (w.read_errors)
+            report_finding_evidence(fd, "%s", w.first_read_error);
+    }
+
+    /* Top-level links ("/lib" -> "usr/lib") for usr-merge aliases. */
+    for (size_t i = 0; i < inv.top_links.n; i++) {
+        char *real = NULL;
+        if (vfs_realpath(c->v, inv.top_links.v[i], &real) < 0)
+            real = NULL;
+        if (strv_add(&inv.top_targets, real ? real : "") < 0) {
+            free(real);
+            goto out;
+        }
+        free(real);
+        if (!inv.top_targets.v[i][0]) {
+            free(inv.top_targets.v[i]);
+            inv.top_targets.v[i] = NULL;
+        }
+    }
+
+    if (ldso_load(c->v, &l) < 0 || ldso_resolve_all(c->v, &l, &inv) < 0)
+        goto out;
+
+    int np = dpkg_owners(c->v, &inv, &owners);
+    if (np == -2)
+        goto out;
+    if (np >= 0)
+        pkgdb = "dpkg";
+    int na = apk_owners(c->v, &inv, &owners);
+    if (na == -2)
+        goto out;
+    if (na >= 0)
+        pkgdb = pkgdb ? "dpkg+apk" : "apk";
+    char rpm_err[512];
+    int nr = rpm_owners(c->v, &inv, &owners, rpm_err, sizeof rpm_err);
+    if (nr == -2)
+        goto out;
+    if (nr >= 0)
+        pkgdb = pkgdb ? "dpkg+rpm" : "rpm";
+    if (nr == -3)
+        report_add_findingf(c->r, F_SCAN_READ_ERROR, c->root_volume,
+                            "Without package ownership every ELF file counts as third-party.",
+                            "ELF inventory: %s", rpm_err);
+
+    json_object *files = json_object_new_array();
+    json_object *by_type = json_object_new_object(), *by_class = json_object_new_object();
+    json_object *by_machine = json_object_new_object();
+    const char *gmax = NULL, *gmax3 = NULL, *cxxmax = NULL;
+    size_t missing_files = 0, corrupt = 0, third = 0, go = 0, outside = 0;
+    uint64_t reads = 0;
+    for (size_t i = 0; i < inv.n; i++) {
+        const struct elf_info *f = &inv.files[i];
+        size_t nm;
+        char mb[32];
+        json_object_array_add(files, file_json(f, &nm));
+        reads += f->reads;
+        missing_files += nm > 0;
+        outside += f->outside != NULL;
+        if (f->error) {
+            corrupt++;
+            count(by_type, "corrupt");
+            continue;
+        }
+        count(by_type, f->kmod ? "kernel_module" : f->type);
+        count(by_class, f->x32 ? "x32" : class_name(f->cls));
+        count(by_machine, elf_machine_name(f->machine, mb, sizeof mb));
+        const char *g = family_max(f, "GLIBC");
+        raise_max(&gmax, g);
+        raise_max(&cxxmax, family_max(f, "GLIBCXX"));
+        if (!f->package) {
+            third++;
+            raise_max(&gmax3, g);
+        }
+        go += f->go_version != NULL;
+    }
+    json_object *sum = json_object_new_object();
+    json_object_object_add(sum, "count", json_object_new_int64((int64_t)inv.n));
+    json_object_object_add(sum, "by_type", by_type);
+    json_object_object_add(sum, "by_class", by_class);
+    json_object_object_add(sum, "by_machine", by_machine);
+    json_object_object_add(sum, "glibc_max", jstr_or_null(gmax));
+    json_object_object_add(sum, "glibc_max_third_party", jstr_or_null(gmax3));
+    json_object_object_add(sum, "glibcxx_max", jstr_or_null(cxxmax));
+    json_object_object_add(sum, "missing_libs", json_object_new_int64((int64_t)missing_files));
+    json_object_object_add(sum, "found_outside_path", json_object_new_int64((int64_t)outside));
+    json_object_object_add(sum, "corrupt", json_object_new_int64((int64_t)corrupt));
+    json_object_object_add(sum, "third_party", json_object_new_int64((int64_t)third));
+    json_object_object_add(sum, "go_binaries", json_object_new_int64((int64_t)go));
+    json_object_object_add(sum, "package_db", jstr_or_null(pkgdb));
+    json_object_object_add(sum, "files_walked", json_object_new_int64((int64_t)w.regular));
+    json_object_object_add(sum, "files_opened", json_object_new_int64((int64_t)w.opened));
+    json_object_object_add(sum, "elf_reads", json_object_new_int64((int64_t)reads));
+    json_object_object_add(sum, "aout_count", json_object_new_int64((int64_t)w.aout));
+    json_object_object_add(sum, "aout_files", jarr(&w.aout_paths));
+    report_set(c->r, "elf_files", files);
+    report_set(c->r, "elf_summary", sum);
+
+    add_findings(c, &inv, 0);
+    add_findings(c, &inv, 1);
+    if (w.aout) {
+        json_object *fd = report_add_findingf(
+            c->r, F_ELF_AOUT, -1, "Run these programs in a VM with an older kernel, or rebuild "
+            "them as ELF.", "%" PRIu64 " files", w.aout);
+        for (size_t i = 0; i < w.aout_paths.n; i++)
+            report_finding_evidence(fd, "%s", w.aout_paths.v[i]);
+    }
+    rc = 0;
+out:
+    if (rc == -2) {
+        rc = -1;
+    } else if (rc < 0) {
+        report_add_findingf(c->r, F_SCAN_READ_ERROR, -1, NULL, "ELF inventory: out of memory");
+        c->r->incomplete = 1;
+    }
+    free(w.head);
+    strmap_free(&w.inodes);
+    strv_free(&w.aout_paths);
+    for (size_t i = 0; i < inv.n; i++)
+        elf_info_free(&inv.files[i]);
+    free(inv.files);
+    strmap_free(&inv.by_path);
+    strmap_free(&inv.symlinks);
+    strv_free(&inv.top_links);
+    for (size_t i = 0; i < inv.top_targets.n; i++)
+        free(inv.top_targets.v[i]);
+    free(inv.top_targets.v);
+    ldso_free(&l);
+    strv_free(&owners);
+    return rc;
 }

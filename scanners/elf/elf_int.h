@@ -1,0 +1,117 @@
+/* Internal interfaces of the ELF inventory scanner. */
+#ifndef LIFTCHECK_ELF_INT_H
+#define LIFTCHECK_ELF_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "inspector/vfs.h"
+
+/* A growable array of malloc'd strings. */
+struct strv {
+    char **v;
+    size_t n, cap;
+};
+int strv_add(struct strv *s, const char *str);
+int strv_addn(struct strv *s, const char *str, size_t n);
+int strv_has(const struct strv *s, const char *str);
+void strv_free(struct strv *s);
+
+/* String -> long map (open addressing); keys are copied. */
+struct strmap {
+    char **keys;
+    long *vals;
+    size_t n, cap;
+};
+int strmap_put(struct strmap *m, const char *key, long val);
+/* Returns the value, or -1 when absent. */
+long strmap_get(const struct strmap *m, const char *key);
+void strmap_free(struct strmap *m);
+
+/* Version strings: "GLIBC_2.10" -> family "GLIBC", number "2.10". */
+int elf_version_split(const char *ver, char *family, size_t cap, const char **number);
+/* Numeric comparison of dotted/underscored numbers: "2.10" > "2.9". */
+int elf_version_cmp(const char *a, const char *b);
+
+struct elf_verneed {
+    char *lib;
+    struct strv vers;
+};
+
+/* What one ELF file is, as parsed from its headers. */
+struct elf_info {
+    char *path;
+    uint64_t size, dev, ino;
+    int volume;
+    const char *type;        /* exec, pie, shared, relocatable, core; NULL if corrupt */
+    int cls;                 /* 32 or 64 */
+    int big_endian;
+    unsigned machine;
+    unsigned osabi;
+    int is_static, stripped, kmod, x32, has_dynamic;
+    char *interp, *soname, *go_version;
+    char min_kernel[32];     /* from the GNU ABI tag note: "3.2.0", or "" */
+    char *error;             /* why the file is corrupt, else NULL */
+    struct strv needed, rpath, runpath, vdef;
+    struct elf_verneed *vn;
+    size_t nvn;
+    /* Filled by resolution and ownership. */
+    char **resolved;         /* one per needed: a path, or NULL when missing */
+    int interp_missing;      /* PT_INTERP names no ELF file in the guest */
+    char **outside;          /* per needed: found only in the app's own tree */
+    const char *package;     /* points into the owner table; NULL = none */
+    unsigned reads;          /* vfs_pread calls spent on this file */
+};
+
+/* Bytes a first read fetches: most headers of most files fit in it. */
+#define ELF_HEAD_SIZE (16 * 1024)
+
+/* Parses the ELF file at path.  head holds the first head_len bytes of the
+ * file (already read); further ranges are fetched through v.  Fills *info
+ * (path etc. already set by the caller); a hostile or truncated file sets
+ * info->error and returns 0.  Returns -1 only when out of memory. */
+int elf_parse(vfs *v, const unsigned char *head, size_t head_len,
+              struct elf_info *info);
+void elf_info_free(struct elf_info *info);
+
+const char *elf_machine_name(unsigned machine, char *buf, size_t cap);
+const char *elf_osabi_name(unsigned osabi, char *buf, size_t cap);
+/* "glibc", "musl", "uclibc", "bionic", ... from an interpreter path. */
+const char *elf_libc_of_interp(const char *interp);
+
+/* The inventory shared by resolution and ownership. */
+struct elf_inventory {
+    struct elf_info *files;
+    size_t n, cap;
+    struct strmap by_path;   /* every path of every file (hard links too) */
+    struct strmap symlinks;  /* every symlink the walk saw: value unused */
+    struct strv top_links;   /* "/bin" style links at the root, for usr-merge */
+    struct strv top_targets; /* their resolved targets, same order */
+};
+
+/* ld.so's view of the guest: search directories from ld.so.conf. */
+struct ldso {
+    struct strv conf_dirs;
+    int multiarch;           /* Debian style /lib/<triplet> layout */
+    struct strmap cache;     /* search dir -> index of its canonical form, -2 if none */
+};
+int ldso_load(vfs *v, struct ldso *l);
+void ldso_free(struct ldso *l);
+/* Fills info->resolved for every file of the inventory. */
+int ldso_resolve_all(vfs *v, struct ldso *l, struct elf_inventory *inv);
+
+/* Package ownership: set files[i].package.  Owner names are kept in owners
+ * (freed by the caller).  Returns the number of packages seen, or -1 when
+ * there is no such database. */
+int dpkg_owners(vfs *v, struct elf_inventory *inv, struct strv *owners);
+int apk_owners(vfs *v, struct elf_inventory *inv, struct strv *owners);
+/* The same from the rpm database; -3 (with err) when there is one that
+ * could not be read, -2 when out of memory. */
+int rpm_owners(vfs *v, struct elf_inventory *inv, struct strv *owners, char *err,
+               size_t errcap);
+
+/* Looks a guest path up in the inventory, trying the usr-merge aliases
+ * ("/bin/ls" for "/usr/bin/ls").  Returns the file index or -1. */
+long elf_inv_lookup_alias(const struct elf_inventory *inv, const char *path);
+
+#endif

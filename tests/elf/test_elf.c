@@ -1,0 +1,665 @@
+/* ELF inventory tests on a tree of real binaries (tests/elf/stage.sh),
+ * checked against independent listings: a python magic check and objdump. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+
+#include "scanners/scanners.h"
+#include "scanners/elf/elf_int.h"
+#include "util/utf8.h"
+
+static const char *stage_script, *stage_dir, *schema_path, *schema_check;
+static struct report *rep;
+static char skips[4096];
+
+static json_object *field(json_object *o, const char *k)
+{
+    json_object *v = NULL;
+    json_object_object_get_ex(o, k, &v);
+    return v;
+}
+
+static const char *sfield(json_object *o, const char *k)
+{
+    json_object *v = field(o, k);
+    return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+static json_object *file_entry(const char *path)
+{
+    json_object *files = report_get(rep, "elf_files");
+    for (size_t i = 0; files && i < json_object_array_length(files); i++) {
+        json_object *f = json_object_array_get_idx(files, i);
+        if (!strcmp(sfield(f, "path"), path))
+            return f;
+    }
+    return NULL;
+}
+
+static int has_skip(const char *what)
+{
+    char key[64];
+    snprintf(key, sizeof key, "%s:", what);
+    return strstr(skips, key) != NULL;
+}
+
+static char *slurp(const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/expect/%s", stage_dir, name);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    char *buf = calloc(1, 1 << 20);
+    size_t n = buf ? fread(buf, 1, (1 << 20) - 1, f) : 0;
+    (void)n;
+    fclose(f);
+    return buf;
+}
+
+static int setup(void **state)
+{
+    char cmd[8192], root[4096];
+    (void)state;
+    snprintf(cmd, sizeof cmd, "bash '%s' '%s' >'%s.log' 2>&1", stage_script, stage_dir, stage_dir);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "staging failed, see %s.log\n", stage_dir);
+        return -1;
+    }
+    char *s = slurp("skips.txt");
+    if (s) {
+        snprintf(skips, sizeof skips, "%s", s);
+        free(s);
+    }
+    snprintf(root, sizeof root, "%s/root", stage_dir);
+    vfs *v = vfs_dir_open(root);
+    if (!v)
+        return -1;
+    rep = report_new();
+    struct scan_ctx c = {.v = v, .r = rep, .root_volume = 0};
+    int rc = scan_elf(&c);
+    vfs_close(v);
+    return rc;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    report_free(rep);
+    return 0;
+}
+
+/* Every ELF inode python finds is reported exactly once, under one of its
+ * names; nothing else is reported (symlinks, /proc, non-ELF files). */
+static void test_elf_set_matches_listing(void **state)
+{
+    (void)state;
+    char *list = slurp("elf.txt");
+    assert_non_null(list);
+    json_object *files = report_get(rep, "elf_files");
+    assert_non_null(files);
+    size_t nfiles = json_object_array_length(files), groups = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(list, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        groups++;
+        int found = 0;
+        char *s2 = NULL;
+        for (char *p = strtok_r(line, "|", &s2); p; p = strtok_r(NULL, "|", &s2))
+            found += file_entry(p) != NULL;
+        if (found != 1)
+            fail_msg("ELF inode %s reported %d times", line, found);
+    }
+    assert_int_equal(nfiles, groups);
+    assert_null(file_entry("/usr/bin/ls-symlink"));
+    assert_null(file_entry("/proc/1/exe"));
+    assert_null(file_entry("/opt/bad/tiny"));
+    assert_null(file_entry("/usr/lib/x86_64-linux-gnu/libfake.so"));
+    json_object *sum = report_get(rep, "elf_summary");
+    assert_int_equal(json_object_get_int(field(sum, "count")), (int)groups);
+    free(list);
+}
+
+static void expect_str(json_object *f, const char *k, const char *want)
+{
+    const char *got = sfield(f, k);
+    if (!want) {
+        if (got)
+            fail_msg("%s: %s is \"%s\", expected null", sfield(f, "path"), k, got);
+        return;
+    }
+    if (!got || strcmp(got, want))
+        fail_msg("%s: %s is \"%s\", expected \"%s\"", sfield(f, "path"), k, got ? got : "null",
+                 want);
+}
+
+/* Highest GLIBC_/GLIBCXX_/CXXABI_ and the NEEDED list agree with objdump. */
+static void test_versions_match_objdump(void **state)
+{
+    (void)state;
+    char *list = slurp("objdump.txt");
+    assert_non_null(list);
+    char *save = NULL;
+    int checked = 0, with_glibcxx = 0;
+    for (char *line = strtok_r(list, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *col[5] = {0}, *s2 = NULL;
+        int n = 0;
+        for (char *p = strtok_r(line, "\t", &s2); p && n < 5; p = strtok_r(NULL, "\t", &s2))
+            col[n++] = p;
+        assert_int_equal(n, 5);
+        json_object *f = file_entry(col[0]);
+        if (!f)
+            fail_msg("%s missing from the report", col[0]);
+        expect_str(f, "glibc_max", strcmp(col[1], "-") ? col[1] : NULL);
+        expect_str(f, "glibcxx_max", strcmp(col[2], "-") ? col[2] : NULL);
+        expect_str(f, "cxxabi_max", strcmp(col[3], "-") ? col[3] : NULL);
+        with_glibcxx += strcmp(col[2], "-") != 0;
+        json_object *needed = field(f, "needed");
+        char joined[4096] = "";
+        for (size_t i = 0; i < json_object_array_length(needed); i++)
+            snprintf(joined + strlen(joined), sizeof joined - strlen(joined), "%s%s",
+                     i ? "," : "", json_object_get_string(json_object_array_get_idx(needed, i)));
+        if (strcmp(joined[0] ? joined : "-", col[4]))
+            fail_msg("%s: needed %s, objdump says %s", col[0], joined, col[4]);
+        checked++;
+    }
+    assert_true(checked >= 20);
+    assert_true(with_glibcxx >= 1);
+    free(list);
+}
+
+static void test_program_facts(void **state)
+{
+    (void)state;
+    json_object *ls = file_entry("/usr/bin/ls");
+    if (!ls)
+        ls = file_entry("/usr/bin/ls-hardlink");
+    assert_non_null(ls);
+    expect_str(ls, "type", "pie");
+    expect_str(ls, "class", "ELF64");
+    expect_str(ls, "machine", "x86_64");
+    expect_str(ls, "interpreter", "/lib64/ld-linux-x86-64.so.2");
+    expect_str(ls, "libc", "glibc");
+    assert_false(json_object_get_boolean(field(ls, "static")));
+    assert_true(json_object_get_boolean(field(ls, "stripped")));
+    assert_int_equal(json_object_array_length(field(ls, "missing_needed")), 0);
+    expect_str(field(ls, "resolved"), "libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6");
+    assert_non_null(field(field(ls, "version_needs"), "libc.so.6"));
+
+    json_object *libc = file_entry("/usr/lib/x86_64-linux-gnu/libc.so.6");
+    assert_non_null(libc);
+    expect_str(libc, "type", "shared");
+    expect_str(libc, "soname", "libc.so.6");
+    json_object *defs = field(libc, "versions_defined");
+    int has_2_2_5 = 0;
+    for (size_t i = 0; i < json_object_array_length(defs); i++)
+        has_2_2_5 |= !strcmp(json_object_get_string(json_object_array_get_idx(defs, i)),
+                             "GLIBC_2.2.5");
+    assert_true(has_2_2_5);
+
+    json_object *old = file_entry("/opt/app/bin/oldsym");
+    assert_non_null(old);
+    json_object *vers = field(field(old, "version_needs"), "libc.so.6");
+    int bound_old = 0;
+    for (size_t i = 0; vers && i < json_object_array_length(vers); i++)
+        bound_old |= !strcmp(json_object_get_string(json_object_array_get_idx(vers, i)),
+                             "GLIBC_2.2.5");
+    assert_true(bound_old);
+
+    json_object *cxx = file_entry("/opt/app/bin/cxxapp");
+    assert_non_null(cxx);
+    assert_non_null(sfield(cxx, "glibcxx_max"));
+    assert_non_null(sfield(field(cxx, "version_max"), "GLIBCXX"));
+
+    json_object *o = file_entry("/opt/app/bin/hello.o");
+    assert_non_null(o);
+    expect_str(o, "type", "relocatable");
+    assert_false(json_object_get_boolean(field(o, "kernel_module")));
+
+    json_object *core = file_entry("/opt/bad/core.1234");
+    assert_non_null(core);
+    expect_str(core, "type", "core");
+    expect_str(core, "error", NULL);
+
+    /* A library is found by content whatever its name and mode. */
+    json_object *blob = file_entry("/srv/data/blob.bin");
+    assert_non_null(blob);
+    expect_str(blob, "soname", "libm.so.6");
+}
+
+static void test_static_i386_musl_go_kmod(void **state)
+{
+    (void)state;
+    if (!has_skip("static")) {
+        json_object *bb = file_entry("/usr/bin/busybox");
+        assert_non_null(bb);
+        assert_true(json_object_get_boolean(field(bb, "static")));
+        expect_str(bb, "interpreter", NULL);
+        assert_int_equal(json_object_array_length(field(bb, "needed")), 0);
+        char *kern = slurp("busybox_kernel");
+        assert_non_null(kern);
+        kern[strcspn(kern, "\n")] = '\0';
+        assert_true(kern[0] != '\0');
+        expect_str(bb, "min_kernel", kern);
+        expect_str(bb, "libc", "glibc");
+        free(kern);
+    }
+    if (!has_skip("i386")) {
+        json_object *h = file_entry("/opt/app/bin/hello32");
+        assert_non_null(h);
+        expect_str(h, "class", "ELF32");
+        expect_str(h, "machine", "i386");
+        /* ld.so skips the 64-bit libc found first and takes the 32-bit one. */
+        expect_str(field(h, "resolved"), "libc.so.6", "/usr/lib32/libc.so.6");
+    }
+    if (!has_skip("musl")) {
+        json_object *m = file_entry("/opt/musl/hello");
+        assert_non_null(m);
+        expect_str(m, "libc", "musl");
+        expect_str(field(m, "resolved"), "libc.so", "/usr/lib/x86_64-linux-musl/libc.so");
+    }
+    if (!has_skip("go")) {
+        char *want = slurp("go_version");
+        assert_non_null(want);
+        want[strcspn(want, "\n")] = '\0';
+        json_object *g = file_entry("/opt/go/hello");
+        assert_non_null(g);
+        expect_str(g, "go_version", want);
+        free(want);
+    }
+    if (!has_skip("kmod")) {
+        json_object *files = report_get(rep, "elf_files");
+        int kmods = 0;
+        for (size_t i = 0; i < json_object_array_length(files); i++) {
+            json_object *f = json_object_array_get_idx(files, i);
+            if (strstr(sfield(f, "path"), "/modules/test/kernel/")) {
+                kmods++;
+                assert_true(json_object_get_boolean(field(f, "kernel_module")));
+                expect_str(f, "type", "relocatable");
+            }
+        }
+        assert_int_equal(kmods, 1);
+    }
+    if (skips[0])
+        print_message("skipped parts: %s", skips);
+}
+
+static void test_resolution(void **state)
+{
+    (void)state;
+    json_object *rp = file_entry("/opt/app/bin/use-runpath");
+    assert_non_null(rp);
+    assert_int_equal(json_object_array_length(field(rp, "runpath")), 1);
+    expect_str(field(rp, "resolved"), "libappcore.so.1", "/opt/app/lib/libappcore.so.1.2.3");
+    json_object *r2 = file_entry("/opt/app/bin/use-rpath");
+    assert_non_null(r2);
+    assert_int_equal(json_object_array_length(field(r2, "rpath")), 1);
+    expect_str(field(r2, "resolved"), "libappcore.so.1", "/opt/app/lib/libappcore.so.1.2.3");
+    json_object *conf = file_entry("/opt/app/bin/use-conf");
+    assert_non_null(conf);
+    expect_str(field(conf, "resolved"), "libconfonly.so.2", "/opt/conf/lib/libconfonly.so.2");
+    assert_int_equal(json_object_array_length(field(conf, "missing_needed")), 0);
+
+    json_object *dir = file_entry("/opt/app/bin/use-direct");
+    assert_non_null(dir);
+    expect_str(field(dir, "resolved"), "$ORIGIN/../lib/libdirect.so", "/opt/app/lib/libdirect.so");
+    json_object *nl = file_entry("/opt/app/bin/no-loader");
+    assert_non_null(nl);
+    json_object *nlm = field(nl, "missing_needed");
+    assert_int_equal(json_object_array_length(nlm), 1);
+    assert_string_equal(json_object_get_string(json_object_array_get_idx(nlm, 0)),
+                        "/lib/ld-nowhere.so.1");
+
+    /* Found in the application's own tree, not on the loader's path. */
+    json_object *jv = file_entry("/opt/jdk/lib/libjava.so");
+    assert_non_null(jv);
+    assert_int_equal(json_object_array_length(field(jv, "missing_needed")), 0);
+    expect_str(field(jv, "found_outside_path"), "libjvm.so", "/opt/jdk/lib/server/libjvm.so");
+    json_object *sib = file_entry("/opt/app/lib/libsibling.so");
+    assert_non_null(sib);
+    assert_int_equal(json_object_array_length(field(sib, "missing_needed")), 0);
+    expect_str(field(sib, "found_outside_path"), "libappcore.so.1",
+               "/opt/app/lib/libappcore.so.1.2.3");
+    /* Not for system directories: there it stays missing. */
+    json_object *ng = file_entry("/usr/lib/x86_64-linux-gnu/libneedsghost.so.1");
+    assert_non_null(ng);
+    assert_int_equal(json_object_array_length(field(ng, "missing_needed")), 1);
+    assert_int_equal(json_object_object_length(field(ng, "found_outside_path")), 0);
+
+    json_object *gh = file_entry("/opt/app/bin/use-ghost");
+    assert_non_null(gh);
+    json_object *miss = field(gh, "missing_needed");
+    assert_int_equal(json_object_array_length(miss), 1);
+    assert_string_equal(json_object_get_string(json_object_array_get_idx(miss, 0)), "libghost.so.7");
+
+    /* The finding names the program and the library. */
+    json_object *fs = rep->findings;
+    int seen = 0;
+    for (size_t i = 0; i < json_object_array_length(fs); i++) {
+        json_object *f = json_object_array_get_idx(fs, i);
+        if (strcmp(sfield(f, "id"), "ELF-MISSING-LIBS"))
+            continue;
+        json_object *ev = field(f, "evidence");
+        for (size_t j = 0; j < json_object_array_length(ev); j++)
+            seen |= !strcmp(json_object_get_string(json_object_array_get_idx(ev, j)),
+                            "/opt/app/bin/use-ghost needs libghost.so.7");
+    }
+    assert_true(seen);
+    json_object *sum = report_get(rep, "elf_summary");
+    assert_true(json_object_get_int(field(sum, "missing_libs")) >= 1);
+}
+
+static void test_corrupt_files(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"/opt/bad/truncated", "/opt/bad/hostile-shoff",
+                                      "/opt/bad/hostile-phoff", "/opt/bad/hostile-shnum",
+                                      "/opt/bad/hostile-phentsize"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_object *f = file_entry(bad[i]);
+        if (!f)
+            fail_msg("%s not reported", bad[i]);
+        if (!sfield(f, "error"))
+            fail_msg("%s not reported as corrupt", bad[i]);
+        expect_str(f, "type", NULL);
+    }
+    json_object *fs = rep->findings;
+    int seen = 0;
+    for (size_t i = 0; i < json_object_array_length(fs); i++) {
+        json_object *f = json_object_array_get_idx(fs, i);
+        if (!strcmp(sfield(f, "id"), "ELF-CORRUPT"))
+            seen += (int)json_object_array_length(field(f, "evidence"));
+    }
+    assert_true(seen >= 5);
+}
+
+static void test_ownership(void **state)
+{
+    (void)state;
+    json_object *ls = file_entry("/usr/bin/ls");
+    if (!ls)
+        ls = file_entry("/usr/bin/ls-hardlink");
+    expect_str(ls, "package", "coreutils");     /* listed as /bin/ls */
+    expect_str(file_entry("/usr/lib/x86_64-linux-gnu/libc.so.6"), "package", "libc6");
+    expect_str(file_entry("/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"), "package", "libc6");
+    expect_str(file_entry("/usr/bin/tool"), "package", "wrapper");
+    expect_str(file_entry("/usr/bin/tool.distrib"), "package", "toolpkg");
+    expect_str(file_entry("/opt/app/bin/cxxapp"), "package", NULL);
+    if (!has_skip("static"))    /* only its config files are left */
+        expect_str(file_entry("/usr/bin/busybox"), "package", NULL);
+
+    /* Third-party maximum: computed here from the files without a package. */
+    json_object *files = report_get(rep, "elf_files");
+    const char *best = NULL, *best_all = NULL;
+    for (size_t i = 0; i < json_object_array_length(files); i++) {
+        json_object *f = json_object_array_get_idx(files, i);
+        const char *g = sfield(f, "glibc_max");
+        if (g && (!best_all || elf_version_cmp(g, best_all) > 0))
+            best_all = g;
+        if (g && !sfield(f, "package") && (!best || elf_version_cmp(g, best) > 0))
+            best = g;
+    }
+    json_object *sum = report_get(rep, "elf_summary");
+    expect_str(sum, "glibc_max_third_party", best);
+    expect_str(sum, "glibc_max", best_all);
+    expect_str(sum, "package_db", "dpkg");
+}
+
+/* A vfs that counts the calls a scan makes: through libguestfs each one is
+ * a round trip, so the number of calls is the scan's cost. */
+struct counting_vfs {
+    struct vfs base;
+    vfs *inner;
+    unsigned long preads, lstats, readlinks;
+    struct strmap per_file;   /* preads per path */
+};
+
+static int c_lstat(vfs *v, const char *p, struct vfs_stat *st)
+{
+    struct counting_vfs *c = (struct counting_vfs *)v;
+    c->lstats++;
+    int r = vfs_lstat(c->inner, p, st);
+    if (r < 0)
+        snprintf(v->error, sizeof v->error, "%s", vfs_error(c->inner));
+    return r;
+}
+
+static ssize_t c_pread(vfs *v, const char *p, void *buf, size_t len, uint64_t off)
+{
+    struct counting_vfs *c = (struct counting_vfs *)v;
+    c->preads++;
+    long n = strmap_get(&c->per_file, p);
+    strmap_put(&c->per_file, p, n < 0 ? 1 : n + 1);
+    ssize_t r = vfs_pread(c->inner, p, buf, len, off);
+    if (r < 0)
+        snprintf(v->error, sizeof v->error, "%s", vfs_error(c->inner));
+    return r;
+}
+
+static int c_readlink(vfs *v, const char *p, char **t)
+{
+    struct counting_vfs *c = (struct counting_vfs *)v;
+    c->readlinks++;
+    return vfs_readlink(c->inner, p, t);
+}
+
+static int c_walk(vfs *v, const char *start, const struct vfs_walk_limits *lim, vfs_walk_fn fn,
+                  void *opaque, struct vfs_walk_result *res)
+{
+    struct counting_vfs *c = (struct counting_vfs *)v;
+    return c->inner->ops->walk(c->inner, start, lim, fn, opaque, res);
+}
+
+static void c_close(vfs *v)
+{
+    struct counting_vfs *c = (struct counting_vfs *)v;
+    vfs_close(c->inner);
+    strmap_free(&c->per_file);
+}
+
+static const struct vfs_ops counting_ops = {c_lstat, c_pread, c_readlink, c_walk, c_close};
+
+/* Reads only what is needed: one read for a non-ELF file, one for an ELF
+ * file whose headers all lie in the first 64 KiB, and few calls in all. */
+static void test_read_budget(void **state)
+{
+    (void)state;
+    char root[4096];
+    snprintf(root, sizeof root, "%s/root", stage_dir);
+    struct counting_vfs c = {.base = {.ops = &counting_ops, .backend = "dir"}};
+    c.inner = vfs_dir_open(root);
+    assert_non_null(c.inner);
+    struct report *r = report_new();
+    struct scan_ctx ctx = {.v = &c.base, .r = r};
+    assert_int_equal(scan_elf(&ctx), 0);
+
+    json_object *sum = field(r->doc, "elf_summary");
+    long nelf = json_object_get_int(field(sum, "count"));
+    long opened = json_object_get_int(field(sum, "files_opened"));
+    /* Small ELF files and every non-ELF file: exactly one read. */
+    static const char *const one[] = {"/opt/app/bin/use-runpath", "/opt/app/bin/hello.o",
+                                      "/opt/app/lib/libappcore.so.1.2.3", "/etc/ld.so.conf",
+                                      "/opt/conf/lib/libconfonly.so.2",
+                                      "/usr/share/doc/readme.txt"};
+    for (size_t i = 0; i < sizeof one / sizeof one[0]; i++)
+        if (strmap_get(&c.per_file, one[i]) != 1)
+            fail_msg("%s read %ld times", one[i], strmap_get(&c.per_file, one[i]));
+    /* A large library needs a few more ranges, never the whole file. */
+    static const struct { const char *path; long max; } big[] = {
+        {"/usr/lib/x86_64-linux-gnu/libc.so.6", 4},     /* it also has PT_INTERP */
+        {"/usr/lib/x86_64-linux-gnu/libstdc++.so.6", 3},
+        {"/usr/lib/x86_64-linux-gnu/libm.so.6", 3},
+    };
+    for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) {
+        long n = strmap_get(&c.per_file, big[i].path);
+        if (n < 1 || n > big[i].max)
+            fail_msg("%s read %ld times, expected at most %ld", big[i].path, n, big[i].max);
+    }
+    /* Over the whole tree: about one read per opened file. */
+    assert_true(c.preads <= (unsigned long)(opened + 2 * nelf + 100));
+    assert_true(c.lstats + c.readlinks < 600);
+    print_message("preads %lu (files opened %ld, ELF %ld), lstat %lu, readlink %lu\n",
+                  c.preads, opened, nelf, c.lstats, c.readlinks);
+    report_free(r);
+    c_close(&c.base);
+}
+
+static void test_apk_ownership(void **state)
+{
+    (void)state;
+    if (has_skip("musl"))
+        skip();
+    char root[4096];
+    snprintf(root, sizeof root, "%s/apkroot", stage_dir);
+    vfs *v = vfs_dir_open(root);
+    assert_non_null(v);
+    struct report *r = report_new();
+    struct scan_ctx ctx = {.v = v, .r = r};
+    assert_int_equal(scan_elf(&ctx), 0);
+    json_object *files = field(r->doc, "elf_files");
+    assert_int_equal(json_object_array_length(files), 3);
+    for (size_t i = 0; i < 3; i++) {
+        json_object *f = json_object_array_get_idx(files, i);
+        const char *p = sfield(f, "path");
+        if (!strcmp(p, "/usr/bin/hello")) {
+            expect_str(f, "package", "hello-app");
+            expect_str(f, "libc", "musl");
+            assert_int_equal(json_object_array_length(field(f, "missing_needed")), 0);
+        } else if (!strcmp(p, "/lib/ld-musl-x86_64.so.1")) {
+            expect_str(f, "package", "musl");
+        } else {
+            assert_string_equal(p, "/usr/local/bin/mine");
+            expect_str(f, "package", NULL);
+        }
+    }
+    expect_str(field(r->doc, "elf_summary"), "package_db", "apk");
+    report_free(r);
+    vfs_close(v);
+}
+
+/* Guest strings that are not UTF-8 (here a NEEDED name, also a key of
+ * version_needs) still give a valid JSON document. */
+static void test_json_is_utf8(void **state)
+{
+    (void)state;
+    json_object *f = file_entry("/opt/app/bin/badutf8");
+    assert_non_null(f);
+    const char *s = json_object_to_json_string_ext(rep->doc, JSON_C_TO_STRING_PLAIN);
+    assert_true(utf8_valid(s, strlen(s)));
+    assert_non_null(field(field(f, "version_needs"), "libc\xef\xbf\xbdso.6"));
+}
+
+/* Ownership read by librpm from a copy of an rpm database. */
+static void test_rpm_ownership(void **state)
+{
+    (void)state;
+    if (has_skip("rpm"))
+        skip();
+    char root[4096];
+    snprintf(root, sizeof root, "%s/rpmroot", stage_dir);
+    vfs *v = vfs_dir_open(root);
+    assert_non_null(v);
+    struct report *r = report_new();
+    struct scan_ctx ctx = {.v = v, .r = r};
+    assert_int_equal(scan_elf(&ctx), 0);
+    json_object *files = field(r->doc, "elf_files");
+    assert_int_equal(json_object_array_length(files), 2);
+    for (size_t i = 0; i < 2; i++) {
+        json_object *f = json_object_array_get_idx(files, i);
+        if (!strcmp(sfield(f, "path"), "/usr/bin/rpmtool"))
+            expect_str(f, "package", "rpmtool");
+        else
+            expect_str(f, "package", NULL);
+    }
+    expect_str(field(r->doc, "elf_summary"), "package_db", "rpm");
+    report_free(r);
+    vfs_close(v);
+}
+
+/* The sections match their JSON Schema (fuzzed files included). */
+static void test_schema(void **state)
+{
+    (void)state;
+    char out[4096], cmd[16384];
+    snprintf(out, sizeof out, "%s/report.json", stage_dir);
+    assert_int_equal(json_object_to_file_ext(out, rep->doc, JSON_C_TO_STRING_PRETTY), 0);
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s' '%s' '%s'", schema_check, schema_path, out);
+    int r = system(cmd);
+    if (WIFEXITED(r) && WEXITSTATUS(r) == 77) {
+        print_message("schema check skipped: python3-jsonschema is not installed\n");
+        skip();
+    }
+    assert_true(WIFEXITED(r) && WEXITSTATUS(r) == 0);
+}
+
+/* a.out programs are counted and reported; data with the same bytes is not. */
+static void test_aout(void **state)
+{
+    (void)state;
+    json_object *sum = report_get(rep, "elf_summary");
+    assert_int_equal(json_object_get_int(field(sum, "aout_count")), 1);
+    json_object *paths = field(sum, "aout_files");
+    assert_int_equal(json_object_array_length(paths), 1);
+    assert_string_equal(json_object_get_string(json_object_array_get_idx(paths, 0)),
+                        "/usr/bin/oldaout");
+    int seen = 0;
+    for (size_t i = 0; i < json_object_array_length(rep->findings); i++)
+        seen |= !strcmp(sfield(json_object_array_get_idx(rep->findings, i), "id"), "ELF-AOUT");
+    assert_true(seen);
+}
+
+static void test_version_compare(void **state)
+{
+    (void)state;
+    assert_true(elf_version_cmp("2.10", "2.9") > 0);
+    assert_true(elf_version_cmp("2.9", "2.10") < 0);
+    assert_true(elf_version_cmp("2.2.5", "2.2") > 0);
+    assert_true(elf_version_cmp("3.4.30", "3.4.30") == 0);
+    assert_true(elf_version_cmp("1_1_1", "1_1_0") > 0);
+    assert_true(elf_version_cmp("1.3.10", "1.3.9") > 0);
+    char fam[32];
+    const char *num;
+    assert_int_equal(elf_version_split("GLIBCXX_3.4.21", fam, sizeof fam, &num), 0);
+    assert_string_equal(fam, "GLIBCXX");
+    assert_string_equal(num, "3.4.21");
+    assert_int_equal(elf_version_split("OPENSSL_1_1_0", fam, sizeof fam, &num), 0);
+    assert_string_equal(fam, "OPENSSL");
+    assert_string_equal(num, "1_1_0");
+    assert_int_equal(elf_version_split("CXXABI_TM_1", fam, sizeof fam, &num), 0);
+    assert_string_equal(fam, "CXXABI_TM");
+    assert_int_equal(elf_version_split("GLIBC_PRIVATE", fam, sizeof fam, &num), -1);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 5) {
+        fprintf(stderr, "usage: %s STAGE_SCRIPT STAGE_DIR SCHEMA CHECK_SCHEMA_PY\n", argv[0]);
+        return 2;
+    }
+    stage_script = argv[1];
+    stage_dir = argv[2];
+    schema_path = argv[3];
+    schema_check = argv[4];
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_version_compare),
+        cmocka_unit_test(test_elf_set_matches_listing),
+        cmocka_unit_test(test_versions_match_objdump),
+        cmocka_unit_test(test_program_facts),
+        cmocka_unit_test(test_static_i386_musl_go_kmod),
+        cmocka_unit_test(test_resolution),
+        cmocka_unit_test(test_corrupt_files),
+        cmocka_unit_test(test_ownership),
+        cmocka_unit_test(test_apk_ownership),
+        cmocka_unit_test(test_rpm_ownership),
+        cmocka_unit_test(test_json_is_utf8),
+        cmocka_unit_test(test_aout),
+        cmocka_unit_test(test_schema),
+        cmocka_unit_test(test_read_budget),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
