@@ -6,10 +6,12 @@
 #include <string.h>
 
 #include "disk_format.h"
+#include "reports/output.h"
 
 static const char usage_text[] =
 "Usage: liftcheck [OPTIONS] DISK [DISK...]\n"
 "       liftcheck [OPTIONS] --root DIR\n"
+"       liftcheck render REPORT.json [--format ...] [-o FILE | --output-dir DIR]\n"
 "\n"
 "Inspects the disks of one Linux server, without booting it and without\n"
 "writing to them, and reports whether it will boot and run on an AWS Nitro\n"
@@ -28,7 +30,11 @@ static const char usage_text[] =
 "  -v, --verbose            libguestfs verbose messages\n"
 "  -x, --trace              libguestfs API trace\n"
 "Output:\n"
-"  -o, --output FILE        write the JSON report to FILE (atomically)\n"
+"  -o, --output FILE        write the report to FILE (atomically)\n"
+"  --format LIST            json,markdown,html,junit (default json; with\n"
+"                           --output-dir all four)\n"
+"  --output-dir DIR         write report.<ext> for the server and\n"
+"                           volume-<n>.<ext> for each disk, every format\n"
 "  --fail-on LEVEL          blocker|warning|never: findings that make exit 1\n"
 "  --skip SCANNERS          comma list of scanners to skip: elf,nitro\n"
 "  --timeout SEC            stop scanning after SEC seconds; the report says\n"
@@ -47,7 +53,8 @@ static const char usage_text[] =
 "  130/143  interrupted by SIGINT/SIGTERM: no report, nothing left behind\n";
 
 enum { OPT_ROOT = 256, OPT_FORMAT, OPT_BACKING, OPT_ACCEL, OPT_KVM_TIMEOUT,
-       OPT_FAIL_ON, OPT_NO_PROGRESS, OPT_PROGRESS, OPT_SKIP, OPT_TIMEOUT };
+       OPT_FAIL_ON, OPT_NO_PROGRESS, OPT_PROGRESS, OPT_SKIP, OPT_TIMEOUT,
+       OPT_FORMATS, OPT_OUTPUT_DIR };
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -71,6 +78,8 @@ int cli_parse(int argc, char **argv, struct options *o)
         {"fail-on", required_argument, NULL, OPT_FAIL_ON},
         {"skip", required_argument, NULL, OPT_SKIP},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"format", required_argument, NULL, OPT_FORMATS},
+        {"output-dir", required_argument, NULL, OPT_OUTPUT_DIR},
         {"quiet", no_argument, NULL, 'q'},
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
         {"progress", no_argument, NULL, OPT_PROGRESS},
@@ -82,6 +91,15 @@ int cli_parse(int argc, char **argv, struct options *o)
 
     memset(o, 0, sizeof *o);
     o->progress = -1;
+    if (argc >= 2 && !strcmp(argv[1], "render")) {
+        /* liftcheck render REPORT.json [options]: shift the verb away. */
+        if (argc < 3 || argv[2][0] == '-')
+            return usage_error("%s", "render needs a report file: liftcheck render REPORT.json");
+        o->render_input = argv[2];
+        argv[2] = argv[0];
+        argv += 2;
+        argc -= 2;
+    }
     o->img.kvm_timeout = 20;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":vxo:qhV", longopts, NULL)) != -1) {
@@ -99,6 +117,11 @@ int cli_parse(int argc, char **argv, struct options *o)
             else if (!strcmp(optarg, "tcg")) o->img.accel = ACCEL_TCG;
             else return usage_error("--accel takes auto, kvm or tcg, not '%s'", optarg);
             break;
+        case OPT_FORMATS:
+            if ((o->formats = output_parse_formats(optarg)) < 0)
+                return usage_error("--format takes a list of json, markdown, html, junit, not '%s'", optarg);
+            break;
+        case OPT_OUTPUT_DIR: o->output_dir = optarg; break;
         case OPT_TIMEOUT: {
             char *end;
             long t = strtol(optarg, &end, 10);
@@ -149,6 +172,17 @@ int cli_parse(int argc, char **argv, struct options *o)
     }
     o->disks = argv + optind;
     o->ndisks = argc - optind;
+    if (!o->formats)
+        o->formats = o->output_dir ? FMT_JSON | FMT_MARKDOWN | FMT_HTML | FMT_JUNIT : FMT_JSON;
+    if (o->output && o->output_dir)
+        return usage_error("%s", "give either -o FILE or --output-dir DIR, not both");
+    if (!o->output_dir && (o->formats & (o->formats - 1)))
+        return usage_error("%s", "several formats need --output-dir DIR");
+    if (o->render_input) {
+        if (o->ndisks > 0 || o->root)
+            return usage_error("%s", "render takes one report and no disks");
+        return 0;
+    }
     if (o->root && o->ndisks > 0)
         return usage_error("%s", "give either --root DIR or disks, not both");
     if (!o->root && o->ndisks == 0)

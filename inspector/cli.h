@@ -26,6 +26,9 @@ struct options {
     enum fail_on fail_on;
     int skip_elf, skip_nitro;
     unsigned timeout;           /* --timeout SEC for the whole run; 0 = none */
+    int formats;                /* FMT_* mask from --format */
+    const char *output_dir;     /* --output-dir DIR */
+    const char *render_input;   /* `liftcheck render REPORT.json` */
 };
 
 /* Parses argv; returns -1 on a usage error (message printed), 1 when

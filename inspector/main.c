@@ -12,6 +12,7 @@
 #include "image.h"
 #include "model/report.h"
 #include "os.h"
+#include "reports/output.h"
 #include "reports/reports.h"
 #include "scanners/scanners.h"
 #include "util/progress.h"
@@ -104,12 +105,31 @@ static int finish(const struct options *o, struct report *r, long long t0)
     report_set(r, "duration_ms", json_object_new_int64(now_ms() - t0));
     report_set(r, "complete", json_object_new_boolean(!r->incomplete));
     verdict_compute(r->doc);
-    if (report_write_json(r->doc, o->output) < 0) {
-        fprintf(stderr, "liftcheck: %s: cannot write the report: %s\n",
-                o->output ? o->output : "stdout", strerror(errno));
+    if (output_write(r->doc, o->formats, o->output, o->output_dir) < 0)
+        return EXIT_INSPECT;
+    return exit_code_for(o, r);
+}
+
+/* Re-renders a saved report; the verdict is recomputed from its facts. */
+static int run_render(const struct options *o)
+{
+    json_object *doc = json_object_from_file(o->render_input);
+    if (!doc || !json_object_is_type(doc, json_type_object)) {
+        const char *why = doc ? "not a JSON object" : json_util_get_last_err();
+        fprintf(stderr, "liftcheck: %s: not a liftcheck JSON report: %.*s\n", o->render_input,
+                why ? (int)strcspn(why, "\n") : 7, why ? why : "unknown");
+        json_object_put(doc);
         return EXIT_INSPECT;
     }
-    return exit_code_for(o, r);
+    struct report r = {.doc = doc, .findings = NULL, .incomplete = 0};
+    json_object *c;
+    if (json_object_object_get_ex(doc, "complete", &c) && !json_object_get_boolean(c))
+        r.incomplete = 1;
+    verdict_compute(doc);
+    int rc = output_write(doc, o->formats, o->output, o->output_dir) < 0
+                 ? EXIT_INSPECT : exit_code_for(o, &r);
+    json_object_put(doc);
+    return rc;
 }
 
 static int run_root(const struct options *o, struct report *r, long long t0)
@@ -212,6 +232,9 @@ int main(int argc, char **argv)
         return p < 0 ? EXIT_USAGE : EXIT_OK;
     progress_setup(o.quiet, o.progress < 0 ? isatty(2) : o.progress);
     stop_setup(o.timeout);
+
+    if (o.render_input)
+        return run_render(&o);
 
     struct report *r = report_new();
     if (!r)

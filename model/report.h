@@ -61,6 +61,10 @@ json_object *report_get(struct report *r, const char *key);
 json_object *jstr(const char *s);
 json_object *jstr_or_null(const char *s);
 
+/* A deep copy of doc narrowed to volume idx: its volume, the findings on it
+ * or on the whole server, its ELF files; NULL on failure. */
+json_object *report_volume_view(json_object *doc, int idx);
+
 /* Recomputes doc["verdict"] from facts and findings. */
 void verdict_compute(json_object *doc);
 
