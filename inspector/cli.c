@@ -36,7 +36,7 @@ static const char usage_text[] =
 "  --output-dir DIR         write report.<ext> for the server and\n"
 "                           volume-<n>.<ext> for each disk, every format\n"
 "  --fail-on LEVEL          blocker|warning|never: findings that make exit 1\n"
-"  --skip SCANNERS          comma list of scanners to skip: elf,nitro\n"
+"  --skip SCANNERS          comma list of scanners to skip: elf,nitro,apps\n"
 "  --timeout SEC            stop scanning after SEC seconds; the report says\n"
 "                           what was cut short (exit code 4)\n"
 "  -q, --quiet              no messages on stderr but errors\n"
@@ -152,6 +152,7 @@ int cli_parse(int argc, char **argv, struct options *o)
             for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
                 if (!strcmp(t, "elf")) o->skip_elf = 1;
                 else if (!strcmp(t, "nitro")) o->skip_nitro = 1;
+                else if (!strcmp(t, "apps")) o->skip_apps = 1;
                 else {
                     usage_error("unknown scanner '%s' for --skip", t);
                     free(copy);

@@ -24,7 +24,7 @@ struct options {
     const char *output;         /* -o FILE; NULL = stdout */
     int quiet, progress;        /* progress: -1 auto, 0 off, 1 on */
     enum fail_on fail_on;
-    int skip_elf, skip_nitro;
+    int skip_elf, skip_nitro, skip_apps;
     unsigned timeout;           /* --timeout SEC for the whole run; 0 = none */
     int formats;                /* FMT_* mask from --format */
     const char *output_dir;     /* --output-dir DIR */

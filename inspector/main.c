@@ -74,6 +74,11 @@ static void run_scanners(const struct options *o, vfs *v, struct report *r,
         progress_stage("finding ELF files");
         if (scan_elf(&c) < 0)
             r->incomplete = 1;
+        else if (!o->skip_apps) {
+            progress_stage("grouping applications and deciding where each runs");
+            if (scan_apps(&c) < 0)
+                r->incomplete = 1;
+        }
     }
 }
 

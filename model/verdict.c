@@ -2,6 +2,8 @@
  * saved report can be re-judged. */
 #include "report.h"
 
+#include "decide.h"
+
 #include <string.h>
 
 /* Nitro boot verdict from the kernels section (verdict_nitro.c). */
@@ -11,6 +13,11 @@ void verdict_compute(json_object *doc)
 {
     json_object *findings = NULL, *v = json_object_new_object();
     int blockers = 0, warnings = 0;
+
+    /* Application decisions are facts-derived too; recompute them first. */
+    json_object *apps = NULL;
+    if (json_object_object_get_ex(doc, "applications", &apps) && apps)
+        decide_compute(doc);
 
     if (json_object_object_get_ex(doc, "findings", &findings)) {
         size_t n = json_object_array_length(findings);

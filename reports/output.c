@@ -8,6 +8,7 @@
 
 #include "model/report.h"
 #include "reports.h"
+#include "reports/dockerfile.h"
 
 static const struct {
     int bit;
@@ -69,6 +70,31 @@ static int write_one(json_object *doc, size_t i, const char *path)
     return -1;
 }
 
+/* Dockerfile.<n> for each application decided `container`. */
+static int write_dockerfiles(json_object *doc, const char *dir)
+{
+    json_object *apps;
+    if (!json_object_object_get_ex(doc, "applications", &apps) ||
+        !json_object_is_type(apps, json_type_array))
+        return 0;
+    size_t n = json_object_array_length(apps);
+    for (size_t i = 0; i < n; i++) {
+        struct strbuf sb;
+        char path[4096];
+        sb_init(&sb);
+        if (app_dockerfile(json_object_array_get_idx(apps, i), &sb) == 0 && !sb.oom) {
+            snprintf(path, sizeof path, "%s/Dockerfile.%zu", dir, i);
+            if (write_file_atomic(path, sb.s, sb.len) < 0) {
+                fprintf(stderr, "liftcheck: %s: cannot write: %s\n", path, strerror(errno));
+                sb_free(&sb);
+                return -1;
+            }
+        }
+        sb_free(&sb);
+    }
+    return 0;
+}
+
 int output_write(json_object *doc, int mask, const char *file, const char *dir)
 {
     if (!dir) {
@@ -101,5 +127,5 @@ int output_write(json_object *doc, int mask, const char *file, const char *dir)
                 return -1;
         }
     }
-    return 0;
+    return write_dockerfiles(doc, dir);
 }

@@ -37,5 +37,6 @@ int scan_volume_of(const struct scan_ctx *c, const struct vfs_stat *st);
  * could not run at all (the report then says the scan is incomplete). */
 int scan_nitro(struct scan_ctx *c);   /* kernels, initramfs, boot, network */
 int scan_elf(struct scan_ctx *c);     /* ELF inventory, libraries, owners */
+int scan_apps(struct scan_ctx *c);    /* applications and their decision; after scan_elf */
 
 #endif

@@ -7,13 +7,13 @@ packages=(
   # build
   gcc meson ninja-build pkg-config
   libguestfs-dev libelf-dev libmagic-dev libjson-c-dev libzstd-dev liblzma-dev
-  zlib1g-dev liblz4-dev libbz2-dev libarchive-dev librpm-dev libcmocka-dev
+  zlib1g-dev liblz4-dev libbz2-dev libarchive-dev librpm-dev libcapstone-dev libcmocka-dev
   # run: the libguestfs appliance needs qemu and a host kernel to boot
   libguestfs-tools qemu-system-x86 qemu-utils linux-image-amd64
   # image recipes and test fixtures
   debootstrap e2fsprogs fdisk lvm2 mdadm cpio gzip bzip2 xz-utils zstd lz4 lzop
   binutils file busybox-static musl-tools gcc-multilib g++ golang-go
-  rpm python3 python3-jsonschema jq
+  rpm python3 python3-jsonschema jq nodejs npm
   # hostile-input checks: fuzzers, sanitizers, a real browser for the HTML report
   clang libclang-rt-14-dev valgrind chromium
 )

@@ -1,0 +1,382 @@
+/* The decision tree of DOMAIN.md section 5, applied per application and per
+ * server from the facts alone. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/decide.h"
+#include "model/report.h"
+
+/* DOMAIN.md section 3, sorted by the highest GLIBC_ node each image has
+ * (x86-64 glibc 2.19 tops out at GLIBC_2.18), table order on ties. */
+static const struct base_image images[] = {
+    {"centos:6", "2.12", "3.4.13", "1.3.3", "10", "el", 1},
+    {"centos:7", "2.17", "3.4.19", "1.3.7", "10", "el", 1},
+    {"ubuntu:14.04", "2.18", "3.4.19", "1.3.7", "1.0.0", "ubuntu", 1},
+    {"debian:8", "2.18", "3.4.20", "1.3.8", "1.0.0", "debian", 1},
+    {"ubuntu:16.04", "2.23", "3.4.21", "1.3.9", "1.0.0", "ubuntu", 1},
+    {"debian:9", "2.24", "3.4.22", "1.3.10", "1.1", "debian", 1},
+    {"amazonlinux:2", "2.26", "3.4.24", "1.3.11", "10", "amzn", 0},
+    {"ubuntu:18.04", "2.27", "3.4.25", "1.3.11", "1.1", "ubuntu", 0},
+    {"rockylinux:8", "2.28", "3.4.25", "1.3.11", "1.1", "el", 0},
+    {"debian:10", "2.28", "3.4.25", "1.3.11", "1.1", "debian", 0},
+    {"ubuntu:20.04", "2.31", "3.4.28", "1.3.12", "1.1", "ubuntu", 0},
+    {"debian:11", "2.31", "3.4.28", "1.3.12", "1.1", "debian", 0},
+    {"rockylinux:9", "2.34", "3.4.29", "1.3.13", "3", "el", 0},
+    {"amazonlinux:2023", "2.34", "3.4.29", "1.3.13", "3", "amzn", 0},
+    {"ubuntu:22.04", "2.35", "3.4.30", "1.3.13", "3", "ubuntu", 0},
+    {"debian:12", "2.36", "3.4.30", "1.3.13", "3", "debian", 0},
+    {"ubuntu:24.04", "2.39", "3.4.33", "1.3.15", "3", "ubuntu", 0},
+};
+#define NIMAGES (sizeof images / sizeof *images)
+
+const struct base_image *decide_images(size_t *n)
+{
+    *n = NIMAGES;
+    return images;
+}
+
+const struct base_image *decide_image_named(const char *name)
+{
+    for (size_t i = 0; name && i < NIMAGES; i++)
+        if (!strcmp(images[i].name, name))
+            return &images[i];
+    return NULL;
+}
+
+int decide_vercmp(const char *a, const char *b)
+{
+    while (*a || *b) {
+        if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+            char *ea, *eb;
+            unsigned long x = strtoul(a, &ea, 10), y = strtoul(b, &eb, 10);
+            if (x != y)
+                return x < y ? -1 : 1;
+            a = ea;
+            b = eb;
+            continue;
+        }
+        if (!*a)
+            return -1;
+        if (!*b)
+            return 1;
+        if (*a != *b)
+            return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+        a++;
+        b++;
+    }
+    return 0;
+}
+
+/* The libssl/libcrypto soname suffix, or NULL for other libraries. */
+static const char *ssl_suffix(const char *so)
+{
+    if (!strncmp(so, "libssl.so.", 10))
+        return so + 10;
+    if (!strncmp(so, "libcrypto.so.", 13))
+        return so + 13;
+    return NULL;
+}
+
+const struct base_image *decide_base_image(const struct app_needs *n, char *why, size_t cap)
+{
+    const char *ssl = NULL;
+    for (size_t i = 0; i < n->nsonames; i++)
+        if (n->sonames[i] && (ssl = ssl_suffix(n->sonames[i])))
+            break;
+    for (size_t i = 0; i < NIMAGES; i++) {
+        const struct base_image *b = &images[i];
+        if (n->glibc && decide_vercmp(n->glibc, b->glibc) > 0)
+            continue;
+        if (n->glibcxx && decide_vercmp(n->glibcxx, b->glibcxx) > 0)
+            continue;
+        if (n->cxxabi && decide_vercmp(n->cxxabi, b->cxxabi) > 0)
+            continue;
+        if (ssl && strcmp(ssl, b->ssl))
+            continue;
+        return b;
+    }
+    if (ssl)
+        snprintf(why, cap, "no base image ships OpenSSL with soname suffix %s", ssl);
+    else
+        snprintf(why, cap, "no base image has GLIBC_%s / GLIBCXX_%s / CXXABI_%s",
+                 n->glibc ? n->glibc : "-", n->glibcxx ? n->glibcxx : "-",
+                 n->cxxabi ? n->cxxabi : "-");
+    return NULL;
+}
+
+/* ---- reading facts ---- */
+
+static json_object *get(json_object *o, const char *k)
+{
+    json_object *v = NULL;
+    if (o && json_object_is_type(o, json_type_object))
+        json_object_object_get_ex(o, k, &v);
+    return v;
+}
+
+static const char *gstr(json_object *o, const char *k)
+{
+    json_object *v = get(o, k);
+    return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+static size_t alen(json_object *a)
+{
+    return a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
+}
+
+struct out {
+    json_object *reasons, *evidence;
+};
+
+/* Adds a reason and its evidence items (taken). */
+static void reason(struct out *o, const char *text, json_object *items)
+{
+    json_object *e = json_object_new_object();
+    json_object_array_add(o->reasons, jstr(text));
+    json_object_object_add(e, "reason", jstr(text));
+    json_object_object_add(e, "items", items ? items : json_object_new_array());
+    json_object_array_add(o->evidence, e);
+}
+
+/* Evidence items from an array of strings, or of objects (key fields joined). */
+static json_object *items_of(json_object *arr, const char *k1, const char *k2, size_t cap)
+{
+    json_object *items = json_object_new_array();
+    char buf[1024];
+    for (size_t i = 0; i < alen(arr) && i < cap; i++) {
+        json_object *x = json_object_array_get_idx(arr, i);
+        if (json_object_is_type(x, json_type_string)) {
+            json_object_array_add(items, jstr(json_object_get_string(x)));
+            continue;
+        }
+        const char *a = gstr(x, k1), *b = k2 ? gstr(x, k2) : NULL;
+        snprintf(buf, sizeof buf, "%s%s%s", a ? a : "?", b ? ": " : "", b ? b : "");
+        json_object_array_add(items, jstr(buf));
+    }
+    return items;
+}
+
+/* Kernel-forcing evidence; returns how many reasons it added. */
+static int kernel_reasons(json_object *app, struct out *o)
+{
+    int n = 0;
+    char buf[512];
+    json_object *mods = get(app, "kernel_modules"), *loaders = get(app, "module_loaders");
+    json_object *flagged = get(get(app, "syscalls"), "flagged");
+    json_object *kp = get(app, "kernel_paths"), *aout = get(get(app, "compat"), "aout");
+
+    if (alen(mods)) {
+        snprintf(buf, sizeof buf, "ships %zu third-party kernel module(s)", alen(mods));
+        reason(o, buf, items_of(mods, NULL, NULL, 20));
+        n++;
+    }
+    if (alen(loaders)) {
+        reason(o, "loads kernel modules from its scripts or units",
+               items_of(loaders, "path", "text", 20));
+        n++;
+    }
+    if (alen(flagged)) {
+        json_object *items = json_object_new_array();
+        int removed = 0, module = 0, other = 0;
+        for (size_t i = 0; i < alen(flagged); i++) {
+            json_object *f = json_object_array_get_idx(flagged, i);
+            const char *kind = gstr(f, "kind");
+            json_object *ad = get(f, "addresses");
+            removed += kind && !strcmp(kind, "removed");
+            module += kind && !strcmp(kind, "module");
+            other += kind && strcmp(kind, "removed") && strcmp(kind, "module");
+            snprintf(buf, sizeof buf, "%s: %s (%s %d) at %s%s", gstr(f, "path") ? gstr(f, "path") : "?",
+                     gstr(f, "name") ? gstr(f, "name") : "?", gstr(f, "abi") ? gstr(f, "abi") : "?",
+                     json_object_get_int(get(f, "nr")),
+                     alen(ad) ? json_object_get_string(json_object_array_get_idx(ad, 0)) : "?",
+                     alen(ad) > 1 ? " ..." : "");
+            if (i < 40)
+                json_object_array_add(items, jstr(buf));
+        }
+        snprintf(buf, sizeof buf, "makes %s%s%s%s%s syscalls",
+                 removed ? "removed" : "", removed && (module || other) ? ", " : "",
+                 module ? "module-loading" : "", module && other ? ", " : "",
+                 other ? "hardware or kexec" : "");
+        reason(o, buf, items);
+        n++;
+    }
+    for (size_t i = 0; i < alen(kp); i++) {
+        const char *s = gstr(json_object_array_get_idx(kp, i), "string");
+        if (s && (!strcmp(s, "/proc/ksyms") || !strncmp(s, "/lib/modules/", 13))) {
+            reason(o, "hard-codes a kernel-version-specific path", items_of(kp, "path", "string", 20));
+            n++;
+            break;
+        }
+    }
+    if (alen(aout)) {
+        reason(o, "has a.out programs: kernels since 6.1 cannot run them",
+               items_of(aout, NULL, NULL, 20));
+        n++;
+    }
+    return n;
+}
+
+/* The image matching the guest's own distribution, for apps with no
+ * native-code constraints. */
+static const struct base_image *guest_image(json_object *os)
+{
+    const char *d = gstr(os, "distro");
+    int major = json_object_get_int(get(os, "major")), minor = json_object_get_int(get(os, "minor"));
+    char name[64];
+    if (!d)
+        return decide_image_named("amazonlinux:2023");
+    if (!strcmp(d, "debian"))
+        snprintf(name, sizeof name, "debian:%d", major);
+    else if (!strcmp(d, "ubuntu"))
+        snprintf(name, sizeof name, "ubuntu:%d.%02d", major, minor);
+    else if (!strcmp(d, "centos") || !strcmp(d, "rhel") || !strcmp(d, "rocky") || !strcmp(d, "almalinux"))
+        snprintf(name, sizeof name, major <= 7 ? "centos:%d" : "rockylinux:%d", major);
+    else if (!strcmp(d, "amazonlinux") || !strcmp(d, "amzn"))
+        snprintf(name, sizeof name, "amazonlinux:%d", major);
+    else
+        snprintf(name, sizeof name, "amazonlinux:2023");
+    const struct base_image *b = decide_image_named(name);
+    return b ? b : decide_image_named("amazonlinux:2023");
+}
+
+static void container_caveats(json_object *app, const struct base_image *b, struct out *o)
+{
+    json_object *compat = get(app, "compat"), *kp = get(app, "kernel_paths");
+    const char *gg = gstr(compat, "guest_glibc");
+
+    if (!strcmp(b->name, "centos:6") || alen(get(compat, "vsyscall"))) {
+        json_object *items = items_of(get(compat, "vsyscall"), "path", "address", 20);
+        if (!strcmp(b->name, "centos:6"))
+            json_object_array_add(items, jstr("base image centos:6 has glibc 2.12"));
+        if (gg && decide_vercmp(gg, "2.13") <= 0) {
+            char buf[128];
+            snprintf(buf, sizeof buf, "guest glibc %s", gg);
+            json_object_array_add(items, jstr(buf));
+        }
+        reason(o, "vsyscall: glibc <= 2.13 calls the fixed vsyscall page; hosts booted with "
+                  "vsyscall=none kill it (exit 139): boot the host with vsyscall=emulate",
+               items);
+    }
+    if (alen(get(compat, "i386")))
+        reason(o, "32-bit programs: the host kernel needs IA32 emulation",
+               items_of(get(compat, "i386"), NULL, NULL, 20));
+    if (alen(get(compat, "x32")))
+        reason(o, "x32 programs: the host kernel needs CONFIG_X86_X32_ABI",
+               items_of(get(compat, "x32"), NULL, NULL, 20));
+    if (alen(kp))
+        reason(o, "uses kernel device or proc paths: needs a privileged container",
+               items_of(kp, "path", "string", 20));
+    if (b->eol) {
+        char buf[128];
+        snprintf(buf, sizeof buf, "%s is end-of-life: its repositories live on a vault", b->name);
+        reason(o, buf, NULL);
+    }
+}
+
+void decide_app(json_object *app, json_object *os)
+{
+    struct out o = {json_object_new_array(), json_object_new_array()};
+    const char *decision, *base = NULL;
+    json_object *needs = get(app, "needs"), *sources = get(app, "sources");
+    char why[256], buf[512];
+
+    if (kernel_reasons(app, &o)) {
+        decision = "bare-metal-kvm";
+        if (alen(sources))
+            reason(&o, "source is present: porting away from the kernel dependency is the "
+                       "long-term fix", items_of(sources, NULL, NULL, 10));
+        goto done;
+    }
+    json_object *so = get(needs, "sonames");
+    const char *sov[64];
+    size_t nso = 0;
+    for (size_t i = 0; i < alen(so) && nso < 64; i++)
+        sov[nso++] = json_object_get_string(json_object_array_get_idx(so, i));
+    struct app_needs n = {gstr(needs, "glibc_max"), gstr(needs, "glibcxx_max"),
+                          gstr(needs, "cxxabi_max"), sov, nso};
+    const struct base_image *b;
+    if (!n.glibc && !n.glibcxx && !n.cxxabi && !nso) {
+        b = guest_image(os);
+        snprintf(buf, sizeof buf, "no native library constraints: %s matches the server's "
+                 "distribution", b->name);
+    } else {
+        b = decide_base_image(&n, why, sizeof why);
+        if (b)
+            snprintf(buf, sizeof buf, "userspace only: %s is the oldest image with GLIBC_%s, "
+                     "GLIBCXX_%s, CXXABI_%s", b->name, n.glibc ? n.glibc : "-",
+                     n.glibcxx ? n.glibcxx : "-", n.cxxabi ? n.cxxabi : "-");
+    }
+    if (b) {
+        decision = "container";
+        base = b->name;
+        reason(&o, buf, items_of(get(needs, "evidence"), NULL, NULL, 20));
+        container_caveats(app, b, &o);
+        goto done;
+    }
+    reason(&o, why, items_of(get(needs, "evidence"), NULL, NULL, 20));
+    if (alen(sources)) {
+        decision = "port";
+        reason(&o, "source is present: rebuild it on a current distribution",
+               items_of(sources, NULL, NULL, 20));
+    } else {
+        decision = "uml";
+        reason(&o, "no container image fits and no source: consider User-mode Linux", NULL);
+    }
+done:
+    json_object_object_add(app, "decision", jstr(decision));
+    json_object_object_add(app, "base_image", jstr_or_null(base));
+    json_object_object_add(app, "reasons", o.reasons);
+    json_object_object_add(app, "evidence", o.evidence);
+}
+
+static int rank(const char *d)
+{
+    static const char *const order[] = {"container", "port", "uml", "bare-metal-kvm", NULL};
+    for (int i = 0; d && order[i]; i++)
+        if (!strcmp(order[i], d))
+            return i;
+    return -1;
+}
+
+void decide_compute(json_object *doc)
+{
+    json_object *apps = get(doc, "applications"), *os = get(doc, "os");
+    size_t count[4] = {0};
+    int worst = -1;
+    const char *worst_app = NULL;
+    char summary[1024];
+
+    for (size_t i = 0; i < alen(apps); i++) {
+        json_object *a = json_object_array_get_idx(apps, i);
+        decide_app(a, os);
+        int r = rank(gstr(a, "decision"));
+        if (r < 0)
+            continue;
+        count[r]++;
+        if (r > worst) {
+            worst = r;
+            worst_app = gstr(a, "name");
+        }
+    }
+    json_object *sd = json_object_new_object();
+    if (worst < 0) {
+        json_object_object_add(sd, "decision", jstr("none"));
+        snprintf(summary, sizeof summary, "No third-party applications found.");
+    } else {
+        static const char *const names[] = {"container", "port", "uml", "bare-metal-kvm"};
+        int len = snprintf(summary, sizeof summary, "%zu application(s):", alen(apps));
+        for (int r = 0; r < 4 && len > 0 && (size_t)len < sizeof summary; r++)
+            if (count[r])
+                len += snprintf(summary + len, sizeof summary - (size_t)len, " %zu %s;",
+                                count[r], names[r]);
+        if (len > 0 && (size_t)len < sizeof summary)
+            snprintf(summary + len, sizeof summary - (size_t)len, " the server needs %s (%s).",
+                     names[worst], worst_app ? worst_app : "?");
+        json_object_object_add(sd, "decision", jstr(names[worst]));
+    }
+    json_object_object_add(sd, "summary", jstr(summary));
+    json_object_object_add(doc, "server_decision", sd);
+}

@@ -1,0 +1,44 @@
+/* The decision per application and per server (DOMAIN.md section 5), a pure
+ * function of the facts in the report, so a saved report can be re-decided. */
+#ifndef LIFTCHECK_DECIDE_H
+#define LIFTCHECK_DECIDE_H
+
+#include <stddef.h>
+#include <json-c/json.h>
+
+/* One container base image and what its userspace provides. */
+struct base_image {
+    const char *name;       /* "centos:7" */
+    const char *glibc;      /* highest GLIBC_ version node */
+    const char *glibcxx;    /* highest GLIBCXX_ node */
+    const char *cxxabi;     /* highest CXXABI_ node */
+    const char *ssl;        /* libssl/libcrypto soname suffix: "10", "1.1", "3" */
+    const char *family;     /* "el", "amzn", "debian", "ubuntu" */
+    int eol;                /* repositories live on a vault only */
+};
+
+/* The table, oldest (lowest glibc) first. */
+const struct base_image *decide_images(size_t *n);
+const struct base_image *decide_image_named(const char *name);
+
+/* What the userspace of an application needs. */
+struct app_needs {
+    const char *glibc, *glibcxx, *cxxabi;   /* maxima, NULL when none */
+    const char *const *sonames;             /* NEEDED from outside the app */
+    size_t nsonames;
+};
+
+/* The oldest image satisfying needs, or NULL with the reason in why. */
+const struct base_image *decide_base_image(const struct app_needs *n, char *why, size_t cap);
+
+/* Numeric comparison of dotted version numbers ("2.10" > "2.9"). */
+int decide_vercmp(const char *a, const char *b);
+
+/* Sets decision, base_image, reasons[] and evidence[] of one application
+ * object from its facts; os is the report's "os" section or NULL. */
+void decide_app(json_object *app, json_object *os);
+
+/* Re-decides every doc["applications"] entry and sets doc["server_decision"]. */
+void decide_compute(json_object *doc);
+
+#endif

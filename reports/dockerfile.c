@@ -1,0 +1,229 @@
+/* Dockerfile generation for containerizable applications. */
+#include <stdio.h>
+#include <string.h>
+
+#include "model/decide.h"
+#include "model/report.h"
+#include "reports/dockerfile.h"
+
+static json_object *get(json_object *o, const char *k)
+{
+    json_object *v = NULL;
+    if (o && json_object_is_type(o, json_type_object))
+        json_object_object_get_ex(o, k, &v);
+    return v;
+}
+
+static const char *gstr(json_object *o, const char *k)
+{
+    json_object *v = get(o, k);
+    return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+static size_t alen(json_object *a)
+{
+    return a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
+}
+
+/* Libraries every base image has: glibc's own and the loader. */
+static int in_base(const char *so)
+{
+    static const char *const base[] = {"libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2",
+                                       "librt.so.1", "libresolv.so.2", "libutil.so.1",
+                                       "ld-linux-x86-64.so.2", "ld-linux.so.2", "libgcc_s.so.1",
+                                       "libnsl.so.1", "libcrypt.so.1", "libanl.so.1", NULL};
+    for (int i = 0; base[i]; i++)
+        if (!strcmp(base[i], so))
+            return 1;
+    return 0;
+}
+
+/* The package providing a soname, by image family. */
+static const char *package_of(const char *so, const struct base_image *b)
+{
+    static const struct { const char *so, *rpm, *deb; } t[] = {
+        {"libstdc++.so.6", "libstdc++", "libstdc++6"},
+        {"libz.so.1", "zlib", "zlib1g"},
+        {"libaio.so.1", "libaio", "libaio1"},
+        {"libxml2.so.2", "libxml2", "libxml2"},
+        {"libncurses.so.5", "ncurses-libs", "libncurses5"},
+        {"libtinfo.so.5", "ncurses-libs", "libtinfo5"},
+        {"libncursesw.so.6", "ncurses-libs", "libncursesw6"},
+        {"libtinfo.so.6", "ncurses-libs", "libtinfo6"},
+        {"libuuid.so.1", "libuuid", "libuuid1"},
+        {"libnuma.so.1", "numactl-libs", "libnuma1"},
+        {"libcurl.so.4", "libcurl", "libcurl4"},
+        {"libpcre.so.1", "pcre", "libpcre3"},
+        {"libbz2.so.1", "bzip2-libs", "libbz2-1.0"},
+        {"libexpat.so.1", "expat", "libexpat1"},
+        {"libffi.so.6", "libffi", "libffi6"},
+        {"libreadline.so.6", "readline", "libreadline6"},
+        {"libgomp.so.1", "libgomp", "libgomp1"},
+        {"libgfortran.so.3", "libgfortran", "libgfortran3"},
+        {"libpng12.so.0", "libpng12", "libpng12-0"},
+        {"libX11.so.6", "libX11", "libx11-6"},
+    };
+    int rpm = !strcmp(b->family, "el") || !strcmp(b->family, "amzn");
+    if (!strncmp(so, "libssl.so.", 10) || !strncmp(so, "libcrypto.so.", 13)) {
+        const char *v = strchr(so, '.') + 4;
+        if (rpm)
+            return !strcmp(b->name, "centos:6") ? "openssl" : "openssl-libs";
+        if (!strcmp(v, "3"))
+            return !strcmp(b->name, "ubuntu:24.04") ? "libssl3t64" : "libssl3";
+        if (!strcmp(v, "1.1"))
+            return "libssl1.1";
+        if (!strcmp(v, "1.0.0"))
+            return "libssl1.0.0";
+        return NULL;
+    }
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++)
+        if (!strcmp(t[i].so, so))
+            return rpm ? t[i].rpm : t[i].deb;
+    return NULL;
+}
+
+static void vault(const struct base_image *b, struct strbuf *o)
+{
+    const char *rel = !strcmp(b->name, "centos:6") ? "6.10" : !strcmp(b->name, "centos:7") ? "7.9.2009" : NULL;
+    if (rel) {
+        sb_printf(o, "# %s is end-of-life: point yum at the vault.\n", b->name);
+        sb_printf(o, "RUN sed -i -e 's|^mirrorlist=|#mirrorlist=|' "
+                     "-e 's|^#\\?baseurl=http://mirror.centos.org/centos/$releasever|"
+                     "baseurl=http://vault.centos.org/%s|' /etc/yum.repos.d/CentOS-*.repo\n", rel);
+    } else if (!strcmp(b->name, "debian:8") || !strcmp(b->name, "debian:9")) {
+        const char *code = !strcmp(b->name, "debian:8") ? "jessie" : "stretch";
+        sb_printf(o, "# %s is end-of-life: use the archive.\n", b->name);
+        sb_printf(o, "RUN echo 'deb http://archive.debian.org/debian %s main' > /etc/apt/sources.list\n",
+                  code);
+    } else if (!strcmp(b->name, "ubuntu:14.04") || !strcmp(b->name, "ubuntu:16.04")) {
+        sb_printf(o, "# %s is end-of-life: use old-releases.\n", b->name);
+        sb_puts(o, "RUN sed -i -e 's|http://[a-z.]*ubuntu.com|http://old-releases.ubuntu.com|' "
+                   "/etc/apt/sources.list\n");
+    }
+}
+
+/* Writes s as a JSON string: the exec form of ENTRYPOINT. */
+static void json_word(struct strbuf *o, const char *s, size_t n)
+{
+    sb_puts(o, "\"");
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '"' || ch == '\\')
+            sb_printf(o, "\\%c", ch);
+        else if (ch < 0x20)
+            sb_printf(o, "\\u%04x", ch);
+        else
+            sb_add(o, (const char *)&ch, 1);
+    }
+    sb_puts(o, "\"");
+}
+
+static void entrypoint(json_object *app, struct strbuf *o)
+{
+    json_object *eps = get(app, "entry_points");
+    json_object *best = NULL;
+    for (size_t i = 0; i < alen(eps); i++) {
+        json_object *e = json_object_array_get_idx(eps, i);
+        const char *k = gstr(e, "kind");
+        if (k && !strcmp(k, "systemd")) {
+            best = e;
+            break;
+        }
+        if (!best && k && !strcmp(k, "sysv"))
+            best = e;
+    }
+    const char *cmd = gstr(best, "command");
+    if (!cmd) {
+        sb_puts(o, "# No unit or init script starts it: set the command here.\nCMD [\"/bin/sh\"]\n");
+        return;
+    }
+    sb_printf(o, "# From %s\nENTRYPOINT [", gstr(best, "source") ? gstr(best, "source") : "?");
+    while (*cmd == '-' || *cmd == '@' || *cmd == '+' || *cmd == '!' || *cmd == ':')
+        cmd++;
+    int first = 1;
+    const char *p = cmd;
+    while (*p) {
+        while (*p == ' ' || *p == '\t' || *p == '\r')
+            p++;
+        if (!*p)
+            break;
+        size_t n = strcspn(p, " \t\r");
+        if (!first)
+            sb_puts(o, ", ");
+        json_word(o, p, n);
+        first = 0;
+        p += n;
+    }
+    sb_puts(o, "]\n");
+}
+
+/* A path as a build-context source: no leading slash. */
+static void copy(struct strbuf *o, const char *path)
+{
+    if (!path || path[0] != '/' || strchr(path, '\n') || strchr(path, ' '))
+        return;
+    sb_printf(o, "COPY %s %s\n", path + 1, path);
+}
+
+int app_dockerfile(json_object *app, struct strbuf *out)
+{
+    const char *d = gstr(app, "decision"), *img = gstr(app, "base_image");
+    const struct base_image *b = decide_image_named(img);
+    json_object *reasons = get(app, "evidence"), *needs = get(app, "needs");
+
+    if (!d || strcmp(d, "container") || !b)
+        return -1;
+    sb_puts(out, "# syntax=docker/dockerfile:1\n");
+    sb_printf(out, "# %s (%s): container on %s\n", gstr(app, "name") ? gstr(app, "name") : "?",
+              gstr(app, "root") ? gstr(app, "root") : "?", b->name);
+    for (size_t i = 0; i < alen(reasons); i++) {
+        json_object *r = json_object_array_get_idx(reasons, i), *items = get(r, "items");
+        const char *t = gstr(r, "reason");
+        sb_printf(out, "#  - %s\n", t ? t : "");
+        for (size_t k = 0; k < alen(items) && k < 10; k++) {
+            const char *s = json_object_get_string(json_object_array_get_idx(items, k));
+            if (s && !strchr(s, '\n'))
+                sb_printf(out, "#      %s\n", s);
+        }
+    }
+    sb_printf(out, "FROM %s\n", b->name);
+    vault(b, out);
+
+    struct strbuf pk;
+    sb_init(&pk);
+    json_object *so = get(needs, "sonames");
+    for (size_t i = 0; i < alen(so); i++) {
+        const char *s = json_object_get_string(json_object_array_get_idx(so, i));
+        if (in_base(s))
+            continue;
+        const char *p = package_of(s, b);
+        if (!p) {
+            sb_printf(out, "# No package known for %s: copy it from the server.\n", s);
+            continue;
+        }
+        if (!strstr(pk.len ? pk.s : "", p))
+            sb_printf(&pk, " %s", p);
+    }
+    if (pk.len) {
+        if (!strcmp(b->family, "el") || !strcmp(b->family, "amzn"))
+            sb_printf(out, "RUN yum install -y%s && yum clean all\n", pk.s);
+        else
+            sb_printf(out, "RUN apt-get update && apt-get install -y --no-install-recommends%s "
+                           "&& rm -rf /var/lib/apt/lists/*\n", pk.s);
+    }
+    sb_free(&pk);
+    const char *root = gstr(app, "root");
+    if (root && strcmp(root, "/usr/local"))
+        copy(out, root);
+    else {
+        json_object *files = get(app, "files");
+        for (size_t i = 0; i < alen(files); i++)
+            copy(out, json_object_get_string(json_object_array_get_idx(files, i)));
+    }
+    json_object *libs = get(app, "libraries_outside");
+    for (size_t i = 0; i < alen(libs); i++)
+        copy(out, json_object_get_string(json_object_array_get_idx(libs, i)));
+    sb_puts(out, "RUN ldconfig\n");
+    entrypoint(app, out);
+    return out->oom ? -1 : 0;
+}

@@ -1,0 +1,213 @@
+/* What starts each application: systemd units, SysV init scripts, crontabs.
+ * Only files that name a path inside an application root count, which
+ * leaves the distribution's own units out without a package lookup. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scanners/apps/apps_int.h"
+
+#define TEXT_CAP (256u << 10)
+#define MAX_DIR_FILES 4000
+
+enum kind { K_SYSTEMD, K_SYSV, K_CRON };
+static const char *const kind_name[] = {"systemd", "sysv", "cron"};
+
+/* The application a command line belongs to: the first token inside a root. */
+static json_object *app_of_command(const struct apps *a, const char *cmd)
+{
+    char tok[1024];
+    const char *p = cmd;
+    while (*p) {
+        while (*p == ' ' || *p == '\t' || *p == '"' || *p == '\'' || *p == '=')
+            p++;
+        size_t n = strcspn(p, " \t\"'=;|&<>");
+        if (n && n < sizeof tok) {
+            memcpy(tok, p, n);
+            tok[n] = 0;
+            if (tok[0] == '/') {
+                json_object *app = apps_find_path(a, tok);
+                if (app)
+                    return app;
+            }
+        }
+        p += n ? n : 1;
+    }
+    return NULL;
+}
+
+/* The application shipping the module a modprobe/insmod line names. */
+static json_object *app_of_module(const struct apps *a, const char *line)
+{
+    const char *p = strstr(line, "modprobe");
+    p = p ? p + 8 : strstr(line, "insmod") + 6;
+    for (;;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p != '-')
+            break;
+        p += strcspn(p, " \t");
+    }
+    char name[256];
+    size_t n = strcspn(p, " \t;|&\n");
+    if (!n || n >= sizeof name - 4)
+        return NULL;
+    memcpy(name, p, n);
+    name[n] = 0;
+    const char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    char want[300];
+    snprintf(want, sizeof want, "%s%s", base, strstr(base, ".ko") ? "" : ".ko");
+    for (size_t i = 0; i < a->n; i++) {
+        json_object *mods = NULL;
+        if (!json_object_object_get_ex(a->v[i].o, "kernel_modules", &mods))
+            continue;
+        for (size_t k = 0; k < json_object_array_length(mods); k++) {
+            const char *m = json_object_get_string(json_object_array_get_idx(mods, k));
+            const char *mb = strrchr(m, '/');
+            mb = mb ? mb + 1 : m;
+            /* modprobe treats '-' and '_' alike. */
+            size_t j = 0;
+            while (mb[j] && want[j] && (mb[j] == want[j] ||
+                   ((mb[j] == '-' || mb[j] == '_') && (want[j] == '-' || want[j] == '_'))))
+                j++;
+            if (!mb[j] && !want[j])
+                return a->v[i].o;
+        }
+    }
+    return NULL;
+}
+
+static void add_entry(json_object *app, enum kind k, const char *src, const char *cmd)
+{
+    json_object *eps = NULL;
+    if (json_object_object_get_ex(app, "entry_points", &eps)) {
+        for (size_t i = 0; i < json_object_array_length(eps); i++) {
+            json_object *e = json_object_array_get_idx(eps, i), *s, *c;
+            if (json_object_object_get_ex(e, "source", &s) && json_object_object_get_ex(e, "command", &c) &&
+                !strcmp(json_object_get_string(s), src) && !strcmp(json_object_get_string(c), cmd))
+                return;
+        }
+    }
+    json_object *e = json_object_new_object();
+    json_object_object_add(e, "kind", jstr(kind_name[k]));
+    json_object_object_add(e, "source", jstr(src));
+    json_object_object_add(e, "command", jstr(cmd));
+    apps_push(app, "entry_points", e);
+}
+
+static void one_file(struct scan_ctx *c, struct apps *a, enum kind k, const char *path)
+{
+    char *text = NULL;
+    size_t len = 0;
+    json_object *owner = NULL;
+
+    if (vfs_read_file(c->v, path, TEXT_CAP, &text, &len) < 0)
+        return;
+    /* Two passes: first who the file starts, then what it loads. */
+    for (int pass = 0; pass < 2; pass++) {
+        char *line = text;
+        while (line && *line) {
+            char *nl = strchr(line, '\n');
+            size_t n = nl ? (size_t)(nl - line) : strlen(line);
+            char buf[2048];
+            if (n >= sizeof buf)
+                n = sizeof buf - 1;
+            memcpy(buf, line, n);
+            buf[n] = 0;
+            line = nl ? nl + 1 : NULL;
+            char *s = buf;
+            while (*s == ' ' || *s == '\t')
+                s++;
+            if (*s == '#' || !*s)
+                continue;
+            const char *cmd = s;
+            if (k == K_SYSTEMD) {
+                if (strncmp(s, "Exec", 4))
+                    continue;
+                cmd = strchr(s, '=');
+                if (!cmd)
+                    continue;
+                cmd++;
+            }
+            int loads = strstr(cmd, "modprobe") || strstr(cmd, "insmod");
+            if (pass == 0 && !loads) {
+                json_object *app = app_of_command(a, cmd);
+                int start = k != K_SYSTEMD || !strncmp(s, "ExecStart=", 10);
+                if (app && start) {
+                    add_entry(app, k, path, cmd);
+                    if (!owner)
+                        owner = app;
+                }
+            } else if (pass == 1 && loads) {
+                json_object *app = app_of_module(a, cmd);
+                if (!app)
+                    app = owner;
+                if (!app)
+                    continue;
+                json_object *e = json_object_new_object();
+                json_object_object_add(e, "path", jstr(path));
+                json_object_object_add(e, "text", jstr(cmd));
+                apps_push(app, "module_loaders", e);
+            }
+        }
+    }
+    free(text);
+}
+
+static void dir_files(struct scan_ctx *c, struct apps *a, enum kind k, const char *dir,
+                      const char *suffix)
+{
+    char **names = NULL;
+    if (vfs_list(c->v, dir, &names) < 0)
+        return;
+    for (size_t i = 0; names[i] && i < MAX_DIR_FILES; i++) {
+        char path[4096];
+        size_t n = strlen(names[i]), m = suffix ? strlen(suffix) : 0;
+        if (suffix && (n < m || strcmp(names[i] + n - m, suffix)))
+            continue;
+        if (snprintf(path, sizeof path, "%s/%s", dir, names[i]) >= (int)sizeof path)
+            continue;
+        struct vfs_stat st;
+        /* Enabled units are symlinks into the unit directories: read the targets there. */
+        if (vfs_lstat(c->v, path, &st) < 0 || st.type != VFS_REG)
+            continue;
+        one_file(c, a, k, path);
+    }
+    vfs_free_names(names);
+}
+
+void apps_entries(struct scan_ctx *c, struct apps *a)
+{
+    static const char *const unit_dirs[] = {"/etc/systemd/system", "/lib/systemd/system",
+                                            "/usr/lib/systemd/system", "/usr/local/lib/systemd/system",
+                                            NULL};
+    static const char *const cron_dirs[] = {"/etc/cron.d", "/var/spool/cron/crontabs",
+                                            "/var/spool/cron", NULL};
+    struct vfs_stat st;
+    char real[4][4096];
+    int nreal = 0;
+
+    for (int i = 0; unit_dirs[i]; i++) {
+        /* On usr-merged systems /lib is /usr/lib: read it once. */
+        char *rp = NULL;
+        int dup = 0;
+        if (vfs_realpath(c->v, unit_dirs[i], &rp) == 0) {
+            for (int k = 0; k < nreal; k++)
+                dup |= !strcmp(real[k], rp);
+            if (!dup && nreal < 4)
+                snprintf(real[nreal++], sizeof real[0], "%s", rp);
+            free(rp);
+        }
+        if (!dup)
+            dir_files(c, a, K_SYSTEMD, unit_dirs[i], ".service");
+    }
+    dir_files(c, a, K_SYSV, "/etc/init.d", NULL);
+    dir_files(c, a, K_SYSV, "/etc/rc.d/init.d", NULL);
+    if (vfs_lstat(c->v, "/etc/rc.local", &st) == 0 && st.type == VFS_REG)
+        one_file(c, a, K_SYSV, "/etc/rc.local");
+    if (vfs_lstat(c->v, "/etc/crontab", &st) == 0 && st.type == VFS_REG)
+        one_file(c, a, K_CRON, "/etc/crontab");
+    for (int i = 0; cron_dirs[i]; i++)
+        dir_files(c, a, K_CRON, cron_dirs[i], NULL);
+}

@@ -1,0 +1,301 @@
+/* Static syscall sites of x86 ELF programs: a linear sweep of the executable
+ * sections with capstone, tracking the last constant put in eax/rax inside
+ * the current basic block. */
+#include <capstone/capstone.h>
+#include <elf.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scanners/apps/apps_int.h"
+
+#define TEXT_CAP (64u << 20)     /* executable bytes read per file */
+#define MAX_SECTIONS 4096
+#define MAX_NR 1024
+#define ADDR_CAP 16              /* addresses listed per syscall number */
+#define WALK_BACK 64             /* instructions a constant stays trusted */
+
+static uint16_t rd16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint32_t rd32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static uint64_t rd64(const unsigned char *p) { return rd32(p) | (uint64_t)rd32(p + 4) << 32; }
+
+struct range {
+    uint64_t off, size, addr;
+};
+
+struct sweep {
+    json_object *per[2][MAX_NR];   /* [abi32][nr] -> array of addresses */
+    json_object *vsys;
+    long sites, unknown;
+    int known;                     /* eax holds a known constant */
+    long long val;
+    int age;                       /* instructions since it was set */
+};
+
+static void hex(char *buf, size_t cap, uint64_t a)
+{
+    snprintf(buf, cap, "0x%llx", (unsigned long long)a);
+}
+
+/* Executable ranges from section headers, else from PT_LOAD segments. */
+static int ranges_of(vfs *v, const char *path, const unsigned char *h, size_t hlen, int is64,
+                     struct range **out, size_t *nout)
+{
+    uint64_t shoff = is64 ? rd64(h + 0x28) : rd32(h + 0x20);
+    unsigned shentsize = rd16(h + (is64 ? 0x3a : 0x2e)), shnum = rd16(h + (is64 ? 0x3c : 0x30));
+    uint64_t phoff = is64 ? rd64(h + 0x20) : rd32(h + 0x1c);
+    unsigned phentsize = rd16(h + (is64 ? 0x36 : 0x2a)), phnum = rd16(h + (is64 ? 0x38 : 0x2c));
+    unsigned char *tab = NULL;
+    struct range *r = NULL;
+    size_t n = 0;
+    int rc = -1;
+    (void)hlen;
+
+    *out = NULL;
+    *nout = 0;
+    if (shnum && shnum <= MAX_SECTIONS && shentsize >= (is64 ? 64u : 40u)) {
+        size_t len = (size_t)shnum * shentsize;
+        tab = malloc(len);
+        r = calloc(shnum, sizeof *r);
+        if (!tab || !r)
+            goto out;
+        if (vfs_pread(v, path, tab, len, shoff) == (ssize_t)len) {
+            for (unsigned i = 0; i < shnum; i++) {
+                const unsigned char *s = tab + (size_t)i * shentsize;
+                uint32_t type = rd32(s + 4);
+                uint64_t flags = is64 ? rd64(s + 8) : rd32(s + 8);
+                if (type != SHT_PROGBITS || !(flags & SHF_EXECINSTR))
+                    continue;
+                r[n].addr = is64 ? rd64(s + 16) : rd32(s + 12);
+                r[n].off = is64 ? rd64(s + 24) : rd32(s + 16);
+                r[n].size = is64 ? rd64(s + 32) : rd32(s + 20);
+                n++;
+            }
+        }
+        free(tab);
+        tab = NULL;
+        if (n)
+            goto done;
+        free(r);
+        r = NULL;
+    }
+    if (phnum && phnum <= MAX_SECTIONS && phentsize >= (is64 ? 56u : 32u)) {
+        size_t len = (size_t)phnum * phentsize;
+        tab = malloc(len);
+        r = calloc(phnum, sizeof *r);
+        if (!tab || !r)
+            goto out;
+        if (vfs_pread(v, path, tab, len, phoff) == (ssize_t)len) {
+            for (unsigned i = 0; i < phnum; i++) {
+                const unsigned char *p = tab + (size_t)i * phentsize;
+                uint32_t flags = is64 ? rd32(p + 4) : rd32(p + 24);
+                if (rd32(p) != PT_LOAD || !(flags & PF_X))
+                    continue;
+                r[n].off = is64 ? rd64(p + 8) : rd32(p + 4);
+                r[n].addr = is64 ? rd64(p + 16) : rd32(p + 8);
+                r[n].size = is64 ? rd64(p + 32) : rd32(p + 16);
+                n++;
+            }
+        }
+    }
+done:
+    *out = r;
+    *nout = n;
+    r = NULL;
+    rc = 0;
+out:
+    free(tab);
+    free(r);
+    return rc;
+}
+
+static int starts(const char *s, const char *p) { return !strncmp(s, p, strlen(p)); }
+
+static int dest_is_eax(const char *op)
+{
+    return starts(op, "eax,") || starts(op, "rax,") || starts(op, "ax,") ||
+           starts(op, "al,") || starts(op, "ah,") || !strcmp(op, "eax") || !strcmp(op, "rax");
+}
+
+static void site(struct sweep *s, int abi32, uint64_t addr)
+{
+    char a[24];
+    s->sites++;
+    if (!s->known || s->age > WALK_BACK || s->val < 0 || s->val >= MAX_NR) {
+        s->unknown++;
+        return;
+    }
+    json_object **slot = &s->per[abi32][s->val];
+    if (!*slot)
+        *slot = json_object_new_array();
+    if (*slot && json_object_array_length(*slot) < ADDR_CAP) {
+        hex(a, sizeof a, addr);
+        json_object_array_add(*slot, jstr(a));
+    }
+}
+
+/* Updates the eax state for one instruction. */
+static void step(struct sweep *s, const cs_insn *in, int mode64)
+{
+    const char *m = in->mnemonic, *op = in->op_str;
+
+    if (strstr(op, "0xffffffffff600") && json_object_array_length(s->vsys) < ADDR_CAP) {
+        char a[24];
+        hex(a, sizeof a, in->address);
+        json_object_array_add(s->vsys, jstr(a));
+    }
+    if (!strcmp(m, "syscall")) {
+        site(s, !mode64, in->address);
+        s->known = 0;
+        return;
+    }
+    if (!strcmp(m, "sysenter") || (!strcmp(m, "int") && !strcmp(op, "0x80"))) {
+        site(s, 1, in->address);
+        s->known = 0;
+        return;
+    }
+    s->age++;
+    if (m[0] == 'j' || starts(m, "call") || starts(m, "ret") || starts(m, "loop") ||
+        starts(m, "iret") || !strcmp(m, "int") || !strcmp(m, "hlt") || !strcmp(m, "ud2") ||
+        !strcmp(m, "cpuid") || starts(m, "rdtsc") || starts(m, "lods") || starts(m, "cmpxchg") ||
+        (starts(m, "xchg") && (strstr(op, "eax") || strstr(op, "rax"))) ||
+        !strcmp(m, "mul") || !strcmp(m, "div") || !strcmp(m, "idiv")) {
+        s->known = 0;
+        return;
+    }
+    if (!dest_is_eax(op) || !strcmp(m, "push") || starts(m, "cmp") || !strcmp(m, "test"))
+        return;
+    const char *comma = strchr(op, ',');
+    if ((!strcmp(m, "mov") || !strcmp(m, "movabs")) && comma && op[0] != 'a') {
+        char *end;
+        long long v = strtoll(comma + 1, &end, 0);
+        if (end != comma + 1 && !*end) {
+            s->known = 1;
+            s->val = v;
+            s->age = 0;
+            return;
+        }
+    }
+    if ((!strcmp(m, "xor") || !strcmp(m, "sub")) &&
+        (!strcmp(op, "eax, eax") || !strcmp(op, "rax, rax"))) {
+        s->known = 1;
+        s->val = 0;
+        s->age = 0;
+        return;
+    }
+    s->known = 0;
+}
+
+static int sweep_range(csh h, struct sweep *s, const unsigned char *buf, size_t len,
+                       uint64_t addr, int mode64)
+{
+    cs_insn *in = cs_malloc(h);
+    if (!in)
+        return -1;
+    const uint8_t *code = buf;
+    size_t left = len;
+    uint64_t a = addr;
+    s->known = 0;
+    while (left) {
+        if (cs_disasm_iter(h, &code, &left, &a, in)) {
+            step(s, in, mode64);
+            continue;
+        }
+        /* Data or an encoding capstone does not know: resync a byte on. */
+        code++;
+        left--;
+        a++;
+        s->known = 0;
+    }
+    cs_free(in, 1);
+    return 0;
+}
+
+json_object *apps_syscalls_of(vfs *v, const char *path)
+{
+    unsigned char h[64];
+    struct range *r = NULL;
+    size_t nr = 0;
+    unsigned char *buf = NULL;
+    struct sweep *s = NULL;
+    json_object *res = NULL;
+    csh cs = 0;
+    int cs_ok = 0, truncated = 0;
+    uint64_t budget = TEXT_CAP;
+
+    if (vfs_pread(v, path, h, sizeof h, 0) != (ssize_t)sizeof h || memcmp(h, ELFMAG, SELFMAG) ||
+        h[EI_DATA] != ELFDATA2LSB)
+        goto out;
+    int is64 = h[EI_CLASS] == ELFCLASS64;
+    unsigned mach = rd16(h + 18);
+    if ((mach != EM_X86_64 && mach != EM_386) || (!is64 && h[EI_CLASS] != ELFCLASS32))
+        goto out;
+    int mode64 = mach == EM_X86_64 && is64;
+    if (ranges_of(v, path, h, sizeof h, is64, &r, &nr) < 0)
+        goto out;
+    if (cs_open(CS_ARCH_X86, mode64 ? CS_MODE_64 : CS_MODE_32, &cs) != CS_ERR_OK)
+        goto out;
+    cs_ok = 1;
+    s = calloc(1, sizeof *s);
+    if (!s || !(s->vsys = json_object_new_array()))
+        goto out;
+    for (size_t i = 0; i < nr; i++) {
+        uint64_t len = r[i].size;
+        if (!len)
+            continue;
+        if (len > budget) {
+            len = budget;
+            truncated = 1;
+        }
+        if (!len)
+            break;
+        unsigned char *nb = realloc(buf, (size_t)len);
+        if (!nb)
+            goto out;
+        buf = nb;
+        ssize_t got = vfs_pread(v, path, buf, (size_t)len, r[i].off);
+        if (got <= 0)
+            continue;
+        budget -= (uint64_t)got;
+        if (sweep_range(cs, s, buf, (size_t)got, r[i].addr, mode64) < 0)
+            goto out;
+    }
+    res = json_object_new_object();
+    json_object *list = json_object_new_array();
+    json_object_object_add(res, "abi", jstr(mode64 ? "x86_64" : "i386"));
+    json_object_object_add(res, "sites", json_object_new_int64(s->sites));
+    json_object_object_add(res, "unknown_sites", json_object_new_int64(s->unknown));
+    json_object_object_add(res, "truncated", json_object_new_boolean(truncated));
+    for (int abi = 0; abi < 2; abi++)
+        for (int n = 0; n < MAX_NR; n++) {
+            if (!s->per[abi][n])
+                continue;
+            json_object *e = json_object_new_object();
+            json_object_object_add(e, "nr", json_object_new_int(n));
+            json_object_object_add(e, "name", jstr_or_null(apps_syscall_name(abi, n)));
+            json_object_object_add(e, "abi", jstr(abi ? "i386" : "x86_64"));
+            json_object_object_add(e, "addresses", s->per[abi][n]);
+            s->per[abi][n] = NULL;
+            json_object_array_add(list, e);
+        }
+    json_object_object_add(res, "syscalls", list);
+    json_object_object_add(res, "vsyscall_addresses", s->vsys);
+    s->vsys = NULL;
+out:
+    if (s) {
+        for (int abi = 0; abi < 2; abi++)
+            for (int n = 0; n < MAX_NR; n++)
+                json_object_put(s->per[abi][n]);
+        json_object_put(s->vsys);
+        free(s);
+    }
+    if (cs_ok)
+        cs_close(&cs);
+    free(buf);
+    free(r);
+    return res;
+}

@@ -1,0 +1,302 @@
+/* Application grouping, kernel-dependence evidence and the decision, on a
+ * guest tree staged at test time (tests/apps/stage.sh). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "model/decide.h"
+#include "scanners/scanners.h"
+#include "reports/dockerfile.h"
+
+static const char *stage_script, *stage_dir, *dockerfile_check, *node_dir;
+static struct report *rep;
+static char skips[4096], sysctl_addr[64];
+
+static json_object *field(json_object *o, const char *k)
+{
+    json_object *v = NULL;
+    if (o)
+        json_object_object_get_ex(o, k, &v);
+    return v;
+}
+
+static const char *sfield(json_object *o, const char *k)
+{
+    json_object *v = field(o, k);
+    return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+static json_object *app(const char *name)
+{
+    json_object *apps = report_get(rep, "applications");
+    for (size_t i = 0; apps && i < json_object_array_length(apps); i++) {
+        json_object *a = json_object_array_get_idx(apps, i);
+        if (!strcmp(sfield(a, "name"), name))
+            return a;
+    }
+    return NULL;
+}
+
+static int arr_has(json_object *arr, const char *s)
+{
+    for (size_t i = 0; arr && i < json_object_array_length(arr); i++)
+        if (strstr(json_object_to_json_string_ext(json_object_array_get_idx(arr, i), JSON_C_TO_STRING_NOSLASHESCAPE), s))
+            return 1;
+    return 0;
+}
+
+static void slurp(const char *name, char *buf, size_t cap)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/expect/%s", stage_dir, name);
+    FILE *f = fopen(path, "r");
+    buf[0] = 0;
+    if (!f)
+        return;
+    size_t n = fread(buf, 1, cap - 1, f);
+    buf[n] = 0;
+    while (n && buf[n - 1] == '\n')
+        buf[--n] = 0;
+    fclose(f);
+}
+
+static int setup(void **state)
+{
+    char cmd[8192], root[4096];
+    (void)state;
+    snprintf(cmd, sizeof cmd, "bash '%s' '%s' >'%s.log' 2>&1", stage_script, stage_dir, stage_dir);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "staging failed, see %s.log\n", stage_dir);
+        return -1;
+    }
+    slurp("skips.txt", skips, sizeof skips);
+    slurp("sysctl_addr", sysctl_addr, sizeof sysctl_addr);
+    snprintf(root, sizeof root, "%s/root", stage_dir);
+    vfs *v = vfs_dir_open(root);
+    if (!v)
+        return -1;
+    rep = report_new();
+    struct scan_ctx c = {.v = v, .r = rep, .root_volume = 0};
+    int rc = scan_elf(&c);
+    if (rc == 0)
+        rc = scan_apps(&c);
+    vfs_close(v);
+    snprintf(root, sizeof root, "%s/report.json", stage_dir);
+    json_object_to_file_ext(root, rep->doc, JSON_C_TO_STRING_PRETTY);
+    return rc;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    report_free(rep);
+    return 0;
+}
+
+static void test_removed_syscall(void **state)
+{
+    (void)state;
+    json_object *a = app("sysctl");
+    assert_non_null(a);
+    assert_string_equal(sfield(a, "decision"), "bare-metal-kvm");
+    assert_string_equal(sfield(a, "root"), "/opt/sysctl");
+    json_object *fl = field(field(a, "syscalls"), "flagged");
+    assert_non_null(fl);
+    json_object *f = json_object_array_get_idx(fl, 0);
+    assert_string_equal(sfield(f, "name"), "_sysctl");
+    assert_int_equal(json_object_get_int(field(f, "nr")), 156);
+    assert_string_equal(sfield(f, "kind"), "removed");
+    assert_true(sysctl_addr[0]);
+    /* The address objdump shows for the syscall instruction. */
+    assert_string_equal(json_object_get_string(json_object_array_get_idx(field(f, "addresses"), 0)),
+                        sysctl_addr);
+    assert_true(arr_has(field(a, "evidence"), sysctl_addr));
+}
+
+static void test_kernel_module_and_unit(void **state)
+{
+    (void)state;
+    json_object *a = app("kmod");
+    assert_non_null(a);
+    assert_string_equal(sfield(a, "decision"), "bare-metal-kvm");
+    assert_true(arr_has(field(a, "kernel_modules"), "/opt/kmod/modules/lcfoo.ko"));
+    assert_true(arr_has(field(a, "module_loaders"), "/etc/systemd/system/lcfoo.service"));
+    assert_true(arr_has(field(a, "entry_points"), "/opt/kmod/bin/lcfood --foreground"));
+    /* A unit that names no application root makes no application. */
+    assert_null(app("getty-x"));
+}
+
+static void test_opt_app_with_unit(void **state)
+{
+    (void)state;
+    json_object *a = app("web");
+    assert_non_null(a);
+    assert_string_equal(sfield(a, "decision"), "container");
+    assert_non_null(sfield(a, "base_image"));
+    assert_true(arr_has(field(a, "files"), "/opt/web/bin/web"));
+    assert_true(arr_has(field(a, "entry_points"), "\"systemd\""));
+    assert_true(arr_has(field(a, "entry_points"), "\"cron\""));
+}
+
+static void test_old_glibc(void **state)
+{
+    (void)state;
+    json_object *a = app("old"), *b = app("old14");
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_string_equal(sfield(a, "decision"), "container");
+    assert_string_equal(sfield(a, "base_image"), "centos:6");
+    assert_true(arr_has(field(a, "reasons"), "vsyscall"));
+    assert_string_equal(sfield(b, "base_image"), "centos:7");
+    assert_false(arr_has(field(b, "reasons"), "vsyscall"));
+}
+
+static void test_sources_port(void **state)
+{
+    (void)state;
+    json_object *a = app("legacy");
+    assert_non_null(a);
+    assert_string_equal(sfield(a, "decision"), "port");
+    assert_null(sfield(a, "base_image"));
+    assert_true(arr_has(field(a, "sources"), "/opt/legacy/src/Makefile"));
+    assert_true(arr_has(field(a, "entry_points"), "/etc/init.d/legacy"));
+}
+
+static void test_go(void **state)
+{
+    (void)state;
+    if (strstr(skips, "go:"))
+        skip();
+    json_object *a = app("goapp");
+    assert_non_null(a);
+    json_object *files = field(field(a, "syscalls"), "files");
+    assert_non_null(files);
+    json_object *f = json_object_array_get_idx(files, 0);
+    assert_true(json_object_get_int(field(f, "sites")) > 0);
+    assert_true(arr_has(field(f, "syscalls"), "\"exit_group\""));
+    assert_string_equal(sfield(a, "decision"), "container");
+}
+
+static void test_server_decision(void **state)
+{
+    (void)state;
+    json_object *sd = report_get(rep, "server_decision");
+    assert_string_equal(sfield(sd, "decision"), "bare-metal-kvm");
+    assert_non_null(sfield(sd, "summary"));
+}
+
+static const struct base_image *pick(const char *g, const char *cxx, const char *abi, const char *so)
+{
+    const char *v[1] = {so};
+    struct app_needs n = {g, cxx, abi, v, so ? 1 : 0};
+    char why[256];
+    return decide_base_image(&n, why, sizeof why);
+}
+
+static void test_base_image_table(void **state)
+{
+    (void)state;
+    assert_string_equal(pick("2.2.5", NULL, NULL, NULL)->name, "centos:6");
+    assert_string_equal(pick("2.12", NULL, NULL, NULL)->name, "centos:6");
+    assert_string_equal(pick("2.14", NULL, NULL, NULL)->name, "centos:7");
+    assert_string_equal(pick("2.18", NULL, NULL, NULL)->name, "ubuntu:14.04");
+    assert_string_equal(pick("2.25", NULL, NULL, NULL)->name, "amazonlinux:2");
+    assert_string_equal(pick("2.34", NULL, NULL, NULL)->name, "rockylinux:9");
+    assert_string_equal(pick("2.36", NULL, NULL, NULL)->name, "debian:12");
+    assert_string_equal(pick("2.38", NULL, NULL, NULL)->name, "ubuntu:24.04");
+    assert_null(pick("2.40", NULL, NULL, NULL));
+    assert_string_equal(pick("2.12", "3.4.14", NULL, NULL)->name, "centos:7");
+    assert_string_equal(pick("2.17", "3.4.20", NULL, NULL)->name, "debian:8");
+    assert_string_equal(pick(NULL, NULL, "1.3.9", NULL)->name, "ubuntu:16.04");
+    assert_string_equal(pick("2.2.5", NULL, NULL, "libssl.so.10")->name, "centos:6");
+    assert_string_equal(pick("2.2.5", NULL, NULL, "libssl.so.1.1")->name, "debian:9");
+    assert_string_equal(pick("2.2.5", NULL, NULL, "libcrypto.so.3")->name, "rockylinux:9");
+    assert_string_equal(pick("2.18", NULL, NULL, "libssl.so.10")->name, "amazonlinux:2");
+    assert_null(pick(NULL, NULL, NULL, "libssl.so.0.9.8"));
+    assert_true(decide_vercmp("2.10", "2.9") > 0);
+    assert_true(decide_vercmp("2.2.5", "2.12") < 0);
+    assert_int_equal(decide_vercmp("3.4.19", "3.4.19"), 0);
+}
+
+/* The decision is recomputed the same from a saved report. */
+static void test_redecide(void **state)
+{
+    (void)state;
+    json_object *copy = NULL;
+    assert_int_equal(json_object_deep_copy(rep->doc, &copy, NULL), 0);
+    decide_compute(copy);
+    json_object *a = field(copy, "applications"), *b = report_get(rep, "applications");
+    assert_int_equal(json_object_array_length(a), json_object_array_length(b));
+    for (size_t i = 0; i < json_object_array_length(a); i++)
+        assert_string_equal(sfield(json_object_array_get_idx(a, i), "decision"),
+                            sfield(json_object_array_get_idx(b, i), "decision"));
+    json_object_put(copy);
+}
+
+static void test_dockerfile(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"web", "old", "old14", NULL};
+    char path[4096], cmd[8192];
+    struct strbuf b;
+
+    sb_init(&b);
+    assert_int_equal(app_dockerfile(app("sysctl"), &b), -1);
+    for (int i = 0; names[i]; i++) {
+        sb_init(&b);
+        assert_int_equal(app_dockerfile(app(names[i]), &b), 0);
+        assert_non_null(strstr(b.s, "\nFROM "));
+        assert_non_null(strstr(b.s, "RUN ldconfig\n"));
+        if (!strcmp(names[i], "old"))
+            assert_non_null(strstr(b.s, "vault.centos.org/6.10"));
+        if (!strcmp(names[i], "web"))
+            assert_non_null(strstr(b.s, "ENTRYPOINT [\"/opt/web/bin/web\", \"--port\", \"8080\"]"));
+        snprintf(path, sizeof path, "%s/Dockerfile.%s", stage_dir, names[i]);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(b.s, f);
+        fclose(f);
+        sb_free(&b);
+    }
+    snprintf(path, sizeof path, "%s/node_modules/dockerfile-utils", node_dir);
+    FILE *probe = fopen(path, "r");
+    if (!probe) {
+        fprintf(stderr, "dockerfile-utils is not installed under %s: Dockerfile lint skipped "
+                "(npm install --prefix %s dockerfile-utils)\n", node_dir, node_dir);
+        return;
+    }
+    fclose(probe);
+    snprintf(cmd, sizeof cmd, "NODE_PATH='%s/node_modules' node '%s' '%s'/Dockerfile.*",
+             node_dir, dockerfile_check, stage_dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 5) {
+        fprintf(stderr, "usage: test_apps STAGE_SCRIPT STAGE_DIR CHECK_JS NODE_DIR\n");
+        return 2;
+    }
+    stage_script = argv[1];
+    stage_dir = argv[2];
+    dockerfile_check = argv[3];
+    node_dir = argv[4];
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_base_image_table),
+        cmocka_unit_test(test_removed_syscall),
+        cmocka_unit_test(test_kernel_module_and_unit),
+        cmocka_unit_test(test_opt_app_with_unit),
+        cmocka_unit_test(test_old_glibc),
+        cmocka_unit_test(test_sources_port),
+        cmocka_unit_test(test_go),
+        cmocka_unit_test(test_server_decision),
+        cmocka_unit_test(test_redecide),
+        cmocka_unit_test(test_dockerfile),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
