@@ -192,6 +192,54 @@ out:
     return rc;
 }
 
+/* qcow2 images carry their own consistency data: a truncated or damaged
+ * one would otherwise read as zeros past the damage and look like a broken
+ * filesystem.  Exit code 2 of `qemu-img check` means corruption. */
+static int qcow2_check(struct disk *d, char *err, size_t errlen)
+{
+    char *argv[] = {"qemu-img", "check", "-U", "-f", "qcow2", "--", d->path, NULL};
+    char *out = NULL, *eout = NULL;
+    int st = run_capture(argv, &out, &eout);
+    int rc = 0;
+    if (st == 2) {
+        const char *p = out ? strstr(out, " errors were found") : NULL;
+        const char *q = p;
+        while (q && q > out && q[-1] >= '0' && q[-1] <= '9')
+            q--;
+        snprintf(err, errlen, "corrupt or truncated qcow2 image (qemu-img check: %.*s errors)",
+                 p ? (int)(p - q) : 1, p ? q : "?");
+        rc = -1;
+    } else if (st == 1) {
+        first_line(eout, err, errlen);
+        rc = -1;
+    }
+    free(out);
+    free(eout);
+    return rc;
+}
+
+int disk_make_overlay(struct disk *d, const char *dir, int index, char *err, size_t errlen)
+{
+    char path[4096], backing[4096];
+    char *out = NULL, *eout = NULL;
+
+    if (!realpath(d->path, backing)) {
+        snprintf(err, errlen, "%s", strerror(errno));
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/overlay%d.qcow2", dir, index);
+    char *argv[] = {"qemu-img", "create", "-q", "-f", "qcow2", "-F", d->format,
+                    "-b", backing, path, NULL};
+    int st = run_capture(argv, &out, &eout);
+    if (st != 0)
+        first_line(eout, err, errlen);
+    else if (!(d->overlay = strdup(path)))
+        snprintf(err, errlen, "out of memory");
+    free(out);
+    free(eout);
+    return d->overlay ? 0 : -1;
+}
+
 int disk_prepare(struct disk *d, const char *path, const char *fmt_option,
                  int allow_backing, char *err, size_t errlen)
 {
@@ -265,11 +313,16 @@ int disk_prepare(struct disk *d, const char *path, const char *fmt_option,
         snprintf(err, errlen, "disk has a virtual size of 0 bytes");
         return -1;
     }
+    if (!strcmp(d->format, "qcow2") && qcow2_check(d, err, errlen) < 0)
+        return -1;
     return 0;
 }
 
 void disk_free(struct disk *d)
 {
+    if (d->overlay)
+        unlink(d->overlay);
+    free(d->overlay);
     free(d->path);
     free(d->format);
     free(d->backing_file);

@@ -12,6 +12,7 @@ struct disk {
     uint64_t virtual_size;
     char *backing_file;        /* NULL when none */
     int block_device;
+    char *overlay;             /* our qcow2 overlay over the disk, or NULL */
 };
 
 /* Format implied by the file name, or NULL. */
@@ -26,6 +27,14 @@ const char *disk_format_normalise(const char *fmt);
  * returns -1 with a one-line reason in err (without the path). */
 int disk_prepare(struct disk *d, const char *path, const char *fmt_option,
                  int allow_backing, char *err, size_t errlen);
+/* Creates dir/overlay<index>.qcow2 whose backing file is the disk with its
+ * format stated explicitly.  The appliance writes only to the overlay, and
+ * qemu never probes the guest's bytes for a format: libguestfs's own
+ * read-only overlay leaves the format of the layer below to qemu's probe,
+ * which a raw disk starting with a qcow2 header turns into a read of any
+ * host file its header names. */
+int disk_make_overlay(struct disk *d, const char *dir, int index, char *err, size_t errlen);
+
 void disk_free(struct disk *d);
 
 #endif

@@ -53,10 +53,13 @@ static guestfs_h *new_handle(const struct image_options *opt, int force_tcg)
 
 static int add_disks(guestfs_h *g, struct image *im)
 {
+    /* Each disk is reached only through our overlay (see disk_make_overlay):
+     * the overlay takes every write, the disk is opened read-only below it. */
     for (int i = 0; i < im->ndisks; i++) {
-        if (guestfs_add_drive_opts(g, im->disks[i].path,
-                                   GUESTFS_ADD_DRIVE_OPTS_READONLY, 1,
-                                   GUESTFS_ADD_DRIVE_OPTS_FORMAT, im->disks[i].format,
+        if (guestfs_add_drive_opts(g, im->disks[i].overlay,
+                                   GUESTFS_ADD_DRIVE_OPTS_READONLY, 0,
+                                   GUESTFS_ADD_DRIVE_OPTS_FORMAT, "qcow2",
+                                   GUESTFS_ADD_DRIVE_OPTS_CACHEMODE, "unsafe",
                                    -1) < 0)
             return -1;
     }
@@ -256,6 +259,20 @@ int image_open(struct image *im, struct disk *disks, int ndisks,
     im->disks = disks;
     im->ndisks = ndisks;
 
+    const char *tmp = getenv("TMPDIR");
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/liftcheck-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir)) {
+        snprintf(err, errlen, "cannot create a temporary directory: %s", strerror(errno));
+        return -1;
+    }
+    im->overlay_dir = strdup(dir);
+    for (int i = 0; i < ndisks; i++)
+        if (disk_make_overlay(&disks[i], dir, i, why, sizeof why) < 0) {
+            snprintf(err, errlen, "cannot create an overlay: %s", why);
+            return -1;
+        }
+
     int tcg = opt->accel == ACCEL_TCG;
     if (opt->accel == ACCEL_AUTO) {
         if (env_forces_tcg()) {
@@ -310,6 +327,16 @@ void image_close(struct image *im)
         guestfs_shutdown(im->g);
         guestfs_close(im->g);
     }
+    /* The overlays go with the disks; then their directory. */
+    for (int i = 0; i < im->ndisks; i++)
+        if (im->disks[i].overlay) {
+            unlink(im->disks[i].overlay);
+            free(im->disks[i].overlay);
+            im->disks[i].overlay = NULL;
+        }
+    if (im->overlay_dir)
+        rmdir(im->overlay_dir);
+    free(im->overlay_dir);
     free(im->fallback_reason);
     free(im->scratch_device);
     memset(im, 0, sizeof *im);

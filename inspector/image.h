@@ -17,6 +17,7 @@ struct image {
     char *fallback_reason;     /* why KVM was not used, or NULL */
     int kvm_failed;            /* a KVM launch was tried and failed */
     char *scratch_device;      /* device of the scratch disk added last */
+    char *overlay_dir;         /* private directory of our overlays */
 };
 
 struct image_options {

@@ -41,17 +41,19 @@ static int index_of_blockdev(guestfs_h *g, char **devices, int ndisks, const cha
     return idx;
 }
 
-static int same_uuid(const char *a, const char *b)
+/* vgpvuuids gives LVM's dashed text form; lvm_pv.pv_uuid is a fixed
+ * 32-byte field without a terminating NUL. */
+static int same_pv_uuid(const char *dashed, const char field[32])
 {
-    while (*a && *b) {
-        if (*a == '-') { a++; continue; }
-        if (*b == '-') { b++; continue; }
-        if (*a++ != *b++)
+    size_t k = 0;
+    for (const char *p = dashed; *p; p++) {
+        if (*p == '-')
+            continue;
+        if (k >= 32 || *p != field[k])
             return 0;
+        k++;
     }
-    while (*a == '-') a++;
-    while (*b == '-') b++;
-    return *a == *b;
+    return k == 32;
 }
 
 /* Lowest disk index holding any part of dev (LV, md array or plain).
@@ -74,7 +76,7 @@ static int volume_of_fs(guestfs_h *g, char **devices, int ndisks, const char *de
             struct guestfs_lvm_pv_list *pvs = guestfs_pvs_full(g);
             for (size_t i = 0; pvuuids && pvs && pvuuids[i]; i++)
                 for (size_t j = 0; j < pvs->len; j++)
-                    if (same_uuid(pvuuids[i], pvs->val[j].pv_uuid)) {
+                    if (same_pv_uuid(pvuuids[i], pvs->val[j].pv_uuid)) {
                         int idx = index_of_blockdev(g, devices, ndisks, pvs->val[j].pv_name);
                         if (idx >= 0 && idx < 64)
                             seen[idx] = 1;
@@ -227,7 +229,7 @@ out:
 }
 
 /* Every block device that may hold a filesystem: unpartitioned disks,
- * partitions, then md arrays and LVs only when members of them were seen.
+ * partitions, md arrays and LVs.
  * One blkid call per device gives type, UUID, label and partition UUID;
  * under TCG this is several times cheaper than list_filesystems. */
 static void discover(guestfs_h *g, struct image *im, char **devices, struct fs **out, size_t *nout)
@@ -248,13 +250,17 @@ static void discover(guestfs_h *g, struct image *im, char **devices, struct fs *
         if (!has_parts)
             probe_device(g, devices[i], &fss, &nfs, &lvm, &raid);
     }
-    if (raid) {
+    /* blkid does not always name PVs and md members (a PV whose VG is
+     * active can come back without TYPE), so ask LVM and md directly. */
+    (void)raid;
+    (void)lvm;
+    {
         char **mds = guestfs_list_md_devices(g);
         for (size_t i = 0; mds && mds[i]; i++)
             probe_device(g, mds[i], &fss, &nfs, &lvm, &raid);
         free_strv(mds);
     }
-    if (lvm) {
+    {
         char **lvs = guestfs_lvs(g);
         for (size_t i = 0; lvs && lvs[i]; i++)
             probe_device(g, lvs[i], &fss, &nfs, &lvm, &raid);
@@ -483,7 +489,8 @@ attach:
         for (;;) {
             size_t best = nfs;
             for (size_t j = 0; j < nfs; j++)
-                if (fss[j].json && fss[j].volume == i &&
+                /* A filesystem whose disk could not be told goes with disk 0. */
+                if (fss[j].json && (fss[j].volume == i || (i == 0 && fss[j].volume < 0)) &&
                     (best == nfs || strcmp(fss[j].device, fss[best].device) < 0))
                     best = j;
             if (best == nfs)

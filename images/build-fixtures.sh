@@ -1,0 +1,351 @@
+#!/bin/bash
+# Build the small disk images the integration tests run liftcheck on.
+#
+#   images/build-fixtures.sh [OUTDIR]
+#
+# OUTDIR defaults to ${LIFTCHECK_IMAGES:-$HOME/.cache/liftcheck/images}/fixtures.
+# The Debian 12 sample (images/build-sample.sh) is built, or reused, in the
+# parent of OUTDIR unless SAMPLE names an existing debian12.qcow2.
+# Nothing is rebuilt when OUTDIR/.stamp matches the hashes of this script and
+# of the sample's build script.
+#
+# Images (all filesystem UUIDs and MBR disk identifiers are fixed):
+#   debian12-sep-boot.raw         raw copy of the sample (/boot sda1, / sda2)
+#   lvm-root.img                  /boot on sda1, / on LV vgroot/root (PV sda2)
+#   two-disk-0.img two-disk-1.img / on disk 0, /srv on disk 1 (fstab by UUID),
+#                                 /var/backups on disk 1: an ext4 that won't mount
+#   two-disk-0.vmdk two-disk-1.vhdx data-only.vhd: the same disks in other formats
+#   whole-disk.img                ext4 on the whole disk, no partition table
+#   lvm-span-0.img lvm-span-1.img VG vgspan on both disks, / on LV vgspan/root
+#   overlay.qcow2                 qcow2 overlay whose backing file is data-only.img
+#   data-only.img, data-only.disk one ext4 data filesystem, no OS (.disk: same
+#                                 bytes, a name whose format has to be probed)
+#   synthetic-amzn2.img, synthetic-rocky9.img, synthetic-alma8.img
+#                                 SYNTHETIC roots: release files, fstab and a
+#                                 shell only, labelled as such; for distro
+#                                 detection, not real installs
+#   root-tree/                    staged Debian-like tree for --root DIR
+# Bad inputs:
+#   empty.img (0 bytes), random.img (8 MiB, fixed seed), truncated.qcow2 (a
+#   qcow2 cut in half), backing.qcow2 (backing file /etc/shadow),
+#   qcow2-header.raw (whole-disk ext4 whose first bytes are a qcow2 header
+#   naming /etc/shadow as backing file), qcow2-header.bin (same bytes, name
+#   without a known extension), nofs.img (zeros), unreadable.img (mode 000).
+#
+# No loop devices or mounts: trees are staged in directories, filesystems are
+# made with `mkfs.ext4 -d`, disks are laid out with sfdisk and filled with dd.
+# Only the LVM images need libguestfs (guestfish, one appliance launch).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
+CACHE=${LIFTCHECK_IMAGES:-$HOME/.cache/liftcheck/images}
+OUTDIR=${1:-$CACHE/fixtures}
+OUTDIR=$(mkdir -p "$OUTDIR" && cd "$OUTDIR" && pwd)
+SAMPLE=${SAMPLE:-$(dirname "$OUTDIR")/debian12.qcow2}
+
+log() { printf '%s build-fixtures: %s\n' "$(date +%T)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+for t in mkfs.ext4 sfdisk qemu-img guestfish sha256sum setpriv; do
+    command -v "$t" >/dev/null || die "missing tool: $t"
+done
+
+if [ -z "${SAMPLE_GIVEN:-}" ] && [ "$SAMPLE" = "$(dirname "$OUTDIR")/debian12.qcow2" ]; then
+    "$HERE/build-sample.sh" "$(dirname "$OUTDIR")"
+fi
+[ -s "$SAMPLE" ] || die "sample image $SAMPLE not found (run images/build-sample.sh)"
+
+# One build at a time per OUTDIR; a second caller waits and then reuses it.
+exec 9>"$OUTDIR/.lock"
+flock 9
+stamp=$(cat "$HERE/build-fixtures.sh" "$HERE/build-sample.sh" | sha256sum | cut -d' ' -f1)
+if [ -f "$OUTDIR/.stamp" ] && [ "$(cat "$OUTDIR/.stamp")" = "$stamp" ]; then
+    log "up to date: $OUTDIR"
+    exit 0
+fi
+rm -f "$OUTDIR/.stamp"
+start=$(date +%s)
+
+WORK=$(mktemp -d "$OUTDIR/.work.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+export E2FSPROGS_FAKE_TIME=1700000000
+HASH_SEED=1f000000-0000-4000-8000-0000000000a5
+
+uuid() { printf '1f000000-0000-4000-8000-%012d' "$1"; }
+
+# mkext4 TREE UUID LABEL SIZE_MIB OUT
+mkext4() {
+    mkfs.ext4 -q -F -t ext4 -U "$2" -L "$3" -E "hash_seed=$HASH_SEED" \
+        -d "$1" "$5" "${4}M" >/dev/null
+}
+
+# mkdisk OUT SIZE_MIB DISK_ID "START_MIB SIZE_MIB TYPE [FSIMG]"...
+# MBR disk; a partition without FSIMG is left empty (for LVM).
+mkdisk() {
+    local out=$1 size=$2 id=$3 spec="" p start psize type img
+    shift 3
+    for p in "$@"; do
+        read -r start psize type img <<<"$p"
+        spec+="start=$((start * 2048)), size=$((psize * 2048)), type=$type"$'\n'
+    done
+    rm -f "$out"
+    truncate -s "${size}M" "$out"
+    printf 'label: dos\nlabel-id: %s\nunit: sectors\n\n%s' "$id" "$spec" | sfdisk -q "$out"
+    for p in "$@"; do
+        read -r start psize type img <<<"$p"
+        if [ -n "${img:-}" ]; then
+            dd if="$img" of="$out" bs=1M seek="$start" conv=notrunc,sparse status=none
+        fi
+    done
+}
+
+# stage_root DIR HOSTNAME: a minimal usr-merged Linux root that libguestfs
+# inspection recognises (/etc with fstab, /bin, a real x86_64 ELF /bin/sh).
+# The caller adds release files and /etc/fstab.
+stage_root() {
+    local d=$1
+    mkdir -p "$d"/{etc,usr/bin,usr/sbin,usr/lib,usr/lib64,var/lib,var/log,root,tmp,home,srv,boot,dev,proc,sys,run,opt,mnt}
+    ln -s usr/bin "$d/bin"
+    ln -s usr/sbin "$d/sbin"
+    ln -s usr/lib "$d/lib"
+    ln -s usr/lib64 "$d/lib64"
+    cp /usr/bin/dash "$d/usr/bin/dash"
+    ln -s dash "$d/usr/bin/sh"
+    chmod 1777 "$d/tmp"
+    chmod 700 "$d/root"
+    echo "$2" >"$d/etc/hostname"
+    printf '127.0.0.1\tlocalhost\n127.0.1.1\t%s\n' "$2" >"$d/etc/hosts"
+    printf 'root:x:0:0:root:/root:/bin/sh\n' >"$d/etc/passwd"
+    cat >"$d/etc/liftcheck-fixture" <<'EOF'
+SYNTHETIC TEST FIXTURE built by liftcheck images/build-fixtures.sh.
+Release files, fstab and one shell only: not a real installation.
+EOF
+}
+
+debian_release() {
+    local d=$1
+    cat >"$d/etc/os-release" <<'EOF'
+# Synthetic test fixture (liftcheck images/build-fixtures.sh), not a real install.
+PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
+NAME="Debian GNU/Linux"
+VERSION_ID="12"
+VERSION="12 (bookworm)"
+VERSION_CODENAME=bookworm
+ID=debian
+HOME_URL="https://www.debian.org/"
+SUPPORT_URL="https://www.debian.org/support"
+BUG_REPORT_URL="https://bugs.debian.org/"
+EOF
+    echo 12.5 >"$d/etc/debian_version"
+}
+
+# ---------------------------------------------------------------- sample raw
+log "debian12-sep-boot.raw from $SAMPLE"
+qemu-img convert -f qcow2 -O raw -S 64k "$SAMPLE" "$WORK/debian12-sep-boot.raw"
+
+# ----------------------------------------------------------------- two disks
+log "two-disk"
+T=$WORK/two-disk-root
+stage_root "$T" two-disk
+debian_release "$T"
+cat >"$T/etc/fstab" <<EOF
+# <file system>                           <mount point> <type> <options>          <dump> <pass>
+UUID=$(uuid 201)  /      ext4   errors=remount-ro  0  1
+UUID=$(uuid 202)  /srv   ext4   defaults,nofail    0  2
+UUID=$(uuid 203)  /var/backups  ext4  defaults,nofail  0  2
+EOF
+S=$WORK/two-disk-srv
+mkdir -p "$S/www"
+echo '<h1>two-disk fixture</h1>' >"$S/www/index.html"
+# /var/backups: an ext4 that blkid recognises (intact superblock) but that
+# will not mount (group descriptor table zeroed).
+X=$WORK/two-disk-broken
+mkdir -p "$X"
+echo 'never readable' >"$X/file"
+mkext4 "$T" "$(uuid 201)" root 40 "$WORK/two-disk-root.ext4"
+mkext4 "$S" "$(uuid 202)" srv 24 "$WORK/two-disk-srv.ext4"
+mkext4 "$X" "$(uuid 203)" broken 8 "$WORK/two-disk-broken.ext4"
+dd if=/dev/zero of="$WORK/two-disk-broken.ext4" bs=1024 seek=2 count=2 conv=notrunc status=none
+mkdisk "$WORK/two-disk-0.img" 48 0x1f000201 "1 40 83 $WORK/two-disk-root.ext4"
+mkdisk "$WORK/two-disk-1.img" 40 0x1f000202 "1 24 83 $WORK/two-disk-srv.ext4" \
+    "25 8 83 $WORK/two-disk-broken.ext4"
+
+# ---------------------------------------------------------------- --root tree
+cp -a "$T" "$WORK/root-tree"
+echo root-tree >"$WORK/root-tree/etc/hostname"
+printf '127.0.0.1\tlocalhost\n127.0.1.1\troot-tree\n' >"$WORK/root-tree/etc/hosts"
+
+# ---------------------------------------------------------------- data only
+log "data-only"
+D=$WORK/data
+mkdir -p "$D/backups" "$D/exports"
+printf 'data volume, no operating system\n' >"$D/README"
+/usr/bin/python3 -c 'import random,sys; random.seed(7); sys.stdout.buffer.write(random.randbytes(3 << 20))' \
+    >"$D/backups/blob.bin"
+mkext4 "$D" "$(uuid 301)" data 40 "$WORK/data.ext4"
+mkdisk "$WORK/data-only.img" 48 0x1f000301 "1 40 83 $WORK/data.ext4"
+cp --sparse=always "$WORK/data-only.img" "$WORK/data-only.disk"
+
+# A legitimate overlay: qcow2 whose backing file is data-only.img (relative
+# name, resolved next to the overlay); read only with --allow-backing-file.
+(cd "$WORK" && qemu-img create -q -f qcow2 -F raw -b data-only.img overlay.qcow2)
+
+# ------------------------------------------------------------ other formats
+# One server whose disks are in three formats: vmdk, vhdx and vhd (vpc).
+qemu-img convert -f raw -O vmdk "$WORK/two-disk-0.img" "$WORK/two-disk-0.vmdk"
+qemu-img convert -f raw -O vhdx "$WORK/two-disk-1.img" "$WORK/two-disk-1.vhdx"
+qemu-img convert -f raw -O vpc "$WORK/data-only.img" "$WORK/data-only.vhd"
+# A data disk formatted whole, without a partition table (common for cloud
+# data volumes).
+mkdir -p "$WORK/whole"
+echo 'whole-disk filesystem, no partition table' >"$WORK/whole/README"
+mkext4 "$WORK/whole" "$(uuid 702)" whole 16 "$WORK/whole-disk.img"
+
+# ---------------------------------------------------------- synthetic distros
+# synthetic NAME HOSTNAME UUIDNUM; release files written by the caller into $R
+synthetic() {
+    local name=$1 num=$3
+    cat >"$R/etc/fstab" <<EOF
+UUID=$(uuid "$num")  /  ext4  defaults  1 1
+EOF
+    mkext4 "$R" "$(uuid "$num")" synthetic 24 "$WORK/$name.ext4"
+    mkdisk "$WORK/$name.img" 32 "0x1f000$num" "1 24 83 $WORK/$name.ext4"
+}
+
+log "synthetic distro roots"
+R=$WORK/amzn2
+stage_root "$R" al2-synthetic
+cat >"$R/etc/os-release" <<'EOF'
+# Synthetic test fixture (liftcheck images/build-fixtures.sh), not a real install.
+NAME="Amazon Linux"
+VERSION="2"
+ID="amzn"
+ID_LIKE="centos rhel fedora"
+VERSION_ID="2"
+PRETTY_NAME="Amazon Linux 2"
+ANSI_COLOR="0;33"
+CPE_NAME="cpe:2.3:o:amazon:amazon_linux:2"
+HOME_URL="https://amazonlinux.com/"
+SUPPORT_END="2026-06-30"
+EOF
+echo 'Amazon Linux release 2 (Karoo)' >"$R/etc/system-release"
+synthetic synthetic-amzn2 al2-synthetic 401
+
+R=$WORK/rocky9
+stage_root "$R" rocky9-synthetic
+cat >"$R/etc/os-release" <<'EOF'
+# Synthetic test fixture (liftcheck images/build-fixtures.sh), not a real install.
+NAME="Rocky Linux"
+VERSION="9.3 (Blue Onyx)"
+ID="rocky"
+ID_LIKE="rhel centos fedora"
+VERSION_ID="9.3"
+PLATFORM_ID="platform:el9"
+PRETTY_NAME="Rocky Linux 9.3 (Blue Onyx)"
+ANSI_COLOR="0;32"
+LOGO="fedora-logo-icon"
+CPE_NAME="cpe:/o:rocky:rocky:9::baseos"
+HOME_URL="https://rockylinux.org/"
+REDHAT_SUPPORT_PRODUCT="Rocky Linux"
+REDHAT_SUPPORT_PRODUCT_VERSION="9.3"
+EOF
+echo 'Rocky Linux release 9.3 (Blue Onyx)' >"$R/etc/rocky-release"
+ln -s rocky-release "$R/etc/redhat-release"
+ln -s rocky-release "$R/etc/system-release"
+synthetic synthetic-rocky9 rocky9-synthetic 402
+
+R=$WORK/alma8
+stage_root "$R" alma8-synthetic
+cat >"$R/etc/os-release" <<'EOF'
+# Synthetic test fixture (liftcheck images/build-fixtures.sh), not a real install.
+NAME="AlmaLinux"
+VERSION="8.9 (Midnight Oncilla)"
+ID="almalinux"
+ID_LIKE="rhel centos fedora"
+VERSION_ID="8.9"
+PLATFORM_ID="platform:el8"
+PRETTY_NAME="AlmaLinux 8.9 (Midnight Oncilla)"
+ANSI_COLOR="0;34"
+LOGO="fedora-logo-almalinux"
+CPE_NAME="cpe:/o:almalinux:almalinux:8::baseos"
+HOME_URL="https://almalinux.org/"
+EOF
+echo 'AlmaLinux release 8.9 (Midnight Oncilla)' >"$R/etc/almalinux-release"
+ln -s almalinux-release "$R/etc/redhat-release"
+ln -s almalinux-release "$R/etc/system-release"
+synthetic synthetic-alma8 alma8-synthetic 403
+
+# ---------------------------------------------------------------------- LVM
+log "lvm-root, lvm-span (guestfish)"
+B=$WORK/lvm-boot
+mkdir -p "$B/grub"
+echo '# placeholder: this fixture has no kernel' >"$B/grub/grub.cfg"
+mkext4 "$B" "$(uuid 501)" boot 16 "$WORK/lvm-boot.ext4"
+R=$WORK/lvm-root-tree
+stage_root "$R" lvm-root
+debian_release "$R"
+cat >"$R/etc/fstab" <<EOF
+/dev/mapper/vgroot-root  /      ext4  errors=remount-ro  0  1
+UUID=$(uuid 501)  /boot  ext4  defaults  0  2
+EOF
+mkext4 "$R" "$(uuid 502)" root 40 "$WORK/lvm-root.ext4"
+mkdisk "$WORK/lvm-root.img" 64 0x1f000500 "1 16 83 $WORK/lvm-boot.ext4" "17 47 8e"
+
+R=$WORK/lvm-span-tree
+stage_root "$R" lvm-span
+debian_release "$R"
+cat >"$R/etc/fstab" <<'EOF'
+/dev/mapper/vgspan-root  /  ext4  errors=remount-ro  0  1
+EOF
+# 64 MiB LV on two 40 MiB PVs (9 extents of 4 MiB each): it has to span.
+mkext4 "$R" "$(uuid 601)" root 64 "$WORK/lvm-span.ext4"
+mkdisk "$WORK/lvm-span-0.img" 48 0x1f000601 "1 40 8e"
+mkdisk "$WORK/lvm-span-1.img" 48 0x1f000602 "1 40 8e"
+
+LIBGUESTFS_BACKEND_SETTINGS=${LIBGUESTFS_BACKEND_SETTINGS:-force_tcg} \
+guestfish --rw -a "$WORK/lvm-root.img" -a "$WORK/lvm-span-0.img" -a "$WORK/lvm-span-1.img" <<EOF
+run
+pvcreate /dev/sda2
+vgcreate vgroot /dev/sda2
+lvcreate root vgroot 40
+upload $WORK/lvm-root.ext4 /dev/vgroot/root
+pvcreate /dev/sdb1
+pvcreate /dev/sdc1
+vgcreate vgspan "/dev/sdb1 /dev/sdc1"
+lvcreate root vgspan 64
+upload $WORK/lvm-span.ext4 /dev/vgspan/root
+vg-activate-all false
+EOF
+
+# --------------------------------------------------------------- bad inputs
+log "bad inputs"
+: >"$WORK/empty.img"
+/usr/bin/python3 -c 'import random,sys; random.seed(20260101); sys.stdout.buffer.write(random.randbytes(8 << 20))' \
+    >"$WORK/random.img"
+truncate -s 16M "$WORK/nofs.img"
+qemu-img convert -f raw -O qcow2 "$WORK/data-only.img" "$WORK/full.qcow2"
+size=$(stat -c %s "$WORK/full.qcow2")
+head -c $((size / 2)) "$WORK/full.qcow2" >"$WORK/truncated.qcow2"
+rm -f "$WORK/full.qcow2"
+qemu-img create -q -f qcow2 -F raw -b /etc/shadow -u "$WORK/backing.qcow2" 64M
+# A guest can write anything into its raw disk: here a whole-disk ext4
+# filesystem (no partition table) whose first 1 KiB (the unused boot block of an ext4 with 1 KiB blocks) holds a
+# qcow2 header naming /etc/shadow as backing file.  Read as raw it is a data
+# disk; probed, it claims to be a qcow2 overlay of a host file.
+mkdir -p "$WORK/q"
+echo 'raw disk with a qcow2 header in its first sector' >"$WORK/q/README"
+mkext4 "$WORK/q" "$(uuid 701)" qhdr 16 "$WORK/qcow2-header.raw"
+dd if="$WORK/backing.qcow2" of="$WORK/qcow2-header.raw" bs=1024 count=1 conv=notrunc status=none
+cp "$WORK/qcow2-header.raw" "$WORK/qcow2-header.bin"
+cp --sparse=always "$WORK/data-only.img" "$WORK/unreadable.img"
+chmod 000 "$WORK/unreadable.img"
+
+# ------------------------------------------------------------------ install
+for f in "$WORK"/*.img "$WORK"/*.raw "$WORK"/*.qcow2 "$WORK"/*.bin "$WORK"/*.disk \
+         "$WORK"/*.vmdk "$WORK"/*.vhd "$WORK"/*.vhdx; do
+    mv -f "$f" "$OUTDIR/"
+done
+rm -rf "$OUTDIR/root-tree"
+mv "$WORK/root-tree" "$OUTDIR/root-tree"
+echo "$stamp" >"$OUTDIR/.stamp"
+log "done: $OUTDIR in $(($(date +%s) - start)) s"

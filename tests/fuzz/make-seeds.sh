@@ -1,0 +1,185 @@
+#!/bin/bash
+# Regenerates the seed inputs of tests/fuzz/corpus/ from real files of this
+# host (kernel header, os-release, fstab), real archives made with each
+# compressor and a real module object built with gcc.  Regression inputs
+# (regress-*) and the hand-written seeds are never touched: generated files
+# are the ones named gen-*.  Usage: make-seeds.sh [CORPUS_DIR]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+out=${1:-$here/corpus}
+py=/usr/bin/python3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+for t in bzimage decompress cpio modinfo grub boot cmdline fstab os_release network utf8 nitro elf elf_scan; do
+    mkdir -p "$out/$t"
+    find "$out/$t" -type f -name 'gen-*' -delete
+done
+
+# ---- a small initramfs-like tree, archived as newc cpio ----
+mkdir -p "$work/root/usr/lib/modules/6.1.0-56-amd64/kernel/drivers/nvme/host" \
+         "$work/root/usr/lib/modules/6.1.0-56-amd64/kernel/drivers/net/ethernet/amazon/ena" \
+         "$work/root/etc" "$work/root/bin" "$work/early/kernel/x86/microcode"
+printf 'nvme\n' > "$work/root/usr/lib/modules/6.1.0-56-amd64/kernel/drivers/nvme/host/nvme.ko"
+printf 'ena\n' > "$work/root/usr/lib/modules/6.1.0-56-amd64/kernel/drivers/net/ethernet/amazon/ena/ena.ko.xz"
+printf 'kernel/drivers/nvme/host/nvme-core.ko\n' > "$work/root/usr/lib/modules/6.1.0-56-amd64/modules.builtin"
+cp /etc/os-release "$work/root/etc/os-release"
+ln -s usr/lib "$work/root/lib"
+printf '#!/bin/sh\n' > "$work/root/init"
+printf 'GenuineIntel microcode' > "$work/early/kernel/x86/microcode/GenuineIntel.bin"
+(cd "$work/root" && find . | sort | cpio -o -H newc --quiet) > "$work/main.cpio"
+(cd "$work/early" && find . | sort | cpio -o -H newc --quiet) > "$work/early.cpio"
+
+# comp enum order of scanners/nitro/nitro_int.h
+declare -A code=([none]=0 [gzip]=1 [bzip2]=2 [lzma]=3 [xz]=4 [lzo]=5 [lz4]=6 [lz4f]=7 [zstd]=8)
+compress() { # format < in > out, as the kernel's tools make them
+    case $1 in
+        gzip) gzip -9nc ;; bzip2) bzip2 -9c ;; lzma) lzma -9c ;;
+        xz) xz --check=crc32 -9c ;; lzo) lzop -9c ;; lz4) lz4 -l -9 -q -c ;;
+        lz4f) lz4 -9 -q -c ;; zstd) zstd -19 -q -c ;;
+    esac
+}
+
+# ---- cpio: piece-size byte + archive; early cpio + compressed main ----
+printf '\x0f' | cat - "$work/main.cpio" > "$out/cpio/gen-plain.cpio"
+printf '\xff' | cat - "$work/early.cpio" "$work/main.cpio" > "$out/cpio/gen-two-archives.cpio"
+for f in gzip bzip2 lzma xz lzo lz4 lz4f zstd; do
+    compress $f < "$work/main.cpio" > "$work/main.$f"
+    { printf '\x3f'; cat "$work/early.cpio"; head -c 512 /dev/zero; cat "$work/main.$f"; } \
+        > "$out/cpio/gen-early+$f.img"
+    # decompress: format byte, stop byte, stream
+    { printf "\\x$(printf %02x ${code[$f]})\\x00"; cat "$work/main.$f"; } > "$out/decompress/gen-$f"
+done
+{ printf '\xff\x01'; cat "$work/main.gzip"; } > "$out/decompress/gen-detect-gzip-stop"
+{ printf '\x01\x00'; head -c 200 "$work/main.gzip"; } > "$out/decompress/gen-truncated-gzip"
+# a small bomb: 8 MiB of zeros, far past the harness cap
+head -c 8388608 /dev/zero | zstd -19 -q -c | { printf '\x08\x00'; cat; } > "$out/decompress/gen-bomb-zstd"
+head -c 16384 /boot/initrd.img-* 2>/dev/null | head -c 16384 | { printf '\x01'; cat; } \
+    > "$out/cpio/gen-host-initrd-head" || true
+
+# ---- bzImage: the host kernel's first 16 KB, and a minimal image whose
+# payload (a tiny ELF head plus built-in parameter names) each tool packs ----
+vmlinuz=$(ls /boot/vmlinuz-* 2>/dev/null | head -n1)
+if [ -n "$vmlinuz" ]; then
+    head -c 16384 "$vmlinuz" > "$out/bzimage/gen-host-vmlinuz-head"
+    head -c 1024 "$vmlinuz" > "$work/hdr"
+fi
+$py - "$work/vmlinux" <<'PY'
+import sys, struct
+elf = bytearray(64)
+elf[0:4] = b"\x7fELF"; elf[4] = 2; elf[5] = 1; elf[6] = 1
+struct.pack_into("<HH", elf, 16, 2, 62)
+body = bytes(elf) + b"\0nvme.io_timeout\0nvme_core.io_timeout\0ena.debug\0" + b"\0" * 64
+open(sys.argv[1], "wb").write(body)
+PY
+for f in gzip xz zstd lz4 bzip2 lzma lzo; do
+    compress $f < "$work/vmlinux" > "$work/payload.$f"
+    [ -f "$work/hdr" ] || continue
+    $py - "$work/hdr" "$work/payload.$f" "$out/bzimage/gen-mini-$f" <<'PY'
+import sys, struct
+hdr = bytearray(open(sys.argv[1], "rb").read()[:1024])
+payload = open(sys.argv[2], "rb").read()
+hdr[0x1f1] = 1                               # setup_sects: 1 -> setup is 1024 bytes
+ver = b"6.1.0-56-amd64 (debian-kernel@lists.debian.org) #1 SMP\0"
+hdr[0x300:0x300 + len(ver)] = ver
+struct.pack_into("<H", hdr, 0x20e, 0x100)    # version string at 0x200 + 0x100
+struct.pack_into("<II", hdr, 0x248, 0, len(payload))
+open(sys.argv[3], "wb").write(bytes(hdr) + payload)
+PY
+done
+printf 'x\0nvme.io_queue_depth\0nvme_core.admin_timeout\0ena.debug\0' > "$out/bzimage/gen-vmlinux-strings"
+
+# ---- modinfo: a real relocatable object with a .modinfo section ----
+cat > "$work/mod.c" <<'C'
+static const char modinfo[] __attribute__((section(".modinfo"), used, aligned(1))) =
+    "version=2.8.1g\0license=GPL\0description=Elastic Network Adapter (ENA)\0"
+    "srcversion=8E1F3A3F0C1B5C1D1B6A7E2\0alias=pci:v00001D0Fd0000EC20sv*sd*bc*sc*i*\0"
+    "depends=\0retpoline=Y\0intree=Y\0name=ena\0"
+    "vermagic=6.1.0-56-amd64 SMP preempt mod_unload modversions \0";
+int ena_probe(void) { return 0; }
+C
+gcc -c -O2 -o "$work/ena.ko" "$work/mod.c"
+cp "$work/ena.ko" "$out/modinfo/gen-ena.ko"
+xz --check=crc32 -c "$work/ena.ko" > "$out/modinfo/gen-ena.ko.xz"
+zstd -q -c "$work/ena.ko" > "$out/modinfo/gen-ena.ko.zst"
+gzip -nc "$work/ena.ko" > "$out/modinfo/gen-ena.ko.gz"
+# the same section added afterwards with objcopy, as out-of-tree builds can
+printf 'int nvme_dummy(void) { return 1; }\n' > "$work/plain.c"
+gcc -c -O2 -o "$work/plain.o" "$work/plain.c"
+printf 'name=nvme\0vermagic=5.10.0-8-amd64 SMP mod_unload modversions \0version=1.0\0' > "$work/mi"
+objcopy --add-section .modinfo="$work/mi" --set-section-flags .modinfo=alloc,readonly \
+    "$work/plain.o" "$out/modinfo/gen-nvme-objcopy.ko"
+gcc -m32 -c -O2 -o "$out/modinfo/gen-ena32.ko" "$work/mod.c" 2>/dev/null || true
+
+# ---- elf: small real binaries (dynamic executable, shared object, object) ----
+cat > "$work/hello.c" <<'C'
+#include <stdio.h>
+#include <math.h>
+int main(int argc, char **argv) { printf("%s %f\n", argv[0], sqrt(argc)); return 0; }
+C
+gcc -O2 -o "$work/hello" "$work/hello.c" -lm -Wl,-rpath,/opt/app/lib
+strip "$work/hello" && cp "$work/hello" "$out/elf/gen-hello-dyn"
+gcc -O2 -shared -fPIC -Wl,-soname,libdemo.so.1 -o "$work/libdemo.so" "$work/plain.c"
+strip "$work/libdemo.so" && cp "$work/libdemo.so" "$out/elf/gen-libdemo.so.1"
+gcc -O2 -no-pie -o "$work/hello-nopie" "$work/hello.c" -lm
+strip "$work/hello-nopie" && cp "$work/hello-nopie" "$out/elf/gen-hello-nopie"
+cp "$work/ena.ko" "$out/elf/gen-ena.ko"
+# a static program without libc: a few raw syscalls for the syscall scan
+cat > "$work/tiny.c" <<'C'
+void _start(void)
+{
+    long r;
+    __asm__ volatile("syscall" : "=a"(r) : "a"(39L) : "rcx", "r11", "memory");       /* getpid */
+    __asm__ volatile("syscall" : "=a"(r) : "a"(318L), "D"(0L), "S"(0L), "d"(0L)
+                     : "rcx", "r11", "memory");                                    /* getrandom */
+    __asm__ volatile("syscall" : : "a"(60L), "D"(r) : "rcx", "r11", "memory");     /* exit */
+    for (;;) ;
+}
+C
+gcc -O2 -static -nostdlib -fno-asynchronous-unwind-tables -o "$work/tiny" "$work/tiny.c"
+strip "$work/tiny" && cp "$work/tiny" "$out/elf/gen-static-tiny"
+
+# ---- text inputs: the host's own files and real-world config formats ----
+cp /etc/os-release "$out/os_release/gen-host-os-release"
+cp /etc/fstab "$out/fstab/gen-host-fstab"
+[ -r /proc/cmdline ] && cp /proc/cmdline "$out/cmdline/gen-host-proc-cmdline"
+
+# ---- the whole-scan tree: kernel, initramfs, modules, boot and disk config ----
+if [ -f "$out/bzimage/gen-mini-gzip" ]; then
+    {
+        printf '==> /boot/vmlinuz-6.1.0-56-amd64 <==\n'; cat "$out/bzimage/gen-mini-gzip"; printf '\n'
+        printf '==> /boot/initrd.img-6.1.0-56-amd64 <==\n'; cat "$work/main.gzip"; printf '\n'
+        printf '==> /boot/config-6.1.0-56-amd64 <==\nCONFIG_BLK_DEV_NVME=m\nCONFIG_NVME_CORE=y\nCONFIG_ENA_ETHERNET=m\n'
+        printf '==> /lib/modules/6.1.0-56-amd64/modules.builtin <==\nkernel/drivers/nvme/host/nvme-core.ko\n'
+        printf '==> /lib/modules/6.1.0-56-amd64/kernel/drivers/nvme/host/nvme.ko <==\n'; cat "$work/ena.ko"; printf '\n'
+        printf '==> /lib/modules/6.1.0-56-amd64/kernel/drivers/net/ethernet/amazon/ena/ena.ko.xz <==\n'
+        cat "$out/modinfo/gen-ena.ko.xz"; printf '\n'
+        printf '==> /vmlinuz -> boot/vmlinuz-6.1.0-56-amd64 <==\n'
+        printf '==> /lib/systemd/systemd <==\n\n'
+        cat "$out/boot/grub2-debian"
+        cat "$out/network/ifupdown-eth0"
+        printf '==> /etc/fstab <==\n'; cat /etc/fstab
+        printf '/dev/xvdb1 /data ext4 defaults 0 2\n'
+    } > "$out/nitro/gen-debian-tree"
+fi
+# ---- the ELF inventory tree: binaries, ld.so.conf, dpkg and apk databases ----
+{
+    printf '==> /usr/bin/hello <==\n'; cat "$work/hello"; printf '\n'
+    printf '==> /usr/lib/x86_64-linux-gnu/libdemo.so.1 <==\n'; cat "$work/libdemo.so"; printf '\n'
+    printf '==> /usr/lib/x86_64-linux-gnu/libdemo.so -> libdemo.so.1 <==\n'
+    printf '==> /bin -> usr/bin <==\n'
+    printf '==> /opt/app/bin/tool <==\n'; cat "$work/hello-nopie"; printf '\n'
+    printf '==> /opt/tool/bin/static-tool <==\n'; cat "$work/tiny"; printf '\n'
+    printf '==> /etc/ld.so.conf <==\ninclude /etc/ld.so.conf.d/*.conf\n'
+    printf '==> /etc/ld.so.conf.d/x86_64-linux-gnu.conf <==\n# Multiarch support\n/usr/local/lib/x86_64-linux-gnu\n/lib/x86_64-linux-gnu\n/usr/lib/x86_64-linux-gnu\n'
+    printf '==> /var/lib/dpkg/status <==\nPackage: demo\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.0-1\n\nPackage: libdemo1\nStatus: install ok installed\nArchitecture: amd64\nMulti-Arch: same\nVersion: 1.0-1\n'
+    printf '==> /var/lib/dpkg/info/demo.list <==\n/.\n/usr\n/usr/bin\n/usr/bin/hello\n'
+    printf '==> /var/lib/dpkg/info/libdemo1:amd64.list <==\n/usr/lib/x86_64-linux-gnu/libdemo.so.1\n'
+    printf '==> /var/lib/dpkg/diversions <==\n/usr/bin/hello\n/usr/bin/hello.distrib\ndemo\n'
+} > "$out/elf_scan/gen-debian-tree"
+{
+    printf '==> /usr/bin/hello <==\n'; cat "$work/hello"; printf '\n'
+    printf '==> /etc/ld-musl-x86_64.path <==\n/lib:/usr/local/lib:/usr/lib\n'
+    printf '==> /lib/apk/db/installed <==\nC:Q1abc=\nP:hello\nV:1.0-r0\nA:x86_64\nF:usr/bin\nR:hello\nZ:Q1def=\n\n'
+} > "$out/elf_scan/gen-alpine-tree"
+echo "seeds written to $out: $(du -sh "$out" | cut -f1)"

@@ -1,0 +1,305 @@
+"""Shared helpers for the liftcheck integration tests.
+
+Every test module runs the liftcheck binary (env LIFTCHECK) once per image in
+setUpClass and then asserts the report field by field.  The disk images come
+from images/build-fixtures.sh, built once into a cache directory
+(${LIFTCHECK_IMAGES:-$HOME/.cache/liftcheck/images}/fixtures) under a lock, so
+that test modules running in parallel share one build.
+"""
+
+import atexit
+import datetime
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE_ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+# LIFTCHECK_SCHEMA overrides the schema file (e.g. to try a draft).
+SCHEMA_PATH = os.environ.get("LIFTCHECK_SCHEMA") or os.path.join(
+    SOURCE_ROOT, "schema", "liftcheck-report.schema.json")
+IMAGES_SCRIPTS = os.path.join(SOURCE_ROOT, "images")
+CACHE = os.environ.get("LIFTCHECK_IMAGES") or os.path.join(
+    os.path.expanduser("~"), ".cache", "liftcheck", "images")
+FIXTURES = os.path.join(CACHE, "fixtures")
+
+# Every run is bounded: the tool must never hang on an image.
+RUN_TIMEOUT = 300
+
+# Identifiers fixed by images/build-sample.sh and images/build-fixtures.sh.
+SAMPLE_BOOT_UUID = "0b0e1a5e-0000-4000-8000-00000000b007"
+SAMPLE_ROOT_UUID = "0b0e1a5e-0000-4000-8000-000000000001"
+
+
+def fixture_uuid(n):
+    return "1f000000-0000-4000-8000-%012d" % n
+
+
+def liftcheck():
+    exe = os.environ.get("LIFTCHECK")
+    if not exe:
+        raise unittest.SkipTest("LIFTCHECK is not set (run through meson test)")
+    if not os.access(exe, os.X_OK):
+        raise AssertionError("LIFTCHECK=%s is not an executable" % exe)
+    return exe
+
+
+_fixtures_ready = False
+
+
+def ensure_fixtures():
+    """Builds (or reuses) the sample image and the fixtures; returns FIXTURES."""
+    global _fixtures_ready
+    if _fixtures_ready:
+        return FIXTURES
+    os.makedirs(CACHE, exist_ok=True)
+    with open(os.path.join(CACHE, ".build.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        t0 = time.monotonic()
+        r = subprocess.run([os.path.join(IMAGES_SCRIPTS, "build-fixtures.sh"), FIXTURES],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        sys.stderr.write(r.stdout)
+        if r.returncode != 0:
+            raise RuntimeError("images/build-fixtures.sh failed (%d)" % r.returncode)
+        sys.stderr.write("fixtures ready in %.1f s\n" % (time.monotonic() - t0))
+    _fixtures_ready = True
+    return FIXTURES
+
+
+def fixture(name):
+    return os.path.join(ensure_fixtures(), name)
+
+
+def sha256_file(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while True:
+            b = f.read(1 << 22)
+            if not b:
+                break
+            h.update(b)
+    return h.hexdigest()
+
+
+def sha256_tree(root):
+    """Hash of a directory tree: names, modes, link targets and file contents."""
+    h = hashlib.sha256()
+    for d, dirs, files in os.walk(root):
+        dirs.sort()
+        for n in sorted(dirs + files):
+            p = os.path.join(d, n)
+            st = os.lstat(p)
+            h.update(("%s %o\n" % (os.path.relpath(p, root), st.st_mode)).encode())
+            if os.path.islink(p):
+                h.update(os.readlink(p).encode())
+            elif os.path.isfile(p):
+                h.update(sha256_file(p).encode())
+    return h.hexdigest()
+
+
+def fingerprint(path):
+    if os.path.isdir(path):
+        return sha256_tree(path)
+    if os.path.exists(path):
+        return sha256_file(path)
+    return None
+
+
+def virtual_size(path, fmt=None):
+    """What qemu-img says, read with the format liftcheck used (a raw disk
+    may start with another format's header)."""
+    r = subprocess.run(["qemu-img", "info", "--output=json", "-U"] +
+                       (["-f", fmt] if fmt else []) + [path],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, check=True)
+    return json.loads(r.stdout)["virtual-size"]
+
+
+_schema = None
+
+
+def schema():
+    global _schema
+    if _schema is None:
+        if not os.path.exists(SCHEMA_PATH):
+            raise AssertionError("report schema %s is missing" % SCHEMA_PATH)
+        with open(SCHEMA_PATH) as f:
+            _schema = json.load(f)
+    return _schema
+
+
+def validate(report):
+    import jsonschema
+    s = schema()
+    cls = jsonschema.validators.validator_for(s, default=jsonschema.Draft202012Validator)
+    cls.check_schema(s)
+    errors = sorted(cls(s).iter_errors(report), key=lambda e: list(e.path))
+    if errors:
+        raise AssertionError("report does not match %s:\n%s" % (
+            os.path.relpath(SCHEMA_PATH, SOURCE_ROOT),
+            "\n".join("  at /%s: %s" % ("/".join(map(str, e.path)), e.message)
+                      for e in errors[:20])))
+
+
+class Run:
+    """One liftcheck run: exit code, output, parsed report, image hashes."""
+
+    def __init__(self, args, inputs=(), env=None, as_nobody=False, report=True, cwd=None):
+        self.tmp = tempfile.mkdtemp(prefix="liftcheck-it-")
+        atexit.register(shutil.rmtree, self.tmp, True)
+        os.chmod(self.tmp, 0o755)
+        self.inputs = list(inputs)
+        self.report_path = os.path.join(self.tmp, "report.json") if report else None
+        cmd = []
+        if as_nobody:
+            cmd += ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+            os.chmod(self.tmp, 0o777)
+        cmd += ["timeout", "--kill-after=10", str(RUN_TIMEOUT), liftcheck()]
+        if report:
+            cmd += ["-o", self.report_path]
+        cmd += list(args)
+        self.cmd = cmd
+        e = dict(os.environ)
+        e.setdefault("LIBGUESTFS_BACKEND_SETTINGS", "force_tcg")
+        if as_nobody:
+            e.update(HOME=self.tmp, TMPDIR=self.tmp, LIBGUESTFS_CACHEDIR=self.tmp)
+        if env:
+            for k, v in env.items():
+                if v is None:
+                    e.pop(k, None)
+                else:
+                    e[k] = v
+        self.before = {p: fingerprint(p) for p in self.inputs}
+        t0 = time.monotonic()
+        self.started = datetime.datetime.now(datetime.timezone.utc)
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e, cwd=cwd)
+        self.elapsed_ms = (time.monotonic() - t0) * 1000
+        self.rc = p.returncode
+        self.stdout = p.stdout.decode("utf-8", "replace")
+        self.stderr = p.stderr.decode("utf-8", "replace")
+        self.after = {p: fingerprint(p) for p in self.inputs}
+        self.report = None
+        self.report_error = None
+        if report and os.path.exists(self.report_path) and os.path.getsize(self.report_path):
+            try:
+                with open(self.report_path) as f:
+                    self.report = json.load(f)
+            except ValueError as ex:
+                self.report_error = str(ex)
+        sys.stderr.write("$ %s\n  -> exit %d in %.1f s\n" % (
+            " ".join(cmd), self.rc, self.elapsed_ms / 1000))
+        if self.stderr:
+            sys.stderr.write("".join("  stderr: %s\n" % l for l in self.stderr.splitlines()[:40]))
+
+    def describe(self):
+        return "command: %s\nexit: %d\nstderr:\n%s" % (" ".join(self.cmd), self.rc, self.stderr)
+
+    def cleanup(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+class ReportTest(unittest.TestCase):
+    """Assertions every report must satisfy; subclasses add per-image facts."""
+
+    maxDiff = None
+    runs = {}
+
+    @classmethod
+    def tearDownClass(cls):
+        for r in cls.runs.values():
+            r.cleanup()
+
+    def get_report(self, run, allowed_exit=(0, 1)):
+        self.assertIn(run.rc, allowed_exit, run.describe())
+        self.assertIsNone(run.report_error, "report is not JSON: %s" % run.report_error)
+        self.assertIsNotNone(run.report, "no report written to %s\n%s" % (run.report_path, run.describe()))
+        return run.report
+
+    def report_of(self, run):
+        """The parsed report, for field tests (the exit code is checked by check_common)."""
+        self.assertIsNone(run.report_error, "report is not JSON: %s" % run.report_error)
+        self.assertIsNotNone(run.report, "no report written\n" + run.describe())
+        missing = [k for k in ("volumes", "os", "findings", "verdict") if k not in run.report]
+        self.assertFalse(missing, "report lacks %s\n%s" % (missing, run.describe()))
+        return run.report
+
+    def check_untouched(self, run):
+        for p in run.inputs:
+            self.assertIsNotNone(run.before[p], "%s does not exist" % p)
+            self.assertEqual(run.before[p], run.after[p], "%s was modified by liftcheck" % p)
+
+    def check_common(self, run, disks, accelerator="tcg"):
+        """Schema, tool, timing, launch, volumes (order, paths, sizes), verdict
+        consistent with the findings and with the exit code."""
+        rep = self.get_report(run)
+        validate(rep)
+        self.assertEqual(rep["tool"]["name"], "liftcheck")
+        want_version = os.environ.get("LIFTCHECK_VERSION")
+        if want_version:
+            self.assertEqual(rep["tool"]["version"], want_version)
+        started = datetime.datetime.fromisoformat(rep["started_at"].replace("Z", "+00:00"))
+        self.assertIsNotNone(started.tzinfo, "started_at has no time zone: %r" % rep["started_at"])
+        self.assertLess(abs((started - run.started).total_seconds()), 60,
+                        "started_at %s is not the time of the run" % rep["started_at"])
+        self.assertIsInstance(rep["duration_ms"], int)
+        self.assertGreaterEqual(rep["duration_ms"], 0)
+        self.assertLessEqual(rep["duration_ms"], run.elapsed_ms + 1000,
+                             "duration_ms exceeds the wall-clock time of the run")
+        self.assertEqual(rep["launch"]["accelerator"], accelerator)
+
+        vols = rep["volumes"]
+        self.assertEqual([v["index"] for v in vols], list(range(len(disks))))
+        for v, d in zip(vols, disks):
+            self.assertEqual(os.path.realpath(v["path"]), os.path.realpath(d))
+            if accelerator != "none":
+                self.assertEqual(v["virtual_size"], virtual_size(d, v["format"]), d)
+            for fs in v["filesystems"]:
+                self.assertEqual(fs["volume"], v["index"],
+                                 "%s is listed under volume %d" % (fs["device"], v["index"]))
+
+        for f in rep["findings"]:
+            self.assertTrue(f["id"])
+            if f["volume"] is not None:
+                self.assertIn(f["volume"], range(len(disks)), f)
+        blockers = sum(1 for f in rep["findings"] if f["severity"] == "blocker")
+        warnings = sum(1 for f in rep["findings"] if f["severity"] == "warning")
+        self.assertEqual(rep["verdict"]["blockers"], blockers)
+        self.assertEqual(rep["verdict"]["warnings"], warnings)
+        self.assertEqual(run.rc, 1 if blockers else 0,
+                         "exit code must say whether blockers were found\n" + run.describe())
+        self.check_untouched(run)
+        return rep
+
+    def filesystems(self, rep):
+        return [fs for v in rep["volumes"] for fs in v["filesystems"]]
+
+    def fs_by_device(self, rep, device):
+        found = [fs for fs in self.filesystems(rep) if fs["device"] == device]
+        self.assertEqual(len(found), 1, "%s listed %d times: %s" % (
+            device, len(found), json.dumps(self.filesystems(rep), indent=1)))
+        return found[0]
+
+    def fs_by_uuid(self, rep, uuid):
+        found = [fs for fs in self.filesystems(rep) if fs["uuid"] == uuid]
+        self.assertEqual(len(found), 1, "uuid %s listed %d times: %s" % (
+            uuid, len(found), json.dumps(self.filesystems(rep), indent=1)))
+        return found[0]
+
+    def check_fs(self, fs, **want):
+        got = {k: fs.get(k) for k in want}
+        self.assertEqual(got, want, "filesystem %s" % fs.get("device"))
+
+    def finding_ids(self, rep):
+        return [f["id"] for f in rep["findings"]]
+
+    def check_os(self, rep, **want):
+        self.assertIsNotNone(rep["os"], "no OS found; findings: %s" % self.finding_ids(rep))
+        got = {k: rep["os"].get(k) for k in want}
+        self.assertEqual(got, want)
+        self.assertNotIn("OS-NOT-FOUND", self.finding_ids(rep))

@@ -1,0 +1,34 @@
+"""--accel auto without LIBGUESTFS_BACKEND_SETTINGS: KVM first, TCG on failure,
+and the report says which accelerator ran and why it fell back."""
+
+import os
+import unittest
+
+import lc
+
+
+class TestAccelAuto(lc.ReportTest):
+    @classmethod
+    def setUpClass(cls):
+        cls.disk = lc.fixture("two-disk-0.img")
+        cls.runs = {"auto": lc.Run(["--accel", "auto", cls.disk], inputs=[cls.disk],
+                                   env={"LIBGUESTFS_BACKEND_SETTINGS": None})}
+
+    def test_launch(self):
+        run = self.runs["auto"]
+        rep = self.get_report(run)
+        lc.validate(rep)
+        launch = rep["launch"]
+        self.assertIn(launch["accelerator"], ("kvm", "tcg"))
+        if launch["accelerator"] == "kvm":
+            self.assertIsNone(launch["fallback_reason"])
+        else:
+            # TCG under --accel auto is always a fallback, and says why.
+            self.assertIsInstance(launch["fallback_reason"], str)
+            self.assertTrue(launch["fallback_reason"].strip())
+        self.check_os(rep, distro="debian", hostname="two-disk")
+        self.check_untouched(run)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
