@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "model/decide.h"
+#include "model/jdoc.h"
 #include "model/report.h"
 
 /* DOMAIN.md section 3, sorted by the highest GLIBC_ node each image has
@@ -108,24 +109,8 @@ const struct base_image *decide_base_image(const struct app_needs *n, char *why,
 
 /* ---- reading facts ---- */
 
-static json_object *get(json_object *o, const char *k)
-{
-    json_object *v = NULL;
-    if (o && json_object_is_type(o, json_type_object))
-        json_object_object_get_ex(o, k, &v);
-    return v;
-}
 
-static const char *gstr(json_object *o, const char *k)
-{
-    json_object *v = get(o, k);
-    return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
 
-static size_t alen(json_object *a)
-{
-    return a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
-}
 
 struct out {
     json_object *reasons, *evidence;
@@ -146,13 +131,13 @@ static json_object *items_of(json_object *arr, const char *k1, const char *k2, s
 {
     json_object *items = json_object_new_array();
     char buf[1024];
-    for (size_t i = 0; i < alen(arr) && i < cap; i++) {
+    for (size_t i = 0; i < doc_len(arr) && i < cap; i++) {
         json_object *x = json_object_array_get_idx(arr, i);
         if (json_object_is_type(x, json_type_string)) {
             json_object_array_add(items, jstr(json_object_get_string(x)));
             continue;
         }
-        const char *a = gstr(x, k1), *b = k2 ? gstr(x, k2) : NULL;
+        const char *a = doc_str(x, k1), *b = k2 ? doc_str(x, k2) : NULL;
         snprintf(buf, sizeof buf, "%s%s%s", a ? a : "?", b ? ": " : "", b ? b : "");
         json_object_array_add(items, jstr(buf));
     }
@@ -164,35 +149,35 @@ static int kernel_reasons(json_object *app, struct out *o)
 {
     int n = 0;
     char buf[512];
-    json_object *mods = get(app, "kernel_modules"), *loaders = get(app, "module_loaders");
-    json_object *flagged = get(get(app, "syscalls"), "flagged");
-    json_object *kp = get(app, "kernel_paths"), *aout = get(get(app, "compat"), "aout");
+    json_object *mods = doc_get(app, "kernel_modules"), *loaders = doc_get(app, "module_loaders");
+    json_object *flagged = doc_get(doc_get(app, "syscalls"), "flagged");
+    json_object *kp = doc_get(app, "kernel_paths"), *aout = doc_get(doc_get(app, "compat"), "aout");
 
-    if (alen(mods)) {
-        snprintf(buf, sizeof buf, "ships %zu third-party kernel module(s)", alen(mods));
+    if (doc_len(mods)) {
+        snprintf(buf, sizeof buf, "ships %zu third-party kernel module(s)", doc_len(mods));
         reason(o, buf, items_of(mods, NULL, NULL, 20));
         n++;
     }
-    if (alen(loaders)) {
+    if (doc_len(loaders)) {
         reason(o, "loads kernel modules from its scripts or units",
                items_of(loaders, "path", "text", 20));
         n++;
     }
-    if (alen(flagged)) {
+    if (doc_len(flagged)) {
         json_object *items = json_object_new_array();
         int removed = 0, module = 0, other = 0;
-        for (size_t i = 0; i < alen(flagged); i++) {
+        for (size_t i = 0; i < doc_len(flagged); i++) {
             json_object *f = json_object_array_get_idx(flagged, i);
-            const char *kind = gstr(f, "kind");
-            json_object *ad = get(f, "addresses");
+            const char *kind = doc_str(f, "kind");
+            json_object *ad = doc_get(f, "addresses");
             removed += kind && !strcmp(kind, "removed");
             module += kind && !strcmp(kind, "module");
             other += kind && strcmp(kind, "removed") && strcmp(kind, "module");
-            snprintf(buf, sizeof buf, "%s: %s (%s %d) at %s%s", gstr(f, "path") ? gstr(f, "path") : "?",
-                     gstr(f, "name") ? gstr(f, "name") : "?", gstr(f, "abi") ? gstr(f, "abi") : "?",
-                     json_object_get_int(get(f, "nr")),
-                     alen(ad) ? json_object_get_string(json_object_array_get_idx(ad, 0)) : "?",
-                     alen(ad) > 1 ? " ..." : "");
+            snprintf(buf, sizeof buf, "%s: %s (%s %d) at %s%s", doc_str(f, "path") ? doc_str(f, "path") : "?",
+                     doc_str(f, "name") ? doc_str(f, "name") : "?", doc_str(f, "abi") ? doc_str(f, "abi") : "?",
+                     json_object_get_int(doc_get(f, "nr")),
+                     doc_len(ad) ? json_object_get_string(json_object_array_get_idx(ad, 0)) : "?",
+                     doc_len(ad) > 1 ? " ..." : "");
             if (i < 40)
                 json_object_array_add(items, jstr(buf));
         }
@@ -203,15 +188,15 @@ static int kernel_reasons(json_object *app, struct out *o)
         reason(o, buf, items);
         n++;
     }
-    for (size_t i = 0; i < alen(kp); i++) {
-        const char *s = gstr(json_object_array_get_idx(kp, i), "string");
+    for (size_t i = 0; i < doc_len(kp); i++) {
+        const char *s = doc_str(json_object_array_get_idx(kp, i), "string");
         if (s && (!strcmp(s, "/proc/ksyms") || !strncmp(s, "/lib/modules/", 13))) {
             reason(o, "hard-codes a kernel-version-specific path", items_of(kp, "path", "string", 20));
             n++;
             break;
         }
     }
-    if (alen(aout)) {
+    if (doc_len(aout)) {
         reason(o, "has a.out programs: kernels since 6.1 cannot run them",
                items_of(aout, NULL, NULL, 20));
         n++;
@@ -223,8 +208,8 @@ static int kernel_reasons(json_object *app, struct out *o)
  * native-code constraints. */
 static const struct base_image *guest_image(json_object *os)
 {
-    const char *d = gstr(os, "distro");
-    int major = json_object_get_int(get(os, "major")), minor = json_object_get_int(get(os, "minor"));
+    const char *d = doc_str(os, "distro");
+    int major = json_object_get_int(doc_get(os, "major")), minor = json_object_get_int(doc_get(os, "minor"));
     char name[64];
     if (!d)
         return decide_image_named("amazonlinux:2023");
@@ -244,11 +229,11 @@ static const struct base_image *guest_image(json_object *os)
 
 static void container_caveats(json_object *app, const struct base_image *b, struct out *o)
 {
-    json_object *compat = get(app, "compat"), *kp = get(app, "kernel_paths");
-    const char *gg = gstr(compat, "guest_glibc");
+    json_object *compat = doc_get(app, "compat"), *kp = doc_get(app, "kernel_paths");
+    const char *gg = doc_str(compat, "guest_glibc");
 
-    if (!strcmp(b->name, "centos:6") || alen(get(compat, "vsyscall"))) {
-        json_object *items = items_of(get(compat, "vsyscall"), "path", "address", 20);
+    if (!strcmp(b->name, "centos:6") || doc_len(doc_get(compat, "vsyscall"))) {
+        json_object *items = items_of(doc_get(compat, "vsyscall"), "path", "address", 20);
         if (!strcmp(b->name, "centos:6"))
             json_object_array_add(items, jstr("base image centos:6 has glibc 2.12"));
         if (gg && decide_vercmp(gg, "2.13") <= 0) {
@@ -260,13 +245,13 @@ static void container_caveats(json_object *app, const struct base_image *b, stru
                   "vsyscall=none kill it (exit 139): boot the host with vsyscall=emulate",
                items);
     }
-    if (alen(get(compat, "i386")))
+    if (doc_len(doc_get(compat, "i386")))
         reason(o, "32-bit programs: the host kernel needs IA32 emulation",
-               items_of(get(compat, "i386"), NULL, NULL, 20));
-    if (alen(get(compat, "x32")))
+               items_of(doc_get(compat, "i386"), NULL, NULL, 20));
+    if (doc_len(doc_get(compat, "x32")))
         reason(o, "x32 programs: the host kernel needs CONFIG_X86_X32_ABI",
-               items_of(get(compat, "x32"), NULL, NULL, 20));
-    if (alen(kp))
+               items_of(doc_get(compat, "x32"), NULL, NULL, 20));
+    if (doc_len(kp))
         reason(o, "uses kernel device or proc paths: needs a privileged container",
                items_of(kp, "path", "string", 20));
     if (b->eol) {
@@ -280,23 +265,23 @@ void decide_app(json_object *app, json_object *os)
 {
     struct out o = {json_object_new_array(), json_object_new_array()};
     const char *decision, *base = NULL;
-    json_object *needs = get(app, "needs"), *sources = get(app, "sources");
+    json_object *needs = doc_get(app, "needs"), *sources = doc_get(app, "sources");
     char why[256], buf[512];
 
     if (kernel_reasons(app, &o)) {
         decision = "bare-metal-kvm";
-        if (alen(sources))
+        if (doc_len(sources))
             reason(&o, "source is present: porting away from the kernel dependency is the "
                        "long-term fix", items_of(sources, NULL, NULL, 10));
         goto done;
     }
-    json_object *so = get(needs, "sonames");
+    json_object *so = doc_get(needs, "sonames");
     const char *sov[64];
     size_t nso = 0;
-    for (size_t i = 0; i < alen(so) && nso < 64; i++)
+    for (size_t i = 0; i < doc_len(so) && nso < 64; i++)
         sov[nso++] = json_object_get_string(json_object_array_get_idx(so, i));
-    struct app_needs n = {gstr(needs, "glibc_max"), gstr(needs, "glibcxx_max"),
-                          gstr(needs, "cxxabi_max"), sov, nso};
+    struct app_needs n = {doc_str(needs, "glibc_max"), doc_str(needs, "glibcxx_max"),
+                          doc_str(needs, "cxxabi_max"), sov, nso};
     const struct base_image *b;
     if (!n.glibc && !n.glibcxx && !n.cxxabi && !nso) {
         b = guest_image(os);
@@ -312,12 +297,12 @@ void decide_app(json_object *app, json_object *os)
     if (b) {
         decision = "container";
         base = b->name;
-        reason(&o, buf, items_of(get(needs, "evidence"), NULL, NULL, 20));
+        reason(&o, buf, items_of(doc_get(needs, "evidence"), NULL, NULL, 20));
         container_caveats(app, b, &o);
         goto done;
     }
-    reason(&o, why, items_of(get(needs, "evidence"), NULL, NULL, 20));
-    if (alen(sources)) {
+    reason(&o, why, items_of(doc_get(needs, "evidence"), NULL, NULL, 20));
+    if (doc_len(sources)) {
         decision = "port";
         reason(&o, "source is present: rebuild it on a current distribution",
                items_of(sources, NULL, NULL, 20));
@@ -343,22 +328,22 @@ static int rank(const char *d)
 
 void decide_compute(json_object *doc)
 {
-    json_object *apps = get(doc, "applications"), *os = get(doc, "os");
+    json_object *apps = doc_get(doc, "applications"), *os = doc_get(doc, "os");
     size_t count[4] = {0};
     int worst = -1;
     const char *worst_app = NULL;
     char summary[1024];
 
-    for (size_t i = 0; i < alen(apps); i++) {
+    for (size_t i = 0; i < doc_len(apps); i++) {
         json_object *a = json_object_array_get_idx(apps, i);
         decide_app(a, os);
-        int r = rank(gstr(a, "decision"));
+        int r = rank(doc_str(a, "decision"));
         if (r < 0)
             continue;
         count[r]++;
         if (r > worst) {
             worst = r;
-            worst_app = gstr(a, "name");
+            worst_app = doc_str(a, "name");
         }
     }
     json_object *sd = json_object_new_object();
@@ -367,7 +352,7 @@ void decide_compute(json_object *doc)
         snprintf(summary, sizeof summary, "No third-party applications found.");
     } else {
         static const char *const names[] = {"container", "port", "uml", "bare-metal-kvm"};
-        int len = snprintf(summary, sizeof summary, "%zu application(s):", alen(apps));
+        int len = snprintf(summary, sizeof summary, "%zu application(s):", doc_len(apps));
         for (int r = 0; r < 4 && len > 0 && (size_t)len < sizeof summary; r++)
             if (count[r])
                 len += snprintf(summary + len, sizeof summary - (size_t)len, " %zu %s;",

@@ -1,6 +1,4 @@
-/* Read-only access to the report document for the renderers.  A missing,
- * null or mistyped member reads as absent, so a partial, old or
- * hand-edited report still renders. */
+/* What the renderers share beyond the typed reads of model/jdoc.h. */
 #ifndef LIFTCHECK_DOC_H
 #define LIFTCHECK_DOC_H
 
@@ -8,18 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/jdoc.h"
 #include "util/strbuf.h"
-
-json_object *doc_obj(json_object *o, const char *key);
-json_object *doc_arr(json_object *o, const char *key);
-size_t doc_len(json_object *arr);
-json_object *doc_at(json_object *arr, size_t i);
-/* A string member, or NULL. */
-const char *doc_str(json_object *o, const char *key);
-/* 1 and *v set when the member is an integer. */
-int doc_int(json_object *o, const char *key, int64_t *v);
-/* 1 true, 0 false, -1 absent or null. */
-int doc_bool(json_object *o, const char *key);
 
 /* "FIXABLE" for "fixable"; "UNKNOWN" when absent or not one we know. */
 const char *doc_verdict_label(json_object *doc);

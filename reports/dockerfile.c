@@ -3,27 +3,12 @@
 #include <string.h>
 
 #include "model/decide.h"
+#include "model/jdoc.h"
 #include "model/report.h"
 #include "reports/dockerfile.h"
 
-static json_object *get(json_object *o, const char *k)
-{
-    json_object *v = NULL;
-    if (o && json_object_is_type(o, json_type_object))
-        json_object_object_get_ex(o, k, &v);
-    return v;
-}
 
-static const char *gstr(json_object *o, const char *k)
-{
-    json_object *v = get(o, k);
-    return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
 
-static size_t alen(json_object *a)
-{
-    return a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
-}
 
 /* Libraries every base image has: glibc's own and the loader. */
 static int in_base(const char *so)
@@ -120,11 +105,11 @@ static void json_word(struct strbuf *o, const char *s, size_t n)
 
 static void entrypoint(json_object *app, struct strbuf *o)
 {
-    json_object *eps = get(app, "entry_points");
+    json_object *eps = doc_get(app, "entry_points");
     json_object *best = NULL;
-    for (size_t i = 0; i < alen(eps); i++) {
+    for (size_t i = 0; i < doc_len(eps); i++) {
         json_object *e = json_object_array_get_idx(eps, i);
-        const char *k = gstr(e, "kind");
+        const char *k = doc_str(e, "kind");
         if (k && !strcmp(k, "systemd")) {
             best = e;
             break;
@@ -132,12 +117,12 @@ static void entrypoint(json_object *app, struct strbuf *o)
         if (!best && k && !strcmp(k, "sysv"))
             best = e;
     }
-    const char *cmd = gstr(best, "command");
+    const char *cmd = doc_str(best, "command");
     if (!cmd) {
         sb_puts(o, "# No unit or init script starts it: set the command here.\nCMD [\"/bin/sh\"]\n");
         return;
     }
-    sb_printf(o, "# From %s\nENTRYPOINT [", gstr(best, "source") ? gstr(best, "source") : "?");
+    sb_printf(o, "# From %s\nENTRYPOINT [", doc_str(best, "source") ? doc_str(best, "source") : "?");
     while (*cmd == '-' || *cmd == '@' || *cmd == '+' || *cmd == '!' || *cmd == ':')
         cmd++;
     int first = 1;
@@ -167,20 +152,20 @@ static void copy(struct strbuf *o, const char *path)
 
 int app_dockerfile(json_object *app, struct strbuf *out)
 {
-    const char *d = gstr(app, "decision"), *img = gstr(app, "base_image");
+    const char *d = doc_str(app, "decision"), *img = doc_str(app, "base_image");
     const struct base_image *b = decide_image_named(img);
-    json_object *reasons = get(app, "evidence"), *needs = get(app, "needs");
+    json_object *reasons = doc_get(app, "evidence"), *needs = doc_get(app, "needs");
 
     if (!d || strcmp(d, "container") || !b)
         return -1;
     sb_puts(out, "# syntax=docker/dockerfile:1\n");
-    sb_printf(out, "# %s (%s): container on %s\n", gstr(app, "name") ? gstr(app, "name") : "?",
-              gstr(app, "root") ? gstr(app, "root") : "?", b->name);
-    for (size_t i = 0; i < alen(reasons); i++) {
-        json_object *r = json_object_array_get_idx(reasons, i), *items = get(r, "items");
-        const char *t = gstr(r, "reason");
+    sb_printf(out, "# %s (%s): container on %s\n", doc_str(app, "name") ? doc_str(app, "name") : "?",
+              doc_str(app, "root") ? doc_str(app, "root") : "?", b->name);
+    for (size_t i = 0; i < doc_len(reasons); i++) {
+        json_object *r = json_object_array_get_idx(reasons, i), *items = doc_get(r, "items");
+        const char *t = doc_str(r, "reason");
         sb_printf(out, "#  - %s\n", t ? t : "");
-        for (size_t k = 0; k < alen(items) && k < 10; k++) {
+        for (size_t k = 0; k < doc_len(items) && k < 10; k++) {
             const char *s = json_object_get_string(json_object_array_get_idx(items, k));
             if (s && !strchr(s, '\n'))
                 sb_printf(out, "#      %s\n", s);
@@ -191,8 +176,8 @@ int app_dockerfile(json_object *app, struct strbuf *out)
 
     struct strbuf pk;
     sb_init(&pk);
-    json_object *so = get(needs, "sonames");
-    for (size_t i = 0; i < alen(so); i++) {
+    json_object *so = doc_get(needs, "sonames");
+    for (size_t i = 0; i < doc_len(so); i++) {
         const char *s = json_object_get_string(json_object_array_get_idx(so, i));
         if (in_base(s))
             continue;
@@ -212,16 +197,16 @@ int app_dockerfile(json_object *app, struct strbuf *out)
                            "&& rm -rf /var/lib/apt/lists/*\n", pk.s);
     }
     sb_free(&pk);
-    const char *root = gstr(app, "root");
+    const char *root = doc_str(app, "root");
     if (root && strcmp(root, "/usr/local"))
         copy(out, root);
     else {
-        json_object *files = get(app, "files");
-        for (size_t i = 0; i < alen(files); i++)
+        json_object *files = doc_get(app, "files");
+        for (size_t i = 0; i < doc_len(files); i++)
             copy(out, json_object_get_string(json_object_array_get_idx(files, i)));
     }
-    json_object *libs = get(app, "libraries_outside");
-    for (size_t i = 0; i < alen(libs); i++)
+    json_object *libs = doc_get(app, "libraries_outside");
+    for (size_t i = 0; i < doc_len(libs); i++)
         copy(out, json_object_get_string(json_object_array_get_idx(libs, i)));
     sb_puts(out, "RUN ldconfig\n");
     entrypoint(app, out);

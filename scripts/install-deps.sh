@@ -13,7 +13,7 @@ packages=(
   # image recipes and test fixtures
   debootstrap e2fsprogs fdisk lvm2 mdadm cpio gzip bzip2 xz-utils zstd lz4 lzop
   binutils file busybox-static musl-tools gcc-multilib g++ golang-go
-  rpm python3 python3-jsonschema jq nodejs npm
+  rpm python3 python3-jsonschema jq
   # hostile-input checks: fuzzers, sanitizers, a real browser for the HTML report
   clang libclang-rt-14-dev valgrind chromium
 )

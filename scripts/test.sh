@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh >/dev/null
 # The Dockerfile checks lint generated files with a maintained parser from npm.
-if [ ! -d build/tests/apps/node/node_modules/dockerfile-utils ]; then
+# (Node.js comes with these machines; Debian's nodejs package conflicts with it.)
+if command -v npm >/dev/null && [ ! -d build/tests/apps/node/node_modules/dockerfile-utils ]; then
   npm install --no-audit --no-fund --silent --prefix build/tests/apps/node dockerfile-utils@0.16.3 ||
     echo "dockerfile-utils not installed: the Dockerfile lint will be skipped" >&2
 fi

@@ -6,35 +6,20 @@
 #include <string.h>
 
 #include "model/decide.h"
+#include "model/jdoc.h"
 #include "scanners/apps/apps_int.h"
 
 #define FILES_CAP 500
 #define SCAN_FILES_CAP 200      /* static programs disassembled in all */
 
-static json_object *get(json_object *o, const char *k)
-{
-    json_object *v = NULL;
-    if (o && json_object_is_type(o, json_type_object))
-        json_object_object_get_ex(o, k, &v);
-    return v;
-}
 
-static const char *gstr(json_object *o, const char *k)
-{
-    json_object *v = get(o, k);
-    return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
 
-static int gbool(json_object *o, const char *k)
-{
-    return json_object_get_boolean(get(o, k));
-}
 
 /* Keeps the highest version of a family in needs[key] with its evidence. */
 static void need_max(json_object *needs, const char *key, const char *ver, const char *path,
                      const char *family)
 {
-    const char *cur = gstr(needs, key);
+    const char *cur = doc_str(needs, key);
     if (!ver || (cur && decide_vercmp(ver, cur) <= 0))
         return;
     char buf[1024];
@@ -48,9 +33,9 @@ static const char *guest_glibc(json_object *files, char *buf, size_t cap)
 {
     buf[0] = 0;
     for (size_t i = 0; i < json_object_array_length(files); i++) {
-        json_object *f = json_object_array_get_idx(files, i), *vd = get(f, "versions_defined");
-        const char *so = gstr(f, "soname");
-        if (!so || strcmp(so, "libc.so.6") || !gstr(f, "package"))
+        json_object *f = json_object_array_get_idx(files, i), *vd = doc_get(f, "versions_defined");
+        const char *so = doc_str(f, "soname");
+        if (!so || strcmp(so, "libc.so.6") || !doc_str(f, "package"))
             continue;
         for (size_t k = 0; vd && k < json_object_array_length(vd); k++) {
             const char *v = json_object_get_string(json_object_array_get_idx(vd, k));
@@ -73,7 +58,7 @@ static json_object *elf_by_path(json_object *files, const char *path)
 {
     for (size_t i = 0; path && i < json_object_array_length(files); i++) {
         json_object *f = json_object_array_get_idx(files, i);
-        const char *p = gstr(f, "path");
+        const char *p = doc_str(f, "path");
         if (p && !strcmp(p, path))
             return f;
     }
@@ -88,26 +73,26 @@ static void syscall_facts(struct scan_ctx *c, json_object *app, const char *path
     json_object *res = apps_syscalls_of(c->v, path);
     if (!res)
         return;
-    json_object *sys = apps_obj(app, "syscalls"), *list = get(res, "syscalls");
+    json_object *sys = apps_obj(app, "syscalls"), *list = doc_get(res, "syscalls");
     json_object_object_add(res, "path", jstr(path));
     for (size_t i = 0; i < json_object_array_length(list); i++) {
         json_object *e = json_object_array_get_idx(list, i);
         int kind = 0;
-        const char *why = apps_syscall_flag(gstr(e, "name"), &kind);
+        const char *why = apps_syscall_flag(doc_str(e, "name"), &kind);
         if (!why)
             continue;
         static const char *const kinds[] = {"", "removed", "module", "hardware", "kexec"};
         json_object *fl = json_object_new_object();
         json_object_object_add(fl, "path", jstr(path));
-        json_object_object_add(fl, "name", jstr(gstr(e, "name")));
-        json_object_object_add(fl, "nr", json_object_new_int(json_object_get_int(get(e, "nr"))));
-        json_object_object_add(fl, "abi", jstr(gstr(e, "abi")));
+        json_object_object_add(fl, "name", jstr(doc_str(e, "name")));
+        json_object_object_add(fl, "nr", json_object_new_int(json_object_get_int(doc_get(e, "nr"))));
+        json_object_object_add(fl, "abi", jstr(doc_str(e, "abi")));
         json_object_object_add(fl, "kind", jstr(kinds[kind]));
         json_object_object_add(fl, "why", jstr(why));
-        json_object_object_add(fl, "addresses", json_object_get(get(e, "addresses")));
+        json_object_object_add(fl, "addresses", json_object_get(doc_get(e, "addresses")));
         apps_push(sys, "flagged", fl);
     }
-    json_object *vs = get(res, "vsyscall_addresses");
+    json_object *vs = doc_get(res, "vsyscall_addresses");
     for (size_t i = 0; vs && i < json_object_array_length(vs); i++) {
         json_object *e = json_object_new_object();
         json_object_object_add(e, "path", jstr(path));
@@ -122,23 +107,23 @@ static void syscall_facts(struct scan_ctx *c, json_object *app, const char *path
  * third-party libraries it uses from elsewhere (to copy along). */
 static void lib_facts(json_object *files, json_object *app, json_object *f, const char *root)
 {
-    json_object *needs = apps_obj(app, "needs"), *res = get(f, "resolved");
-    json_object *needed = get(f, "needed"), *missing = get(f, "missing_needed");
-    const char *path = gstr(f, "path");
+    json_object *needs = apps_obj(app, "needs"), *res = doc_get(f, "resolved");
+    json_object *needed = doc_get(f, "needed"), *missing = doc_get(f, "missing_needed");
+    const char *path = doc_str(f, "path");
     size_t rl = strlen(root);
 
-    need_max(needs, "glibc_max", gstr(f, "glibc_max"), path, "GLIBC");
-    need_max(needs, "glibcxx_max", gstr(f, "glibcxx_max"), path, "GLIBCXX");
-    need_max(needs, "cxxabi_max", gstr(f, "cxxabi_max"), path, "CXXABI");
+    need_max(needs, "glibc_max", doc_str(f, "glibc_max"), path, "GLIBC");
+    need_max(needs, "glibcxx_max", doc_str(f, "glibcxx_max"), path, "GLIBCXX");
+    need_max(needs, "cxxabi_max", doc_str(f, "cxxabi_max"), path, "CXXABI");
     for (size_t i = 0; needed && i < json_object_array_length(needed); i++) {
         const char *so = json_object_get_string(json_object_array_get_idx(needed, i));
-        const char *to = gstr(res, so);
+        const char *to = doc_str(res, so);
         if (to && !strncmp(to, root, rl) && to[rl] == '/')
             continue;       /* shipped inside the application */
-        if (!to && get(get(f, "found_outside_path"), so))
+        if (!to && doc_get(doc_get(f, "found_outside_path"), so))
             continue;
         json_object *lib = elf_by_path(files, to);
-        if (lib && !gstr(lib, "package")) {
+        if (lib && !doc_str(lib, "package")) {
             apps_push_str(app, "libraries_outside", to, 100);
             continue;
         }
@@ -153,17 +138,17 @@ static void group_elf(struct scan_ctx *c, struct apps *a, json_object *files, in
 {
     for (size_t i = 0; i < json_object_array_length(files); i++) {
         json_object *f = json_object_array_get_idx(files, i), *app;
-        const char *path = gstr(f, "path"), *type = gstr(f, "type");
+        const char *path = doc_str(f, "path"), *type = doc_str(f, "type");
         char name[256], root[4096];
-        if (!path || gstr(f, "package") || !type || gstr(f, "error"))
+        if (!path || doc_str(f, "package") || !type || doc_str(f, "error"))
             continue;
-        int kmod = gbool(f, "kernel_module");
+        int kmod = (doc_bool(f, "kernel_module") == 1);
         if (apps_root_of(path, name, sizeof name, root, sizeof root)) {
-            app = apps_get(a, name, root, json_object_get_int(get(f, "volume")));
+            app = apps_get(a, name, root, json_object_get_int(doc_get(f, "volume")));
         } else if (kmod && third_party_module(path, have_pkgdb)) {
             const char *b = strrchr(path, '/') + 1;
             snprintf(name, sizeof name, "%.*s", (int)strcspn(b, "."), b);
-            app = apps_get(a, name, path, json_object_get_int(get(f, "volume")));
+            app = apps_get(a, name, path, json_object_get_int(doc_get(f, "volume")));
         } else {
             continue;
         }
@@ -175,12 +160,12 @@ static void group_elf(struct scan_ctx *c, struct apps *a, json_object *files, in
             continue;
         }
         lib_facts(files, app, f, root);
-        const char *cls = gstr(f, "class");
-        if (gbool(f, "x32"))
+        const char *cls = doc_str(f, "class");
+        if ((doc_bool(f, "x32") == 1))
             apps_push_str(apps_obj(app, "compat"), "x32", path, 100);
         else if (cls && !strcmp(cls, "ELF32"))
             apps_push_str(apps_obj(app, "compat"), "i386", path, 100);
-        if ((gbool(f, "static") || gstr(f, "go_version")) && strcmp(type, "shared") &&
+        if (((doc_bool(f, "static") == 1) || doc_str(f, "go_version")) && strcmp(type, "shared") &&
             strcmp(type, "relocatable"))
             syscall_facts(c, app, path, budget);
         apps_kernel_strings(c->v, path, app);
@@ -217,7 +202,7 @@ static int empty(json_object *app)
 {
     static const char *const keys[] = {"files", "sources", "kernel_modules", "scripts", NULL};
     for (int i = 0; keys[i]; i++) {
-        json_object *v = get(app, keys[i]);
+        json_object *v = doc_get(app, keys[i]);
         if (v && json_object_array_length(v))
             return 0;
     }
@@ -226,63 +211,63 @@ static int empty(json_object *app)
 
 static void findings(struct scan_ctx *c, json_object *app)
 {
-    const char *name = gstr(app, "name");
-    int vol = json_object_get_int(get(app, "volume"));
+    const char *name = doc_str(app, "name");
+    int vol = json_object_get_int(doc_get(app, "volume"));
     json_object *f, *arr;
 
-    if ((arr = get(app, "kernel_modules")) && json_object_array_length(arr)) {
+    if ((arr = doc_get(app, "kernel_modules")) && json_object_array_length(arr)) {
         f = report_add_findingf(c->r, F_APP_KERNEL_MODULE, vol, "Run it on EC2 bare metal with KVM "
                                 "and the original kernel in a guest, or port the module",
                                 ": %s", name);
         for (size_t i = 0; f && i < json_object_array_length(arr) && i < 20; i++)
             report_finding_evidence(f, "%s", json_object_get_string(json_object_array_get_idx(arr, i)));
     }
-    if ((arr = get(app, "module_loaders")) && json_object_array_length(arr)) {
+    if ((arr = doc_get(app, "module_loaders")) && json_object_array_length(arr)) {
         f = report_add_findingf(c->r, F_APP_KERNEL_MODULE, vol, NULL, ": %s loads modules", name);
         for (size_t i = 0; f && i < json_object_array_length(arr) && i < 20; i++) {
             json_object *e = json_object_array_get_idx(arr, i);
-            report_finding_evidence(f, "%s: %s", gstr(e, "path"), gstr(e, "text"));
+            report_finding_evidence(f, "%s: %s", doc_str(e, "path"), doc_str(e, "text"));
         }
     }
-    arr = get(get(app, "syscalls"), "flagged");
+    arr = doc_get(doc_get(app, "syscalls"), "flagged");
     for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
-        json_object *e = json_object_array_get_idx(arr, i), *ad = get(e, "addresses");
-        const char *kind = gstr(e, "kind");
+        json_object *e = json_object_array_get_idx(arr, i), *ad = doc_get(e, "addresses");
+        const char *kind = doc_str(e, "kind");
         enum finding_id id = !strcmp(kind, "removed") ? F_APP_REMOVED_SYSCALL
                            : !strcmp(kind, "hardware") ? F_APP_RAW_IO : F_APP_MODULE_SYSCALL;
-        f = report_add_findingf(c->r, id, vol, gstr(e, "why"), ": %s calls %s", name, gstr(e, "name"));
+        f = report_add_findingf(c->r, id, vol, doc_str(e, "why"), ": %s calls %s", name, doc_str(e, "name"));
         for (size_t k = 0; f && ad && k < json_object_array_length(ad); k++)
-            report_finding_evidence(f, "%s: %s (%s %d) at %s", gstr(e, "path"), gstr(e, "name"),
-                                    gstr(e, "abi"), json_object_get_int(get(e, "nr")),
+            report_finding_evidence(f, "%s: %s (%s %d) at %s", doc_str(e, "path"), doc_str(e, "name"),
+                                    doc_str(e, "abi"), json_object_get_int(doc_get(e, "nr")),
                                     json_object_get_string(json_object_array_get_idx(ad, k)));
     }
-    json_object *compat = get(app, "compat");
-    const char *base = gstr(app, "base_image");
-    if ((arr = get(compat, "vsyscall")) || (base && !strcmp(base, "centos:6"))) {
+    json_object *compat = doc_get(app, "compat");
+    const char *base = doc_str(app, "base_image");
+    if ((arr = doc_get(compat, "vsyscall")) || (base && !strcmp(base, "centos:6"))) {
         f = report_add_findingf(c->r, F_APP_VSYSCALL, vol, "Boot the container host with "
                                 "vsyscall=emulate, or rebuild against glibc >= 2.14", ": %s", name);
         for (size_t i = 0; f && arr && i < json_object_array_length(arr); i++) {
             json_object *e = json_object_array_get_idx(arr, i);
-            report_finding_evidence(f, "%s: vsyscall address at %s", gstr(e, "path"), gstr(e, "address"));
+            report_finding_evidence(f, "%s: vsyscall address at %s", doc_str(e, "path"), doc_str(e, "address"));
         }
         if (f && base && !strcmp(base, "centos:6"))
             report_finding_evidence(f, "needs centos:6 (glibc 2.12)");
     }
-    if ((arr = get(app, "kernel_paths")) && json_object_array_length(arr)) {
+    if ((arr = doc_get(app, "kernel_paths")) && json_object_array_length(arr)) {
         f = report_add_findingf(c->r, F_APP_KERNEL_PATH, vol, NULL, ": %s", name);
         for (size_t i = 0; f && i < json_object_array_length(arr) && i < 20; i++) {
             json_object *e = json_object_array_get_idx(arr, i);
-            report_finding_evidence(f, "%s: %s", gstr(e, "path"), gstr(e, "string"));
+            report_finding_evidence(f, "%s: %s", doc_str(e, "path"), doc_str(e, "string"));
         }
     }
-    if (get(compat, "i386") || get(compat, "x32"))
+    if (doc_get(compat, "i386") || doc_get(compat, "x32"))
         report_add_findingf(c->r, F_APP_32BIT, vol, NULL, ": %s", name);
-    const char *d = gstr(app, "decision");
+    const char *d = doc_str(app, "decision");
     if (d && (!strcmp(d, "port") || !strcmp(d, "uml")))
         report_add_findingf(c->r, F_APP_NO_BASE_IMAGE, vol, NULL, ": %s", name);
     f = report_add_findingf(c->r, F_APP_DECISION, vol, NULL, ": %s: %s%s%s", name, d ? d : "?",
                             base ? " on " : "", base ? base : "");
-    arr = get(app, "reasons");
+    arr = doc_get(app, "reasons");
     for (size_t i = 0; f && arr && i < json_object_array_length(arr); i++)
         report_finding_evidence(f, "%s", json_object_get_string(json_object_array_get_idx(arr, i)));
 }
@@ -296,11 +281,11 @@ int scan_apps(struct scan_ctx *c)
 
     if (!files || !json_object_is_type(files, json_type_array))
         files = NULL;
-    int have_pkgdb = gstr(sum, "package_db") != NULL;
+    int have_pkgdb = doc_str(sum, "package_db") != NULL;
     if (files)
         group_elf(c, &a, files, have_pkgdb, &budget);
     other_roots(c, &a);
-    json_object *aout = get(sum, "aout_files");
+    json_object *aout = doc_get(sum, "aout_files");
     for (size_t i = 0; aout && i < json_object_array_length(aout); i++) {
         const char *p = json_object_get_string(json_object_array_get_idx(aout, i));
         char name[256], root[4096];
@@ -318,7 +303,7 @@ int scan_apps(struct scan_ctx *c)
     json_object *list = json_object_new_array();
     for (size_t i = 0; i < a.n; i++) {
         json_object *app = a.v[i].o;
-        if (empty(app) && !get(get(app, "compat"), "aout"))
+        if (empty(app) && !doc_get(doc_get(app, "compat"), "aout"))
             continue;
         if (g)
             json_object_object_add(apps_obj(app, "compat"), "guest_glibc", jstr(g));

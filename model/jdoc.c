@@ -1,0 +1,53 @@
+#include "jdoc.h"
+
+static json_object *member(json_object *o, const char *key, json_type t)
+{
+    json_object *v = NULL;
+
+    if (!o || !json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, key, &v))
+        return NULL;
+    return json_object_is_type(v, t) ? v : NULL;
+}
+
+json_object *doc_get(json_object *o, const char *key)
+{
+    json_object *v = NULL;
+    if (o && json_object_is_type(o, json_type_object))
+        json_object_object_get_ex(o, key, &v);
+    return v;
+}
+
+json_object *doc_obj(json_object *o, const char *key) { return member(o, key, json_type_object); }
+json_object *doc_arr(json_object *o, const char *key) { return member(o, key, json_type_array); }
+
+size_t doc_len(json_object *arr)
+{
+    return arr && json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
+}
+
+json_object *doc_at(json_object *arr, size_t i)
+{
+    return i < doc_len(arr) ? json_object_array_get_idx(arr, i) : NULL;
+}
+
+const char *doc_str(json_object *o, const char *key)
+{
+    json_object *v = member(o, key, json_type_string);
+    return v ? json_object_get_string(v) : NULL;
+}
+
+int doc_int(json_object *o, const char *key, int64_t *v)
+{
+    json_object *i = member(o, key, json_type_int);
+    if (!i)
+        return 0;
+    *v = json_object_get_int64(i);
+    return 1;
+}
+
+int doc_bool(json_object *o, const char *key)
+{
+    json_object *b = member(o, key, json_type_boolean);
+    return b ? json_object_get_boolean(b) != 0 : -1;
+}
+
