@@ -1,7 +1,9 @@
 #!/bin/bash
 # Installs what is needed, builds, and runs every test suite: unit suites on
-# the directory backend, then integration suites that build disk images and
-# run liftcheck through real libguestfs appliances.
+# the directory backend, integration suites that build disk images and run
+# liftcheck through real libguestfs appliances, the parser suites under
+# ASan+UBSan and valgrind, and every fuzz target for a bounded time.
+# Arguments go to `meson test` (and then only meson's suites run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -18,10 +20,18 @@ export LIBGUESTFS_BACKEND_SETTINGS="${LIBGUESTFS_BACKEND_SETTINGS-force_tcg}"
 set +e
 meson test -C build --num-processes 2 --print-errorlogs "$@"
 rc=$?
+# Hostile-input checks: the parser suites under ASan+UBSan and valgrind, then
+# every fuzz target for a bounded time (LIFTCHECK_FUZZ_SECONDS each).
+extra_pass=0 extra_fail=0
+if [ $# -eq 0 ]; then
+  if tests/run-sanitizers.sh; then extra_pass=$((extra_pass + 1)); else extra_fail=$((extra_fail + 1)); rc=1; fi
+  if tests/fuzz/run-fuzzers.sh "${LIFTCHECK_FUZZ_SECONDS:-30}"; then
+    extra_pass=$((extra_pass + 1)); else extra_fail=$((extra_fail + 1)); rc=1; fi
+fi
 set -e
-/usr/bin/python3 - build/meson-logs/testlog.json <<'PY'
+/usr/bin/python3 - build/meson-logs/testlog.json "$extra_pass" "$extra_fail" <<'PY'
 import json, sys
-passed = failed = skipped = 0
+passed, failed, skipped = int(sys.argv[2]), int(sys.argv[3]), 0
 for line in open(sys.argv[1]):
     r = json.loads(line)["result"]
     if r in ("OK", "EXPECTEDFAIL"): passed += 1
