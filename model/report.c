@@ -16,9 +16,14 @@ static const struct {
 #undef FINDING
 };
 
-const char *finding_id_str(enum finding_id id) { return finding_table[id].id; }
-const char *finding_title(enum finding_id id) { return finding_table[id].title; }
-enum severity finding_default_severity(enum finding_id id) { return finding_table[id].sev; }
+static int known(enum finding_id id) { return (unsigned)id < F__COUNT; }
+
+const char *finding_id_str(enum finding_id id) { return known(id) ? finding_table[id].id : "UNKNOWN"; }
+const char *finding_title(enum finding_id id) { return known(id) ? finding_table[id].title : "Unknown finding"; }
+enum severity finding_default_severity(enum finding_id id)
+{
+    return known(id) ? finding_table[id].sev : SEV_WARNING;
+}
 
 const char *severity_str(enum severity s)
 {
