@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "util/progress.h"
+#include "util/tmpdir.h"
 
 #define KVM_CACHE_TTL (24 * 3600)
 
@@ -259,9 +260,8 @@ int image_open(struct image *im, struct disk *disks, int ndisks,
     im->disks = disks;
     im->ndisks = ndisks;
 
-    const char *tmp = getenv("TMPDIR");
     char dir[4096];
-    snprintf(dir, sizeof dir, "%s/liftcheck-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    snprintf(dir, sizeof dir, "%s/liftcheck-XXXXXX", tmp_dir());
     if (!mkdtemp(dir)) {
         snprintf(err, errlen, "cannot create a temporary directory: %s", strerror(errno));
         return -1;

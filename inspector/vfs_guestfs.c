@@ -7,6 +7,7 @@
 #include "vfs.h"
 
 #include "util/stop.h"
+#include "util/tmpdir.h"
 
 #include <errno.h>
 #include <guestfs.h>
@@ -171,11 +172,12 @@ static int read_names(vfs *v, const char *start, const struct vfs_walk_limits *l
                       struct entry **out, size_t *nout, struct vfs_walk_result *res)
 {
     struct vfs_gfs *gv = (struct vfs_gfs *)v;
-    char tmpl[] = "/tmp/liftcheck-find0-XXXXXX";
+    char tmpl[4096];
     struct entry *es = NULL;
     size_t n = 0, cap = 0, lcap = 0;
     char *line = NULL;
     int rc = -1;
+    snprintf(tmpl, sizeof tmpl, "%s/liftcheck-find0-XXXXXX", tmp_dir());
     int fd = mkstemp(tmpl);
 
     if (fd < 0)

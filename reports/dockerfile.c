@@ -103,6 +103,21 @@ static void json_word(struct strbuf *o, const char *s, size_t n)
     sb_puts(o, "\"");
 }
 
+/* A comment line: guest text can hold newlines and escape sequences, which
+ * must neither end the comment (a newline would start an instruction) nor
+ * reach a terminal, so control bytes are written as \xNN. */
+static void comment(struct strbuf *o, const char *prefix, const char *s)
+{
+    sb_puts(o, prefix);
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            sb_printf(o, "\\x%02x", *p);
+        else
+            sb_add(o, (const char *)p, 1);
+    }
+    sb_puts(o, "\n");
+}
+
 static void entrypoint(json_object *app, struct strbuf *o)
 {
     json_object *eps = doc_get(app, "entry_points");
@@ -122,7 +137,8 @@ static void entrypoint(json_object *app, struct strbuf *o)
         sb_puts(o, "# No unit or init script starts it: set the command here.\nCMD [\"/bin/sh\"]\n");
         return;
     }
-    sb_printf(o, "# From %s\nENTRYPOINT [", doc_str(best, "source") ? doc_str(best, "source") : "?");
+    comment(o, "# From ", doc_str(best, "source") ? doc_str(best, "source") : "?");
+    sb_puts(o, "ENTRYPOINT [");
     while (*cmd == '-' || *cmd == '@' || *cmd == '+' || *cmd == '!' || *cmd == ':')
         cmd++;
     int first = 1;
@@ -142,12 +158,17 @@ static void entrypoint(json_object *app, struct strbuf *o)
     sb_puts(o, "]\n");
 }
 
-/* A path as a build-context source: no leading slash. */
+/* A path as a build-context source (no leading slash), in the JSON form so
+ * that spaces, quotes and control characters in guest names stay data. */
 static void copy(struct strbuf *o, const char *path)
 {
-    if (!path || path[0] != '/' || strchr(path, '\n') || strchr(path, ' '))
+    if (!path || path[0] != '/' || !path[1])
         return;
-    sb_printf(o, "COPY %s %s\n", path + 1, path);
+    sb_puts(o, "COPY [");
+    json_word(o, path + 1, strlen(path + 1));
+    sb_puts(o, ", ");
+    json_word(o, path, strlen(path));
+    sb_puts(o, "]\n");
 }
 
 int app_dockerfile(json_object *app, struct strbuf *out)
@@ -159,17 +180,17 @@ int app_dockerfile(json_object *app, struct strbuf *out)
     if (!d || strcmp(d, "container") || !b)
         return -1;
     sb_puts(out, "# syntax=docker/dockerfile:1\n");
-    sb_printf(out, "# %s (%s): container on %s\n", doc_str(app, "name") ? doc_str(app, "name") : "?",
+    struct strbuf head;
+    sb_init(&head);
+    sb_printf(&head, "%s (%s): container on %s", doc_str(app, "name") ? doc_str(app, "name") : "?",
               doc_str(app, "root") ? doc_str(app, "root") : "?", b->name);
+    comment(out, "# ", head.s);
+    sb_free(&head);
     for (size_t i = 0; i < doc_len(reasons); i++) {
         json_object *r = json_object_array_get_idx(reasons, i), *items = doc_get(r, "items");
-        const char *t = doc_str(r, "reason");
-        sb_printf(out, "#  - %s\n", t ? t : "");
-        for (size_t k = 0; k < doc_len(items) && k < 10; k++) {
-            const char *s = json_object_get_string(json_object_array_get_idx(items, k));
-            if (s && !strchr(s, '\n'))
-                sb_printf(out, "#      %s\n", s);
-        }
+        comment(out, "#  - ", doc_str(r, "reason"));
+        for (size_t k = 0; k < doc_len(items) && k < 10; k++)
+            comment(out, "#      ", json_object_get_string(json_object_array_get_idx(items, k)));
     }
     sb_printf(out, "FROM %s\n", b->name);
     vault(b, out);
@@ -183,7 +204,7 @@ int app_dockerfile(json_object *app, struct strbuf *out)
             continue;
         const char *p = package_of(s, b);
         if (!p) {
-            sb_printf(out, "# No package known for %s: copy it from the server.\n", s);
+            comment(out, "# No package known for this library; copy it from the server: ", s);
             continue;
         }
         if (!strstr(pk.len ? pk.s : "", p))

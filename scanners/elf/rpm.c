@@ -8,6 +8,8 @@
  * reports rpm ownership as unavailable. */
 #include "elf_int.h"
 
+#include "util/tmpdir.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,7 +95,7 @@ int rpm_owners(vfs *v, struct elf_inventory *inv, struct strv *owners, char *err
 {
     const char *backend = NULL;
     char *dbdir = find_dbdir(v, &backend);
-    char tmp[] = "/tmp/liftcheck-rpmdb-XXXXXX";
+    char tmp[4096];
     char **names = NULL;
     int count = -1, made_tmp = 0;
     rpmts ts = NULL;
@@ -102,6 +104,7 @@ int rpm_owners(vfs *v, struct elf_inventory *inv, struct strv *owners, char *err
     err[0] = '\0';
     if (!dbdir)
         return -1;
+    snprintf(tmp, sizeof tmp, "%s/liftcheck-rpmdb-XXXXXX", tmp_dir());
     if (!mkdtemp(tmp)) {
         snprintf(err, errcap, "cannot create a temporary directory: %s", strerror(errno));
         goto out;

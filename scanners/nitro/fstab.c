@@ -2,6 +2,8 @@
  * non-root mounts that stop the boot when their disk is missing. */
 #include "nitro_int.h"
 
+#include "inspector/fstab_spec.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,26 +60,30 @@ static int fstab_line(char *raw, void *opaque)
 {
     struct fs_ctx *x = opaque;
     char *line = trim(raw);
-    char spec[512] = "", mp[512] = "", type[64] = "", opts[512] = "";
     if (!*line || *line == '#')
         return 0;
+    /* Split a copy: fields are unescaped in place (\040 is a space), the
+     * line itself stays as evidence. */
+    char *copy = strdup(line), *fld[4] = {NULL, NULL, NULL, NULL};
+    if (!copy)
+        return 0;
+    int nf = fstab_split(copy, fld);
     if (x->crypttab) {
         /* name device keyfile options */
-        char key[512] = "";
-        if (sscanf(line, "%511s %511s %511s %511s", mp, spec, key, opts) < 2)
-            return 0;
-        if (is_unstable_devname(spec)) {
+        if (nf >= 2 && is_unstable_devname(fld[1])) {
             json_object *f = report_add_findingf(x->c->r, F_BOOT_CRYPTTAB_DEVNAME,
-                x->c->root_volume, distro_remedy_fstab(), "%s", spec);
+                x->c->root_volume, distro_remedy_fstab(), "%s", fld[1]);
             report_finding_evidence(f, "%s: %s", x->path, line);
         }
+        free(copy);
         return 0;
     }
-    int nf = sscanf(line, "%511s %511s %63s %511s", spec, mp, type, opts);
-    if (nf < 3)
+    if (nf < 3) {
+        free(copy);
         return 0;
-    if (nf < 4)
-        str_fmt(opts, sizeof opts, "defaults");
+    }
+    const char *spec = fld[0], *mp = fld[1], *type = fld[2];
+    const char *opts = nf >= 4 ? fld[3] : "defaults";
     const char *issue = NULL;
     int is_root = !strcmp(mp, "/");
     if (is_unstable_devname(spec)) {
@@ -100,6 +106,7 @@ static int fstab_line(char *raw, void *opaque)
     json_object_object_add(e, "options", jstr(opts));
     json_object_object_add(e, "issue", jstr_or_null(issue));
     json_object_array_add(x->arr, e);
+    free(copy);
     return 0;
 }
 
