@@ -29,6 +29,8 @@ static const char usage_text[] =
 "  --kvm-timeout SEC        how long a KVM boot may take in auto mode (20)\n"
 "  -v, --verbose            libguestfs verbose messages\n"
 "  -x, --trace              libguestfs API trace\n"
+"  --no-probe               read the guest file by file through libguestfs\n"
+"                           instead of one walk inside the appliance (slower)\n"
 "Output:\n"
 "  -o, --output FILE        write the report to FILE (atomically)\n"
 "  --format LIST            json,markdown,html,junit (default json; with\n"
@@ -54,7 +56,7 @@ static const char usage_text[] =
 
 enum { OPT_ROOT = 256, OPT_FORMAT, OPT_BACKING, OPT_ACCEL, OPT_KVM_TIMEOUT,
        OPT_FAIL_ON, OPT_NO_PROGRESS, OPT_PROGRESS, OPT_SKIP, OPT_TIMEOUT,
-       OPT_FORMATS, OPT_OUTPUT_DIR };
+       OPT_FORMATS, OPT_OUTPUT_DIR, OPT_NO_PROBE };
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -74,6 +76,7 @@ int cli_parse(int argc, char **argv, struct options *o)
         {"kvm-timeout", required_argument, NULL, OPT_KVM_TIMEOUT},
         {"verbose", no_argument, NULL, 'v'},
         {"trace", no_argument, NULL, 'x'},
+        {"no-probe", no_argument, NULL, OPT_NO_PROBE},
         {"output", required_argument, NULL, 'o'},
         {"fail-on", required_argument, NULL, OPT_FAIL_ON},
         {"skip", required_argument, NULL, OPT_SKIP},
@@ -105,6 +108,7 @@ int cli_parse(int argc, char **argv, struct options *o)
     while ((c = getopt_long(argc, argv, ":vxo:qhV", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_ROOT: o->root = optarg; break;
+        case OPT_NO_PROBE: o->no_probe = 1; break;
         case OPT_FORMAT:
             if (!disk_format_normalise(optarg))
                 return usage_error("unknown disk format '%s'", optarg);

@@ -25,6 +25,7 @@ struct options {
     int quiet, progress;        /* progress: -1 auto, 0 off, 1 on */
     enum fail_on fail_on;
     int skip_elf, skip_nitro, skip_apps;
+    int no_probe;               /* --no-probe: every read a round trip */
     unsigned timeout;           /* --timeout SEC for the whole run; 0 = none */
     int formats;                /* FMT_* mask from --format */
     const char *output_dir;     /* --output-dir DIR */

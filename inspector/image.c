@@ -25,6 +25,7 @@
 #include "util/tmpdir.h"
 
 #define KVM_CACHE_TTL (24 * 3600)
+#define PROBE_DISK_SIZE (4ULL << 30)
 
 static void progress_cb(guestfs_h *g, void *opaque, uint64_t event, int eh,
                         int flags, const char *buf, size_t len,
@@ -66,7 +67,12 @@ static int add_disks(guestfs_h *g, struct image *im)
     }
     /* A small writable scratch disk (in a host temp file, never an input)
      * gives data-only servers a root to mount their filesystems under. */
-    return guestfs_add_drive_scratch(g, 16 << 20, -1);
+    if (guestfs_add_drive_scratch(g, 16 << 20, -1) < 0)
+        return -1;
+    /* The probe's binary and its snapshot (probe_run.c): sparse, so only
+     * what the snapshot fills takes space. */
+    im->probe_disk_size = PROBE_DISK_SIZE;
+    return guestfs_add_drive_scratch(g, (int64_t)PROBE_DISK_SIZE, -1);
 }
 
 /* The KVM watchdog: kills our qemu child if the launch is not done in time. */
@@ -314,6 +320,8 @@ launched:;
         for (int i = 0; devs[i]; i++) {
             if (i == ndisks)
                 im->scratch_device = strdup(devs[i]);
+            else if (i == ndisks + 1)
+                im->probe_device = strdup(devs[i]);
             free(devs[i]);
         }
         free(devs);
@@ -339,5 +347,6 @@ void image_close(struct image *im)
     free(im->overlay_dir);
     free(im->fallback_reason);
     free(im->scratch_device);
+    free(im->probe_device);
     memset(im, 0, sizeof *im);
 }

@@ -16,7 +16,9 @@ struct image {
     const char *accelerator;   /* "kvm" or "tcg" */
     char *fallback_reason;     /* why KVM was not used, or NULL */
     int kvm_failed;            /* a KVM launch was tried and failed */
-    char *scratch_device;      /* device of the scratch disk added last */
+    char *scratch_device;      /* device of the small scratch disk */
+    char *probe_device;        /* device of the probe's disk, added last */
+    unsigned long long probe_disk_size;
     char *overlay_dir;         /* private directory of our overlays */
 };
 

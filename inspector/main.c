@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "disk_format.h"
 #include "image.h"
+#include "probe_run.h"
 #include "model/report.h"
 #include "os.h"
 #include "reports/output.h"
@@ -215,6 +216,17 @@ static int run_disks(const struct options *o, struct report *r, long long t0)
     vfs *v = vfs_guestfs_open(im.g);
     if (!v)
         goto out;
+    if (!o->no_probe && !(o->skip_elf && o->skip_apps)) {
+        progress_stage("reading the file tree inside the appliance");
+        char why[512];
+        vfs *snap = probe_snapshot(&im, v, why, sizeof why);
+        if (snap)
+            v = snap;
+        else if (stop_requested())
+            ;   /* the stop is reported by the scanners' unwinding */
+        else
+            notice("reading files one by one: %s", why);
+    }
     run_scanners(o, v, r, &ins);
     vfs_close(v);
     rc = finish(o, r, t0);

@@ -69,7 +69,12 @@ struct vfs_ops {
 
 struct vfs {
     const struct vfs_ops *ops;
-    const char *backend;     /* "guestfs" or "dir" */
+    const char *backend;     /* "guestfs", "dir" or "snapshot" */
+    /* Readers ask for exactly the bytes they need instead of generous
+     * windows: set where a read costs little whatever its size, and where
+     * reads must be the same on both sides of a snapshot (see
+     * snapshot_format.h). */
+    int exact_reads;
     char error[512];         /* last failure, for messages */
 };
 
@@ -77,6 +82,13 @@ struct vfs {
 vfs *vfs_dir_open(const char *root);
 struct guestfs_h;
 vfs *vfs_guestfs_open(struct guestfs_h *g);
+/* Serves lookups, walks and reads from a snapshot file written by
+ * liftcheck-probe, and whatever the snapshot does not hold from live, which
+ * it then owns.  On failure returns NULL with a reason in err (live stays
+ * the caller's). */
+vfs *vfs_snapshot_open(vfs *live, const char *snapshot_file, char *err, size_t errlen);
+/* What a snapshot vfs holds, for diagnostics. */
+void vfs_snapshot_counts(vfs *v, size_t *entries, size_t *ranges, int *complete);
 
 /* Thin dispatchers. */
 int vfs_lstat(vfs *v, const char *path, struct vfs_stat *st);

@@ -272,6 +272,14 @@ static void findings(struct scan_ctx *c, json_object *app)
         report_finding_evidence(f, "%s", json_object_get_string(json_object_array_get_idx(arr, i)));
 }
 
+/* Applications in the order of their install roots, for stable reports. */
+static int cmp_app_root(const void *a, const void *b)
+{
+    const char *ra = doc_str(*(json_object *const *)a, "root");
+    const char *rb = doc_str(*(json_object *const *)b, "root");
+    return strcmp(ra ? ra : "", rb ? rb : "");
+}
+
 int scan_apps(struct scan_ctx *c)
 {
     json_object *files = report_get(c->r, "elf_files"), *sum = report_get(c->r, "elf_summary");
@@ -310,6 +318,7 @@ int scan_apps(struct scan_ctx *c)
         json_object_array_add(list, json_object_get(app));
     }
     apps_free(&a);
+    json_object_array_sort(list, cmp_app_root);
     report_set(c->r, "applications", list);
     decide_compute(c->r->doc);
     for (size_t i = 0; i < json_object_array_length(list); i++)

@@ -65,6 +65,15 @@ struct elf_info {
 
 /* Bytes a first read fetches: most headers of most files fit in it. */
 #define ELF_HEAD_SIZE (16 * 1024)
+/* Smaller files cannot be ELF: an ELF32 header is 52 bytes. */
+#define MIN_ELF_SIZE 52
+/* The first read of a file of this size: the head above, or with exact
+ * reads only enough for the magic and the ELF header. */
+static inline size_t elf_head_len(const vfs *v, uint64_t size)
+{
+    size_t cap = v->exact_reads ? 64 : ELF_HEAD_SIZE;
+    return size < cap ? (size_t)size : cap;
+}
 
 /* Parses the ELF file at path.  head holds the first head_len bytes of the
  * file (already read); further ranges are fetched through v.  Fills *info

@@ -85,12 +85,12 @@ static const unsigned char *get(struct src *s, uint64_t off, uint64_t len, const
         fail(s, "%s of %llu bytes is implausibly large", what, (unsigned long long)len);
         return NULL;
     }
-    uint64_t want = len < WINDOW ? WINDOW : len;
+    uint64_t want = len < WINDOW && !s->v->exact_reads ? WINDOW : len;
     uint64_t start = off, end = off + want;
     /* Close to the end: read to it, the section headers are there. */
-    if (end > s->size || s->size - end <= 2 * WINDOW)
+    if (!s->v->exact_reads && (end > s->size || s->size - end <= 2 * WINDOW))
         end = s->size;
-    if (end == s->size) {
+    if (end == s->size && !s->v->exact_reads) {
         /* Section headers sit at the end with their string table just
          * before them: take a larger tail in one read. */
         uint64_t back = len < 2 * WINDOW ? 2 * WINDOW : len;
@@ -443,13 +443,22 @@ static void prefetch_dynamic_tables(struct src *s, const struct dyn *d, const st
 /* The GNU ABI tag note (glibc's crt1.o puts it in every program): the
  * oldest kernel the C library supports.  Only looked for in the head, where
  * linkers place notes: never worth a read of its own. */
-static void parse_abi_tag(const struct src *s, struct elf_info *info, uint64_t off, uint64_t sz,
+static void parse_abi_tag(struct src *s, struct elf_info *info, uint64_t off, uint64_t sz,
                           uint64_t align)
 {
     uint64_t a = align == 8 ? 8 : 4;
-    if (off >= s->head_len || sz > s->head_len - off)
+    const unsigned char *p;
+    if (off < s->head_len && sz <= s->head_len - off)
+        p = s->head + off;
+    else if (s->v->exact_reads && sz <= 4096 && !s->err[0]) {
+        /* Exact reads are cheap: fetch the note, and forget a failure. */
+        if (!(p = get(s, off, sz, "note"))) {
+            s->err[0] = '\0';
+            return;
+        }
+    } else
         return;
-    const unsigned char *p = s->head + off, *end = p + sz;
+    const unsigned char *end = p + sz;
     while (end - p >= 12) {
         uint32_t nsz = u32(s, p), dsz = u32(s, p + 4), type = u32(s, p + 8);
         uint64_t nspan = ((uint64_t)nsz + a - 1) / a * a, dspan = ((uint64_t)dsz + a - 1) / a * a;

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MIN_ELF_SIZE 52         /* an ELF32 header */
 #define MAX_EVIDENCE 200        /* lines of evidence in one finding */
 
 struct walk_ctx {
@@ -77,7 +76,7 @@ static int walk_cb(const char *path, const struct vfs_stat *st, void *opaque)
         if (seen == -2)
             return 0;
     }
-    size_t want = st->size < ELF_HEAD_SIZE ? (size_t)st->size : ELF_HEAD_SIZE;
+    size_t want = elf_head_len(w->c->v, st->size);
     ssize_t n = vfs_pread(w->c->v, path, w->head, want, 0);
     w->opened++;
     if (n < 0) {
@@ -120,6 +119,17 @@ static int walk_cb(const char *path, const struct vfs_stat *st, void *opaque)
 oom:
     w->oom = 1;
     return -1;
+}
+
+static int cmp_file_path(const void *a, const void *b, void *inv)
+{
+    const struct elf_info *f = ((const struct elf_inventory *)inv)->files;
+    return strcmp(f[*(const size_t *)a].path, f[*(const size_t *)b].path);
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 long elf_inv_lookup_alias(const struct elf_inventory *inv, const char *path)
@@ -432,14 +442,23 @@ int scan_elf(struct scan_ctx *c)
                             "Without package ownership every ELF file counts as third-party.",
                             "ELF inventory: %s", rpm_err);
 
+    /* Reports list files by path, whatever order the walk met them in. */
+    size_t *order = malloc((inv.n ? inv.n : 1) * sizeof *order);
+    if (!order)
+        goto out;
+    for (size_t i = 0; i < inv.n; i++)
+        order[i] = i;
+    qsort_r(order, inv.n, sizeof *order, cmp_file_path, &inv);
+    if (w.aout_paths.n)
+        qsort(w.aout_paths.v, w.aout_paths.n, sizeof *w.aout_paths.v, cmp_cstr);
     json_object *files = json_object_new_array();
     json_object *by_type = json_object_new_object(), *by_class = json_object_new_object();
     json_object *by_machine = json_object_new_object();
     const char *gmax = NULL, *gmax3 = NULL, *cxxmax = NULL;
     size_t missing_files = 0, corrupt = 0, third = 0, go = 0, outside = 0;
     uint64_t reads = 0;
-    for (size_t i = 0; i < inv.n; i++) {
-        const struct elf_info *f = &inv.files[i];
+    for (size_t k = 0; k < inv.n; k++) {
+        const struct elf_info *f = &inv.files[order[k]];
         size_t nm;
         char mb[32];
         json_object_array_add(files, file_json(f, &nm));
@@ -482,6 +501,7 @@ int scan_elf(struct scan_ctx *c)
     json_object_object_add(sum, "elf_reads", json_object_new_int64((int64_t)reads));
     json_object_object_add(sum, "aout_count", json_object_new_int64((int64_t)w.aout));
     json_object_object_add(sum, "aout_files", jarr(&w.aout_paths));
+    free(order);
     report_set(c->r, "elf_files", files);
     report_set(c->r, "elf_summary", sum);
 

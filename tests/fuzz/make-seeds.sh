@@ -11,7 +11,7 @@ py=/usr/bin/python3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-for t in bzimage decompress cpio modinfo grub boot cmdline fstab os_release network utf8 nitro elf elf_scan; do
+for t in bzimage decompress cpio modinfo grub boot cmdline fstab os_release network utf8 nitro elf elf_scan snapshot; do
     mkdir -p "$out/$t"
     find "$out/$t" -type f -name 'gen-*' -delete
 done
@@ -182,4 +182,17 @@ fi
     printf '==> /etc/ld-musl-x86_64.path <==\n/lib:/usr/local/lib:/usr/lib\n'
     printf '==> /lib/apk/db/installed <==\nC:Q1abc=\nP:hello\nV:1.0-r0\nA:x86_64\nF:usr/bin\nR:hello\nZ:Q1def=\n\n'
 } > "$out/elf_scan/gen-alpine-tree"
+# ---- file-tree snapshots, as the appliance-side probe writes them ----
+probe=${PROBE:-$here/../../build/probe/liftcheck-probe}
+if [ -x "$probe" ]; then
+    mkdir -p "$work/snap/usr/bin" "$work/snap/opt/app/lib" "$work/snap/etc"
+    cp "$work/hello" "$work/snap/usr/bin/hello"
+    cp "$work/libdemo.so" "$work/snap/opt/app/lib/libdemo.so.1"
+    ln -s libdemo.so.1 "$work/snap/opt/app/lib/libdemo.so"
+    ln -s usr/bin "$work/snap/bin"
+    printf 'PRETTY_NAME="Demo"\n' > "$work/snap/etc/os-release"
+    "$probe" "$work/snap" "$out/snapshot/gen-small-tree" 0 1000000 >/dev/null
+else
+    echo "no $probe: snapshot seeds not regenerated (build first)" >&2
+fi
 echo "seeds written to $out: $(du -sh "$out" | cut -f1)"

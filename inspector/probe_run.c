@@ -1,0 +1,129 @@
+/* Runs liftcheck-probe inside the appliance and opens its snapshot.
+ *
+ * The probe's binary is uploaded onto the probe disk (a scratch disk, never
+ * an input), copied to the appliance's own /tmp (read around the page
+ * cache, which may still hold the empty blocks udev read at boot) and run
+ * over /sysroot, where
+ * the guest filesystems are mounted read-only; it writes the snapshot onto
+ * the same disk, and one download brings it to the host. */
+#include "probe_run.h"
+
+#include "snapshot_format.h"
+#include "util/progress.h"
+#include "util/tmpdir.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef LIFTCHECK_LIBEXECDIR
+#define LIFTCHECK_LIBEXECDIR "/usr/local/libexec/liftcheck"
+#endif
+
+/* $LIFTCHECK_PROBE, next to our own binary (a build tree), or installed. */
+static int find_probe(char *out, size_t cap)
+{
+    const char *env = getenv("LIFTCHECK_PROBE");
+    struct stat st;
+    char self[PATH_MAX];
+
+    if (env && *env) {
+        snprintf(out, cap, "%s", env);
+        return stat(out, &st) == 0 && S_ISREG(st.st_mode) ? 0 : -1;
+    }
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+        self[n] = '\0';
+        char *slash = strrchr(self, '/');
+        if (slash) {
+            *slash = '\0';
+            int w = snprintf(out, cap, "%s/probe/liftcheck-probe", self);
+            if (w > 0 && (size_t)w < cap && stat(out, &st) == 0 && S_ISREG(st.st_mode))
+                return 0;
+        }
+    }
+    snprintf(out, cap, "%s/liftcheck-probe", LIFTCHECK_LIBEXECDIR);
+    return stat(out, &st) == 0 && S_ISREG(st.st_mode) ? 0 : -1;
+}
+
+static void gerr(struct image *im, const char *what, char *why, size_t cap)
+{
+    const char *m = guestfs_last_error(im->g);
+    snprintf(why, cap, "%s: %s", what, m ? m : "appliance error");
+}
+
+vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
+{
+    char probe[PATH_MAX], cmd[1024], file[PATH_MAX];
+    struct stat st;
+    const char *dev = im->probe_device;
+
+    if (!dev) {
+        snprintf(why, cap, "no probe disk");
+        return NULL;
+    }
+    if (find_probe(probe, sizeof probe) < 0 || stat(probe, &st) < 0) {
+        snprintf(why, cap, "liftcheck-probe not found (looked for %s)", probe);
+        return NULL;
+    }
+    if ((unsigned long long)st.st_size >= SNAP_DISK_OUTPUT_OFFSET) {
+        snprintf(why, cap, "%s is too large", probe);
+        return NULL;
+    }
+    if (guestfs_upload(im->g, probe, dev) < 0) {
+        gerr(im, "uploading the probe", why, cap);
+        return NULL;
+    }
+    unsigned long long max = im->probe_disk_size - SNAP_DISK_OUTPUT_OFFSET - SNAP_HEADER_SIZE;
+    snprintf(cmd, sizeof cmd,
+             "dd if=%s iflag=direct bs=65536 count=%lld status=none | "
+             "head -c %lld > /tmp/liftcheck-probe && chmod 700 /tmp/liftcheck-probe && "
+             "/tmp/liftcheck-probe /sysroot %s %llu %llu",
+             dev, (long long)(st.st_size + 65535) / 65536, (long long)st.st_size, dev,
+             SNAP_DISK_OUTPUT_OFFSET, max);
+    char *argv[] = {cmd, NULL};
+    char *out = guestfs_debug(im->g, "sh", argv);
+    if (!out) {
+        gerr(im, "running the probe", why, cap);
+        return NULL;
+    }
+    free(out);
+
+    size_t n = 0;
+    char *hdr = guestfs_pread_device(im->g, dev, SNAP_HEADER_SIZE,
+                                     (int64_t)SNAP_DISK_OUTPUT_OFFSET, &n);
+    if (!hdr) {
+        gerr(im, "reading the snapshot header", why, cap);
+        return NULL;
+    }
+    struct snap_header h;
+    int ok = n == SNAP_HEADER_SIZE;
+    if (ok)
+        memcpy(&h, hdr, sizeof h);
+    free(hdr);
+    if (!ok || memcmp(h.magic, SNAP_MAGIC, sizeof h.magic) != 0 || h.payload_len > max) {
+        snprintf(why, cap, "the probe wrote no valid snapshot");
+        return NULL;
+    }
+    snprintf(file, sizeof file, "%s/liftcheck-snapshot-XXXXXX", tmp_dir());
+    int fd = mkstemp(file);
+    if (fd < 0) {
+        snprintf(why, cap, "%s: %s", file, strerror(errno));
+        return NULL;
+    }
+    close(fd);
+    vfs *v = NULL;
+    progress_stage("downloading the file tree (%llu entries, %.1f MiB)",
+                   (unsigned long long)h.entries, (double)h.payload_len / (1 << 20));
+    if (guestfs_download_offset(im->g, dev, file, (int64_t)SNAP_DISK_OUTPUT_OFFSET,
+                                (int64_t)(SNAP_HEADER_SIZE + h.payload_len)) < 0)
+        gerr(im, "downloading the snapshot", why, cap);
+    else
+        v = vfs_snapshot_open(live, file, why, cap);
+    unlink(file);   /* the mapping keeps the data */
+    return v;
+}

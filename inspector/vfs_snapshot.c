@@ -1,0 +1,438 @@
+/* vfs backend over a file-tree snapshot (snapshot_format.h), with a live
+ * backend behind it for whatever the snapshot does not hold.
+ *
+ * lstat, readlink, walks and the reads the probe recorded come from memory;
+ * anything else (files read whole, paths through symlinked directories)
+ * goes to the live backend.  A name the snapshot lacks is reported missing
+ * without a round trip only when the probe listed every directory. */
+#include "vfs.h"
+#include "snapshot_format.h"
+
+#include "util/stop.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define NONE UINT32_MAX
+#define MAX_SNAP_ENTRIES 50000000u
+
+struct snap_ent {
+    const char *path;          /* into the mapping, NUL-terminated */
+    const char *link;          /* likewise, or NULL */
+    struct vfs_stat st;
+    uint32_t first_range, nranges;
+    uint32_t first_child;      /* first entry whose parent this is, or NONE */
+};
+
+struct snap_rng {
+    uint64_t off;
+    uint32_t len;
+    const unsigned char *data;
+};
+
+struct vfs_snap {
+    struct vfs base;
+    vfs *live;
+    unsigned char *map;
+    size_t maplen;
+    struct snap_ent *e;
+    size_t n, ecap;
+    struct snap_rng *r;
+    size_t nr, rcap;
+    uint32_t *slots;           /* open addressing: entry index + 1, 0 = empty */
+    size_t nslots;
+    uint32_t root_first_child;
+    int complete;              /* every directory listed: misses are answers */
+    int walkable;              /* listed but for directories past the depth limit */
+};
+
+static uint64_t hash_path(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;   /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h;
+}
+
+/* Index of the entry named by the first n bytes of path, or NONE. */
+static uint32_t find_n(const struct vfs_snap *s, const char *path, size_t n)
+{
+    if (!s->nslots)
+        return NONE;
+    size_t mask = s->nslots - 1, i = hash_path(path, n) & mask;
+    for (; s->slots[i]; i = (i + 1) & mask) {
+        const char *p = s->e[s->slots[i] - 1].path;
+        if (!strncmp(p, path, n) && p[n] == '\0')
+            return s->slots[i] - 1;
+    }
+    return NONE;
+}
+
+static uint32_t find(const struct vfs_snap *s, const char *path)
+{
+    return find_n(s, path, strlen(path));
+}
+
+static size_t parent_len(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? (size_t)(slash - path) : 0;
+}
+
+/* The entry a miss may be answered for: the parent directory was listed. */
+static int parent_listed(const struct vfs_snap *s, const char *path)
+{
+    if (!s->complete || path[0] != '/' || strstr(path, "//") || strstr(path, "/./") ||
+        strstr(path, "/../"))
+        return 0;
+    size_t pl = parent_len(path);
+    if (pl == 0)
+        return 1;                       /* "/" itself */
+    uint32_t i = find_n(s, path, pl);
+    return i != NONE && s->e[i].st.type == VFS_DIR;
+}
+
+static int s_lstat(vfs *v, const char *path, struct vfs_stat *st)
+{
+    struct vfs_snap *s = (struct vfs_snap *)v;
+    uint32_t i = find(s, path);
+    if (i != NONE) {
+        *st = s->e[i].st;
+        return 0;
+    }
+    if (strcmp(path, "/") && parent_listed(s, path))
+        return vfs_fail(v, ENOENT, "%s: No such file or directory", path);
+    if (vfs_lstat(s->live, path, st) < 0)
+        return vfs_fail(v, errno, "%s", vfs_error(s->live));
+    return 0;
+}
+
+static ssize_t s_pread(vfs *v, const char *path, void *buf, size_t len, uint64_t off)
+{
+    struct vfs_snap *s = (struct vfs_snap *)v;
+    uint32_t i = find(s, path);
+    if (i != NONE && s->e[i].st.type == VFS_REG) {
+        const struct snap_ent *e = &s->e[i];
+        if (off >= e->st.size)
+            return 0;
+        if (len > e->st.size - off)
+            len = (size_t)(e->st.size - off);
+        for (uint32_t k = 0; k < e->nranges; k++) {
+            const struct snap_rng *r = &s->r[e->first_range + k];
+            if (off >= r->off && off + len <= r->off + r->len) {
+                memcpy(buf, r->data + (off - r->off), len);
+                return (ssize_t)len;
+            }
+        }
+    }
+    ssize_t n = vfs_pread(s->live, path, buf, len, off);
+    if (n < 0)
+        return vfs_fail(v, errno, "%s", vfs_error(s->live));
+    return n;
+}
+
+static int s_readlink(vfs *v, const char *path, char **target)
+{
+    struct vfs_snap *s = (struct vfs_snap *)v;
+    uint32_t i = find(s, path);
+    if (i != NONE && s->e[i].link) {
+        if (!(*target = strdup(s->e[i].link)))
+            return vfs_fail(v, ENOMEM, "out of memory");
+        return 0;
+    }
+    if (i != NONE && s->e[i].st.type != VFS_LNK)
+        return vfs_fail(v, EINVAL, "%s: not a symbolic link", path);
+    if (vfs_readlink(s->live, path, target) < 0)
+        return vfs_fail(v, errno, "%s", vfs_error(s->live));
+    return 0;
+}
+
+static int under(const char *path, const char *dir, size_t dlen)
+{
+    return !strncmp(path, dir, dlen) && path[dlen] == '/';
+}
+
+/* Replays the probe's walk below start: the descendants of a directory are
+ * one contiguous run beginning with its first child. */
+static int s_walk(vfs *v, const char *start, const struct vfs_walk_limits *lim,
+                  vfs_walk_fn fn, void *opaque, struct vfs_walk_result *res)
+{
+    struct vfs_snap *s = (struct vfs_snap *)v;
+    int root = !strcmp(start, "/");
+    uint32_t si = root ? NONE : find(s, start);
+
+    if (!s->walkable || (!root && (si == NONE || s->e[si].st.type != VFS_DIR)))
+        return vfs_walk(s->live, start, lim, fn, opaque, res) < 0
+                   ? vfs_fail(v, errno, "%s", vfs_error(s->live)) : 0;
+    size_t slen = root ? 0 : strlen(start);
+    uint32_t first = root ? s->root_first_child : s->e[si].first_child;
+    /* Directories whose children the callback declined. */
+    const char **skip = NULL;
+    size_t nskip = 0, skipcap = 0;
+    int rc = 0;
+
+    for (size_t i = first; first != NONE && i < s->n; i++) {
+        const struct snap_ent *e = &s->e[i];
+        if (!root && !under(e->path, start, slen))
+            break;
+        if ((i & 4095) == 0 && stop_requested()) {
+            rc = vfs_fail(v, ECANCELED, "%s: stopped", start);
+            break;
+        }
+        int skipped = 0;
+        for (size_t k = 0; k < nskip && !skipped; k++)
+            skipped = under(e->path, skip[k], strlen(skip[k]));
+        if (skipped)
+            continue;
+        unsigned depth = 0;
+        for (const char *p = e->path + slen + 1; *p; p++)
+            depth += *p == '/';
+        if (depth >= lim->max_depth) {
+            res->depth_limited = 1;
+            continue;
+        }
+        if (res->entries >= lim->max_entries) {
+            res->entries_limited = 1;
+            break;
+        }
+        res->entries++;
+        if (!s->complete && e->st.type == VFS_DIR) {
+            /* The probe did not go below this depth: neither can we. */
+            unsigned abs = 0;
+            for (const char *p = e->path + 1; *p; p++)
+                abs += *p == '/';
+            if (abs + 1 >= VFS_WALK_DEFAULT_DEPTH)
+                res->depth_limited = 1;
+        }
+        int r = fn(e->path, &e->st, opaque);
+        if (r < 0)
+            break;
+        if (r == 1 && e->st.type == VFS_DIR) {
+            if (nskip == skipcap) {
+                size_t cap = skipcap ? skipcap * 2 : 16;
+                const char **t = realloc(skip, cap * sizeof *t);
+                if (!t) {
+                    rc = vfs_fail(v, ENOMEM, "out of memory");
+                    break;
+                }
+                skip = t;
+                skipcap = cap;
+            }
+            skip[nskip++] = e->path;
+        }
+    }
+    free(skip);
+    return rc;
+}
+
+static void s_close(vfs *v)
+{
+    struct vfs_snap *s = (struct vfs_snap *)v;
+    vfs_close(s->live);
+    if (s->map)
+        munmap(s->map, s->maplen);
+    free(s->e);
+    free(s->r);
+    free(s->slots);
+    free(s);
+}
+
+static const struct vfs_ops snap_ops = {
+    .lstat = s_lstat, .pread = s_pread, .readlink = s_readlink,
+    .walk = s_walk, .close = s_close,
+};
+
+/* A NUL-terminated string of exactly len bytes (NUL included) at p. */
+static int valid_str(const unsigned char *p, size_t len)
+{
+    return len > 0 && p[len - 1] == '\0' && memchr(p, '\0', len - 1) == NULL;
+}
+
+/* Makes room for one more element in a doubling array. */
+static int grow(void **arr, size_t *cap, size_t n, size_t elem)
+{
+    if (n < *cap)
+        return 0;
+    size_t ncap = *cap ? *cap * 2 : 4096;
+    void *t = realloc(*arr, ncap * elem);
+    if (!t)
+        return -1;
+    *arr = t;
+    *cap = ncap;
+    return 0;
+}
+
+static int add_entry(struct vfs_snap *s, const struct snap_entry *h, const char *path,
+                     const char *link)
+{
+    if (grow((void **)&s->e, &s->ecap, s->n, sizeof *s->e) < 0)
+        return -1;
+    struct snap_ent *e = &s->e[s->n++];
+    e->path = path;
+    e->link = link;
+    e->st = (struct vfs_stat){.type = (enum vfs_type)h->type, .mode = h->mode, .size = h->size,
+                              .ino = h->ino, .dev = h->dev, .nlink = h->nlink,
+                              .mtime = h->mtime};
+    e->first_range = (uint32_t)s->nr;
+    e->nranges = 0;
+    e->first_child = NONE;
+    return 0;
+}
+
+static int add_range(struct vfs_snap *s, uint64_t off, uint32_t len, const unsigned char *data)
+{
+    if (grow((void **)&s->r, &s->rcap, s->nr, sizeof *s->r) < 0)
+        return -1;
+    s->r[s->nr++] = (struct snap_rng){off, len, data};
+    s->e[s->n - 1].nranges++;
+    return 0;
+}
+
+static int parse(struct vfs_snap *s, char *err, size_t errlen)
+{
+    struct snap_header h;
+    if (s->maplen < SNAP_HEADER_SIZE) {
+        snprintf(err, errlen, "snapshot shorter than its header");
+        return -1;
+    }
+    memcpy(&h, s->map, sizeof h);
+    if (memcmp(h.magic, SNAP_MAGIC, sizeof h.magic) != 0) {
+        snprintf(err, errlen, "not a snapshot (bad magic)");
+        return -1;
+    }
+    if (h.payload_len > s->maplen - SNAP_HEADER_SIZE) {
+        snprintf(err, errlen, "snapshot payload of %llu bytes exceeds the file",
+                 (unsigned long long)h.payload_len);
+        return -1;
+    }
+    if (h.truncated) {
+        snprintf(err, errlen, "the probe's output area filled up");
+        return -1;
+    }
+    s->complete = h.complete == 1;
+    s->walkable = s->complete || (h.depth_limited && !h.walk_errors && !h.entries_limited);
+    const unsigned char *p = s->map + SNAP_HEADER_SIZE, *end = p + h.payload_len;
+    while (p < end) {
+        if (*p == 'E') {
+            struct snap_entry e;
+            if ((size_t)(end - p) < sizeof e)
+                goto bad;
+            memcpy(&e, p, sizeof e);
+            p += sizeof e;
+            if ((size_t)(end - p) < (size_t)e.path_len + e.link_len || e.type > VFS_OTHER ||
+                !valid_str(p, e.path_len) || p[0] != '/' || (e.link_len && !valid_str(p + e.path_len, e.link_len)))
+                goto bad;
+            if (s->n >= MAX_SNAP_ENTRIES)
+                goto bad;
+            if (add_entry(s, &e, (const char *)p,
+                          e.link_len ? (const char *)p + e.path_len : NULL) < 0)
+                goto oom;
+            p += e.path_len + e.link_len;
+        } else if (*p == 'R') {
+            struct snap_range r;
+            if ((size_t)(end - p) < sizeof r || s->n == 0)
+                goto bad;
+            memcpy(&r, p, sizeof r);
+            p += sizeof r;
+            const struct vfs_stat *st = &s->e[s->n - 1].st;
+            if ((size_t)(end - p) < r.len || r.off > st->size || r.len > st->size - r.off)
+                goto bad;
+            if (add_range(s, r.off, r.len, p) < 0)
+                goto oom;
+            p += r.len;
+        } else
+            goto bad;
+    }
+    /* Name index, and each directory's first child. */
+    size_t want = 16;
+    while (want < s->n * 2)
+        want *= 2;
+    if (!(s->slots = calloc(want, sizeof *s->slots)))
+        goto oom;
+    s->nslots = want;
+    s->root_first_child = NONE;
+    for (size_t i = 0; i < s->n; i++) {
+        const char *path = s->e[i].path;
+        if (find(s, path) != NONE)
+            goto bad;               /* a name twice: not the probe's output */
+        size_t k = hash_path(path, strlen(path)) & (want - 1);
+        while (s->slots[k])
+            k = (k + 1) & (want - 1);
+        s->slots[k] = (uint32_t)i + 1;
+        size_t pl = parent_len(path);
+        uint32_t parent = pl ? find_n(s, path, pl) : NONE;
+        uint32_t *fc = pl == 0 ? &s->root_first_child
+                     : parent != NONE ? &s->e[parent].first_child : NULL;
+        if (!fc || (pl && s->e[parent].st.type != VFS_DIR))
+            goto bad;               /* children come after their directory */
+        if (*fc == NONE)
+            *fc = (uint32_t)i;
+    }
+    return 0;
+bad:
+    snprintf(err, errlen, "snapshot is malformed near byte %zu",
+             s->n ? (size_t)(s->e[s->n - 1].path - (const char *)s->map) : 0);
+    return -1;
+oom:
+    snprintf(err, errlen, "out of memory reading the snapshot");
+    return -1;
+}
+
+vfs *vfs_snapshot_open(vfs *live, const char *snapshot_file, char *err, size_t errlen)
+{
+    struct vfs_snap *s = calloc(1, sizeof *s);
+    struct stat st;
+    int fd = open(snapshot_file, O_RDONLY | O_CLOEXEC);
+
+    if (!s || fd < 0 || fstat(fd, &st) < 0) {
+        snprintf(err, errlen, "%s: %s", snapshot_file, s ? strerror(errno) : "out of memory");
+        goto fail;
+    }
+    s->maplen = (size_t)st.st_size;
+    if (s->maplen < SNAP_HEADER_SIZE) {
+        snprintf(err, errlen, "%s: too short for a snapshot", snapshot_file);
+        goto fail;
+    }
+    s->map = mmap(NULL, s->maplen, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (s->map == MAP_FAILED) {
+        s->map = NULL;
+        snprintf(err, errlen, "%s: %s", snapshot_file, strerror(errno));
+        goto fail;
+    }
+    close(fd);
+    fd = -1;
+    if (parse(s, err, errlen) < 0)
+        goto fail;
+    s->base.ops = &snap_ops;
+    s->base.backend = "snapshot";
+    s->base.exact_reads = 1;
+    s->live = live;
+    return &s->base;
+fail:
+    if (fd >= 0)
+        close(fd);
+    if (s) {
+        if (s->map)
+            munmap(s->map, s->maplen);
+        free(s->e);
+        free(s->r);
+        free(s->slots);
+        free(s);
+    }
+    return NULL;
+}
+
+/* How many entries and recorded ranges a snapshot vfs holds (for -v). */
+void vfs_snapshot_counts(vfs *v, size_t *entries, size_t *ranges, int *complete)
+{
+    struct vfs_snap *s = (struct vfs_snap *)v;
+    *entries = s->n;
+    *ranges = s->nr;
+    *complete = s->complete;
+}
