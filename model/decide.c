@@ -188,6 +188,21 @@ static int kernel_reasons(json_object *app, struct out *o)
         reason(o, buf, items);
         n++;
     }
+    json_object *imports = doc_get(doc_get(app, "syscalls"), "imports");
+    if (doc_len(imports)) {
+        json_object *items = json_object_new_array();
+        for (size_t i = 0; i < doc_len(imports) && i < 40; i++) {
+            json_object *f = json_object_array_get_idx(imports, i);
+            snprintf(buf, sizeof buf, "%s: imports %s() (%s: %s)",
+                     doc_str(f, "path") ? doc_str(f, "path") : "?",
+                     doc_str(f, "import") ? doc_str(f, "import") : "?",
+                     doc_str(f, "name") ? doc_str(f, "name") : "?",
+                     doc_str(f, "why") ? doc_str(f, "why") : "?");
+            json_object_array_add(items, jstr(buf));
+        }
+        reason(o, "calls kernel-dependent syscalls through libc", items);
+        n++;
+    }
     for (size_t i = 0; i < doc_len(kp); i++) {
         const char *s = doc_str(json_object_array_get_idx(kp, i), "string");
         if (s && (!strcmp(s, "/proc/ksyms") || !strncmp(s, "/lib/modules/", 13))) {

@@ -46,6 +46,10 @@ json_object *apps_obj(json_object *o, const char *key);
  *  vsyscall_addresses[]} or NULL when the file is not x86 or unreadable. */
 json_object *apps_syscalls_of(vfs *v, const char *path);
 
+/* Kernel-dependent libc wrappers a dynamic ELF file imports: an array of
+ * {path, import, name (the syscall), kind, why}, or NULL when none. */
+json_object *apps_imports_of(vfs *v, const char *path);
+
 /* Kernel-specific path strings in a file's first bytes: appends
  * {path, string} to app["kernel_paths"]. */
 void apps_kernel_strings(vfs *v, const char *path, json_object *app);

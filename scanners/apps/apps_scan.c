@@ -103,6 +103,18 @@ static void syscall_facts(struct scan_ctx *c, json_object *app, const char *path
     apps_push(sys, "files", res);
 }
 
+static void import_facts(struct scan_ctx *c, json_object *app, const char *path, int *budget)
+{
+    if (*budget <= 0)
+        return;
+    (*budget)--;
+    json_object *list = apps_imports_of(c->v, path);
+    for (size_t i = 0; list && i < json_object_array_length(list); i++)
+        apps_push(apps_obj(app, "syscalls"), "imports",
+                  json_object_get(json_object_array_get_idx(list, i)));
+    json_object_put(list);
+}
+
 /* Library needs of one program: sonames from outside the application, and
  * third-party libraries it uses from elsewhere (to copy along). */
 static void lib_facts(json_object *files, json_object *app, json_object *f, const char *root)
@@ -168,6 +180,8 @@ static void group_elf(struct scan_ctx *c, struct apps *a, json_object *files, in
         if (((doc_bool(f, "static") == 1) || doc_str(f, "go_version")) && strcmp(type, "shared") &&
             strcmp(type, "relocatable"))
             syscall_facts(c, app, path, budget);
+        else if (strcmp(type, "relocatable"))
+            import_facts(c, app, path, budget);
         apps_kernel_strings(c->v, path, app);
     }
 }
@@ -240,6 +254,18 @@ static void findings(struct scan_ctx *c, json_object *app)
             report_finding_evidence(f, "%s: %s (%s %d) at %s", doc_str(e, "path"), doc_str(e, "name"),
                                     doc_str(e, "abi"), json_object_get_int(doc_get(e, "nr")),
                                     json_object_get_string(json_object_array_get_idx(ad, k)));
+    }
+    arr = doc_get(doc_get(app, "syscalls"), "imports");
+    for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
+        json_object *e = json_object_array_get_idx(arr, i);
+        const char *kind = doc_str(e, "kind");
+        enum finding_id id = !strcmp(kind, "removed") ? F_APP_REMOVED_SYSCALL
+                           : !strcmp(kind, "hardware") ? F_APP_RAW_IO : F_APP_MODULE_SYSCALL;
+        f = report_add_findingf(c->r, id, vol, doc_str(e, "why"), ": %s imports %s()", name,
+                                doc_str(e, "import"));
+        if (f)
+            report_finding_evidence(f, "%s: imports %s() for the %s syscall", doc_str(e, "path"),
+                                    doc_str(e, "import"), doc_str(e, "name"));
     }
     json_object *compat = doc_get(app, "compat");
     const char *base = doc_str(app, "base_image");

@@ -84,6 +84,24 @@ C
 oldprog old 2.2.5 "$R/opt/old/bin/old"
 oldprog old14 2.14 "$R/opt/old14/bin/old14"
 
+# A dynamic program reaching removed and port-I/O syscalls through libc:
+# sysctl() is only a compat symbol since glibc 2.32, so bind it by version.
+mkdir -p "$R/opt/oldtools/bin"
+cat > "$B/oldtools.c" <<'C'
+#include <stddef.h>
+__asm__(".symver sysctl,sysctl@GLIBC_2.2.5");
+int sysctl(int *name, int nlen, void *oldval, size_t *oldlenp, void *newval, size_t newlen);
+int iopl(int level);
+int main(int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 5)
+        return sysctl(NULL, 0, NULL, NULL, NULL, 0) + iopl(3);
+    return 0;
+}
+C
+gcc -O1 -o "$R/opt/oldtools/bin/oldtools" "$B/oldtools.c"
+
 # Sources with a binary needing an OpenSSL no base image ships.
 cat > "$B/ssl.c" <<'C'
 int SSL_library_init(void) { return 1; }

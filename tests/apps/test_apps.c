@@ -118,6 +118,41 @@ static void test_removed_syscall(void **state)
     assert_true(arr_has(field(a, "evidence"), sysctl_addr));
 }
 
+/* A dynamic program gets there through libc: its imports are the evidence. */
+static void test_removed_interface_imports(void **state)
+{
+    (void)state;
+    json_object *a = app("oldtools");
+    assert_non_null(a);
+    assert_string_equal(sfield(a, "decision"), "bare-metal-kvm");
+    json_object *im = field(field(a, "syscalls"), "imports");
+    assert_non_null(im);
+    int sysctl = 0, iopl = 0;
+    for (size_t i = 0; i < json_object_array_length(im); i++) {
+        json_object *e = json_object_array_get_idx(im, i);
+        assert_string_equal(sfield(e, "path"), "/opt/oldtools/bin/oldtools");
+        if (!strcmp(sfield(e, "import"), "sysctl")) {
+            sysctl = 1;
+            assert_string_equal(sfield(e, "name"), "_sysctl");
+            assert_string_equal(sfield(e, "kind"), "removed");
+        } else if (!strcmp(sfield(e, "import"), "iopl")) {
+            iopl = 1;
+            assert_string_equal(sfield(e, "kind"), "hardware");
+        }
+    }
+    assert_true(sysctl && iopl);
+    assert_true(arr_has(field(a, "evidence"), "imports sysctl() (_sysctl"));
+    /* Ordinary programs import nothing of the kind. */
+    assert_null(field(field(app("web"), "syscalls"), "imports"));
+    int found = 0;
+    for (size_t i = 0; i < json_object_array_length(rep->findings); i++) {
+        json_object *f = json_object_array_get_idx(rep->findings, i);
+        if (!strcmp(sfield(f, "id"), "APP-REMOVED-SYSCALL") && strstr(sfield(f, "title"), "sysctl()"))
+            found = 1;
+    }
+    assert_true(found);
+}
+
 static void test_kernel_module_and_unit(void **state)
 {
     (void)state;
@@ -289,6 +324,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_base_image_table),
         cmocka_unit_test(test_removed_syscall),
+        cmocka_unit_test(test_removed_interface_imports),
         cmocka_unit_test(test_kernel_module_and_unit),
         cmocka_unit_test(test_opt_app_with_unit),
         cmocka_unit_test(test_old_glibc),
