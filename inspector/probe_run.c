@@ -10,6 +10,7 @@
 
 #include "snapshot_format.h"
 #include "util/progress.h"
+#include "util/stop.h"
 #include "util/tmpdir.h"
 
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef LIFTCHECK_LIBEXECDIR
@@ -56,6 +58,56 @@ static void gerr(struct image *im, const char *what, char *why, size_t cap)
     snprintf(why, cap, "%s: %s", what, m ? m : "appliance error");
 }
 
+/* Runs a shell command in the appliance (outside the guest's root). */
+static int debug_sh(struct image *im, const char *cmd, char *why, size_t cap, char **out)
+{
+    char *argv[] = {(char *)cmd, NULL};
+    char *r = guestfs_debug(im->g, "sh", argv);
+    if (!r) {
+        gerr(im, "running the probe", why, cap);
+        return -1;
+    }
+    if (out)
+        *out = r;
+    else
+        free(r);
+    return 0;
+}
+
+/* Polls the background probe until it exits, showing its progress. */
+static int wait_probe(struct image *im, char *why, size_t cap)
+{
+    /* Each poll runs a shell in the appliance: not too often. */
+    const struct timespec tick = {1, 0};
+    for (;;) {
+        char *out = NULL;
+        if (stop_requested()) {
+            snprintf(why, cap, "stopped");
+            return -1;
+        }
+        if (debug_sh(im, "cat /tmp/lc-progress 2>/dev/null || echo 0 0; cat /tmp/lc-rc 2>/dev/null; true",
+                     why, cap, &out) < 0)
+            return -1;
+        unsigned long long done = 0, total = 0;
+        int rc = -1, n = sscanf(out, "%llu %llu %d", &done, &total, &rc);
+        free(out);
+        if (n == 3) {
+            if (rc == 0) {
+                progress_percent(total, total);
+                return 0;
+            }
+            char *msg = NULL;
+            debug_sh(im, "cat /tmp/lc-out", why, cap, &msg);
+            snprintf(why, cap, "the probe failed (exit %d): %s", rc, msg ? msg : "");
+            free(msg);
+            return -1;
+        }
+        if (total)
+            progress_percent(done < total ? done : total - 1, total);
+        nanosleep(&tick, NULL);
+    }
+}
+
 vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
 {
     char probe[PATH_MAX], cmd[1024], file[PATH_MAX];
@@ -79,19 +131,19 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
         return NULL;
     }
     unsigned long long max = im->probe_disk_size - SNAP_DISK_OUTPUT_OFFSET - SNAP_HEADER_SIZE;
+    /* Started in the background so that its progress can be shown. */
     snprintf(cmd, sizeof cmd,
+             "rm -f /tmp/lc-rc /tmp/lc-out /tmp/lc-progress && "
              "dd if=%s iflag=direct bs=65536 count=%lld status=none | "
              "head -c %lld > /tmp/liftcheck-probe && chmod 700 /tmp/liftcheck-probe && "
-             "/tmp/liftcheck-probe /sysroot %s %llu %llu",
+             "(/tmp/liftcheck-probe /sysroot %s %llu %llu /tmp/lc-progress >/tmp/lc-out 2>&1; "
+             "echo $? >/tmp/lc-rc) </dev/null >/dev/null 2>&1 &",
              dev, (long long)(st.st_size + 65535) / 65536, (long long)st.st_size, dev,
              SNAP_DISK_OUTPUT_OFFSET, max);
-    char *argv[] = {cmd, NULL};
-    char *out = guestfs_debug(im->g, "sh", argv);
-    if (!out) {
-        gerr(im, "running the probe", why, cap);
+    if (debug_sh(im, cmd, why, cap, NULL) < 0)
         return NULL;
-    }
-    free(out);
+    if (wait_probe(im, why, cap) < 0)
+        return NULL;
 
     size_t n = 0;
     char *hdr = guestfs_pread_device(im->g, dev, SNAP_HEADER_SIZE,

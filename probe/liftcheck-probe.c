@@ -7,9 +7,11 @@
  * The ELF reads are made by the very parser the host runs, with exact
  * reads, so the host's replay asks for the same ranges in the same order.
  *
- *   liftcheck-probe ROOT OUTPUT OFFSET MAX_BYTES
+ *   liftcheck-probe ROOT OUTPUT OFFSET MAX_BYTES [PROGRESS_FILE]
  *
- * OUTPUT may be a block device (in the appliance) or a regular file. */
+ * OUTPUT may be a block device (in the appliance) or a regular file.
+ * PROGRESS_FILE, rewritten as the walk goes, holds "DONE TOTAL": entries
+ * seen so far and the inodes in use on the filesystems under ROOT. */
 #include "inspector/snapshot_format.h"
 #include "inspector/vfs.h"
 #include "scanners/elf/elf_int.h"
@@ -24,6 +26,7 @@
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #define OUT_BUF (1u << 20)
@@ -143,8 +146,47 @@ static const struct vfs_ops rec_ops = {
     .walk = rec_walk, .close = rec_close,
 };
 
+/* Inodes in use on every filesystem mounted at or below root: the number
+ * of entries the walk will meet, give or take the roots themselves. */
+static unsigned long long inodes_in_use(const char *root)
+{
+    FILE *m = fopen("/proc/self/mounts", "r");
+    char line[8192], dev[4096], dir[4096];
+    size_t rl = strlen(root);
+    unsigned long long total = 0;
+
+    if (!m)
+        return 0;
+    while (fgets(line, sizeof line, m)) {
+        struct statvfs sv;
+        if (sscanf(line, "%4095s %4095s", dev, dir) != 2 || strncmp(dir, root, rl) != 0 ||
+            (dir[rl] != '\0' && dir[rl] != '/') || statvfs(dir, &sv) < 0)
+            continue;
+        if (sv.f_files >= sv.f_ffree)
+            total += sv.f_files - sv.f_ffree;
+    }
+    fclose(m);
+    return total;
+}
+
+struct progress {
+    int fd;
+    unsigned long long total;
+};
+
+static void progress_write(struct progress *pr, unsigned long long done)
+{
+    char buf[64];
+    if (pr->fd < 0)
+        return;
+    int n = snprintf(buf, sizeof buf, "%20llu %20llu\n", done, pr->total);
+    if (pwrite(pr->fd, buf, (size_t)n, 0) < 0)
+        pr->fd = -1;    /* progress is a courtesy: never fail the walk for it */
+}
+
 struct probe {
     struct recorder rec;
+    struct progress pr;
     struct out *o;
     struct strmap inodes;       /* "dev:ino" of hard-linked files already read */
     unsigned char head[64];
@@ -211,6 +253,8 @@ static int on_entry(const char *path, const struct vfs_stat *st, void *opaque)
     if (rc < 0)
         return -1;
     p->o->entries++;
+    if (p->o->entries % 1000 == 0)
+        progress_write(&p->pr, p->o->entries);
     if (st->type == VFS_REG)
         read_file(p, path, st);
     return p->oom || p->o->truncated || p->o->io_error ? -1 : 0;
@@ -218,8 +262,8 @@ static int on_entry(const char *path, const struct vfs_stat *st, void *opaque)
 
 int main(int argc, char **argv)
 {
-    if (argc != 5) {
-        fprintf(stderr, "usage: liftcheck-probe ROOT OUTPUT OFFSET MAX_BYTES\n");
+    if (argc != 5 && argc != 6) {
+        fprintf(stderr, "usage: liftcheck-probe ROOT OUTPUT OFFSET MAX_BYTES [PROGRESS_FILE]\n");
         return 2;
     }
     struct out o = {.base = strtoull(argv[3], NULL, 0), .max = strtoull(argv[4], NULL, 0)};
@@ -243,6 +287,11 @@ int main(int argc, char **argv)
     p.rec.base.exact_reads = 1;
     p.rec.inner = dir;
     p.rec.o = &o;
+    p.pr.fd = argc == 6 ? open(argv[5], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) : -1;
+    if (p.pr.fd >= 0) {
+        p.pr.total = inodes_in_use(argv[1]);
+        progress_write(&p.pr, 0);
+    }
 
     struct vfs_walk_result res;
     int wrc = vfs_walk(dir, "/", NULL, on_entry, &p, &res);
@@ -278,6 +327,9 @@ int main(int argc, char **argv)
         ioctl(o.fd, BLKFLSBUF, 0);
     printf("entries %" PRIu64 " ranges %" PRIu64 " bytes %" PRIu64 "%s%s\n", o.entries,
            o.ranges, o.flushed, h.complete ? "" : " incomplete", o.truncated ? " truncated" : "");
+    progress_write(&p.pr, o.entries);
+    if (p.pr.fd >= 0)
+        close(p.pr.fd);
     strmap_free(&p.inodes);
     free(o.buf);
     vfs_close(dir);
