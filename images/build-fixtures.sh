@@ -17,6 +17,8 @@
 #   two-disk-0.vmdk two-disk-1.vhdx data-only.vhd: the same disks in other formats
 #   whole-disk.img                ext4 on the whole disk, no partition table
 #   lvm-span-0.img lvm-span-1.img VG vgspan on both disks, / on LV vgspan/root
+#   raid-0.img raid-1.img         md RAID1 over both disks (partitions type fd),
+#                                 / on the array, fstab by UUID
 #   overlay.qcow2                 qcow2 overlay whose backing file is data-only.img
 #   data-only.img, data-only.disk one ext4 data filesystem, no OS (.disk: same
 #                                 bytes, a name whose format has to be probed)
@@ -41,7 +43,7 @@
 #
 # No loop devices or mounts: trees are staged in directories, filesystems are
 # made with `mkfs.ext4 -d`, disks are laid out with sfdisk and filled with dd.
-# Only the LVM images need libguestfs (guestfish, one appliance launch).
+# Only the LVM and RAID images need libguestfs (guestfish, one appliance launch).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
@@ -309,9 +311,23 @@ mkext4 "$R" "$(uuid 601)" root 64 "$WORK/lvm-span.ext4"
 mkdisk "$WORK/lvm-span-0.img" 48 0x1f000601 "1 40 8e"
 mkdisk "$WORK/lvm-span-1.img" 48 0x1f000602 "1 40 8e"
 
+log "raid (guestfish)"
+R=$WORK/raid-tree
+stage_root "$R" raid
+debian_release "$R"
+printf 'UUID=%s  /  ext4  errors=remount-ro  0  1\n' "$(uuid 701)" >"$R/etc/fstab"
+mkext4 "$R" "$(uuid 701)" root 32 "$WORK/raid-root.ext4"
+mkdisk "$WORK/raid-0.img" 48 0x1f000701 "1 40 fd"
+mkdisk "$WORK/raid-1.img" 48 0x1f000702 "1 40 fd"
+
 LIBGUESTFS_BACKEND_SETTINGS=${LIBGUESTFS_BACKEND_SETTINGS:-force_tcg} \
-guestfish --rw -a "$WORK/lvm-root.img" -a "$WORK/lvm-span-0.img" -a "$WORK/lvm-span-1.img" <<EOF
+guestfish --rw -a "$WORK/lvm-root.img" -a "$WORK/lvm-span-0.img" -a "$WORK/lvm-span-1.img" \
+    -a "$WORK/raid-0.img" -a "$WORK/raid-1.img" <<EOF
 run
+md-create md0 "/dev/sdd1 /dev/sde1" level:raid1
+# mdadm names the array /dev/md127 (with /dev/md/md0 pointing to it)
+upload $WORK/raid-root.ext4 /dev/md127
+md-stop /dev/md127
 pvcreate /dev/sda2
 vgcreate vgroot /dev/sda2
 lvcreate root vgroot 40

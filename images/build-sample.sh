@@ -8,9 +8,13 @@
 #   images/build-sample.sh [OUTDIR]
 #
 # OUTDIR defaults to ${LIFTCHECK_IMAGES:-$HOME/.cache/liftcheck/images}.
-# Output: OUTDIR/debian12.qcow2 (2 GiB virtual, MBR, fixed UUIDs).
-# The image is rebuilt only when it is missing or this script changed
-# (OUTDIR/debian12.qcow2.script-sha256 holds the hash of the script that built it).
+# Output: OUTDIR/debian12.qcow2 (2 GiB virtual, MBR, fixed UUIDs), and
+# OUTDIR/debian12-root.tar.zst: the configured root tree, /boot included, as it
+# was before being split into the two filesystems (numeric owners, xattrs), so
+# that other images (images/build-legacy.sh) start from the same installation
+# without a second debootstrap.
+# Both are rebuilt only when one is missing or this script changed
+# (OUTDIR/debian12.qcow2.script-sha256 holds the hash of the script that built them).
 #
 # No loop devices and no mounts: the trees are staged with debootstrap, turned
 # into filesystem images with `mkfs.ext4 -d`, written at the partition offsets
@@ -23,6 +27,7 @@ OUTDIR=${1:-${LIFTCHECK_IMAGES:-$HOME/.cache/liftcheck/images}}
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
 SUITE=bookworm
 IMAGE=$OUTDIR/debian12.qcow2
+TREE_TAR=$OUTDIR/debian12-root.tar.zst
 STAMP=$IMAGE.script-sha256
 
 # Fixed identifiers, so that reports on the image are reproducible.
@@ -42,7 +47,7 @@ log() { printf '%s build-sample: %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 [ "$(id -u)" -eq 0 ] || die "must run as root (debootstrap and chroot)"
-for t in debootstrap mkfs.ext4 sfdisk qemu-img sha256sum; do
+for t in debootstrap mkfs.ext4 sfdisk qemu-img sha256sum zstd; do
     command -v "$t" >/dev/null || die "missing tool: $t"
 done
 
@@ -51,7 +56,7 @@ mkdir -p "$OUTDIR"
 # One build at a time per OUTDIR; a second caller waits and then reuses it.
 exec 9>"$OUTDIR/.debian12.lock"
 flock 9
-if [ -s "$IMAGE" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$script_hash" ]; then
+if [ -s "$IMAGE" ] && [ -s "$TREE_TAR" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$script_hash" ]; then
     log "up to date: $IMAGE"
     exit 0
 fi
@@ -304,6 +309,10 @@ for m in proc sys dev/pts; do
 done
 find "$ROOT/proc" "$ROOT/sys" -mindepth 1 -delete 2>/dev/null || true
 
+log "saving the root tree"
+tar --numeric-owner --xattrs --xattrs-include='*' --acls -C "$ROOT" -cf - . |
+    zstd -q -T0 -3 -o "$WORK/root.tar.zst"
+
 # Split /boot off the root tree: its content goes to the /boot filesystem,
 # the root keeps an empty /boot directory as mount point.
 mkdir -p "$BOOT"
@@ -339,6 +348,8 @@ dd if="$WORK/root.ext4" of="$WORK/disk.raw" bs=1M seek=$ROOT_START_MIB conv=notr
 
 log "converting to qcow2"
 qemu-img convert -f raw -O qcow2 -c "$WORK/disk.raw" "$WORK/debian12.qcow2"
+rm -f "$STAMP"
 mv -f "$WORK/debian12.qcow2" "$IMAGE"
+mv -f "$WORK/root.tar.zst" "$TREE_TAR"
 echo "$script_hash" >"$STAMP"
-log "done: $IMAGE ($(du -h "$IMAGE" | cut -f1) on disk, $(($(date +%s) - start)) s)"
+log "done: $IMAGE ($(du -h "$IMAGE" | cut -f1) on disk), $TREE_TAR ($(du -h "$TREE_TAR" | cut -f1)), $(($(date +%s) - start)) s"

@@ -446,8 +446,14 @@ int inspect_image(struct image *im, struct report *r, struct inspection *ins,
     }
     for (int i = 0; i < im->ndisks; i++) {
         int any = 0;
-        for (size_t j = 0; j < nfs; j++)
-            any |= fss[j].volume == i;
+        for (size_t j = 0; j < nfs && !any; j++) {
+            /* A member of an array or volume group spanning disks counts. */
+            json_object *all = NULL;
+            json_object_object_get_ex(fss[j].json, "volumes", &all);
+            any = fss[j].volume == i;
+            for (size_t k = 0; all && k < json_object_array_length(all) && !any; k++)
+                any = json_object_get_int(json_object_array_get_idx(all, k)) == i;
+        }
         if (!any)
             report_add_findingf(r, F_FS_NONE, i, NULL, "%s", im->disks[i].path);
     }

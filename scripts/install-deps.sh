@@ -16,6 +16,8 @@ packages=(
   rpm python3 python3-jsonschema jq
   # hostile-input checks: fuzzers, sanitizers, a real browser for the HTML report
   clang libclang-rt-14-dev valgrind chromium
+  # Markdown reports rendered as GitHub does (cmark-gfm, tables extension)
+  cmark-gfm
 )
 
 missing=()

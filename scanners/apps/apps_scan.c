@@ -223,6 +223,18 @@ static int empty(json_object *app)
     return 1;
 }
 
+/* What to do about a kernel-dependent syscall, by kind. */
+static const char *fix_for(const char *kind)
+{
+    if (kind && !strcmp(kind, "hardware"))
+        return "Give it CAP_SYS_RAWIO (a privileged container or a VM) and check which I/O "
+               "ports it drives: real devices behind them exist only on EC2 bare metal";
+    if (kind && !strcmp(kind, "removed"))
+        return "Run it on EC2 bare metal with KVM and its original kernel in a guest, or port "
+               "it off the removed syscall";
+    return "Run it on EC2 bare metal with KVM and its original kernel in a guest";
+}
+
 static void findings(struct scan_ctx *c, json_object *app)
 {
     const char *name = doc_str(app, "name");
@@ -232,12 +244,12 @@ static void findings(struct scan_ctx *c, json_object *app)
     if ((arr = doc_get(app, "kernel_modules")) && json_object_array_length(arr)) {
         f = report_add_findingf(c->r, F_APP_KERNEL_MODULE, vol, "Run it on EC2 bare metal with KVM "
                                 "and the original kernel in a guest, or port the module",
-                                ": %s", name);
+                                "%s", name);
         for (size_t i = 0; f && i < json_object_array_length(arr) && i < 20; i++)
             report_finding_evidence(f, "%s", json_object_get_string(json_object_array_get_idx(arr, i)));
     }
     if ((arr = doc_get(app, "module_loaders")) && json_object_array_length(arr)) {
-        f = report_add_findingf(c->r, F_APP_KERNEL_MODULE, vol, NULL, ": %s loads modules", name);
+        f = report_add_findingf(c->r, F_APP_KERNEL_MODULE, vol, NULL, "%s loads modules", name);
         for (size_t i = 0; f && i < json_object_array_length(arr) && i < 20; i++) {
             json_object *e = json_object_array_get_idx(arr, i);
             report_finding_evidence(f, "%s: %s", doc_str(e, "path"), doc_str(e, "text"));
@@ -249,7 +261,7 @@ static void findings(struct scan_ctx *c, json_object *app)
         const char *kind = doc_str(e, "kind");
         enum finding_id id = !strcmp(kind, "removed") ? F_APP_REMOVED_SYSCALL
                            : !strcmp(kind, "hardware") ? F_APP_RAW_IO : F_APP_MODULE_SYSCALL;
-        f = report_add_findingf(c->r, id, vol, doc_str(e, "why"), ": %s calls %s", name, doc_str(e, "name"));
+        f = report_add_findingf(c->r, id, vol, fix_for(kind), "%s calls %s", name, doc_str(e, "name"));
         for (size_t k = 0; f && ad && k < json_object_array_length(ad); k++)
             report_finding_evidence(f, "%s: %s (%s %d) at %s", doc_str(e, "path"), doc_str(e, "name"),
                                     doc_str(e, "abi"), json_object_get_int(doc_get(e, "nr")),
@@ -261,7 +273,7 @@ static void findings(struct scan_ctx *c, json_object *app)
         const char *kind = doc_str(e, "kind");
         enum finding_id id = !strcmp(kind, "removed") ? F_APP_REMOVED_SYSCALL
                            : !strcmp(kind, "hardware") ? F_APP_RAW_IO : F_APP_MODULE_SYSCALL;
-        f = report_add_findingf(c->r, id, vol, doc_str(e, "why"), ": %s imports %s()", name,
+        f = report_add_findingf(c->r, id, vol, fix_for(kind), "%s imports %s()", name,
                                 doc_str(e, "import"));
         if (f)
             report_finding_evidence(f, "%s: imports %s() for the %s syscall", doc_str(e, "path"),
@@ -271,7 +283,7 @@ static void findings(struct scan_ctx *c, json_object *app)
     const char *base = doc_str(app, "base_image");
     if ((arr = doc_get(compat, "vsyscall")) || (base && !strcmp(base, "centos:6"))) {
         f = report_add_findingf(c->r, F_APP_VSYSCALL, vol, "Boot the container host with "
-                                "vsyscall=emulate, or rebuild against glibc >= 2.14", ": %s", name);
+                                "vsyscall=emulate, or rebuild against glibc >= 2.14", "%s", name);
         for (size_t i = 0; f && arr && i < json_object_array_length(arr); i++) {
             json_object *e = json_object_array_get_idx(arr, i);
             report_finding_evidence(f, "%s: vsyscall address at %s", doc_str(e, "path"), doc_str(e, "address"));
@@ -280,18 +292,18 @@ static void findings(struct scan_ctx *c, json_object *app)
             report_finding_evidence(f, "needs centos:6 (glibc 2.12)");
     }
     if ((arr = doc_get(app, "kernel_paths")) && json_object_array_length(arr)) {
-        f = report_add_findingf(c->r, F_APP_KERNEL_PATH, vol, NULL, ": %s", name);
+        f = report_add_findingf(c->r, F_APP_KERNEL_PATH, vol, NULL, "%s", name);
         for (size_t i = 0; f && i < json_object_array_length(arr) && i < 20; i++) {
             json_object *e = json_object_array_get_idx(arr, i);
             report_finding_evidence(f, "%s: %s", doc_str(e, "path"), doc_str(e, "string"));
         }
     }
     if (doc_get(compat, "i386") || doc_get(compat, "x32"))
-        report_add_findingf(c->r, F_APP_32BIT, vol, NULL, ": %s", name);
+        report_add_findingf(c->r, F_APP_32BIT, vol, NULL, "%s", name);
     const char *d = doc_str(app, "decision");
     if (d && (!strcmp(d, "port") || !strcmp(d, "uml")))
-        report_add_findingf(c->r, F_APP_NO_BASE_IMAGE, vol, NULL, ": %s", name);
-    f = report_add_findingf(c->r, F_APP_DECISION, vol, NULL, ": %s: %s%s%s", name, d ? d : "?",
+        report_add_findingf(c->r, F_APP_NO_BASE_IMAGE, vol, NULL, "%s", name);
+    f = report_add_findingf(c->r, F_APP_DECISION, vol, NULL, "%s: %s%s%s", name, d ? d : "?",
                             base ? " on " : "", base ? base : "");
     arr = doc_get(app, "reasons");
     for (size_t i = 0; f && arr && i < json_object_array_length(arr); i++)

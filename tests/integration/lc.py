@@ -77,6 +77,27 @@ def fixture(name):
     return os.path.join(ensure_fixtures(), name)
 
 
+# images/build-legacy.sh: the image, the tree it was made from and the
+# expectations computed from that tree.
+LEGACY_IMAGE = os.path.join(CACHE, "debian12-legacy.qcow2")
+LEGACY_TREE = os.path.join(CACHE, "legacy-tree")
+LEGACY_EXPECT = os.path.join(CACHE, "legacy-expect")
+
+
+def ensure_legacy():
+    """Builds (or reuses) the legacy image; returns its path.  The script
+    takes its own lock, so parallel callers share one build."""
+    os.makedirs(CACHE, exist_ok=True)
+    t0 = time.monotonic()
+    r = subprocess.run([os.path.join(IMAGES_SCRIPTS, "build-legacy.sh"), CACHE],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    sys.stderr.write(r.stdout)
+    if r.returncode != 0:
+        raise RuntimeError("images/build-legacy.sh failed (%d)" % r.returncode)
+    sys.stderr.write("legacy image ready in %.1f s\n" % (time.monotonic() - t0))
+    return LEGACY_IMAGE
+
+
 def sha256_file(path):
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -150,7 +171,8 @@ def validate(report):
 class Run:
     """One liftcheck run: exit code, output, parsed report, image hashes."""
 
-    def __init__(self, args, inputs=(), env=None, as_nobody=False, report=True, cwd=None):
+    def __init__(self, args, inputs=(), env=None, as_nobody=False, report=True, cwd=None,
+                 timeout=None):
         self.tmp = tempfile.mkdtemp(prefix="liftcheck-it-")
         atexit.register(shutil.rmtree, self.tmp, True)
         os.chmod(self.tmp, 0o755)
@@ -160,7 +182,7 @@ class Run:
         if as_nobody:
             cmd += ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
             os.chmod(self.tmp, 0o777)
-        cmd += ["timeout", "--kill-after=10", str(RUN_TIMEOUT), liftcheck()]
+        cmd += ["timeout", "--kill-after=10", str(timeout or RUN_TIMEOUT), liftcheck()]
         if report:
             cmd += ["-o", self.report_path]
         cmd += list(args)
