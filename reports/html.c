@@ -9,6 +9,7 @@
 
 #include "doc.h"
 #include "escape.h"
+#include "table.h"
 
 #define CELL_MAX 1000
 #define TEXT_MAX 4000
@@ -51,17 +52,6 @@ static void td(struct strbuf *o, const char *s)
     sb_puts(o, "</td>");
 }
 
-static void td_int(struct strbuf *o, json_object *obj, const char *key)
-{
-    int64_t v;
-
-    if (doc_int(obj, key, &v))
-        sb_printf(o, "<td>%" PRId64 "</td>", v);
-    else
-        td(o, NULL);
-}
-
-static const char *yes_no(int b) { return b < 0 ? NULL : b ? "yes" : "no"; }
 
 static void thead(struct strbuf *o, const char *const *cols)
 {
@@ -70,6 +60,36 @@ static void thead(struct strbuf *o, const char *const *cols)
         sb_printf(o, "<th>%s</th>", cols[i]);
     sb_puts(o, "</tr></thead><tbody>\n");
 }
+
+static void tr_begin(struct strbuf *o) { sb_puts(o, "<tr>"); }
+static void tr_end(struct strbuf *o) { sb_puts(o, "</tr>\n"); }
+static void table_close(struct strbuf *o) { sb_puts(o, "</tbody></table>\n"); }
+
+/* Several lines in one cell: a list. */
+static void td_list(struct strbuf *o, json_object *r)
+{
+    sb_puts(o, "<td>");
+    if (r && json_object_is_type(r, json_type_array)) {
+        sb_puts(o, "<ul>");
+        for (size_t j = 0; j < doc_len(r); j++) {
+            json_object *e = doc_at(r, j);
+            if (!json_object_is_type(e, json_type_string))
+                continue;
+            sb_puts(o, "<li>");
+            html_escape(o, json_object_get_string(e), CELL_MAX, 0);
+            sb_puts(o, "</li>");
+        }
+        sb_puts(o, "</ul>");
+    } else if (r && json_object_is_type(r, json_type_string)) {
+        html_escape(o, json_object_get_string(r), CELL_MAX, 0);
+    }
+    sb_puts(o, "</td>");
+}
+
+static const struct table_fmt html_table = {
+    .head = thead, .row_begin = tr_begin, .cell = td, .list_cell = td_list,
+    .row_end = tr_end, .end = table_close, .max_rows = SIZE_MAX,
+};
 
 static void row2(struct strbuf *o, const char *label, const char *value)
 {
@@ -159,7 +179,7 @@ static void about(json_object *doc, struct strbuf *o)
     row2(o, "Appliance", t.s);
     row2(o, "Complete", doc_bool(doc, "complete") == 0
                             ? "no: part of the scan failed or was cut short"
-                            : yes_no(doc_bool(doc, "complete")));
+                            : table_yes_no(doc_bool(doc, "complete")));
     t.len = 0;
     const char *ver = doc_str(tool, "version"), *schema = doc_str(doc, "schema_version");
     sb_printf(&t, "%s, schema %s", ver ? ver : "?", schema ? schema : "?");
@@ -224,45 +244,16 @@ static void findings(json_object *doc, struct strbuf *o)
     }
 }
 
-static void driver_cells(struct strbuf *o, json_object *d, int with_version)
-{
-    struct strbuf t;
-    const char *st = doc_str(d, "status"), *ver = with_version ? doc_str(d, "version") : NULL;
-
-    sb_init(&t);
-    sb_puts(&t, st ? st : "");
-    if (ver)
-        sb_printf(&t, " (%s)", ver);
-    td(o, t.s);
-    td(o, yes_no(doc_bool(d, "in_initramfs")));
-    sb_free(&t);
-}
-
 static void kernels(json_object *doc, struct strbuf *o)
 {
-    static const char *const cols[] = {"Version", "Default", "NVMe", "NVMe in initramfs", "ENA",
-                                       "ENA in initramfs", "Nitro-ready", NULL};
     json_object *ks = doc_arr(doc, "kernels"), *boot = doc_obj(doc, "boot");
 
     sb_puts(o, "<section><h2>Kernels</h2>\n");
-    if (!ks) {
+    if (!ks)
         sb_puts(o, "<p class=\"muted\">Not scanned.</p>\n");
-    } else if (!doc_len(ks)) {
+    else if (!doc_len(ks))
         sb_puts(o, "<p>No installed kernel found.</p>\n");
-    } else {
-        thead(o, cols);
-        for (size_t i = 0; i < doc_len(ks); i++) {
-            json_object *k = doc_at(ks, i);
-            sb_puts(o, "<tr>");
-            td(o, doc_str(k, "version"));
-            td(o, yes_no(doc_bool(k, "default")));
-            driver_cells(o, doc_obj(k, "nvme"), 0);
-            driver_cells(o, doc_obj(k, "ena"), 1);
-            td(o, yes_no(doc_bool(k, "nitro_ready")));
-            sb_puts(o, "</tr>\n");
-        }
-        sb_puts(o, "</tbody></table>\n");
-    }
+    table_kernels(&html_table, ks, o);
     if (boot) {
         sb_puts(o, "<p>Bootloader: ");
         esc(o, doc_str(boot, "loader") ? doc_str(boot, "loader") : "?");
@@ -283,65 +274,18 @@ static void kernels(json_object *doc, struct strbuf *o)
 
 static void volumes(json_object *doc, struct strbuf *o)
 {
-    static const char *const vcols[] = {"Volume", "Path", "Format", "Size", NULL};
-    static const char *const fcols[] = {"Device", "Volume", "Type", "UUID", "Label",
-                                        "Mountpoint", "Mounted", NULL};
     json_object *vols = doc_arr(doc, "volumes");
-    struct strbuf t;
-    size_t nfs = 0;
 
     sb_puts(o, "<section><h2>Volumes and filesystems</h2>\n");
-    if (!doc_len(vols)) {
-        sb_puts(o, "<p class=\"muted\">None listed.</p></section>\n");
-        return;
-    }
-    sb_init(&t);
-    thead(o, vcols);
-    for (size_t i = 0; i < doc_len(vols); i++) {
-        json_object *v = doc_at(vols, i);
-        int64_t size;
-        sb_puts(o, "<tr>");
-        td_int(o, v, "index");
-        td(o, doc_str(v, "path"));
-        t.len = 0;
-        sb_puts(&t, doc_str(v, "format") ? doc_str(v, "format") : "?");
-        if (doc_str(v, "format_source"))
-            sb_printf(&t, " (%s)", doc_str(v, "format_source"));
-        td(o, t.s);
-        t.len = 0;
-        if (doc_int(v, "virtual_size", &size))
-            doc_size(&t, size);
-        td(o, t.len ? t.s : NULL);
-        sb_puts(o, "</tr>\n");
-        nfs += doc_len(doc_arr(v, "filesystems"));
-    }
-    sb_puts(o, "</tbody></table>\n");
-    if (nfs) {
-        thead(o, fcols);
-        for (size_t i = 0; i < doc_len(vols); i++) {
-            json_object *fss = doc_arr(doc_at(vols, i), "filesystems");
-            for (size_t j = 0; j < doc_len(fss); j++) {
-                json_object *f = doc_at(fss, j);
-                sb_puts(o, "<tr>");
-                td(o, doc_str(f, "device"));
-                td_int(o, f, "volume");
-                td(o, doc_str(f, "type"));
-                td(o, doc_str(f, "uuid"));
-                td(o, doc_str(f, "label"));
-                td(o, doc_str(f, "mountpoint"));
-                td(o, yes_no(doc_bool(f, "mounted")));
-                sb_puts(o, "</tr>\n");
-            }
-        }
-        sb_puts(o, "</tbody></table>\n");
-    }
+    if (!doc_len(vols))
+        sb_puts(o, "<p class=\"muted\">None listed.</p>");
+    table_volumes(&html_table, vols, o);
+    table_filesystems(&html_table, vols, o);
     sb_puts(o, "</section>\n");
-    sb_free(&t);
 }
 
 static void fstab(json_object *doc, struct strbuf *o)
 {
-    static const char *const cols[] = {"Spec", "Mountpoint", "Type", "Options", "Issue", NULL};
     json_object *fs = doc_arr(doc, "fstab");
     size_t issues = 0;
 
@@ -351,30 +295,12 @@ static void fstab(json_object *doc, struct strbuf *o)
         issues += doc_str(doc_at(fs, i), "issue") != NULL;
     sb_printf(o, "<section><h2>fstab issues</h2>\n<p>%zu entr%s, %zu with issues.</p>\n",
               doc_len(fs), doc_len(fs) == 1 ? "y" : "ies", issues);
-    if (issues) {
-        thead(o, cols);
-        for (size_t i = 0; i < doc_len(fs); i++) {
-            json_object *e = doc_at(fs, i);
-            if (!doc_str(e, "issue"))
-                continue;
-            sb_puts(o, "<tr>");
-            td(o, doc_str(e, "spec"));
-            td(o, doc_str(e, "mountpoint"));
-            td(o, doc_str(e, "type"));
-            td(o, doc_str(e, "options"));
-            td(o, doc_str(e, "issue"));
-            sb_puts(o, "</tr>\n");
-        }
-        sb_puts(o, "</tbody></table>\n");
-    }
+    table_fstab_issues(&html_table, fs, o);
     sb_puts(o, "</section>\n");
 }
 
-static const char *yes_no_unknown(int b) { return b < 0 ? "unknown" : b ? "yes" : "no"; }
-
 static void network(json_object *doc, struct strbuf *o)
 {
-    static const char *const cols[] = {"Path", "Interface", "MAC", NULL};
     json_object *n = doc_obj(doc, "network"), *pins;
 
     if (!n)
@@ -382,65 +308,26 @@ static void network(json_object *doc, struct strbuf *o)
     pins = doc_arr(n, "mac_pinned");
     sb_puts(o, "<section><h2>Network</h2>\n<ul>\n");
     sb_printf(o, "<li>udev persistent-net rules: %s</li>\n",
-              yes_no_unknown(doc_bool(n, "persistent_rules")));
+              table_yes_no_unknown(doc_bool(n, "persistent_rules")));
     sb_printf(o, "<li>predictable interface names: %s</li>\n",
-              yes_no_unknown(doc_bool(n, "predictable_names")));
-    sb_printf(o, "<li>cloud-init: %s</li>\n", yes_no_unknown(doc_bool(n, "cloud_init")));
+              table_yes_no_unknown(doc_bool(n, "predictable_names")));
+    sb_printf(o, "<li>cloud-init: %s</li>\n", table_yes_no_unknown(doc_bool(n, "cloud_init")));
     sb_printf(o, "<li>MAC-pinned configurations: %zu</li>\n</ul>\n", doc_len(pins));
-    if (doc_len(pins)) {
-        thead(o, cols);
-        for (size_t i = 0; i < doc_len(pins); i++) {
-            json_object *p = doc_at(pins, i);
-            sb_puts(o, "<tr>");
-            td(o, doc_str(p, "path"));
-            td(o, doc_str(p, "interface"));
-            td(o, doc_str(p, "mac"));
-            sb_puts(o, "</tr>\n");
-        }
-        sb_puts(o, "</tbody></table>\n");
-    }
+    table_mac_pins(&html_table, pins, o);
     sb_puts(o, "</section>\n");
 }
 
 static void applications(json_object *doc, struct strbuf *o)
 {
-    static const char *const cols[] = {"Name", "Decision", "Base image", "Reasons", NULL};
     json_object *apps = doc_arr(doc, "applications");
 
     if (!apps)
         return;
     sb_puts(o, "<section><h2>Applications</h2>\n");
-    if (!doc_len(apps)) {
-        sb_puts(o, "<p>No third-party applications found.</p></section>\n");
-        return;
-    }
-    thead(o, cols);
-    for (size_t i = 0; i < doc_len(apps); i++) {
-        json_object *a = doc_at(apps, i), *r = NULL;
-        sb_puts(o, "<tr>");
-        td(o, doc_str(a, "name"));
-        td(o, doc_str(a, "decision"));
-        td(o, doc_str(a, "base_image"));
-        if (json_object_is_type(a, json_type_object))
-            json_object_object_get_ex(a, "reasons", &r);
-        sb_puts(o, "<td>");
-        if (r && json_object_is_type(r, json_type_array)) {
-            sb_puts(o, "<ul>");
-            for (size_t j = 0; j < doc_len(r); j++) {
-                json_object *e = doc_at(r, j);
-                if (!json_object_is_type(e, json_type_string))
-                    continue;
-                sb_puts(o, "<li>");
-                html_escape(o, json_object_get_string(e), CELL_MAX, 0);
-                sb_puts(o, "</li>");
-            }
-            sb_puts(o, "</ul>");
-        } else if (r && json_object_is_type(r, json_type_string)) {
-            html_escape(o, json_object_get_string(r), CELL_MAX, 0);
-        }
-        sb_puts(o, "</td></tr>\n");
-    }
-    sb_puts(o, "</tbody></table></section>\n");
+    if (!doc_len(apps))
+        sb_puts(o, "<p>No third-party applications found.</p>");
+    table_applications(&html_table, apps, o);
+    sb_puts(o, "</section>\n");
 }
 
 static void counts(struct strbuf *o, const char *label, json_object *obj)

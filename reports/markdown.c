@@ -8,6 +8,7 @@
 
 #include "doc.h"
 #include "escape.h"
+#include "table.h"
 
 #define CELL_MAX 300      /* characters per table cell */
 #define TEXT_MAX 2000     /* characters per line of prose or evidence */
@@ -40,8 +41,6 @@ static void cell_int(struct strbuf *o, json_object *obj, const char *key)
     }
 }
 
-static const char *yes_no(int b) { return b < 0 ? NULL : b ? "yes" : "no"; }
-static const char *yes_no_unknown(int b) { return b < 0 ? "unknown" : b ? "yes" : "no"; }
 
 static void table_head(struct strbuf *o, const char *const *cols)
 {
@@ -55,6 +54,25 @@ static void table_head(struct strbuf *o, const char *const *cols)
         sb_puts(o, " --- |");
     sb_puts(o, "\n");
 }
+
+static void row_begin(struct strbuf *o) { sb_puts(o, "|"); }
+static void row_end(struct strbuf *o) { sb_puts(o, "\n"); }
+static void table_end(struct strbuf *o) { sb_puts(o, "\n"); }
+
+/* Several lines in one cell: joined, a table row is one line. */
+static void cell_list(struct strbuf *o, json_object *r)
+{
+    struct strbuf t;
+    sb_init(&t);
+    doc_join(&t, r, "; ");
+    cell(o, t.len ? t.s : NULL);
+    sb_free(&t);
+}
+
+static const struct table_fmt md_table = {
+    .head = table_head, .row_begin = row_begin, .cell = cell, .list_cell = cell_list,
+    .row_end = row_end, .end = table_end, .max_rows = ROWS_MAX,
+};
 
 static void first_line(json_object *doc, struct strbuf *o)
 {
@@ -119,7 +137,7 @@ static void about(json_object *doc, struct strbuf *o)
     cell(o, t.s);
     sb_puts(o, "\n| Complete |");
     cell(o, doc_bool(doc, "complete") == 0 ? "no: part of the scan failed or was cut short"
-                                           : yes_no(doc_bool(doc, "complete")));
+                                           : table_yes_no(doc_bool(doc, "complete")));
     sb_puts(o, "\n| liftcheck |");
     t.len = 0;
     const char *ver = doc_str(tool, "version"), *schema = doc_str(doc, "schema_version");
@@ -183,45 +201,16 @@ static void findings(json_object *doc, struct strbuf *o)
     }
 }
 
-static void driver_cells(struct strbuf *o, json_object *d, int with_version)
-{
-    struct strbuf t;
-    const char *st = doc_str(d, "status"), *ver = with_version ? doc_str(d, "version") : NULL;
-
-    sb_init(&t);
-    sb_puts(&t, st ? st : "");
-    if (ver)
-        sb_printf(&t, " (%s)", ver);
-    cell(o, t.s);
-    cell(o, yes_no(doc_bool(d, "in_initramfs")));
-    sb_free(&t);
-}
-
 static void kernels(json_object *doc, struct strbuf *o)
 {
-    static const char *const cols[] = {"Version", "Default", "NVMe", "NVMe in initramfs", "ENA",
-                                       "ENA in initramfs", "Nitro-ready", NULL};
     json_object *ks = doc_arr(doc, "kernels"), *boot = doc_obj(doc, "boot");
 
     sb_puts(o, "## Kernels\n\n");
-    if (!ks) {
+    if (!ks)
         sb_puts(o, "Not scanned.\n\n");
-    } else if (!doc_len(ks)) {
+    else if (!doc_len(ks))
         sb_puts(o, "No installed kernel found.\n\n");
-    } else {
-        table_head(o, cols);
-        for (size_t i = 0; i < doc_len(ks); i++) {
-            json_object *k = doc_at(ks, i);
-            sb_puts(o, "|");
-            cell(o, doc_str(k, "version"));
-            cell(o, yes_no(doc_bool(k, "default")));
-            driver_cells(o, doc_obj(k, "nvme"), 0);
-            driver_cells(o, doc_obj(k, "ena"), 1);
-            cell(o, yes_no(doc_bool(k, "nitro_ready")));
-            sb_puts(o, "\n");
-        }
-        sb_puts(o, "\n");
-    }
+    table_kernels(&md_table, ks, o);
     if (boot) {
         sb_puts(o, "Bootloader: ");
         text(o, doc_str(boot, "loader") ? doc_str(boot, "loader") : "?");
@@ -239,64 +228,17 @@ static void kernels(json_object *doc, struct strbuf *o)
 
 static void volumes(json_object *doc, struct strbuf *o)
 {
-    static const char *const vcols[] = {"Volume", "Path", "Format", "Size", NULL};
-    static const char *const fcols[] = {"Device", "Volume", "Type", "UUID", "Label",
-                                        "Mountpoint", "Mounted", NULL};
     json_object *vols = doc_arr(doc, "volumes");
-    struct strbuf t;
-    size_t nfs = 0;
 
     sb_puts(o, "## Volumes and filesystems\n\n");
-    if (!doc_len(vols)) {
+    if (!doc_len(vols))
         sb_puts(o, "None listed.\n\n");
-        return;
-    }
-    sb_init(&t);
-    table_head(o, vcols);
-    for (size_t i = 0; i < doc_len(vols); i++) {
-        json_object *v = doc_at(vols, i);
-        int64_t size;
-        sb_puts(o, "|");
-        cell_int(o, v, "index");
-        cell(o, doc_str(v, "path"));
-        t.len = 0;
-        sb_puts(&t, doc_str(v, "format") ? doc_str(v, "format") : "?");
-        if (doc_str(v, "format_source"))
-            sb_printf(&t, " (%s)", doc_str(v, "format_source"));
-        cell(o, t.s);
-        t.len = 0;
-        if (doc_int(v, "virtual_size", &size))
-            doc_size(&t, size);
-        cell(o, t.len ? t.s : NULL);
-        sb_puts(o, "\n");
-        nfs += doc_len(doc_arr(v, "filesystems"));
-    }
-    sb_puts(o, "\n");
-    if (nfs) {
-        table_head(o, fcols);
-        for (size_t i = 0; i < doc_len(vols); i++) {
-            json_object *fss = doc_arr(doc_at(vols, i), "filesystems");
-            for (size_t j = 0; j < doc_len(fss); j++) {
-                json_object *f = doc_at(fss, j);
-                sb_puts(o, "|");
-                cell(o, doc_str(f, "device"));
-                cell_int(o, f, "volume");
-                cell(o, doc_str(f, "type"));
-                cell(o, doc_str(f, "uuid"));
-                cell(o, doc_str(f, "label"));
-                cell(o, doc_str(f, "mountpoint"));
-                cell(o, yes_no(doc_bool(f, "mounted")));
-                sb_puts(o, "\n");
-            }
-        }
-        sb_puts(o, "\n");
-    }
-    sb_free(&t);
+    table_volumes(&md_table, vols, o);
+    table_filesystems(&md_table, vols, o);
 }
 
 static void fstab(json_object *doc, struct strbuf *o)
 {
-    static const char *const cols[] = {"Spec", "Mountpoint", "Type", "Options", "Issue", NULL};
     json_object *fs = doc_arr(doc, "fstab");
     size_t issues = 0;
 
@@ -307,81 +249,36 @@ static void fstab(json_object *doc, struct strbuf *o)
         issues += doc_str(doc_at(fs, i), "issue") != NULL;
     sb_printf(o, "%zu entr%s, %zu with issues.\n\n", doc_len(fs), doc_len(fs) == 1 ? "y" : "ies",
               issues);
-    if (!issues)
-        return;
-    table_head(o, cols);
-    for (size_t i = 0; i < doc_len(fs); i++) {
-        json_object *e = doc_at(fs, i);
-        if (!doc_str(e, "issue"))
-            continue;
-        sb_puts(o, "|");
-        cell(o, doc_str(e, "spec"));
-        cell(o, doc_str(e, "mountpoint"));
-        cell(o, doc_str(e, "type"));
-        cell(o, doc_str(e, "options"));
-        cell(o, doc_str(e, "issue"));
-        sb_puts(o, "\n");
-    }
-    sb_puts(o, "\n");
+    table_fstab_issues(&md_table, fs, o);
 }
 
 static void network(json_object *doc, struct strbuf *o)
 {
-    static const char *const cols[] = {"Path", "Interface", "MAC", NULL};
     json_object *n = doc_obj(doc, "network"), *pins;
 
     if (!n)
         return;
     pins = doc_arr(n, "mac_pinned");
     sb_puts(o, "## Network\n\n");
-    sb_printf(o, "- udev persistent-net rules: %s\n", yes_no_unknown(doc_bool(n, "persistent_rules")));
-    sb_printf(o, "- predictable interface names: %s\n", yes_no_unknown(doc_bool(n, "predictable_names")));
-    sb_printf(o, "- cloud-init: %s\n", yes_no_unknown(doc_bool(n, "cloud_init")));
+    sb_printf(o, "- udev persistent-net rules: %s\n",
+              table_yes_no_unknown(doc_bool(n, "persistent_rules")));
+    sb_printf(o, "- predictable interface names: %s\n",
+              table_yes_no_unknown(doc_bool(n, "predictable_names")));
+    sb_printf(o, "- cloud-init: %s\n", table_yes_no_unknown(doc_bool(n, "cloud_init")));
     sb_printf(o, "- MAC-pinned configurations: %zu\n\n", doc_len(pins));
-    if (!doc_len(pins))
-        return;
-    table_head(o, cols);
-    for (size_t i = 0; i < doc_len(pins) && i < ROWS_MAX; i++) {
-        json_object *p = doc_at(pins, i);
-        sb_puts(o, "|");
-        cell(o, doc_str(p, "path"));
-        cell(o, doc_str(p, "interface"));
-        cell(o, doc_str(p, "mac"));
-        sb_puts(o, "\n");
-    }
-    sb_puts(o, "\n");
+    table_mac_pins(&md_table, pins, o);
 }
 
 static void applications(json_object *doc, struct strbuf *o)
 {
-    static const char *const cols[] = {"Name", "Decision", "Base image", "Reasons", NULL};
     json_object *apps = doc_arr(doc, "applications");
-    struct strbuf t;
 
     if (!apps)
         return;
     sb_puts(o, "## Applications\n\n");
-    if (!doc_len(apps)) {
+    if (!doc_len(apps))
         sb_puts(o, "No third-party applications found.\n\n");
-        return;
-    }
-    sb_init(&t);
-    table_head(o, cols);
-    for (size_t i = 0; i < doc_len(apps); i++) {
-        json_object *a = doc_at(apps, i), *r = NULL;
-        sb_puts(o, "|");
-        cell(o, doc_str(a, "name"));
-        cell(o, doc_str(a, "decision"));
-        cell(o, doc_str(a, "base_image"));
-        t.len = 0;
-        if (json_object_is_type(a, json_type_object))
-            json_object_object_get_ex(a, "reasons", &r);
-        doc_join(&t, r, "; ");
-        cell(o, t.len ? t.s : NULL);
-        sb_puts(o, "\n");
-    }
-    sb_puts(o, "\n");
-    sb_free(&t);
+    table_applications(&md_table, apps, o);
 }
 
 static void counts(struct strbuf *o, const char *label, json_object *obj)

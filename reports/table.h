@@ -1,0 +1,35 @@
+/* The tables the Markdown and HTML reports share, written once: which rows
+ * and cells each table has.  A format only says how a table, a row and a
+ * cell are written (struct table_fmt); headings and prose stay with it. */
+#ifndef LIFTCHECK_TABLE_H
+#define LIFTCHECK_TABLE_H
+
+#include <json-c/json.h>
+#include <stddef.h>
+
+#include "util/strbuf.h"
+
+struct table_fmt {
+    void (*head)(struct strbuf *o, const char *const *cols);  /* opens a table */
+    void (*row_begin)(struct strbuf *o);
+    /* One cell; NULL or "" shows as a dash.  Guest text is escaped. */
+    void (*cell)(struct strbuf *o, const char *s);
+    /* One cell holding the strings of a JSON array (or one string). */
+    void (*list_cell)(struct strbuf *o, json_object *list);
+    void (*row_end)(struct strbuf *o);
+    void (*end)(struct strbuf *o);
+    size_t max_rows;          /* rows of an unbounded list */
+};
+
+const char *table_yes_no(int b);
+const char *table_yes_no_unknown(int b);
+
+/* Each writes nothing when there is nothing to list. */
+void table_kernels(const struct table_fmt *f, json_object *kernels, struct strbuf *o);
+void table_volumes(const struct table_fmt *f, json_object *volumes, struct strbuf *o);
+void table_filesystems(const struct table_fmt *f, json_object *volumes, struct strbuf *o);
+void table_fstab_issues(const struct table_fmt *f, json_object *fstab, struct strbuf *o);
+void table_mac_pins(const struct table_fmt *f, json_object *pins, struct strbuf *o);
+void table_applications(const struct table_fmt *f, json_object *apps, struct strbuf *o);
+
+#endif
