@@ -24,6 +24,10 @@ struct vfs_dir {
     struct vfs base;
     int rootfd;
     char *root;
+    /* The file last read: parsers read several ranges of one file in a row,
+     * and each open is a path walk. */
+    int last_fd;
+    char *last_path;
 };
 
 #define MAX_LINKS 40
@@ -222,18 +226,35 @@ static int dir_lstat(vfs *v, const char *path, struct vfs_stat *st)
     return 0;
 }
 
+static void forget_last(struct vfs_dir *d)
+{
+    if (d->last_fd >= 0)
+        close(d->last_fd);
+    d->last_fd = -1;
+    free(d->last_path);
+    d->last_path = NULL;
+}
+
 static ssize_t dir_pread(vfs *v, const char *path, void *buf, size_t len, uint64_t off)
 {
     struct vfs_dir *d = (struct vfs_dir *)v;
-    int fd = open_in_root(d, path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
     size_t got = 0;
+    int fd;
 
-    if (fd < 0)
-        return vfs_fail(v, errno, "%s: %s", path, strerror(errno));
-    struct stat s;
-    if (fstat(fd, &s) < 0 || !S_ISREG(s.st_mode)) {
-        close(fd);
-        return vfs_fail(v, EINVAL, "%s: not a regular file", path);
+    if (d->last_path && !strcmp(d->last_path, path)) {
+        fd = d->last_fd;
+    } else {
+        forget_last(d);
+        fd = open_in_root(d, path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0)
+            return vfs_fail(v, errno, "%s: %s", path, strerror(errno));
+        struct stat s;
+        if (fstat(fd, &s) < 0 || !S_ISREG(s.st_mode)) {
+            close(fd);
+            return vfs_fail(v, EINVAL, "%s: not a regular file", path);
+        }
+        d->last_fd = fd;
+        d->last_path = strdup(path);    /* no copy: just no reuse */
     }
     while (got < len) {
         ssize_t r = pread(fd, (char *)buf + got, len - got, (off_t)(off + got));
@@ -241,14 +262,13 @@ static ssize_t dir_pread(vfs *v, const char *path, void *buf, size_t len, uint64
             if (errno == EINTR)
                 continue;
             int err = errno;
-            close(fd);
+            forget_last(d);
             return vfs_fail(v, err, "%s: %s", path, strerror(err));
         }
         if (r == 0)
             break;
         got += (size_t)r;
     }
-    close(fd);
     return (ssize_t)got;
 }
 
@@ -394,6 +414,7 @@ static int dir_walk(vfs *v, const char *start, const struct vfs_walk_limits *lim
 static void dir_close(vfs *v)
 {
     struct vfs_dir *d = (struct vfs_dir *)v;
+    forget_last(d);
     close(d->rootfd);
     free(d->root);
     free(d);
@@ -418,6 +439,7 @@ vfs *vfs_dir_open(const char *root)
         return NULL;
     }
     d->root = strdup(root);
+    d->last_fd = -1;
     d->base.ops = &dir_ops;
     d->base.backend = "dir";
     return &d->base;
