@@ -70,9 +70,23 @@ static int add_disks(guestfs_h *g, struct image *im)
     if (guestfs_add_drive_scratch(g, 16 << 20, -1) < 0)
         return -1;
     /* The probe's binary and its snapshot (probe_run.c): sparse, so only
-     * what the snapshot fills takes space. */
+     * what the snapshot fills takes space.  The label gives it a name in
+     * the appliance's shell (/dev/disk/guestfs/LABEL): the kernel may name
+     * the disks in another order than the API does. */
+    char path[4096];
+    snprintf(path, sizeof path, "%s/probe.img", im->overlay_dir);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0 || ftruncate(fd, (off_t)PROBE_DISK_SIZE) < 0) {
+        if (fd >= 0)
+            close(fd);
+        return 0;   /* no probe disk: the run reads file by file */
+    }
+    close(fd);
     im->probe_disk_size = PROBE_DISK_SIZE;
-    return guestfs_add_drive_scratch(g, (int64_t)PROBE_DISK_SIZE, -1);
+    return guestfs_add_drive_opts(g, path, GUESTFS_ADD_DRIVE_OPTS_FORMAT, "raw",
+                                  GUESTFS_ADD_DRIVE_OPTS_READONLY, 0,
+                                  GUESTFS_ADD_DRIVE_OPTS_CACHEMODE, "unsafe",
+                                  GUESTFS_ADD_DRIVE_OPTS_LABEL, PROBE_DISK_LABEL, -1);
 }
 
 /* The KVM watchdog: kills our qemu child if the launch is not done in time. */
@@ -342,8 +356,12 @@ void image_close(struct image *im)
             free(im->disks[i].overlay);
             im->disks[i].overlay = NULL;
         }
-    if (im->overlay_dir)
+    if (im->overlay_dir) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/probe.img", im->overlay_dir);
+        unlink(path);
         rmdir(im->overlay_dir);
+    }
     free(im->overlay_dir);
     free(im->fallback_reason);
     free(im->scratch_device);

@@ -7,6 +7,8 @@
 
 #include "disk_format.h"
 
+#define PROBE_DISK_LABEL "lcprobe"
+
 enum accel_mode { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
 
 struct image {
@@ -17,7 +19,9 @@ struct image {
     char *fallback_reason;     /* why KVM was not used, or NULL */
     int kvm_failed;            /* a KVM launch was tried and failed */
     char *scratch_device;      /* device of the small scratch disk */
-    char *probe_device;        /* device of the probe's disk, added last */
+    char *probe_device;        /* device of the probe's disk, added last
+                                * (/dev/disk/guestfs/PROBE_DISK_LABEL in the
+                                * appliance's shell) */
     unsigned long long probe_disk_size;
     char *overlay_dir;         /* private directory of our overlays */
 };

@@ -1,5 +1,6 @@
 #include "os.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,6 +137,105 @@ struct fs {
     int volume;
     json_object *json;
 };
+
+/* The letters and digits of a UUID, lower case: mdadm writes array UUIDs
+ * as "xxxxxxxx:xxxxxxxx:...", blkid as "xxxxxxxx-xxxx-...", LVM without
+ * separators. */
+static void uuid_hex(const char *in, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (; in && *in && n + 1 < cap; in++)
+        if (isalnum((unsigned char)*in))
+            out[n++] = (char)tolower((unsigned char)*in);
+    out[n] = '\0';
+}
+
+static size_t count_strv(char **v)
+{
+    size_t n = 0;
+    while (v && v[n])
+        n++;
+    return n;
+}
+
+/* Rewrites *all from seen[] and returns the lowest disk index. */
+static int set_volumes(json_object *all, const int *seen, int ndisks)
+{
+    int lowest = -1;
+    json_object_array_del_idx(all, 0, json_object_array_length(all));
+    for (int i = 0; i < 64 && i < ndisks; i++)
+        if (seen[i]) {
+            if (lowest < 0)
+                lowest = i;
+            json_object_array_add(all, json_object_new_int(i));
+        }
+    return lowest;
+}
+
+/* Marks the disks holding the members of type (linux_raid_member,
+ * LVM2_member) whose UUID is want; returns how many it found. */
+static int members_by_uuid(guestfs_h *g, char **devices, int ndisks, const struct fs *fss,
+                           size_t nfs, const char *type, const char *want, int *seen)
+{
+    char have[64];
+    int n = 0;
+    for (size_t i = 0; want[0] && i < nfs; i++) {
+        if (!fss[i].type || strcmp(fss[i].type, type))
+            continue;
+        uuid_hex(fss[i].uuid, have, sizeof have);
+        int idx = strcmp(have, want) ? -1 : index_of_blockdev(g, devices, ndisks, fss[i].device);
+        if (idx >= 0 && idx < 64)
+            seen[idx] = 1, n++;
+    }
+    return n;
+}
+
+/* The disks under an md array or an LV, found by the UUIDs their members
+ * carry (blkid): the array UUID, or the PV UUIDs of the LV's volume group.
+ * md_stat and pvs name members as the appliance's kernel does, and the
+ * kernel may number disks in another order than the API; UUIDs do not
+ * depend on names.  When no member is found this way, what volume_of_fs
+ * found stands. */
+static int member_volumes(guestfs_h *g, char **devices, int ndisks, const struct fs *fss,
+                          size_t nfs, const char *dev, json_object *all, int lowest)
+{
+    int seen[64] = {0}, found = 0;
+    char want[64];
+
+    if (!strncmp(dev, "/dev/md", 7)) {
+        char **kv = guestfs_md_detail(g, dev);
+        for (size_t i = 0; kv && kv[i] && kv[i + 1]; i += 2)
+            if (!strcmp(kv[i], "uuid")) {
+                uuid_hex(kv[i + 1], want, sizeof want);
+                found += members_by_uuid(g, devices, ndisks, fss, nfs, "linux_raid_member",
+                                         want, seen);
+            }
+        free_strv(kv);
+    } else if (strncmp(dev, "/dev/sd", 7) && strncmp(dev, "/dev/vd", 7)) {
+        /* blkid may not even type a PV whose VG is active: ask LVM for the
+         * PV UUID of every disk and partition, by their API names. */
+        char *lv = guestfs_lvm_canonical_lv_name(g, dev), vg[256] = "";
+        char **pvs = lv && sscanf(lv, "/dev/%255[^/]/", vg) == 1 ? guestfs_vgpvuuids(g, vg) : NULL;
+        char **parts = pvs ? guestfs_list_partitions(g) : NULL;
+        for (size_t k = 0; pvs && k < (size_t)ndisks + (parts ? count_strv(parts) : 0); k++) {
+            const char *cand = k < (size_t)ndisks ? devices[k] : parts[k - (size_t)ndisks];
+            char *uuid = cand ? guestfs_pvuuid(g, cand) : NULL;
+            char have[64];
+            uuid_hex(uuid, have, sizeof have);
+            for (size_t i = 0; uuid && pvs[i]; i++) {
+                uuid_hex(pvs[i], want, sizeof want);
+                int idx = strcmp(have, want) ? -1 : index_of_blockdev(g, devices, ndisks, cand);
+                if (idx >= 0 && idx < 64)
+                    seen[idx] = 1, found++;
+            }
+            free(uuid);
+        }
+        free_strv(parts);
+        free_strv(pvs);
+        free(lv);
+    }
+    return found ? set_volumes(all, seen, ndisks) : lowest;
+}
 
 static int is_filesystem(const char *type)
 {
@@ -429,6 +529,7 @@ int inspect_image(struct image *im, struct report *r, struct inspection *ins,
         struct fs *f = &fss[i];
         json_object *all = json_object_new_array();
         f->volume = volume_of_fs(g, devices, im->ndisks, f->device, all);
+        f->volume = member_volumes(g, devices, im->ndisks, fss, nfs, f->device, all, f->volume);
         if (is_filesystem(f->type))
             ins->filesystems++;
         f->json = json_object_new_object();

@@ -130,6 +130,7 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
         gerr(im, "uploading the probe", why, cap);
         return NULL;
     }
+    const char *shell_dev = "/dev/disk/guestfs/" PROBE_DISK_LABEL;
     unsigned long long max = im->probe_disk_size - SNAP_DISK_OUTPUT_OFFSET - SNAP_HEADER_SIZE;
     /* Started in the background so that its progress can be shown. */
     snprintf(cmd, sizeof cmd,
@@ -138,8 +139,8 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
              "head -c %lld > /tmp/liftcheck-probe && chmod 700 /tmp/liftcheck-probe && "
              "(/tmp/liftcheck-probe /sysroot %s %llu %llu /tmp/lc-progress >/tmp/lc-out 2>&1; "
              "echo $? >/tmp/lc-rc) </dev/null >/dev/null 2>&1 &",
-             dev, (long long)(st.st_size + 65535) / 65536, (long long)st.st_size, dev,
-             SNAP_DISK_OUTPUT_OFFSET, max);
+             shell_dev, (long long)(st.st_size + 65535) / 65536, (long long)st.st_size,
+             shell_dev, SNAP_DISK_OUTPUT_OFFSET, max);
     if (debug_sh(im, cmd, why, cap, NULL) < 0)
         return NULL;
     if (wait_probe(im, why, cap) < 0)
