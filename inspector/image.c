@@ -58,11 +58,19 @@ static int add_disks(guestfs_h *g, struct image *im)
     /* Each disk is reached only through our overlay (see disk_make_overlay):
      * the overlay takes every write, the disk is opened read-only below it. */
     for (int i = 0; i < im->ndisks; i++) {
-        if (guestfs_add_drive_opts(g, im->disks[i].overlay,
-                                   GUESTFS_ADD_DRIVE_OPTS_READONLY, 0,
-                                   GUESTFS_ADD_DRIVE_OPTS_FORMAT, "qcow2",
-                                   GUESTFS_ADD_DRIVE_OPTS_CACHEMODE, "unsafe",
-                                   -1) < 0)
+        /* Labels name the disks in the appliance's own /dev (see image.h). */
+        char label[16];
+        snprintf(label, sizeof label, "%s%c", DISK_LABEL_PREFIX, 'a' + i % 26);
+        int r = i < 26 ? guestfs_add_drive_opts(g, im->disks[i].overlay,
+                                                GUESTFS_ADD_DRIVE_OPTS_READONLY, 0,
+                                                GUESTFS_ADD_DRIVE_OPTS_FORMAT, "qcow2",
+                                                GUESTFS_ADD_DRIVE_OPTS_CACHEMODE, "unsafe",
+                                                GUESTFS_ADD_DRIVE_OPTS_LABEL, label, -1)
+                       : guestfs_add_drive_opts(g, im->disks[i].overlay,
+                                                GUESTFS_ADD_DRIVE_OPTS_READONLY, 0,
+                                                GUESTFS_ADD_DRIVE_OPTS_FORMAT, "qcow2",
+                                                GUESTFS_ADD_DRIVE_OPTS_CACHEMODE, "unsafe", -1);
+        if (r < 0)
             return -1;
     }
     /* A small writable scratch disk (in a host temp file, never an input)

@@ -7,6 +7,11 @@
 
 #include "disk_format.h"
 
+/* The appliance's kernel may number disks in another order than the API
+ * (/dev/sdX): names the kernel reports (md_stat) or a shell sees go through
+ * these labels, /dev/disk/guestfs/LABEL in the appliance.  Input disk i
+ * (i < 26) is DISK_LABEL_PREFIX followed by the letter 'a' + i. */
+#define DISK_LABEL_PREFIX "lcdisk"
 #define PROBE_DISK_LABEL "lcprobe"
 
 enum accel_mode { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };

@@ -42,6 +42,46 @@ static int index_of_blockdev(guestfs_h *g, char **devices, int ndisks, const cha
     return idx;
 }
 
+/* Disk index of a device named as the appliance's kernel names it (what
+ * md_stat reports), through the disk labels (image.h); -1 if unknown.
+ * One shell call per inspection lists the labels. */
+static int kernel_disk_index(guestfs_h *g, int ndisks, const char *kdev)
+{
+    static guestfs_h *for_g;
+    static char map[26][64];    /* disk index -> kernel name, "" = unknown */
+
+    if (for_g != g) {
+        for_g = g;
+        memset(map, 0, sizeof map);
+        char *argv[] = {"for l in /dev/disk/guestfs/" DISK_LABEL_PREFIX "?; do "
+                        "[ -e \"$l\" ] && echo \"${l##*/}\" \"$(readlink -f \"$l\")\"; done; true",
+                        NULL};
+        char *out = guestfs_debug(g, "sh", argv);
+        for (char *line = out, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+            nl = strchr(line, '\n');
+            if (nl)
+                *nl = '\0';
+            char label[32], dev[64];
+            size_t pl = strlen(DISK_LABEL_PREFIX);
+            if (sscanf(line, "%31s %63s", label, dev) == 2 && strlen(label) == pl + 1 &&
+                !strncmp(label, DISK_LABEL_PREFIX, pl) && label[pl] >= 'a' && label[pl] <= 'z')
+                snprintf(map[label[pl] - 'a'], sizeof map[0], "%s", dev);
+        }
+        free(out);
+    }
+    for (int i = 0; i < ndisks && i < 26; i++) {
+        size_t n = strlen(map[i]);
+        const char *rest = kdev + n;
+        if (!n || strncmp(kdev, map[i], n))
+            continue;
+        if (*rest == 'p')
+            rest++;     /* nvme0n1p1 */
+        if (*rest == '\0' || strspn(rest, "0123456789") == strlen(rest))
+            return i;
+    }
+    return -1;
+}
+
 /* vgpvuuids gives LVM's dashed text form; lvm_pv.pv_uuid is a fixed
  * 32-byte field without a terminating NUL. */
 static int same_pv_uuid(const char *dashed, const char field[32])
@@ -88,9 +128,10 @@ static int volume_of_fs(guestfs_h *g, char **devices, int ndisks, const char *de
         }
         free(vg);
     } else if (strncmp(dev, "/dev/md", 7) == 0) {
+        /* md_stat gives the kernel's names, not the API's. */
         struct guestfs_mdstat_list *md = guestfs_md_stat(g, dev);
         for (size_t i = 0; md && i < md->len; i++) {
-            int idx = index_of_blockdev(g, devices, ndisks, md->val[i].mdstat_device);
+            int idx = kernel_disk_index(g, ndisks, md->val[i].mdstat_device);
             if (idx >= 0 && idx < 64)
                 seen[idx] = 1;
         }
@@ -203,6 +244,13 @@ static int member_volumes(guestfs_h *g, char **devices, int ndisks, const struct
     char want[64];
 
     if (!strncmp(dev, "/dev/md", 7)) {
+        /* What md_stat found through the labels stands; add the members
+         * blkid typed (the two can each miss one). */
+        for (size_t i = 0; i < json_object_array_length(all); i++) {
+            int v = json_object_get_int(json_object_array_get_idx(all, i));
+            if (v >= 0 && v < 64)
+                seen[v] = 1, found++;
+        }
         char **kv = guestfs_md_detail(g, dev);
         for (size_t i = 0; kv && kv[i] && kv[i + 1]; i += 2)
             if (!strcmp(kv[i], "uuid")) {
