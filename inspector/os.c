@@ -97,12 +97,25 @@ static int same_pv_uuid(const char *dashed, const char field[32])
     return k == 32;
 }
 
+/* Rewrites *all from seen[] and returns the lowest disk index. */
+static int set_volumes(json_object *all, const int *seen, int ndisks)
+{
+    int lowest = -1;
+    json_object_array_del_idx(all, 0, json_object_array_length(all));
+    for (int i = 0; i < 64 && i < ndisks; i++)
+        if (seen[i]) {
+            if (lowest < 0)
+                lowest = i;
+            json_object_array_add(all, json_object_new_int(i));
+        }
+    return lowest;
+}
+
 /* Lowest disk index holding any part of dev (LV, md array or plain).
  * Fills *all with every disk index as a JSON array. */
 static int volume_of_fs(guestfs_h *g, char **devices, int ndisks, const char *dev,
                         json_object *all)
 {
-    int lowest = -1;
     int seen[64] = {0};
 
     /* Appliance names: /dev/sdXN partitions, /dev/mdN arrays, /dev/VG/LV. */
@@ -142,13 +155,7 @@ static int volume_of_fs(guestfs_h *g, char **devices, int ndisks, const char *de
         if (idx >= 0 && idx < 64)
             seen[idx] = 1;
     }
-    for (int i = 0; i < 64 && i < ndisks; i++)
-        if (seen[i]) {
-            if (lowest < 0)
-                lowest = i;
-            json_object_array_add(all, json_object_new_int(i));
-        }
-    return lowest;
+    return set_volumes(all, seen, ndisks);
 }
 
 json_object *os_info_json(const struct os_info *o)
@@ -197,20 +204,6 @@ static size_t count_strv(char **v)
     while (v && v[n])
         n++;
     return n;
-}
-
-/* Rewrites *all from seen[] and returns the lowest disk index. */
-static int set_volumes(json_object *all, const int *seen, int ndisks)
-{
-    int lowest = -1;
-    json_object_array_del_idx(all, 0, json_object_array_length(all));
-    for (int i = 0; i < 64 && i < ndisks; i++)
-        if (seen[i]) {
-            if (lowest < 0)
-                lowest = i;
-            json_object_array_add(all, json_object_new_int(i));
-        }
-    return lowest;
 }
 
 /* Marks the disks holding the members of type (linux_raid_member,

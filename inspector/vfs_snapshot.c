@@ -231,16 +231,21 @@ static int s_walk(vfs *v, const char *start, const struct vfs_walk_limits *lim,
     return rc;
 }
 
-static void s_close(vfs *v)
+static void free_snap(struct vfs_snap *s)
 {
-    struct vfs_snap *s = (struct vfs_snap *)v;
-    vfs_close(s->live);
     if (s->map)
         munmap(s->map, s->maplen);
     free(s->e);
     free(s->r);
     free(s->slots);
     free(s);
+}
+
+static void s_close(vfs *v)
+{
+    struct vfs_snap *s = (struct vfs_snap *)v;
+    vfs_close(s->live);
+    free_snap(s);
 }
 
 static const struct vfs_ops snap_ops = {
@@ -417,14 +422,8 @@ vfs *vfs_snapshot_open(vfs *live, const char *snapshot_file, char *err, size_t e
 fail:
     if (fd >= 0)
         close(fd);
-    if (s) {
-        if (s->map)
-            munmap(s->map, s->maplen);
-        free(s->e);
-        free(s->r);
-        free(s->slots);
-        free(s);
-    }
+    if (s)
+        free_snap(s);
     return NULL;
 }
 
