@@ -50,6 +50,11 @@ static guestfs_h *new_handle(const struct image_options *opt, int force_tcg)
     }
     if (progress_enabled())
         guestfs_set_event_callback(g, progress_cb, GUESTFS_EVENT_PROGRESS, 0, NULL);
+    /* A second vCPU: the probe keeps several reads in flight, and under
+     * emulation each vCPU is a host thread (the appliance also boots
+     * faster).  More vCPUs than host CPUs would only compete. */
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    guestfs_set_smp(g, cpus >= 4 ? 4 : cpus >= 2 ? (int)cpus : 1);
     return g;
 }
 

@@ -74,24 +74,34 @@ static int debug_sh(struct image *im, const char *cmd, char *why, size_t cap, ch
     return 0;
 }
 
+/* The probe's phases (probe/probe_progress.h), as progress stages. */
+static const char *const phase_names[] = {
+    NULL,
+    NULL,                                   /* the walk: the caller's stage */
+    "reading file heads inside the appliance, in disk order",
+    "reading ELF headers inside the appliance",
+};
+
 /* Polls the background probe until it exits, showing its progress. */
 static int wait_probe(struct image *im, char *why, size_t cap)
 {
     /* Each poll runs a shell in the appliance: not too often. */
     const struct timespec tick = {1, 0};
+    unsigned shown = 1;
     for (;;) {
         char *out = NULL;
         if (stop_requested()) {
             snprintf(why, cap, "stopped");
             return -1;
         }
-        if (debug_sh(im, "cat /tmp/lc-progress 2>/dev/null || echo 0 0; cat /tmp/lc-rc 2>/dev/null; true",
+        if (debug_sh(im, "cat /tmp/lc-progress 2>/dev/null || echo 1 0 0; cat /tmp/lc-rc 2>/dev/null; true",
                      why, cap, &out) < 0)
             return -1;
+        unsigned phase = 0;
         unsigned long long done = 0, total = 0;
-        int rc = -1, n = sscanf(out, "%llu %llu %d", &done, &total, &rc);
+        int rc = -1, n = sscanf(out, "%u %llu %llu %d", &phase, &done, &total, &rc);
         free(out);
-        if (n == 3) {
+        if (n == 4) {
             if (rc == 0) {
                 progress_percent(total, total);
                 return 0;
@@ -101,6 +111,11 @@ static int wait_probe(struct image *im, char *why, size_t cap)
             snprintf(why, cap, "the probe failed (exit %d): %s", rc, msg ? msg : "");
             free(msg);
             return -1;
+        }
+        if (n >= 3 && phase > shown && phase < sizeof phase_names / sizeof *phase_names) {
+            progress_percent(1, 1);
+            progress_stage("%s", phase_names[phase]);
+            shown = phase;
         }
         if (total)
             progress_percent(done < total ? done : total - 1, total);
@@ -145,6 +160,15 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
         return NULL;
     if (wait_probe(im, why, cap) < 0)
         return NULL;
+    /* The probe's summary line: how many heads the device reads served. */
+    char *summary = NULL;
+    unsigned long long heads = 0, from_device = 0;
+    if (debug_sh(im, "cat /tmp/lc-out", why, cap, &summary) == 0) {
+        const char *h = strstr(summary, " heads ");
+        if (!h || sscanf(h, " heads %llu placed %*u device %llu", &heads, &from_device) != 2)
+            heads = from_device = 0;
+        free(summary);
+    }
 
     size_t n = 0;
     char *hdr = guestfs_pread_device(im->g, dev, SNAP_HEADER_SIZE,
@@ -170,8 +194,10 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
     }
     close(fd);
     vfs *v = NULL;
-    progress_stage("downloading the file tree (%llu entries, %.1f MiB)",
-                   (unsigned long long)h.entries, (double)h.payload_len / (1 << 20));
+    progress_stage("downloading the file tree (%llu entries, %.1f MiB; "
+                   "%llu of %llu file heads read in disk order)",
+                   (unsigned long long)h.entries, (double)h.payload_len / (1 << 20),
+                   from_device, heads);
     if (guestfs_download_offset(im->g, dev, file, (int64_t)SNAP_DISK_OUTPUT_OFFSET,
                                 (int64_t)(SNAP_HEADER_SIZE + h.payload_len)) < 0)
         gerr(im, "downloading the snapshot", why, cap);

@@ -13,10 +13,13 @@
  *   records until payload_len:
  *     'E' entry:  struct snap_entry, then path (path_len bytes, NUL included),
  *                 then symlink target (link_len bytes, NUL included, or 0)
- *     'R' range of the last entry: struct snap_range, then len bytes
+ *     'R' range:  struct snap_range, then len bytes of the file named by the
+ *                 entry-th 'E' record (counted from 0), which came before it
  * Entries come in the order of a vfs_dir walk of "/": a directory's children
  * all together, sorted, then the subtrees of its subdirectories in order, so
- * every directory's descendants form one contiguous run.
+ * every directory's descendants form one contiguous run.  The ranges of one
+ * entry come together; the probe reads files after the walk, in the order
+ * of their blocks on disk, so ranges follow the entries, not their own.
  *
  * The reader treats the stream as hostile like any guest data: every length
  * is checked against the payload. */
@@ -25,7 +28,7 @@
 
 #include <stdint.h>
 
-#define SNAP_MAGIC "LCSNAP01"
+#define SNAP_MAGIC "LCSNAP02"
 #define SNAP_HEADER_SIZE 4096
 
 struct snap_header {
@@ -53,6 +56,7 @@ struct snap_range {
     uint8_t pad[3];
     uint32_t len;
     uint64_t off;
+    uint64_t entry;
 };
 
 /* Where the probe's binary and its output sit on the probe disk. */

@@ -8,6 +8,7 @@
 #include "vfs.h"
 #include "snapshot_format.h"
 
+#include "util/grow.h"
 #include "util/stop.h"
 
 #include <errno.h>
@@ -259,24 +260,10 @@ static int valid_str(const unsigned char *p, size_t len)
     return len > 0 && p[len - 1] == '\0' && memchr(p, '\0', len - 1) == NULL;
 }
 
-/* Makes room for one more element in a doubling array. */
-static int grow(void **arr, size_t *cap, size_t n, size_t elem)
-{
-    if (n < *cap)
-        return 0;
-    size_t ncap = *cap ? *cap * 2 : 4096;
-    void *t = realloc(*arr, ncap * elem);
-    if (!t)
-        return -1;
-    *arr = t;
-    *cap = ncap;
-    return 0;
-}
-
 static int add_entry(struct vfs_snap *s, const struct snap_entry *h, const char *path,
                      const char *link)
 {
-    if (grow((void **)&s->e, &s->ecap, s->n, sizeof *s->e) < 0)
+    if (grow_array((void **)&s->e, &s->ecap, s->n, sizeof *s->e, 4096) < 0)
         return -1;
     struct snap_ent *e = &s->e[s->n++];
     e->path = path;
@@ -284,18 +271,21 @@ static int add_entry(struct vfs_snap *s, const struct snap_entry *h, const char 
     e->st = (struct vfs_stat){.type = (enum vfs_type)h->type, .mode = h->mode, .size = h->size,
                               .ino = h->ino, .dev = h->dev, .nlink = h->nlink,
                               .mtime = h->mtime};
-    e->first_range = (uint32_t)s->nr;
+    e->first_range = 0;
     e->nranges = 0;
     e->first_child = NONE;
     return 0;
 }
 
-static int add_range(struct vfs_snap *s, uint64_t off, uint32_t len, const unsigned char *data)
+static int add_range(struct vfs_snap *s, struct snap_ent *e, uint64_t off, uint32_t len,
+                     const unsigned char *data)
 {
-    if (grow((void **)&s->r, &s->rcap, s->nr, sizeof *s->r) < 0)
+    if (grow_array((void **)&s->r, &s->rcap, s->nr, sizeof *s->r, 4096) < 0)
         return -1;
+    if (!e->nranges)
+        e->first_range = (uint32_t)s->nr;
     s->r[s->nr++] = (struct snap_rng){off, len, data};
-    s->e[s->n - 1].nranges++;
+    e->nranges++;
     return 0;
 }
 
@@ -323,6 +313,7 @@ static int parse(struct vfs_snap *s, char *err, size_t errlen)
     s->complete = h.complete == 1;
     s->walkable = s->complete || (h.depth_limited && !h.walk_errors && !h.entries_limited);
     const unsigned char *p = s->map + SNAP_HEADER_SIZE, *end = p + h.payload_len;
+    uint64_t last_ranged = UINT64_MAX;
     while (p < end) {
         if (*p == 'E') {
             struct snap_entry e;
@@ -341,15 +332,20 @@ static int parse(struct vfs_snap *s, char *err, size_t errlen)
             p += e.path_len + e.link_len;
         } else if (*p == 'R') {
             struct snap_range r;
-            if ((size_t)(end - p) < sizeof r || s->n == 0)
+            if ((size_t)(end - p) < sizeof r)
                 goto bad;
             memcpy(&r, p, sizeof r);
             p += sizeof r;
-            const struct vfs_stat *st = &s->e[s->n - 1].st;
-            if ((size_t)(end - p) < r.len || r.off > st->size || r.len > st->size - r.off)
+            /* An earlier entry, whose ranges are all in one run. */
+            if (r.entry >= s->n || (s->e[r.entry].nranges && r.entry != last_ranged))
                 goto bad;
-            if (add_range(s, r.off, r.len, p) < 0)
+            struct snap_ent *re = &s->e[r.entry];
+            if ((size_t)(end - p) < r.len || re->st.type != VFS_REG || r.off > re->st.size ||
+                r.len > re->st.size - r.off)
+                goto bad;
+            if (add_range(s, re, r.off, r.len, p) < 0)
                 goto oom;
+            last_ranged = r.entry;
             p += r.len;
         } else
             goto bad;

@@ -3,6 +3,7 @@
  * appliance), output goes to a sink and never beyond a cap, because every
  * one of these files is untrusted and a compression bomb is cheap to make. */
 #include "nitro_int.h"
+#include "util/grow.h"
 
 #include <bzlib.h>
 #include <errno.h>
@@ -419,16 +420,8 @@ struct membuf {
 static int mem_sink(const unsigned char *p, size_t n, void *opaque)
 {
     struct membuf *m = opaque;
-    if (m->len + n > m->cap) {
-        size_t nc = m->cap ? m->cap : 65536;
-        while (nc < m->len + n)
-            nc *= 2;
-        unsigned char *q = realloc(m->p, nc);
-        if (!q)
-            return -1;
-        m->p = q;
-        m->cap = nc;
-    }
+    if (grow_bytes(&m->p, &m->cap, m->len + n, 65536) < 0)
+        return -1;
     memcpy(m->p + m->len, p, n);
     m->len += n;
     return 0;
