@@ -5,7 +5,8 @@
  * cache, which may still hold the empty blocks udev read at boot) and run
  * over /sysroot, where
  * the guest filesystems are mounted read-only; it writes the snapshot onto
- * the same disk, and one download brings it to the host. */
+ * the same disk, a raw file of ours that the host then maps (or, where
+ * it cannot, downloads). */
 #include "probe_run.h"
 
 #include "snapshot_format.h"
@@ -170,6 +171,20 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
         free(summary);
     }
 
+    /* The probe's disk is our own raw file: qemu has written the snapshot
+     * into it, so it is mapped where it lies, with no download. */
+    snprintf(file, sizeof file, "%s/probe.img", im->overlay_dir);
+    vfs *v = vfs_snapshot_open_at(live, file, SNAP_DISK_OUTPUT_OFFSET, why, cap);
+    if (v) {
+        size_t entries = 0, ranges = 0;
+        int complete = 0;
+        vfs_snapshot_counts(v, &entries, &ranges, &complete);
+        progress_stage("file tree ready (%zu entries, %zu recorded reads; "
+                       "%llu of %llu file heads read in disk order)",
+                       entries, ranges, from_device, heads);
+        return v;
+    }
+    /* Not readable here (a remote backend, say): download it. */
     size_t n = 0;
     char *hdr = guestfs_pread_device(im->g, dev, SNAP_HEADER_SIZE,
                                      (int64_t)SNAP_DISK_OUTPUT_OFFSET, &n);
@@ -193,7 +208,6 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
         return NULL;
     }
     close(fd);
-    vfs *v = NULL;
     progress_stage("downloading the file tree (%llu entries, %.1f MiB; "
                    "%llu of %llu file heads read in disk order)",
                    (unsigned long long)h.entries, (double)h.payload_len / (1 << 20),

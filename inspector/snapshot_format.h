@@ -5,7 +5,7 @@
  * a server with 100k files and 10k ELF files would spend minutes on them.
  * The probe walks the mounted guest once inside the appliance and records
  * every entry with its metadata, and the exact byte ranges the ELF parser
- * reads, into one stream that the host downloads in one call.
+ * reads, into one stream on the probe's disk, which the host maps.
  *
  * Layout, all integers little-endian (the probe runs on the host's kernel,
  * so on the host's architecture):

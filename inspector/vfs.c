@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int vfs_fail(vfs *v, int err, const char *fmt, ...)
 {
@@ -291,4 +292,35 @@ void vfs_free_names(char **names)
     for (char **p = names; *p; p++)
         free(*p);
     free(names);
+}
+
+static enum vfs_type mode_type(mode_t m)
+{
+    switch (m & S_IFMT) {
+    case S_IFREG: return VFS_REG;
+    case S_IFDIR: return VFS_DIR;
+    case S_IFLNK: return VFS_LNK;
+    case S_IFCHR: return VFS_CHR;
+    case S_IFBLK: return VFS_BLK;
+    case S_IFIFO: return VFS_FIFO;
+    case S_IFSOCK: return VFS_SOCK;
+    default: return VFS_OTHER;
+    }
+}
+
+void vfs_stat_from(struct vfs_stat *o, const struct stat *s)
+{
+    o->type = mode_type(s->st_mode);
+    o->mode = (uint32_t)s->st_mode;
+    o->size = (uint64_t)s->st_size;
+    o->ino = (uint64_t)s->st_ino;
+    o->dev = (uint64_t)s->st_dev;
+    o->nlink = (uint64_t)s->st_nlink;
+    o->mtime = (int64_t)s->st_mtime;
+}
+
+int vfs_join(char *out, size_t cap, const char *dir, const char *name)
+{
+    int n = snprintf(out, cap, "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", name);
+    return (n < 0 || (size_t)n >= cap) ? -1 : 0;
 }

@@ -87,6 +87,10 @@ vfs *vfs_guestfs_open(struct guestfs_h *g);
  * it then owns.  On failure returns NULL with a reason in err (live stays
  * the caller's). */
 vfs *vfs_snapshot_open(vfs *live, const char *snapshot_file, char *err, size_t errlen);
+/* The same for a snapshot at a page-aligned offset of a larger file (the
+ * probe's disk image). */
+vfs *vfs_snapshot_open_at(vfs *live, const char *file, uint64_t offset, char *err,
+                          size_t errlen);
 /* What a snapshot vfs holds, for diagnostics. */
 void vfs_snapshot_counts(vfs *v, size_t *entries, size_t *ranges, int *complete);
 
@@ -120,6 +124,12 @@ int vfs_exists(vfs *v, const char *path);
  * vfs_free_names. */
 int vfs_list(vfs *v, const char *dir, char ***names);
 void vfs_free_names(char **names);
+
+/* A struct stat as a vfs_stat. */
+struct stat;
+void vfs_stat_from(struct vfs_stat *out, const struct stat *s);
+/* dir + "/" + name into out; -1 if it does not fit in cap. */
+int vfs_join(char *out, size_t cap, const char *dir, const char *name);
 
 /* printf into v->error; returns -1 so backends can `return vfs_fail(...)`. */
 int vfs_fail(vfs *v, int err, const char *fmt, ...)

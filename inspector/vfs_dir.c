@@ -147,31 +147,6 @@ static int open_in_root(struct vfs_dir *d, const char *path, int flags)
     return open_in_root_slow(d, rel, flags);
 }
 
-static enum vfs_type mode_type(mode_t m)
-{
-    switch (m & S_IFMT) {
-    case S_IFREG: return VFS_REG;
-    case S_IFDIR: return VFS_DIR;
-    case S_IFLNK: return VFS_LNK;
-    case S_IFCHR: return VFS_CHR;
-    case S_IFBLK: return VFS_BLK;
-    case S_IFIFO: return VFS_FIFO;
-    case S_IFSOCK: return VFS_SOCK;
-    default: return VFS_OTHER;
-    }
-}
-
-static void fill_stat(struct vfs_stat *o, const struct stat *s)
-{
-    o->type = mode_type(s->st_mode);
-    o->mode = (uint32_t)s->st_mode;
-    o->size = (uint64_t)s->st_size;
-    o->ino = (uint64_t)s->st_ino;
-    o->dev = (uint64_t)s->st_dev;
-    o->nlink = (uint64_t)s->st_nlink;
-    o->mtime = (int64_t)s->st_mtime;
-}
-
 /* Opens the parent directory of path (inside the root) and returns the
  * last component in *base; "/" itself yields the root and ".". */
 static int open_parent(struct vfs_dir *d, const char *path, char *base, size_t cap)
@@ -222,7 +197,7 @@ static int dir_lstat(vfs *v, const char *path, struct vfs_stat *st)
     close(fd);
     if (r < 0)
         return vfs_fail(v, err, "%s: %s", path, strerror(err));
-    fill_stat(st, &s);
+    vfs_stat_from(st, &s);
     return 0;
 }
 
@@ -301,12 +276,6 @@ struct pending {
     unsigned depth;
 };
 
-static int join(char *out, size_t cap, const char *dir, const char *name)
-{
-    int n = snprintf(out, cap, "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", name);
-    return (n < 0 || (size_t)n >= cap) ? -1 : 0;
-}
-
 /* Iterative depth-first walk with an explicit stack: hostile trees cannot
  * exhaust the C stack, and symlinks are never followed. */
 static int dir_walk(vfs *v, const char *start, const struct vfs_walk_limits *lim,
@@ -370,12 +339,12 @@ static int dir_walk(vfs *v, const char *start, const struct vfs_walk_limits *lim
                 rc = 1;
                 break;
             }
-            if (join(path, sizeof path, cur.path, names[i]) < 0 ||
+            if (vfs_join(path, sizeof path, cur.path, names[i]) < 0 ||
                 fstatat(dfd, names[i], &s, AT_SYMLINK_NOFOLLOW) < 0) {
                 res->errors++;
                 continue;
             }
-            fill_stat(&vs, &s);
+            vfs_stat_from(&vs, &s);
             res->entries++;
             int r = fn(path, &vs, opaque);
             if (r < 0) { rc = 1; break; }

@@ -385,25 +385,39 @@ oom:
     return -1;
 }
 
-vfs *vfs_snapshot_open(vfs *live, const char *snapshot_file, char *err, size_t errlen)
+vfs *vfs_snapshot_open_at(vfs *live, const char *file, uint64_t offset, char *err,
+                          size_t errlen)
 {
     struct vfs_snap *s = calloc(1, sizeof *s);
     struct stat st;
-    int fd = open(snapshot_file, O_RDONLY | O_CLOEXEC);
+    struct snap_header h;
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
 
     if (!s || fd < 0 || fstat(fd, &st) < 0) {
-        snprintf(err, errlen, "%s: %s", snapshot_file, s ? strerror(errno) : "out of memory");
+        snprintf(err, errlen, "%s: %s", file, s ? strerror(errno) : "out of memory");
         goto fail;
     }
-    s->maplen = (size_t)st.st_size;
-    if (s->maplen < SNAP_HEADER_SIZE) {
-        snprintf(err, errlen, "%s: too short for a snapshot", snapshot_file);
+    /* Map the header and the records it announces, no more: the file may
+     * be a mostly empty disk image. */
+    uint64_t size = (uint64_t)st.st_size;
+    if (offset > size || size - offset < SNAP_HEADER_SIZE ||
+        pread(fd, &h, sizeof h, (off_t)offset) != (ssize_t)sizeof h) {
+        snprintf(err, errlen, "%s: too short for a snapshot", file);
         goto fail;
     }
-    s->map = mmap(NULL, s->maplen, PROT_READ, MAP_PRIVATE, fd, 0);
+    uint64_t len = size - offset;
+    if (!memcmp(h.magic, SNAP_MAGIC, sizeof h.magic) &&
+        h.payload_len <= len - SNAP_HEADER_SIZE)
+        len = SNAP_HEADER_SIZE + h.payload_len;
+    if (len > SIZE_MAX) {
+        snprintf(err, errlen, "%s: snapshot too large", file);
+        goto fail;
+    }
+    s->maplen = (size_t)len;
+    s->map = mmap(NULL, s->maplen, PROT_READ, MAP_PRIVATE, fd, (off_t)offset);
     if (s->map == MAP_FAILED) {
         s->map = NULL;
-        snprintf(err, errlen, "%s: %s", snapshot_file, strerror(errno));
+        snprintf(err, errlen, "%s: %s", file, strerror(errno));
         goto fail;
     }
     close(fd);
@@ -421,6 +435,11 @@ fail:
     if (s)
         free_snap(s);
     return NULL;
+}
+
+vfs *vfs_snapshot_open(vfs *live, const char *snapshot_file, char *err, size_t errlen)
+{
+    return vfs_snapshot_open_at(live, snapshot_file, 0, err, errlen);
 }
 
 /* How many entries and recorded ranges a snapshot vfs holds (for -v). */

@@ -100,32 +100,24 @@ static int add_device(struct heads *h, uint64_t dev, const char *path)
     return fd >= 0 ? h->ndevs - 1 : -1;
 }
 
-static void locate(void *ctx, void *local, size_t i)
+int heads_place(int fd, size_t want, uint64_t *phys)
 {
-    struct heads *h = ctx;
-    struct cand *c = &h->c[i];
     /* One extent after the header: the first block is all we ask. */
     union {
         struct fiemap fm;
         unsigned char room[sizeof(struct fiemap) + sizeof(struct fiemap_extent)];
     } m;
-    (void)local;
 
-    c->dev_slot = -1;
-    int fd = open_file(h->rootfd, c->path);
-    if (fd < 0)
-        return;
     memset(&m, 0, sizeof m);
-    m.fm.fm_length = c->want;
+    m.fm.fm_length = want;
     m.fm.fm_extent_count = 1;
     const struct fiemap_extent *x = &m.fm.fm_extents[0];
-    if (ioctl(fd, FS_IOC_FIEMAP, &m.fm) == 0 && m.fm.fm_mapped_extents == 1 &&
-        x->fe_logical == 0 && x->fe_length >= c->want && !(x->fe_flags & NOT_PLAIN) &&
-        x->fe_physical <= UINT64_MAX - ALIGN) {
-        c->phys = x->fe_physical;
-        c->dev_slot = -2;           /* placed; its device is found below */
-    }
-    close(fd);
+    if (ioctl(fd, FS_IOC_FIEMAP, &m.fm) < 0 || m.fm.fm_mapped_extents != 1 ||
+        x->fe_logical != 0 || x->fe_length < want || (x->fe_flags & NOT_PLAIN) ||
+        x->fe_physical > UINT64_MAX - ALIGN - want)
+        return -1;
+    *phys = x->fe_physical;
+    return 0;
 }
 
 /* Device slots for the placed files, found once per filesystem. */
@@ -250,13 +242,13 @@ void heads_read(const char *root, struct cand *c, size_t n, struct probe_progres
     unsigned threads = io_threads();
 
     memset(stats, 0, sizeof *stats);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         c[i].got = -1;
+        c[i].dev_slot = c[i].placed ? -2 : -1;
+    }
     h.rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (h.rootfd < 0)
         return;
-    struct par_loop where = {.fn = locate, .ctx = &h};
-    parallel_for(n, threads, &where);
     assign_devices(&h, n);
 
     size_t placed = 0;

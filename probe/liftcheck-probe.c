@@ -9,8 +9,8 @@
  *
  * Three phases, each shaped by what a read costs in an emulated appliance
  * (a round trip of about a millisecond, whatever its size):
- *   1. the walk, in the snapshot's order, with threads warming the caches
- *      ahead of it (prefetch.c);
+ *   1. the tree, read by threads in any order, then walked from memory in
+ *      the snapshot's order (tree.c);
  *   2. the heads of all files that may be ELF, in the order of their blocks
  *      on disk (heads.c);
  *   3. the ELF files, parsed on several threads by the host's own parser
@@ -20,9 +20,9 @@
 #include "elf_pass.h"
 #include "heads.h"
 #include "parallel.h"
-#include "prefetch.h"
 #include "probe_out.h"
 #include "probe_progress.h"
+#include "tree.h"
 
 #include "inspector/snapshot_format.h"
 #include "inspector/vfs.h"
@@ -36,9 +36,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statvfs.h>
+#include <time.h>
+
+static double seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 struct probe {
-    vfs *dir;
     struct out *o;
     struct probe_progress *pr;
     struct strmap inodes;       /* "dev:ino" of hard-linked files already listed */
@@ -70,10 +77,18 @@ static unsigned long long inodes_in_use(const char *root)
     return total;
 }
 
+/* Exactly the first read of the host's ELF scan; 0 for files it skips. */
+static size_t head_len(uint64_t size)
+{
+    struct vfs exact = {.exact_reads = 1};
+    return size < MIN_ELF_SIZE ? 0 : elf_head_len(&exact, size);
+}
+
 /* A regular file the ELF scan will open: big enough to be ELF, and the
  * first name of its inode (the scan reads a hard-linked file once). */
-static int add_candidate(struct probe *p, const char *path, const struct vfs_stat *st)
+static int add_candidate(struct probe *p, const char *path, const struct tree_node *n)
 {
+    const struct vfs_stat *st = &n->st;
     char key[64];
 
     if (st->size < MIN_ELF_SIZE)
@@ -95,41 +110,35 @@ static int add_candidate(struct probe *p, const char *path, const struct vfs_sta
     c->size = st->size;
     c->ino = st->ino;
     c->dev = st->dev;
-    /* Exactly the first read of the host's ELF scan. */
-    struct vfs exact = {.exact_reads = 1};
-    c->want = (uint16_t)elf_head_len(&exact, st->size);
+    c->want = (uint16_t)head_len(st->size);
+    c->placed = n->placed;
+    c->phys = n->phys;
     p->nc++;
     return 0;
 }
 
-static int on_entry(const char *path, const struct vfs_stat *st, void *opaque)
+static int on_entry(const char *path, const struct tree_node *n, void *opaque)
 {
     struct probe *p = opaque;
-    char *link = NULL;
-    size_t plen = strlen(path) + 1, llen = 0;
+    const struct vfs_stat *st = &n->st;
+    const char *link = n->link;
+    size_t plen = strlen(path) + 1, llen = link ? strlen(link) + 1 : 0;
 
     if (plen > UINT16_MAX)
         return 0;
-    if (st->type == VFS_LNK && vfs_readlink(p->dir, path, &link) == 0) {
-        llen = strlen(link) + 1;
-        if (llen > UINT16_MAX) {
-            free(link);
-            link = NULL;
-            llen = 0;
-        }
+    if (llen > UINT16_MAX) {
+        link = NULL;
+        llen = 0;
     }
     struct snap_entry e = {
         .tag = 'E', .type = (uint8_t)st->type, .path_len = (uint16_t)plen,
         .link_len = (uint16_t)llen, .mode = st->mode, .size = st->size, .ino = st->ino,
         .dev = st->dev, .nlink = st->nlink, .mtime = st->mtime,
     };
-    int rc = out_emit(p->o, &e, sizeof e, path, plen, link, llen);
-    free(link);
-    if (rc < 0)
+    if (out_emit(p->o, &e, sizeof e, path, plen, link, llen) < 0)
         return -1;
     p->o->entries++;
-    pprogress_add(p->pr, 1);
-    if (st->type == VFS_REG && add_candidate(p, path, st) < 0)
+    if (st->type == VFS_REG && add_candidate(p, path, n) < 0)
         p->oom = 1;
     return p->oom || p->o->truncated || p->o->io_error ? -1 : 0;
 }
@@ -179,20 +188,23 @@ int main(int argc, char **argv)
     memset(&p, 0, sizeof p);
     p.o = &o;
     p.pr = &pr;
-    if (!(p.dir = vfs_dir_open(root))) {
+    double t0 = seconds();
+    const struct vfs_walk_limits lim = {VFS_WALK_DEFAULT_DEPTH, VFS_WALK_DEFAULT_ENTRIES};
+    struct tree *t = tree_read(root, &lim, io_threads(), head_len, &pr);
+    if (!t) {
         fprintf(stderr, "liftcheck-probe: %s: %s\n", root, strerror(errno));
         return 1;
     }
-
     struct vfs_walk_result res;
-    struct prefetch *warm = prefetch_start(root, io_threads(), VFS_WALK_DEFAULT_DEPTH);
-    int wrc = vfs_walk(p.dir, "/", NULL, on_entry, &p, &res);
-    prefetch_stop(warm);
+    int wrc = tree_walk(t, on_entry, &p, &res);
     if (wrc < 0 && !o.truncated && !p.oom)
-        fprintf(stderr, "liftcheck-probe: walk: %s\n", vfs_error(p.dir));
+        fprintf(stderr, "liftcheck-probe: walk: %s\n", strerror(errno));
+    tree_free(t);
+    double t1 = seconds();
     struct head_stats hs = {0};
     if (!p.oom && !o.truncated && !o.io_error && read_heads(&p, root, &hs) < 0)
         p.oom = 1;
+    double t2 = seconds();
 
     struct snap_header h;
     memset(&h, 0, sizeof h);
@@ -214,9 +226,11 @@ int main(int argc, char **argv)
         rc = 1;
     } else {
         printf("entries %" PRIu64 " ranges %" PRIu64 " bytes %" PRIu64
-               " heads %zu placed %zu device %zu files %zu requests %zu MiB %.1f%s%s\n",
+               " heads %zu placed %zu device %zu files %zu requests %zu MiB %.1f"
+               " seconds tree %.1f heads+elf %.1f threads %u%s%s\n",
                o.entries, o.ranges, o.pos, p.nc, hs.placed, hs.from_device, hs.through_files,
-               hs.device_requests, (double)hs.device_bytes / (1 << 20),
+               hs.device_requests, (double)hs.device_bytes / (1 << 20), t1 - t0, t2 - t1,
+               io_threads(),
                h.complete ? "" : " incomplete", o.truncated ? " truncated" : "");
     }
     pprogress_close(&pr);
@@ -224,7 +238,6 @@ int main(int argc, char **argv)
         free(p.c[i].path);
     free(p.c);
     strmap_free(&p.inodes);
-    vfs_close(p.dir);
     out_close(&o);
     return rc;
 }

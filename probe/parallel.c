@@ -1,6 +1,7 @@
 #include "parallel.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #define MAX_THREADS 32
@@ -45,6 +46,10 @@ void parallel_for(size_t n, unsigned threads, const struct par_loop *loop)
 
 unsigned io_threads(void)
 {
+    /* For measurements: the probe's environment is the appliance's. */
+    const char *env = getenv("LIFTCHECK_PROBE_THREADS");
+    if (env && atoi(env) > 0)
+        return (unsigned)(atoi(env) > MAX_THREADS ? MAX_THREADS : atoi(env));
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     if (cpus < 1)
         cpus = 1;

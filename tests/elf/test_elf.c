@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "scanners/scanners.h"
+#include "inspector/snapshot_format.h"
 #include "scanners/elf/elf_int.h"
 #include "util/utf8.h"
 
@@ -512,7 +513,9 @@ static void test_read_budget(void **state)
 
 /* The snapshot the appliance-side probe writes gives the very inventory a
  * direct walk gives, and serves every lookup and read of it from memory:
- * the live backend behind it sees no call at all. */
+ * the live backend behind it sees no call at all.  It is written where the
+ * probe writes it in the appliance, 16 MiB into a larger sparse file, and
+ * mapped from there. */
 static void test_snapshot_matches_direct(void **state)
 {
     (void)state;
@@ -520,13 +523,14 @@ static void test_snapshot_matches_direct(void **state)
     snprintf(root, sizeof root, "%s/root", stage_dir);
     snprintf(snap, sizeof snap, "%s/snapshot.bin", stage_dir);
     unlink(snap);
-    snprintf(cmd, sizeof cmd, "'%s' '%s' '%s' 0 1073741824 >/dev/null", probe_path, root, snap);
+    snprintf(cmd, sizeof cmd, "truncate -s 1G '%s' && '%s' '%s' '%s' %llu 900000000 >/dev/null",
+             snap, probe_path, root, snap, SNAP_DISK_OUTPUT_OFFSET);
     assert_int_equal(system(cmd), 0);
 
     struct counting_vfs c = {.base = {.ops = &counting_ops, .backend = "dir"}};
     c.inner = vfs_dir_open(root);
     assert_non_null(c.inner);
-    vfs *v = vfs_snapshot_open(&c.base, snap, err, sizeof err);
+    vfs *v = vfs_snapshot_open_at(&c.base, snap, SNAP_DISK_OUTPUT_OFFSET, err, sizeof err);
     if (!v)
         fail_msg("snapshot: %s", err);
     size_t entries, ranges;

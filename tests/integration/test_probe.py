@@ -36,7 +36,7 @@ class TestProbe(lc.ReportTest):
         run = self.runs["probe"]
         self.report_of(run)
         self.assertIn("reading the file tree inside the appliance", run.stderr)
-        self.assertIn("downloading the file tree", run.stderr)
+        self.assertIn("file tree ready", run.stderr)
         self.assertNotIn("reading files one by one", run.stderr, run.describe())
         direct = self.runs["direct"]
         self.assertNotIn("inside the appliance", direct.stderr, direct.describe())

@@ -1,0 +1,333 @@
+#include "tree.h"
+
+#include "heads.h"
+#include "parallel.h"
+#include "util/grow.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_THREADS 32
+
+struct job {
+    struct tree_node *dir;
+    char *path;                 /* guest path, "/" for the root */
+    unsigned depth;
+};
+
+struct tree {
+    struct tree_node root;
+    int rootfd;
+    struct vfs_walk_limits lim;
+    size_t (*want_head)(uint64_t size);
+    struct probe_progress *pr;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    struct job *jobs;           /* LIFO: depth first, near the walk's order */
+    size_t njobs, jcap;
+    unsigned busy;
+    uint64_t listed;            /* entries read so far */
+    int oom;
+};
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(((const struct tree_node *)a)->name, ((const struct tree_node *)b)->name);
+}
+
+/* Opens a guest path relative to the root without following a final
+ * symlink (the walk never goes through one: each step is a directory). */
+static int open_rel(int rootfd, const char *path, int flags)
+{
+    const char *rel = path[1] ? path + 1 : ".";
+    return openat(rootfd, rel, flags | O_NOFOLLOW | O_CLOEXEC);
+}
+
+static void read_entry(struct tree *t, int dfd, struct tree_node *n)
+{
+    struct stat s;
+    if (fstatat(dfd, n->name, &s, AT_SYMLINK_NOFOLLOW) < 0)
+        return;
+    n->stat_ok = 1;
+    vfs_stat_from(&n->st, &s);
+    if (n->st.type == VFS_LNK) {
+        char target[4096];
+        ssize_t k = readlinkat(dfd, n->name, target, sizeof target - 1);
+        if (k >= 0) {
+            target[k] = '\0';
+            n->link = strdup(target);
+        }
+    } else if (n->st.type == VFS_REG && t->want_head) {
+        size_t want = t->want_head(n->st.size);
+        if (want) {
+            int fd = openat(dfd, n->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
+            if (fd < 0 && errno == EPERM)
+                fd = openat(dfd, n->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+            if (fd >= 0) {
+                n->placed = heads_place(fd, want, &n->phys) == 0;
+                close(fd);
+            }
+        }
+    }
+}
+
+/* Under the lock. */
+static void add_job(struct tree *t, struct tree_node *dir, char *path, unsigned depth)
+{
+    if (grow_array((void **)&t->jobs, &t->jcap, t->njobs, sizeof *t->jobs, 256) < 0) {
+        free(path);
+        t->oom = 1;
+        return;
+    }
+    t->jobs[t->njobs++] = (struct job){dir, path, depth};
+}
+
+static void list_dir(struct tree *t, struct job j)
+{
+    int fd = open_rel(t->rootfd, j.path, O_RDONLY | O_DIRECTORY);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    struct tree_node *kids = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        j.dir->listed = -1;
+        return;
+    }
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        if (grow_array((void **)&kids, &cap, n, sizeof *kids, 16) < 0)
+            break;
+        struct tree_node *k = &kids[n];
+        memset(k, 0, sizeof *k);
+        if (!(k->name = strdup(e->d_name)))
+            break;
+        n++;
+        read_entry(t, fd, k);
+    }
+    if (e)
+        __atomic_store_n(&t->oom, 1, __ATOMIC_RELAXED);
+    closedir(d);
+    if (n)
+        qsort(kids, n, sizeof *kids, by_name);
+    j.dir->kids = kids;
+    j.dir->nkids = n;
+    j.dir->listed = 1;
+    pprogress_add(t->pr, n);
+
+    pthread_mutex_lock(&t->lock);
+    t->listed += n;
+    for (size_t i = n; i-- > 0;) {      /* so the first name pops first */
+        struct tree_node *k = &kids[i];
+        char path[4096];
+        if (!k->stat_ok || k->st.type != VFS_DIR || j.depth + 1 >= t->lim.max_depth ||
+            vfs_join(path, sizeof path, j.path, k->name) < 0)
+            continue;
+        if (t->listed > t->lim.max_entries) {
+            k->listed = -2;
+            continue;
+        }
+        char *p = strdup(path);
+        if (!p) {
+            t->oom = 1;
+            continue;
+        }
+        add_job(t, k, p, j.depth + 1);
+    }
+    pthread_cond_broadcast(&t->cond);
+    pthread_mutex_unlock(&t->lock);
+}
+
+static void *worker(void *arg)
+{
+    struct tree *t = arg;
+    pthread_mutex_lock(&t->lock);
+    for (;;) {
+        while (t->njobs == 0 && t->busy > 0)
+            pthread_cond_wait(&t->cond, &t->lock);
+        if (t->njobs == 0)
+            break;
+        struct job j = t->jobs[--t->njobs];
+        t->busy++;
+        pthread_mutex_unlock(&t->lock);
+        list_dir(t, j);
+        free(j.path);
+        pthread_mutex_lock(&t->lock);
+        t->busy--;
+        pthread_cond_broadcast(&t->cond);
+    }
+    pthread_mutex_unlock(&t->lock);
+    return NULL;
+}
+
+struct tree *tree_read(const char *root, const struct vfs_walk_limits *lim,
+                       unsigned threads, size_t (*want_head)(uint64_t size),
+                       struct probe_progress *pr)
+{
+    struct tree *t = calloc(1, sizeof *t);
+    char *start = strdup("/");
+    pthread_t th[MAX_THREADS];
+    unsigned started = 0;
+
+    if (!t || !start) {
+        free(t);
+        free(start);
+        return errno = ENOMEM, NULL;
+    }
+    if ((t->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+        int err = errno;
+        free(t);
+        free(start);
+        return errno = err, NULL;
+    }
+    t->lim = *lim;
+    t->want_head = want_head;
+    t->pr = pr;
+    t->root.stat_ok = 1;
+    t->root.st.type = VFS_DIR;
+    pthread_mutex_init(&t->lock, NULL);
+    pthread_cond_init(&t->cond, NULL);
+    add_job(t, &t->root, start, 0);
+    if (threads > MAX_THREADS)
+        threads = MAX_THREADS;
+    for (unsigned i = 1; i < threads; i++)
+        if (pthread_create(&th[started], NULL, worker, t) == 0)
+            started++;
+    worker(t);
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    if (t->oom) {
+        tree_free(t);
+        return errno = ENOMEM, NULL;
+    }
+    return t;
+}
+
+struct pending {
+    const struct tree_node *dir;
+    char *path;
+    unsigned depth;
+};
+
+/* vfs_dir's walk (vfs_dir.c), step for step, over the nodes. */
+int tree_walk(struct tree *t, tree_fn fn, void *opaque, struct vfs_walk_result *res)
+{
+    struct pending *stack = NULL;
+    size_t sp = 0, cap = 0;
+    int rc = 0;
+
+    memset(res, 0, sizeof *res);
+    if (grow_array((void **)&stack, &cap, 0, sizeof *stack, 64) < 0 ||
+        !(stack[0].path = strdup("/")))
+        return free(stack), errno = ENOMEM, -1;
+    stack[0].dir = &t->root;
+    stack[0].depth = 0;
+    sp = 1;
+    while (sp > 0 && rc == 0) {
+        struct pending cur = stack[--sp];
+        if (cur.dir->listed == -2) {
+            res->entries_limited = 1;
+            rc = 1;
+        } else if (cur.dir->listed != 1) {
+            res->errors++;
+            if (cur.depth == 0) {
+                errno = EACCES;
+                rc = -1;
+            }
+        }
+        size_t first_child = sp;
+        for (size_t i = 0; rc == 0 && cur.dir->listed == 1 && i < cur.dir->nkids; i++) {
+            const struct tree_node *k = &cur.dir->kids[i];
+            char path[4096];
+            if (res->entries >= t->lim.max_entries) {
+                res->entries_limited = 1;
+                rc = 1;
+                break;
+            }
+            if (vfs_join(path, sizeof path, cur.path, k->name) < 0 || !k->stat_ok) {
+                res->errors++;
+                continue;
+            }
+            res->entries++;
+            if (fn(path, k, opaque) < 0) {
+                rc = 1;
+                break;
+            }
+            if (k->st.type != VFS_DIR)
+                continue;
+            if (cur.depth + 1 >= t->lim.max_depth) {
+                res->depth_limited = 1;
+                continue;
+            }
+            if (grow_array((void **)&stack, &cap, sp, sizeof *stack, 64) < 0 ||
+                !(stack[sp].path = strdup(path))) {
+                errno = ENOMEM;
+                rc = -1;
+                break;
+            }
+            stack[sp].dir = k;
+            stack[sp++].depth = cur.depth + 1;
+        }
+        /* Reverse the children just pushed so the smallest name pops first. */
+        for (size_t a = first_child, b = sp; a + 1 < b; a++, b--) {
+            struct pending tmp = stack[a];
+            stack[a] = stack[b - 1];
+            stack[b - 1] = tmp;
+        }
+        free(cur.path);
+    }
+    while (sp > 0)
+        free(stack[--sp].path);
+    free(stack);
+    return rc < 0 ? -1 : 0;
+}
+
+static void free_kids(struct tree_node *n)
+{
+    /* Iterative: hostile trees are deep.  Each directory's kids are freed
+     * after their own kids, found by walking down from n again. */
+    while (n->nkids) {
+        struct tree_node *p = n;
+        for (;;) {
+            struct tree_node *last = &p->kids[p->nkids - 1];
+            if (last->nkids) {
+                p = last;
+                continue;
+            }
+            free(last->name);
+            free(last->link);
+            free(last->kids);
+            last->kids = NULL;
+            if (--p->nkids == 0) {
+                free(p->kids);
+                p->kids = NULL;
+            }
+            break;
+        }
+    }
+}
+
+void tree_free(struct tree *t)
+{
+    if (!t)
+        return;
+    free_kids(&t->root);
+    for (size_t i = 0; i < t->njobs; i++)
+        free(t->jobs[i].path);
+    free(t->jobs);
+    if (t->rootfd >= 0)
+        close(t->rootfd);
+    pthread_mutex_destroy(&t->lock);
+    pthread_cond_destroy(&t->cond);
+    free(t);
+}

@@ -1,0 +1,47 @@
+/* The guest's file tree, read by several threads, then walked in the
+ * snapshot's order.
+ *
+ * The snapshot lists entries in one fixed order (the order of vfs_dir's
+ * walk).  Read in that order, one directory at a time, a cold tree costs a
+ * disk round trip per directory and inode block: about a millisecond each
+ * under emulation.  Threads read the directories in any order, keeping
+ * several round trips in flight, and keep what they read (lstat, link
+ * targets, where each file's first block lies); the walk then runs from
+ * memory and gives the same entries, errors and limits vfs_walk would. */
+#ifndef LIFTCHECK_PROBE_TREE_H
+#define LIFTCHECK_PROBE_TREE_H
+
+#include "probe_progress.h"
+
+#include "inspector/vfs.h"
+
+struct tree_node {
+    char *name;
+    char *link;                 /* symlink target, or NULL */
+    struct vfs_stat st;
+    int stat_ok;                /* 0: lstat failed, the walk counts an error */
+    int listed;                 /* directories: 1 listed, -1 could not be
+                                 * opened, -2 not read (the tree hit the
+                                 * entry limit), 0 below the depth limit */
+    struct tree_node *kids;     /* sorted by name */
+    size_t nkids;
+    int placed;                 /* regular files: phys holds where the first */
+    uint64_t phys;              /* byte lies on the filesystem's device */
+};
+
+typedef int (*tree_fn)(const char *path, const struct tree_node *n, void *opaque);
+
+struct tree;
+
+/* Reads the tree under root (the guest's "/"); want_head(size) says which
+ * regular files to place on their device, for head bytes.  NULL when out of
+ * memory or root cannot be opened (errno set). */
+struct tree *tree_read(const char *root, const struct vfs_walk_limits *lim,
+                       unsigned threads, size_t (*want_head)(uint64_t size),
+                       struct probe_progress *pr);
+/* Calls fn for every entry in vfs_walk's order; fn returns 0, or -1 to
+ * stop.  Returns 0, or -1 if the root could not be listed or fn stopped. */
+int tree_walk(struct tree *t, tree_fn fn, void *opaque, struct vfs_walk_result *res);
+void tree_free(struct tree *t);
+
+#endif
