@@ -81,6 +81,7 @@ static const char *const phase_names[] = {
     NULL,                                   /* the walk: the caller's stage */
     "reading file heads inside the appliance, in disk order",
     "reading ELF headers inside the appliance",
+    "reading configuration files inside the appliance",
 };
 
 /* Polls the background probe until it exits, showing its progress. */

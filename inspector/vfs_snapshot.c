@@ -99,15 +99,111 @@ static int parent_listed(const struct vfs_snap *s, const char *path)
     return i != NONE && s->e[i].st.type == VFS_DIR;
 }
 
+#define MAX_LINKS 40
+#define PATH_CAP 4096
+
+/* The same file as path with every directory before its last component
+ * resolved through the snapshot's own symlinks (/lib/systemd/x ->
+ * /usr/lib/systemd/x on a usr-merged system), as the kernel would with the
+ * guest's root as "/".  -1 when the snapshot cannot tell (incomplete, a
+ * component missing or not a directory): the live backend answers then. */
+static int resolve_dirs(const struct vfs_snap *s, const char *path, char *out)
+{
+    char rest[2 * PATH_CAP], next[2 * PATH_CAP];
+    size_t olen = 0;
+    int links = 0;
+
+    if (!s->complete || path[0] != '/' || strlen(path) >= PATH_CAP)
+        return -1;
+    snprintf(rest, sizeof rest, "%s", path);
+    out[0] = '\0';
+    for (char *p = rest;;) {
+        while (*p == '/')
+            p++;
+        char *end = strchr(p, '/');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        const char *after = end ? end : p + n;
+        if (strspn(after, "/") == strlen(after)) {     /* the last component */
+            if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && !strncmp(p, "..", 2)))
+                return -1;
+            if (olen + 1 + n >= PATH_CAP)
+                return -1;
+            out[olen++] = '/';
+            memcpy(out + olen, p, n);
+            out[olen + n] = '\0';
+            return 0;
+        }
+        if (n == 1 && p[0] == '.') {
+            p += n;
+            continue;
+        }
+        if (n == 2 && !strncmp(p, "..", 2)) {
+            char *slash = strrchr(out, '/');
+            olen = slash ? (size_t)(slash - out) : 0;
+            out[olen] = '\0';
+            p += n;
+            continue;
+        }
+        if (olen + 1 + n >= PATH_CAP)
+            return -1;
+        out[olen] = '/';
+        memcpy(out + olen + 1, p, n);
+        out[olen + 1 + n] = '\0';
+        uint32_t i = find_n(s, out, olen + 1 + n);
+        if (i == NONE)
+            return -1;
+        if (s->e[i].st.type == VFS_DIR) {
+            olen += 1 + n;
+            p += n;
+            continue;
+        }
+        if (s->e[i].st.type != VFS_LNK || !s->e[i].link || ++links > MAX_LINKS)
+            return -1;
+        /* Splice the target in front of what is left. */
+        const char *target = s->e[i].link;
+        if (snprintf(next, sizeof next, "%s%s", target, p + n) >= (int)sizeof next)
+            return -1;
+        memcpy(rest, next, strlen(next) + 1);
+        p = rest;
+        out[olen] = '\0';
+        if (target[0] == '/')
+            olen = 0, out[0] = '\0';
+    }
+}
+
+/* The entry for path, looked up as given, else through symlinked
+ * directories; NONE, with *missing set when the snapshot knows there is no
+ * such entry (else the live backend must answer). */
+static uint32_t lookup(const struct vfs_snap *s, const char *path, int *missing)
+{
+    char real[PATH_CAP];
+    uint32_t i = find(s, path);
+
+    *missing = 0;
+    if (i != NONE)
+        return i;
+    if (strcmp(path, "/") && parent_listed(s, path)) {
+        *missing = 1;
+        return NONE;
+    }
+    if (resolve_dirs(s, path, real) < 0 || !strcmp(real, path))
+        return NONE;
+    i = find(s, real);
+    if (i == NONE && parent_listed(s, real))
+        *missing = 1;
+    return i;
+}
+
 static int s_lstat(vfs *v, const char *path, struct vfs_stat *st)
 {
     struct vfs_snap *s = (struct vfs_snap *)v;
-    uint32_t i = find(s, path);
+    int missing;
+    uint32_t i = lookup(s, path, &missing);
     if (i != NONE) {
         *st = s->e[i].st;
         return 0;
     }
-    if (strcmp(path, "/") && parent_listed(s, path))
+    if (missing)
         return vfs_fail(v, ENOENT, "%s: No such file or directory", path);
     if (vfs_lstat(s->live, path, st) < 0)
         return vfs_fail(v, errno, "%s", vfs_error(s->live));
@@ -117,7 +213,8 @@ static int s_lstat(vfs *v, const char *path, struct vfs_stat *st)
 static ssize_t s_pread(vfs *v, const char *path, void *buf, size_t len, uint64_t off)
 {
     struct vfs_snap *s = (struct vfs_snap *)v;
-    uint32_t i = find(s, path);
+    int missing;
+    uint32_t i = lookup(s, path, &missing);
     if (i != NONE && s->e[i].st.type == VFS_REG) {
         const struct snap_ent *e = &s->e[i];
         if (off >= e->st.size)
@@ -141,7 +238,10 @@ static ssize_t s_pread(vfs *v, const char *path, void *buf, size_t len, uint64_t
 static int s_readlink(vfs *v, const char *path, char **target)
 {
     struct vfs_snap *s = (struct vfs_snap *)v;
-    uint32_t i = find(s, path);
+    int missing;
+    uint32_t i = lookup(s, path, &missing);
+    if (missing)
+        return vfs_fail(v, ENOENT, "%s: No such file or directory", path);
     if (i != NONE && s->e[i].link) {
         if (!(*target = strdup(s->e[i].link)))
             return vfs_fail(v, ENOMEM, "out of memory");
@@ -167,11 +267,23 @@ static int s_walk(vfs *v, const char *start, const struct vfs_walk_limits *lim,
     struct vfs_snap *s = (struct vfs_snap *)v;
     int root = !strcmp(start, "/");
     uint32_t si = root ? NONE : find(s, start);
+    /* A start through symlinked directories: walk the real one, and show
+     * its entries under the name asked for. */
+    char real[PATH_CAP], shown[2 * PATH_CAP];
+    const char *base = start;
+    if (!root && si == NONE && resolve_dirs(s, start, real) == 0 &&
+        (si = find(s, real)) != NONE)
+        base = real;
+    int missing = 0;
+    if (!root && si == NONE && (lookup(s, start, &missing), missing)) {
+        res->errors++;          /* as the other backends count it */
+        return vfs_fail(v, ENOENT, "%s: No such file or directory", start);
+    }
 
     if (!s->walkable || (!root && (si == NONE || s->e[si].st.type != VFS_DIR)))
         return vfs_walk(s->live, start, lim, fn, opaque, res) < 0
                    ? vfs_fail(v, errno, "%s", vfs_error(s->live)) : 0;
-    size_t slen = root ? 0 : strlen(start);
+    size_t slen = root ? 0 : strlen(base);
     uint32_t first = root ? s->root_first_child : s->e[si].first_child;
     /* Directories whose children the callback declined. */
     const char **skip = NULL;
@@ -180,7 +292,7 @@ static int s_walk(vfs *v, const char *start, const struct vfs_walk_limits *lim,
 
     for (size_t i = first; first != NONE && i < s->n; i++) {
         const struct snap_ent *e = &s->e[i];
-        if (!root && !under(e->path, start, slen))
+        if (!root && !under(e->path, base, slen))
             break;
         if ((i & 4095) == 0 && stop_requested()) {
             rc = vfs_fail(v, ECANCELED, "%s: stopped", start);
@@ -211,7 +323,12 @@ static int s_walk(vfs *v, const char *start, const struct vfs_walk_limits *lim,
             if (abs + 1 >= VFS_WALK_DEFAULT_DEPTH)
                 res->depth_limited = 1;
         }
-        int r = fn(e->path, &e->st, opaque);
+        const char *name = e->path;
+        if (base != start) {
+            snprintf(shown, sizeof shown, "%s%s", start, e->path + slen);
+            name = shown;
+        }
+        int r = fn(name, &e->st, opaque);
         if (r < 0)
             break;
         if (r == 1 && e->st.type == VFS_DIR) {

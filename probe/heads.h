@@ -26,6 +26,7 @@ struct cand {
     int dev_slot;           /* device; -1: read through the file */
     uint16_t want;          /* head bytes the ELF scan asks for */
     int16_t got;            /* head bytes read; -1: none */
+    int64_t whole;          /* index in the whole-file list, or -1 */
     unsigned char head[HEAD_MAX];
 };
 

@@ -14,7 +14,8 @@
  *   2. the heads of all files that may be ELF, in the order of their blocks
  *      on disk (heads.c);
  *   3. the ELF files, parsed on several threads by the host's own parser
- *      with exact reads (elf_pass.c), so the host asks for the same ranges.
+ *      with exact reads (elf_pass.c), so the host asks for the same ranges;
+ *   4. the small files the scanners read whole (whole_files.c).
  * OUTPUT may be a block device (in the appliance) or a regular file.
  * PROGRESS_FILE holds "PHASE DONE TOTAL" (probe_progress.h). */
 #include "elf_pass.h"
@@ -23,6 +24,7 @@
 #include "probe_out.h"
 #include "probe_progress.h"
 #include "tree.h"
+#include "whole_files.h"
 
 #include "inspector/snapshot_format.h"
 #include "inspector/vfs.h"
@@ -51,6 +53,9 @@ struct probe {
     struct strmap inodes;       /* "dev:ino" of hard-linked files already listed */
     struct cand *c;             /* files that may be ELF, in walk order */
     size_t nc, ccap;
+    struct whole_file *w;       /* files to record whole */
+    size_t nw, wcap;
+    uint64_t wbytes;
     int oom;
 };
 
@@ -113,7 +118,28 @@ static int add_candidate(struct probe *p, const char *path, const struct tree_no
     c->want = (uint16_t)head_len(st->size);
     c->placed = n->placed;
     c->phys = n->phys;
+    c->whole = -1;
+    if (p->nw && p->w[p->nw - 1].entry == c->entry)
+        c->whole = (int64_t)p->nw - 1;
     p->nc++;
+    return 0;
+}
+
+/* A file the scanners read whole, within the budget. */
+static int add_whole(struct probe *p, const char *path, const struct vfs_stat *st)
+{
+    if (!whole_file_wanted(path, st->size) || p->wbytes + st->size > WHOLE_FILES_BUDGET)
+        return 0;
+    if (grow_array((void **)&p->w, &p->wcap, p->nw, sizeof *p->w, 1024) < 0)
+        return -1;
+    struct whole_file *w = &p->w[p->nw];
+    if (!(w->path = strdup(path)))
+        return -1;
+    w->entry = p->o->entries - 1;
+    w->size = st->size;
+    w->skip = 0;
+    p->wbytes += st->size;
+    p->nw++;
     return 0;
 }
 
@@ -138,13 +164,16 @@ static int on_entry(const char *path, const struct tree_node *n, void *opaque)
     if (out_emit(p->o, &e, sizeof e, path, plen, link, llen) < 0)
         return -1;
     p->o->entries++;
+    if (st->type == VFS_REG && add_whole(p, path, st) < 0)
+        p->oom = 1;
     if (st->type == VFS_REG && add_candidate(p, path, n) < 0)
         p->oom = 1;
     return p->oom || p->o->truncated || p->o->io_error ? -1 : 0;
 }
 
-/* Phase 2: heads; the ELF files go on to phase 3, the others' heads are
- * recorded as they are (the host reads them to learn they are not ELF). */
+/* Phases 2 to 4: heads; the ELF files go on to phase 3, the others' heads
+ * are recorded as they are (the host reads them to learn they are not ELF),
+ * unless the whole file is recorded in phase 4. */
 static int read_heads(struct probe *p, const char *root, struct head_stats *hs)
 {
     pprogress_phase(p->pr, PHASE_HEADS, p->nc);
@@ -158,14 +187,19 @@ static int read_heads(struct probe *p, const char *root, struct head_stats *hs)
         struct cand *c = &p->c[i];
         if (c->got < 0)
             continue;               /* unreadable: the host tries it live */
-        if (c->got >= SELFMAG && memcmp(c->head, ELFMAG, SELFMAG) == 0)
+        if (c->got >= SELFMAG && memcmp(c->head, ELFMAG, SELFMAG) == 0) {
             elf[ne++] = c;
-        else if (out_range(p->o, c->entry, 0, c->head, (uint32_t)c->got) < 0)
+            if (c->whole >= 0)
+                p->w[c->whole].skip = 1;    /* the ELF pass records it */
+        } else if (c->whole < 0 &&
+                   out_range(p->o, c->entry, 0, c->head, (uint32_t)c->got) < 0)
             break;
     }
     pprogress_phase(p->pr, PHASE_ELF, ne);
     int rc = elf_pass(root, elf, ne, p->o, p->pr);
     free(elf);
+    pprogress_phase(p->pr, PHASE_WHOLE, p->nw);
+    whole_files_read(root, p->w, p->nw, p->o, p->pr);
     return rc;
 }
 
@@ -237,6 +271,9 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < p.nc; i++)
         free(p.c[i].path);
     free(p.c);
+    for (size_t i = 0; i < p.nw; i++)
+        free(p.w[i].path);
+    free(p.w);
     strmap_free(&p.inodes);
     out_close(&o);
     return rc;

@@ -6,7 +6,7 @@
 
 #include <pthread.h>
 
-enum probe_phase { PHASE_WALK = 1, PHASE_HEADS = 2, PHASE_ELF = 3 };
+enum probe_phase { PHASE_WALK = 1, PHASE_HEADS = 2, PHASE_ELF = 3, PHASE_WHOLE = 4 };
 
 struct probe_progress {
     int fd;

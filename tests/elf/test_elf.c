@@ -16,6 +16,9 @@
 #include "scanners/elf/elf_int.h"
 #include "util/utf8.h"
 
+/* The stage tree's multiarch directory (stage.sh). */
+#define TRIPLET "x86_64-linux-gnu"
+
 static const char *stage_script, *stage_dir, *schema_path, *schema_check, *probe_path;
 static struct report *rep;
 static char skips[4096];
@@ -561,13 +564,42 @@ static void test_snapshot_matches_direct(void **state)
                             json_object_to_json_string(field(sb, same[i])));
     print_message("snapshot: %zu entries, %zu ranges; live calls: pread %lu, lstat %lu, "
                   "readlink %lu\n", entries, ranges, c.preads, c.lstats, c.readlinks);
-    /* The ELF reads all come from the snapshot; the database and ld.so.conf
-     * reads (whole files) may go live. */
+    /* The ELF reads all come from the snapshot, and so do the whole files
+     * the scanners read (dpkg database, ld.so.conf). */
     for (size_t i = 0; i < json_object_array_length(b); i++) {
         const char *path = sfield(json_object_array_get_idx(b, i), "path");
         if (strmap_get(&c.per_file, path) > 0)
             fail_msg("%s was read live", path);
     }
+    assert_int_equal(c.preads, 0);
+
+    /* Paths through the usr-merge links (/lib -> usr/lib) resolve in the
+     * snapshot: lstat, reads, listings and misses, with no live call. */
+    unsigned long before = c.preads + c.lstats + c.readlinks;
+    struct vfs_stat st, real;
+    assert_int_equal(vfs_lstat(v, "/lib/" TRIPLET "/libc.so.6", &st), 0);
+    assert_int_equal(vfs_lstat(v, "/usr/lib/" TRIPLET "/libc.so.6", &real), 0);
+    assert_int_equal(st.ino, real.ino);
+    assert_int_equal(vfs_lstat(v, "/bin/../lib/" TRIPLET "/libc.so.6", &st), 0);
+    assert_int_equal(st.ino, real.ino);
+    unsigned char h1[4], h2[4];
+    assert_int_equal(vfs_pread(v, "/lib/" TRIPLET "/libc.so.6", h1, 4, 0), 4);
+    assert_memory_equal(h1, "\177ELF", 4);
+    assert_int_equal(vfs_pread(v, "/usr/lib/" TRIPLET "/libc.so.6", h2, 4, 0), 4);
+    assert_memory_equal(h1, h2, 4);
+    assert_int_equal(vfs_lstat(v, "/lib/" TRIPLET "/no-such-library.so", &st), -1);
+    char **names = NULL, **real_names = NULL;
+    assert_int_equal(vfs_list(v, "/lib/" TRIPLET, &names), 0);
+    assert_int_equal(vfs_list(v, "/usr/lib/" TRIPLET, &real_names), 0);
+    size_t k = 0;
+    for (; names[k] && real_names[k]; k++)
+        assert_string_equal(names[k], real_names[k]);
+    assert_null(names[k]);
+    assert_null(real_names[k]);
+    assert_true(k > 3);
+    vfs_free_names(names);
+    vfs_free_names(real_names);
+    assert_int_equal(c.preads + c.lstats + c.readlinks, before);
     report_free(r);
     vfs_close(v);
     unlink(snap);
