@@ -15,6 +15,7 @@
 #include "util/tmpdir.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,42 +85,72 @@ static const char *const phase_names[] = {
     "reading configuration files inside the appliance",
 };
 
-/* Polls the background probe until it exits, showing its progress. */
-static int wait_probe(struct image *im, char *why, size_t cap)
+/* The probe's progress record, read from our own copy of its disk:
+ * "PHASE DONE TOTAL STATE".  0 if it is not there yet. */
+static int read_progress(const char *disk, unsigned *phase, unsigned long long *done,
+                         unsigned long long *total, char *state)
 {
-    /* Each poll runs a shell in the appliance: not too often. */
-    const struct timespec tick = {1, 0};
+    char rec[128];
+    int fd = open(disk, O_RDONLY | O_CLOEXEC), n = 0;
+    if (fd >= 0) {
+        ssize_t k = pread(fd, rec, sizeof rec - 1, (off_t)SNAP_DISK_PROGRESS_OFFSET);
+        rec[k > 0 ? k : 0] = '\0';
+        n = sscanf(rec, "%u %llu %llu %c", phase, done, total, state) == 4;
+        close(fd);
+    }
+    return n;
+}
+
+/* Whether the probe's shell has exited: its status, or -1 while it runs. */
+static int probe_exit(struct image *im, char *why, size_t cap, int *status)
+{
+    char *out = NULL;
+    if (debug_sh(im, "cat /tmp/lc-rc 2>/dev/null; true", why, cap, &out) < 0)
+        return -1;
+    if (sscanf(out, "%d", status) != 1)
+        *status = -1;
+    free(out);
+    return 0;
+}
+
+/* Waits for the background probe, showing its progress.  The record on
+ * the disk costs the appliance nothing to read; the exit status (a shell in
+ * the appliance) is checked only now and then, for a probe that died. */
+static int wait_probe(struct image *im, const char *disk, char *why, size_t cap)
+{
+    const struct timespec tick = {0, 250 * 1000 * 1000};
     unsigned shown = 1;
-    for (;;) {
-        char *out = NULL;
+    for (unsigned polls = 1;; polls++) {
+        unsigned phase = 0;
+        unsigned long long done = 0, total = 0;
+        char state = 'R';
+        int status = -1;
         if (stop_requested()) {
             snprintf(why, cap, "stopped");
             return -1;
         }
-        if (debug_sh(im, "cat /tmp/lc-progress 2>/dev/null || echo 1 0 0; cat /tmp/lc-rc 2>/dev/null; true",
-                     why, cap, &out) < 0)
-            return -1;
-        unsigned phase = 0;
-        unsigned long long done = 0, total = 0;
-        int rc = -1, n = sscanf(out, "%u %llu %llu %d", &phase, &done, &total, &rc);
-        free(out);
-        if (n == 4) {
-            if (rc == 0) {
-                progress_percent(total, total);
+        int have = read_progress(disk, &phase, &done, &total, &state);
+        if ((have && state != 'R') || polls % 20 == 0) {
+            if (probe_exit(im, why, cap, &status) < 0)
+                return -1;
+            if (status == 0) {
+                progress_percent(1, 1);
                 return 0;
             }
-            char *msg = NULL;
-            debug_sh(im, "cat /tmp/lc-out", why, cap, &msg);
-            snprintf(why, cap, "the probe failed (exit %d): %s", rc, msg ? msg : "");
-            free(msg);
-            return -1;
+            if (status > 0) {
+                char *msg = NULL;
+                debug_sh(im, "cat /tmp/lc-out", why, cap, &msg);
+                snprintf(why, cap, "the probe failed (exit %d): %s", status, msg ? msg : "");
+                free(msg);
+                return -1;
+            }
         }
-        if (n >= 3 && phase > shown && phase < sizeof phase_names / sizeof *phase_names) {
+        if (have && phase > shown && phase < sizeof phase_names / sizeof *phase_names) {
             progress_percent(1, 1);
             progress_stage("%s", phase_names[phase]);
             shown = phase;
         }
-        if (total)
+        if (have && total)
             progress_percent(done < total ? done : total - 1, total);
         nanosleep(&tick, NULL);
     }
@@ -139,7 +170,7 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
         snprintf(why, cap, "liftcheck-probe not found (looked for %s)", probe);
         return NULL;
     }
-    if ((unsigned long long)st.st_size >= SNAP_DISK_OUTPUT_OFFSET) {
+    if ((unsigned long long)st.st_size >= SNAP_DISK_PROGRESS_OFFSET) {
         snprintf(why, cap, "%s is too large", probe);
         return NULL;
     }
@@ -151,16 +182,17 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
     unsigned long long max = im->probe_disk_size - SNAP_DISK_OUTPUT_OFFSET - SNAP_HEADER_SIZE;
     /* Started in the background so that its progress can be shown. */
     snprintf(cmd, sizeof cmd,
-             "rm -f /tmp/lc-rc /tmp/lc-out /tmp/lc-progress && "
+             "rm -f /tmp/lc-rc /tmp/lc-out && "
              "dd if=%s iflag=direct bs=65536 count=%lld status=none | "
              "head -c %lld > /tmp/liftcheck-probe && chmod 700 /tmp/liftcheck-probe && "
-             "(/tmp/liftcheck-probe /sysroot %s %llu %llu /tmp/lc-progress >/tmp/lc-out 2>&1; "
+             "(/tmp/liftcheck-probe /sysroot %s %llu %llu %s %llu >/tmp/lc-out 2>&1; "
              "echo $? >/tmp/lc-rc) </dev/null >/dev/null 2>&1 &",
              shell_dev, (long long)(st.st_size + 65535) / 65536, (long long)st.st_size,
-             shell_dev, SNAP_DISK_OUTPUT_OFFSET, max);
+             shell_dev, SNAP_DISK_OUTPUT_OFFSET, max, shell_dev, SNAP_DISK_PROGRESS_OFFSET);
     if (debug_sh(im, cmd, why, cap, NULL) < 0)
         return NULL;
-    if (wait_probe(im, why, cap) < 0)
+    snprintf(file, sizeof file, "%s/probe.img", im->overlay_dir);
+    if (wait_probe(im, file, why, cap) < 0)
         return NULL;
     /* The probe's summary line: how many heads the device reads served. */
     char *summary = NULL;
@@ -174,7 +206,6 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
 
     /* The probe's disk is our own raw file: qemu has written the snapshot
      * into it, so it is mapped where it lies, with no download. */
-    snprintf(file, sizeof file, "%s/probe.img", im->overlay_dir);
     vfs *v = vfs_snapshot_open_at(live, file, SNAP_DISK_OUTPUT_OFFSET, why, cap);
     if (v) {
         size_t entries = 0, ranges = 0;

@@ -59,7 +59,9 @@ struct snap_range {
     uint64_t entry;
 };
 
-/* Where the probe's binary and its output sit on the probe disk. */
+/* Where the probe's binary, its progress record (probe/probe_progress.h)
+ * and its output sit on the probe disk. */
+#define SNAP_DISK_PROGRESS_OFFSET (15ULL << 20)
 #define SNAP_DISK_OUTPUT_OFFSET (16ULL << 20)
 
 #endif

@@ -5,7 +5,7 @@
  * mounted under ROOT, and writes every entry and the byte ranges that the
  * ELF inventory will ask for into OUTPUT at OFFSET (snapshot_format.h).
  *
- *   liftcheck-probe ROOT OUTPUT OFFSET MAX_BYTES [PROGRESS_FILE]
+ *   liftcheck-probe ROOT OUTPUT OFFSET MAX_BYTES [PROGRESS [PROGRESS_OFFSET]]
  *
  * Three phases, each shaped by what a read costs in an emulated appliance
  * (a round trip of about a millisecond, whatever its size):
@@ -17,7 +17,8 @@
  *      with exact reads (elf_pass.c), so the host asks for the same ranges;
  *   4. the small files the scanners read whole (whole_files.c).
  * OUTPUT may be a block device (in the appliance) or a regular file.
- * PROGRESS_FILE holds "PHASE DONE TOTAL" (probe_progress.h). */
+ * PROGRESS (a file, or a block device with PROGRESS_OFFSET) gets the
+ * progress record (probe_progress.h). */
 #include "elf_pass.h"
 #include "heads.h"
 #include "parallel.h"
@@ -205,8 +206,9 @@ static int read_heads(struct probe *p, const char *root, struct head_stats *hs)
 
 int main(int argc, char **argv)
 {
-    if (argc != 5 && argc != 6) {
-        fprintf(stderr, "usage: liftcheck-probe ROOT OUTPUT OFFSET MAX_BYTES [PROGRESS_FILE]\n");
+    if (argc < 5 || argc > 7) {
+        fprintf(stderr, "usage: liftcheck-probe ROOT OUTPUT OFFSET MAX_BYTES "
+                        "[PROGRESS [PROGRESS_OFFSET]]\n");
         return 2;
     }
     const char *root = argv[1];
@@ -216,7 +218,7 @@ int main(int argc, char **argv)
         return 1;
     }
     struct probe_progress pr;
-    pprogress_open(&pr, argc == 6 ? argv[5] : NULL);
+    pprogress_open(&pr, argc >= 6 ? argv[5] : NULL, argc == 7 ? strtoull(argv[6], NULL, 0) : 0);
     pprogress_phase(&pr, PHASE_WALK, inodes_in_use(root));
     struct probe p;
     memset(&p, 0, sizeof p);
@@ -227,6 +229,7 @@ int main(int argc, char **argv)
     struct tree *t = tree_read(root, &lim, io_threads(), head_len, &pr);
     if (!t) {
         fprintf(stderr, "liftcheck-probe: %s: %s\n", root, strerror(errno));
+        pprogress_close(&pr, 0);
         return 1;
     }
     struct vfs_walk_result res;
@@ -267,7 +270,7 @@ int main(int argc, char **argv)
                io_threads(),
                h.complete ? "" : " incomplete", o.truncated ? " truncated" : "");
     }
-    pprogress_close(&pr);
+    pprogress_close(&pr, rc == 0);
     for (size_t i = 0; i < p.nc; i++)
         free(p.c[i].path);
     free(p.c);
