@@ -41,7 +41,7 @@ if [ $# -ge 1 ]; then
     LC=$1
 else
     [ -f build-bench/build.ninja ] || meson setup build-bench --buildtype=release >/dev/null
-    ninja -C build-bench liftcheck >/dev/null
+    ninja -C build-bench liftcheck probe/liftcheck-probe >/dev/null
     LC=build-bench/liftcheck
 fi
 [ -x "$LC" ] || die "no liftcheck binary at $LC"
@@ -227,6 +227,7 @@ echo "- reference image: $IMAGE, $(du -h --apparent-size "$IMAGE" | cut -f1) raw
      "tree $(info tree_mib) MiB, $(info files) regular files, $(info elf_files) ELF files (magic), $(info packages_installed) packages;" \
      "built in $(info build_seconds) s at $(info built_at)"
 echo "- page cache warm (image read before the appliance contenders, tree read before the directory ones), libguestfs appliance cached; load 1m: the load average when the kept run started"
+echo "- appliance vCPUs: liftcheck's $(c=$(nproc); [ "$c" -gt 4 ] && c=4; echo "$c") (one per host CPU, at most 4), guestfish's and virt-inspector's libguestfs default (1)"
 echo
 echo "| contender | wall s | CPU s ⁰ | max RSS MiB ¹ | own RSS MiB ² | total RSS MiB ³ | files walked | ELF files | runs ⁴ | load 1m | exit | what it did |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
