@@ -37,6 +37,8 @@ static const char usage_text[] =
 "                           --output-dir all four)\n"
 "  --output-dir DIR         write report.<ext> for the server and\n"
 "                           volume-<n>.<ext> for each disk, every format\n"
+"  --elf-list FILE          also write the ELF inventory to FILE as JSON\n"
+"                           Lines, one elf_files entry per line\n"
 "  --fail-on LEVEL          blocker|warning|never: findings that make exit 1\n"
 "  --skip SCANNERS          comma list of scanners to skip: elf,nitro,apps\n"
 "  --timeout SEC            stop scanning after SEC seconds; the report says\n"
@@ -56,7 +58,7 @@ static const char usage_text[] =
 
 enum { OPT_ROOT = 256, OPT_FORMAT, OPT_BACKING, OPT_ACCEL, OPT_KVM_TIMEOUT,
        OPT_FAIL_ON, OPT_NO_PROGRESS, OPT_PROGRESS, OPT_SKIP, OPT_TIMEOUT,
-       OPT_FORMATS, OPT_OUTPUT_DIR, OPT_NO_PROBE };
+       OPT_FORMATS, OPT_OUTPUT_DIR, OPT_NO_PROBE, OPT_ELF_LIST };
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -83,6 +85,7 @@ int cli_parse(int argc, char **argv, struct options *o)
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"format", required_argument, NULL, OPT_FORMATS},
         {"output-dir", required_argument, NULL, OPT_OUTPUT_DIR},
+        {"elf-list", required_argument, NULL, OPT_ELF_LIST},
         {"quiet", no_argument, NULL, 'q'},
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
         {"progress", no_argument, NULL, OPT_PROGRESS},
@@ -126,6 +129,7 @@ int cli_parse(int argc, char **argv, struct options *o)
                 return usage_error("--format takes a list of json, markdown, html, junit, not '%s'", optarg);
             break;
         case OPT_OUTPUT_DIR: o->output_dir = optarg; break;
+        case OPT_ELF_LIST: o->elf_list = optarg; break;
         case OPT_TIMEOUT: {
             char *end;
             long t = strtol(optarg, &end, 10);

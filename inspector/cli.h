@@ -29,6 +29,7 @@ struct options {
     unsigned timeout;           /* --timeout SEC for the whole run; 0 = none */
     int formats;                /* FMT_* mask from --format */
     const char *output_dir;     /* --output-dir DIR */
+    const char *elf_list;       /* --elf-list FILE */
     const char *render_input;   /* `liftcheck render REPORT.json` */
 };
 

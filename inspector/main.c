@@ -113,6 +113,11 @@ static int finish(const struct options *o, struct report *r, long long t0)
     verdict_compute(r->doc);
     if (output_write(r->doc, o->formats, o->output, o->output_dir) < 0)
         return EXIT_INSPECT;
+    if (o->elf_list && write_elf_list(r->doc, o->elf_list) < 0) {
+        fprintf(stderr, "liftcheck: %s: cannot write the ELF list: %s\n", o->elf_list,
+                strerror(errno));
+        return EXIT_INSPECT;
+    }
     return exit_code_for(o, r);
 }
 

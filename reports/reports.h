@@ -15,6 +15,10 @@ int report_write_json(json_object *doc, const char *path);
 /* Writes text to path atomically (temp file + rename). */
 int write_file_atomic(const char *path, const char *text, size_t len);
 
+/* Writes the report's elf_files to path as JSON Lines (one object per
+ * line), atomically.  Returns 0 or -1 with errno set. */
+int write_elf_list(json_object *doc, const char *path);
+
 /* Human-facing renderers.  Each appends one whole document to out and
  * returns 0, or -1 when doc is not an object or memory ran out.  They read
  * only doc (never recompute the verdict), treat every string in it as

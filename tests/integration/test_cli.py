@@ -1,5 +1,6 @@
 """Command line: --help, --version, usage errors (exit 2), and --root DIR on a
-staged tree (no appliance: launch.accelerator "none"), -o versus stdout, -q."""
+staged tree (no appliance: launch.accelerator "none"), -o versus stdout, -q,
+--elf-list."""
 
 import json
 import os
@@ -57,9 +58,17 @@ class TestRootDir(lc.ReportTest):
         cls.scratch = tempfile.mkdtemp(prefix="liftcheck-root-")
         cls.tree = os.path.join(cls.scratch, "tree")
         shutil.copytree(lc.fixture("root-tree"), cls.tree, symlinks=True)
+        # A second tree with more ELF files, one named with a newline.
+        cls.tree2 = os.path.join(cls.scratch, "tree2")
+        shutil.copytree(lc.fixture("root-tree"), cls.tree2, symlinks=True)
+        os.makedirs(os.path.join(cls.tree2, "opt", "tools"))
+        for name in ("true", "odd\nname"):
+            shutil.copy("/usr/bin/true", os.path.join(cls.tree2, "opt", "tools", name))
+        cls.elf_list = os.path.join(cls.scratch, "elf.jsonl")
         cls.runs = {
             "file": lc.Run(["--root", cls.tree], inputs=[cls.tree]),
             "stdout": lc.Run(["--root", cls.tree, "-q"], inputs=[cls.tree], report=False),
+            "list": lc.Run(["--root", cls.tree2, "--elf-list", cls.elf_list], inputs=[cls.tree2]),
         }
 
     @classmethod
@@ -93,6 +102,17 @@ class TestRootDir(lc.ReportTest):
 
     def test_quiet_prints_nothing_on_stderr(self):
         self.assertEqual(self.runs["stdout"].stderr, "")
+
+    def test_elf_list_is_the_inventory_as_json_lines(self):
+        rep = self.report_of(self.runs["list"])
+        with open(self.elf_list, encoding="utf-8") as f:
+            lines = f.read().split("\n")
+        self.assertEqual(lines[-1], "")         # every record ends with a newline
+        records = [json.loads(line) for line in lines[:-1]]
+        self.assertEqual(records, rep["elf_files"])
+        paths = [r["path"] for r in records]
+        self.assertIn("/opt/tools/odd\nname", paths)
+        self.assertIn("/opt/tools/true", paths)
 
 
 if __name__ == "__main__":
