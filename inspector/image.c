@@ -66,19 +66,20 @@ static int add_disks(guestfs_h *g, struct image *im)
     /* Each disk is reached only through our overlay (see disk_make_overlay):
      * the overlay takes every write, the disk is opened read-only below it. */
     for (int i = 0; i < im->ndisks; i++) {
+        struct guestfs_add_drive_opts_argv a = {
+            .bitmask = GUESTFS_ADD_DRIVE_OPTS_READONLY_BITMASK |
+                       GUESTFS_ADD_DRIVE_OPTS_FORMAT_BITMASK |
+                       GUESTFS_ADD_DRIVE_OPTS_CACHEMODE_BITMASK,
+            .readonly = 0, .format = "qcow2", .cachemode = "unsafe",
+        };
         /* Labels name the disks in the appliance's own /dev (see image.h). */
         char label[16];
-        snprintf(label, sizeof label, "%s%c", DISK_LABEL_PREFIX, 'a' + i % 26);
-        int r = i < 26 ? guestfs_add_drive_opts(g, im->disks[i].overlay,
-                                                GUESTFS_ADD_DRIVE_OPTS_READONLY, 0,
-                                                GUESTFS_ADD_DRIVE_OPTS_FORMAT, "qcow2",
-                                                GUESTFS_ADD_DRIVE_OPTS_CACHEMODE, "unsafe",
-                                                GUESTFS_ADD_DRIVE_OPTS_LABEL, label, -1)
-                       : guestfs_add_drive_opts(g, im->disks[i].overlay,
-                                                GUESTFS_ADD_DRIVE_OPTS_READONLY, 0,
-                                                GUESTFS_ADD_DRIVE_OPTS_FORMAT, "qcow2",
-                                                GUESTFS_ADD_DRIVE_OPTS_CACHEMODE, "unsafe", -1);
-        if (r < 0)
+        if (i < 26) {
+            snprintf(label, sizeof label, "%s%c", DISK_LABEL_PREFIX, 'a' + i);
+            a.bitmask |= GUESTFS_ADD_DRIVE_OPTS_LABEL_BITMASK;
+            a.label = label;
+        }
+        if (guestfs_add_drive_opts_argv(g, im->disks[i].overlay, &a) < 0)
             return -1;
     }
     /* A small writable scratch disk (in a host temp file, never an input)
@@ -89,8 +90,13 @@ static int add_disks(guestfs_h *g, struct image *im)
      * what the snapshot fills takes space.  The label gives it a name in
      * the appliance's shell (/dev/disk/guestfs/LABEL): the kernel may name
      * the disks in another order than the API does. */
-    char path[4096];
-    snprintf(path, sizeof path, "%s/probe.img", im->overlay_dir);
+    if (!im->probe_disk_path) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/probe.img", im->overlay_dir);
+        if (!(im->probe_disk_path = strdup(path)))
+            return 0;   /* no probe disk: the run reads file by file */
+    }
+    const char *path = im->probe_disk_path;
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0 || ftruncate(fd, (off_t)PROBE_DISK_SIZE) < 0) {
         if (fd >= 0)
@@ -372,12 +378,11 @@ void image_close(struct image *im)
             free(im->disks[i].overlay);
             im->disks[i].overlay = NULL;
         }
-    if (im->overlay_dir) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/probe.img", im->overlay_dir);
-        unlink(path);
+    if (im->probe_disk_path)
+        unlink(im->probe_disk_path);
+    free(im->probe_disk_path);
+    if (im->overlay_dir)
         rmdir(im->overlay_dir);
-    }
     free(im->overlay_dir);
     free(im->fallback_reason);
     free(im->scratch_device);

@@ -28,6 +28,7 @@ struct image {
                                 * (/dev/disk/guestfs/PROBE_DISK_LABEL in the
                                 * appliance's shell) */
     unsigned long long probe_disk_size;
+    char *probe_disk_path;     /* its raw file on the host, in overlay_dir */
     char *overlay_dir;         /* private directory of our overlays */
 };
 

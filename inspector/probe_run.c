@@ -191,29 +191,19 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
              shell_dev, SNAP_DISK_OUTPUT_OFFSET, max, shell_dev, SNAP_DISK_PROGRESS_OFFSET);
     if (debug_sh(im, cmd, why, cap, NULL) < 0)
         return NULL;
-    snprintf(file, sizeof file, "%s/probe.img", im->overlay_dir);
-    if (wait_probe(im, file, why, cap) < 0)
+    if (wait_probe(im, im->probe_disk_path, why, cap) < 0)
         return NULL;
-    /* The probe's summary line: how many heads the device reads served. */
-    char *summary = NULL;
-    unsigned long long heads = 0, from_device = 0;
-    if (debug_sh(im, "cat /tmp/lc-out", why, cap, &summary) == 0) {
-        const char *h = strstr(summary, " heads ");
-        if (!h || sscanf(h, " heads %llu placed %*u device %llu", &heads, &from_device) != 2)
-            heads = from_device = 0;
-        free(summary);
-    }
-
     /* The probe's disk is our own raw file: qemu has written the snapshot
      * into it, so it is mapped where it lies, with no download. */
-    vfs *v = vfs_snapshot_open_at(live, file, SNAP_DISK_OUTPUT_OFFSET, why, cap);
+    vfs *v = vfs_snapshot_open_at(live, im->probe_disk_path, SNAP_DISK_OUTPUT_OFFSET, why, cap);
     if (v) {
-        size_t entries = 0, ranges = 0;
-        int complete = 0;
-        vfs_snapshot_counts(v, &entries, &ranges, &complete);
+        struct vfs_snapshot_info info;
+        vfs_snapshot_info(v, &info);
         progress_stage("file tree ready (%zu entries, %zu recorded reads; "
                        "%llu of %llu file heads read in disk order)",
-                       entries, ranges, from_device, heads);
+                       info.entries, info.ranges,
+                       (unsigned long long)info.heads_in_disk_order,
+                       (unsigned long long)info.heads);
         return v;
     }
     /* Not readable here (a remote backend, say): download it. */
@@ -243,7 +233,7 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
     progress_stage("downloading the file tree (%llu entries, %.1f MiB; "
                    "%llu of %llu file heads read in disk order)",
                    (unsigned long long)h.entries, (double)h.payload_len / (1 << 20),
-                   from_device, heads);
+                   (unsigned long long)h.heads_in_disk_order, (unsigned long long)h.heads);
     if (guestfs_download_offset(im->g, dev, file, (int64_t)SNAP_DISK_OUTPUT_OFFSET,
                                 (int64_t)(SNAP_HEADER_SIZE + h.payload_len)) < 0)
         gerr(im, "downloading the snapshot", why, cap);

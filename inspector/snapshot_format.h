@@ -39,6 +39,8 @@ struct snap_header {
     uint32_t truncated;       /* the output area filled up: records are a prefix */
     uint64_t walk_errors;     /* directories or entries that could not be read */
     uint32_t depth_limited, entries_limited;
+    uint64_t heads;           /* files whose first bytes were read */
+    uint64_t heads_in_disk_order;   /* of those, read from the device */
 };
 
 struct snap_entry {

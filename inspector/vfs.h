@@ -91,8 +91,13 @@ vfs *vfs_snapshot_open(vfs *live, const char *snapshot_file, char *err, size_t e
  * probe's disk image). */
 vfs *vfs_snapshot_open_at(vfs *live, const char *file, uint64_t offset, char *err,
                           size_t errlen);
-/* What a snapshot vfs holds, for diagnostics. */
-void vfs_snapshot_counts(vfs *v, size_t *entries, size_t *ranges, int *complete);
+/* What a snapshot vfs holds and how the probe read it, for diagnostics. */
+struct vfs_snapshot_info {
+    size_t entries, ranges;
+    int complete;
+    uint64_t heads, heads_in_disk_order;
+};
+void vfs_snapshot_info(vfs *v, struct vfs_snapshot_info *info);
 
 /* Thin dispatchers. */
 int vfs_lstat(vfs *v, const char *path, struct vfs_stat *st);

@@ -51,6 +51,7 @@ struct vfs_snap {
     uint32_t root_first_child;
     int complete;              /* every directory listed: misses are answers */
     int walkable;              /* listed but for directories past the depth limit */
+    uint64_t heads, heads_in_disk_order;    /* from the header */
 };
 
 static uint64_t hash_path(const char *s, size_t n)
@@ -265,20 +266,17 @@ static int s_walk(vfs *v, const char *start, const struct vfs_walk_limits *lim,
                   vfs_walk_fn fn, void *opaque, struct vfs_walk_result *res)
 {
     struct vfs_snap *s = (struct vfs_snap *)v;
-    int root = !strcmp(start, "/");
-    uint32_t si = root ? NONE : find(s, start);
-    /* A start through symlinked directories: walk the real one, and show
-     * its entries under the name asked for. */
-    char real[PATH_CAP], shown[2 * PATH_CAP];
-    const char *base = start;
-    if (!root && si == NONE && resolve_dirs(s, start, real) == 0 &&
-        (si = find(s, real)) != NONE)
-        base = real;
-    int missing = 0;
-    if (!root && si == NONE && (lookup(s, start, &missing), missing)) {
+    int root = !strcmp(start, "/"), missing = 0;
+    uint32_t si = root ? NONE : lookup(s, start, &missing);
+    if (missing) {
         res->errors++;          /* as the other backends count it */
         return vfs_fail(v, ENOENT, "%s: No such file or directory", start);
     }
+    /* A start through symlinked directories: walk the real one, and show
+     * its entries under the name asked for. */
+    const char *base = si != NONE ? s->e[si].path : start;
+    int renamed = strcmp(base, start) != 0;
+    char shown[2 * PATH_CAP];
 
     if (!s->walkable || (!root && (si == NONE || s->e[si].st.type != VFS_DIR)))
         return vfs_walk(s->live, start, lim, fn, opaque, res) < 0
@@ -324,7 +322,7 @@ static int s_walk(vfs *v, const char *start, const struct vfs_walk_limits *lim,
                 res->depth_limited = 1;
         }
         const char *name = e->path;
-        if (base != start) {
+        if (renamed) {
             snprintf(shown, sizeof shown, "%s%s", start, e->path + slen);
             name = shown;
         }
@@ -428,6 +426,8 @@ static int parse(struct vfs_snap *s, char *err, size_t errlen)
         return -1;
     }
     s->complete = h.complete == 1;
+    s->heads = h.heads;
+    s->heads_in_disk_order = h.heads_in_disk_order;
     s->walkable = s->complete || (h.depth_limited && !h.walk_errors && !h.entries_limited);
     const unsigned char *p = s->map + SNAP_HEADER_SIZE, *end = p + h.payload_len;
     uint64_t last_ranged = UINT64_MAX;
@@ -560,10 +560,9 @@ vfs *vfs_snapshot_open(vfs *live, const char *snapshot_file, char *err, size_t e
 }
 
 /* How many entries and recorded ranges a snapshot vfs holds (for -v). */
-void vfs_snapshot_counts(vfs *v, size_t *entries, size_t *ranges, int *complete)
+void vfs_snapshot_info(vfs *v, struct vfs_snapshot_info *info)
 {
     struct vfs_snap *s = (struct vfs_snap *)v;
-    *entries = s->n;
-    *ranges = s->nr;
-    *complete = s->complete;
+    *info = (struct vfs_snapshot_info){s->n, s->nr, s->complete, s->heads,
+                                       s->heads_in_disk_order};
 }

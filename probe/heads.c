@@ -1,5 +1,6 @@
 #include "heads.h"
 
+#include "guest_file.h"
 #include "parallel.h"
 
 #include <errno.h>
@@ -49,15 +50,6 @@ struct heads {
     size_t from_device, through_files;
 };
 
-static int open_file(int rootfd, const char *path)
-{
-    const char *rel = path[0] == '/' ? path + 1 : path;
-    int fd = openat(rootfd, rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
-    if (fd < 0 && errno == EPERM)
-        fd = openat(rootfd, rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    return fd;
-}
-
 /* The block device a filesystem's st_dev names, opened for direct reads,
  * if the filesystem's FIEMAP gives offsets on that device. */
 static int open_device(uint64_t dev, int file_fd)
@@ -92,7 +84,7 @@ static int add_device(struct heads *h, uint64_t dev, const char *path)
 {
     if (h->ndevs == MAX_DEVS)
         return -1;
-    int file_fd = open_file(h->rootfd, path);
+    int file_fd = open_guest_file(h->rootfd, path);
     int fd = file_fd >= 0 ? open_device(dev, file_fd) : -1;
     if (file_fd >= 0)
         close(file_fd);
@@ -120,19 +112,13 @@ int heads_place(int fd, size_t want, uint64_t *phys)
     return 0;
 }
 
-/* Device slots for the placed files, found once per filesystem. */
-static void assign_devices(struct heads *h, size_t n)
+/* The device slot of a placed file's filesystem; -1 if unusable. */
+static int slot_of(struct heads *h, const struct cand *c)
 {
-    for (size_t i = 0; i < n; i++) {
-        struct cand *c = &h->c[i];
-        if (c->dev_slot != -2)
-            continue;
-        int slot = -3;
-        for (int k = 0; k < h->ndevs && slot == -3; k++)
-            if (h->devs[k].dev == c->dev)
-                slot = h->devs[k].fd >= 0 ? k : -1;
-        c->dev_slot = slot != -3 ? slot : add_device(h, c->dev, c->path);
-    }
+    for (int k = 0; k < h->ndevs; k++)
+        if (h->devs[k].dev == c->dev)
+            return h->devs[k].fd >= 0 ? k : -1;
+    return add_device(h, c->dev, c->path);
 }
 
 static int by_place(const void *a, const void *b)
@@ -223,7 +209,7 @@ static void read_through_file(void *ctx, void *local, size_t i)
 
     if (c->got >= 0)
         return;
-    int fd = open_file(h->rootfd, c->path);
+    int fd = open_guest_file(h->rootfd, c->path);
     if (fd >= 0) {
         ssize_t k = pread(fd, c->head, c->want, 0);
         if (k >= 0)
@@ -242,14 +228,13 @@ void heads_read(const char *root, struct cand *c, size_t n, struct probe_progres
     unsigned threads = io_threads();
 
     memset(stats, 0, sizeof *stats);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++)
         c[i].got = -1;
-        c[i].dev_slot = c[i].placed ? -2 : -1;
-    }
     h.rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (h.rootfd < 0)
         return;
-    assign_devices(&h, n);
+    for (size_t i = 0; i < n; i++)
+        c[i].dev_slot = c[i].placed ? slot_of(&h, &c[i]) : -1;
 
     size_t placed = 0;
     h.sorted = malloc((n ? n : 1) * sizeof *h.sorted);

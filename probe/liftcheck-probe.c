@@ -7,7 +7,7 @@
  *
  *   liftcheck-probe ROOT OUTPUT OFFSET MAX_BYTES [PROGRESS [PROGRESS_OFFSET]]
  *
- * Three phases, each shaped by what a read costs in an emulated appliance
+ * Four phases, each shaped by what a read costs in an emulated appliance
  * (a round trip of about a millisecond, whatever its size):
  *   1. the tree, read by threads in any order, then walked from memory in
  *      the snapshot's order (tree.c);
@@ -253,6 +253,8 @@ int main(int argc, char **argv)
     h.walk_errors = res.errors;
     h.depth_limited = (uint32_t)res.depth_limited;
     h.entries_limited = (uint32_t)res.entries_limited;
+    h.heads = p.nc;
+    h.heads_in_disk_order = hs.from_device;
     h.complete = wrc == 0 && !o.truncated && !p.oom && !o.io_error && !res.errors &&
                  !res.depth_limited && !res.entries_limited;
     unsigned char hdr[SNAP_HEADER_SIZE] = {0};

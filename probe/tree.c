@@ -1,5 +1,6 @@
 #include "tree.h"
 
+#include "guest_file.h"
 #include "heads.h"
 #include "parallel.h"
 #include "util/grow.h"
@@ -67,9 +68,7 @@ static void read_entry(struct tree *t, int dfd, struct tree_node *n)
     } else if (n->st.type == VFS_REG && t->want_head) {
         size_t want = t->want_head(n->st.size);
         if (want) {
-            int fd = openat(dfd, n->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
-            if (fd < 0 && errno == EPERM)
-                fd = openat(dfd, n->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+            int fd = open_guest_file(dfd, n->name);
             if (fd >= 0) {
                 n->placed = heads_place(fd, want, &n->phys) == 0;
                 close(fd);

@@ -1,5 +1,6 @@
 #include "whole_files.h"
 
+#include "guest_file.h"
 #include "parallel.h"
 
 #include <fcntl.h>
@@ -59,7 +60,7 @@ static void read_one(void *ctx, void *local, size_t i)
     pprogress_add(p->pr, 1);
     if (f->skip)
         return;
-    int fd = openat(p->rootfd, f->path + 1, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int fd = open_guest_file(p->rootfd, f->path);
     unsigned char *buf = fd >= 0 ? malloc(f->size) : NULL;
     size_t got = 0;
     while (buf && got < f->size) {

@@ -536,10 +536,10 @@ static void test_snapshot_matches_direct(void **state)
     vfs *v = vfs_snapshot_open_at(&c.base, snap, SNAP_DISK_OUTPUT_OFFSET, err, sizeof err);
     if (!v)
         fail_msg("snapshot: %s", err);
-    size_t entries, ranges;
-    int complete;
-    vfs_snapshot_counts(v, &entries, &ranges, &complete);
-    assert_true(complete);
+    struct vfs_snapshot_info info;
+    vfs_snapshot_info(v, &info);
+    size_t entries = info.entries, ranges = info.ranges;
+    assert_true(info.complete);
     assert_true(entries > 100);
 
     struct report *r = report_new();
