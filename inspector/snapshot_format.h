@@ -41,6 +41,8 @@ struct snap_header {
     uint32_t depth_limited, entries_limited;
     uint64_t heads;           /* files whose first bytes were read */
     uint64_t heads_in_disk_order;   /* of those, read from the device */
+    uint64_t dirs;            /* directories listed */
+    uint64_t dirs_from_metadata;    /* of those, from ext2/3/4 metadata read in bulk */
 };
 
 struct snap_entry {

@@ -96,6 +96,7 @@ struct vfs_snapshot_info {
     size_t entries, ranges;
     int complete;
     uint64_t heads, heads_in_disk_order;
+    uint64_t dirs, dirs_from_metadata;
 };
 void vfs_snapshot_info(vfs *v, struct vfs_snapshot_info *info);
 

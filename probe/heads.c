@@ -1,5 +1,6 @@
 #include "heads.h"
 
+#include "block_dev.h"
 #include "guest_file.h"
 #include "parallel.h"
 
@@ -13,7 +14,6 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #define MAX_DEVS 64
@@ -55,28 +55,10 @@ struct heads {
 static int open_device(uint64_t dev, int file_fd)
 {
     struct statfs sf;
-    char path[128], line[256], name[sizeof line + 8] = "";
 
     if (fstatfs(file_fd, &sf) < 0 || (sf.f_type != EXT_MAGIC && sf.f_type != XFS_MAGIC))
         return -1;
-    snprintf(path, sizeof path, "/sys/dev/block/%u:%u/uevent", major((dev_t)dev),
-             minor((dev_t)dev));
-    FILE *u = fopen(path, "re");
-    if (!u)
-        return -1;
-    while (fgets(line, sizeof line, u))
-        if (!strncmp(line, "DEVNAME=", 8)) {
-            line[strcspn(line, "\n")] = '\0';
-            snprintf(name, sizeof name, "/dev/%s", line + 8);
-        }
-    fclose(u);
-    int fd = name[0] && !strstr(name, "..") ? open(name, O_RDONLY | O_DIRECT | O_CLOEXEC) : -1;
-    struct stat st;
-    if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISBLK(st.st_mode) || st.st_rdev != (dev_t)dev)) {
-        close(fd);
-        fd = -1;
-    }
-    return fd;
+    return block_dev_open(dev, O_RDONLY | O_DIRECT);
 }
 
 /* The slot of a filesystem not seen yet, found through one of its files. */

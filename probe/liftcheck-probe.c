@@ -226,7 +226,11 @@ int main(int argc, char **argv)
     p.pr = &pr;
     double t0 = seconds();
     const struct vfs_walk_limits lim = {VFS_WALK_DEFAULT_DEPTH, VFS_WALK_DEFAULT_ENTRIES};
-    struct tree *t = tree_read(root, &lim, io_threads(), head_len, &pr);
+    /* LIFTCHECK_PROBE_NO_EXT=1 reads every filesystem through the kernel,
+     * to compare the two readers. */
+    const char *no_ext = getenv("LIFTCHECK_PROBE_NO_EXT");
+    struct tree *t = tree_read(root, &lim, io_threads(), head_len, !(no_ext && *no_ext == '1'),
+                               &pr);
     if (!t) {
         fprintf(stderr, "liftcheck-probe: %s: %s\n", root, strerror(errno));
         pprogress_close(&pr, 0);
@@ -236,6 +240,7 @@ int main(int argc, char **argv)
     int wrc = tree_walk(t, on_entry, &p, &res);
     if (wrc < 0 && !o.truncated && !p.oom)
         fprintf(stderr, "liftcheck-probe: walk: %s\n", strerror(errno));
+    struct tree_stats ts = *tree_stats(t);
     tree_free(t);
     double t1 = seconds();
     struct head_stats hs = {0};
@@ -255,6 +260,8 @@ int main(int argc, char **argv)
     h.entries_limited = (uint32_t)res.entries_limited;
     h.heads = p.nc;
     h.heads_in_disk_order = hs.from_device;
+    h.dirs = ts.dirs;
+    h.dirs_from_metadata = ts.ext_dirs;
     h.complete = wrc == 0 && !o.truncated && !p.oom && !o.io_error && !res.errors &&
                  !res.depth_limited && !res.entries_limited;
     unsigned char hdr[SNAP_HEADER_SIZE] = {0};
@@ -266,11 +273,12 @@ int main(int argc, char **argv)
     } else {
         printf("entries %" PRIu64 " ranges %" PRIu64 " bytes %" PRIu64
                " heads %zu placed %zu device %zu files %zu requests %zu MiB %.1f"
-               " seconds tree %.1f heads+elf %.1f threads %u%s%s\n",
+               " seconds tree %.1f heads+elf %.1f threads %u ext %zu inodes %" PRIu64
+               " dirs %" PRIu64 " warm MiB %.1f index seconds %.1f%s%s\n",
                o.entries, o.ranges, o.pos, p.nc, hs.placed, hs.from_device, hs.through_files,
                hs.device_requests, (double)hs.device_bytes / (1 << 20), t1 - t0, t2 - t1,
-               io_threads(),
-               h.complete ? "" : " incomplete", o.truncated ? " truncated" : "");
+               io_threads(), ts.ext_filesystems, ts.ext_inodes, ts.ext_dirs,
+               (double)ts.warm_bytes / (1 << 20), ts.index_seconds, h.complete ? "" : " incomplete", o.truncated ? " truncated" : "");
     }
     pprogress_close(&pr, rc == 0);
     for (size_t i = 0; i < p.nc; i++)

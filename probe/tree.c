@@ -1,7 +1,10 @@
 #include "tree.h"
 
+#include "block_dev.h"
+#include "ext_index.h"
 #include "guest_file.h"
 #include "heads.h"
+#include "mounts.h"
 #include "parallel.h"
 #include "util/grow.h"
 
@@ -13,9 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_THREADS 32
+#define MAX_EXT 64
 
 struct job {
     struct tree_node *dir;
@@ -36,6 +41,13 @@ struct tree {
     unsigned busy;
     uint64_t listed;            /* entries read so far */
     int oom;
+    struct mounts mounts;
+    struct ext_src {
+        uint64_t dev;
+        struct ext_index *x;    /* NULL: the kernel reads this filesystem */
+    } ext[MAX_EXT];
+    size_t next;
+    struct tree_stats stats;
 };
 
 static int by_name(const void *a, const void *b)
@@ -88,9 +100,10 @@ static void add_job(struct tree *t, struct tree_node *dir, char *path, unsigned 
     t->jobs[t->njobs++] = (struct job){dir, path, depth};
 }
 
-static void list_dir(struct tree *t, struct job j)
+/* Lists a directory through the kernel: readdir, then each entry. */
+static int kernel_list(struct tree *t, const char *path, struct tree_node **out, size_t *nout)
 {
-    int fd = open_rel(t->rootfd, j.path, O_RDONLY | O_DIRECTORY);
+    int fd = open_rel(t->rootfd, path, O_RDONLY | O_DIRECTORY);
     DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
     struct tree_node *kids = NULL;
     size_t n = 0, cap = 0;
@@ -99,8 +112,7 @@ static void list_dir(struct tree *t, struct job j)
     if (!d) {
         if (fd >= 0)
             close(fd);
-        j.dir->listed = -1;
-        return;
+        return -1;
     }
     while ((e = readdir(d))) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
@@ -117,11 +129,62 @@ static void list_dir(struct tree *t, struct job j)
     if (e)
         __atomic_store_n(&t->oom, 1, __ATOMIC_RELAXED);
     closedir(d);
+    *out = kids;
+    *nout = n;
+    return 0;
+}
+
+static struct ext_index *ext_of(struct tree *t, uint64_t dev)
+{
+    for (size_t i = 0; i < t->next; i++)
+        if (t->ext[i].dev == dev)
+            return t->ext[i].x;
+    return NULL;
+}
+
+/* Entries the index left to the kernel, and mount points: the kernel's
+ * lstat sees the root of what is mounted there, the device its own inode. */
+static void kernel_fixups(struct tree *t, const char *path, struct tree_node *kids, size_t n)
+{
+    int points = mounts_has_child(&t->mounts, path);
+    int fd = -1;
+    for (size_t i = 0; i < n; i++) {
+        struct tree_node *k = &kids[i];
+        char child[4096];
+        if (!k->ask_kernel &&
+            !(points && vfs_join(child, sizeof child, path, k->name) == 0 &&
+              mounts_is_point(&t->mounts, child)))
+            continue;
+        if (fd < 0 && (fd = open_rel(t->rootfd, path, O_RDONLY | O_DIRECTORY)) < 0)
+            return;
+        free(k->link);
+        k->link = NULL;
+        k->stat_ok = k->placed = 0;
+        read_entry(t, fd, k);
+    }
+    if (fd >= 0)
+        close(fd);
+}
+
+static void list_dir(struct tree *t, struct job j)
+{
+    struct ext_index *x = ext_of(t, j.dir->st.dev);
+    struct tree_node *kids = NULL;
+    size_t n = 0;
+
+    if (x && ext_index_list(x, j.dir->st.ino, &kids, &n) == 0) {
+        kernel_fixups(t, j.path, kids, n);
+        __atomic_add_fetch(&t->stats.ext_dirs, 1, __ATOMIC_RELAXED);
+    } else if (kernel_list(t, j.path, &kids, &n) < 0) {
+        j.dir->listed = -1;
+        return;
+    }
     if (n)
         qsort(kids, n, sizeof *kids, by_name);
     j.dir->kids = kids;
     j.dir->nkids = n;
     j.dir->listed = 1;
+    __atomic_add_fetch(&t->stats.dirs, 1, __ATOMIC_RELAXED);
     pprogress_add(t->pr, n);
 
     pthread_mutex_lock(&t->lock);
@@ -169,9 +232,40 @@ static void *worker(void *arg)
     return NULL;
 }
 
+/* An index for every ext2/3/4 filesystem under the root. */
+static void open_indexes(struct tree *t, const char *root)
+{
+    if (mounts_read(root, &t->mounts) < 0)
+        return;
+    for (size_t i = 0; i < t->mounts.n && t->next < MAX_EXT; i++) {
+        const struct mount *m = &t->mounts.m[i];
+        char dev[300];
+        if (strcmp(m->fstype, "ext2") && strcmp(m->fstype, "ext3") && strcmp(m->fstype, "ext4"))
+            continue;
+        if (ext_of(t, m->dev) || block_dev_path(m->dev, dev, sizeof dev) < 0)
+            continue;
+        struct ext_index_stats es;
+        struct ext_index *x = ext_index_open(dev, m->dev, t->want_head, &es);
+        t->ext[t->next++] = (struct ext_src){m->dev, x};
+        if (x) {
+            t->stats.ext_filesystems++;
+            t->stats.ext_inodes += es.inodes;
+            t->stats.warm_bytes += es.warm_bytes;
+        }
+    }
+}
+
+static int all_indexed(struct tree *t)
+{
+    for (size_t i = 0; i < t->mounts.n; i++)
+        if (!ext_of(t, t->mounts.m[i].dev))
+            return 0;
+    return t->mounts.n > 0;
+}
+
 struct tree *tree_read(const char *root, const struct vfs_walk_limits *lim,
                        unsigned threads, size_t (*want_head)(uint64_t size),
-                       struct probe_progress *pr)
+                       int use_ext, struct probe_progress *pr)
 {
     struct tree *t = calloc(1, sizeof *t);
     char *start = strdup("/");
@@ -191,6 +285,16 @@ struct tree *tree_read(const char *root, const struct vfs_walk_limits *lim,
     }
     t->lim = *lim;
     t->want_head = want_head;
+    struct stat rs;
+    if (fstat(t->rootfd, &rs) == 0)
+        vfs_stat_from(&t->root.st, &rs);
+    if (use_ext) {
+        struct timespec a, b;
+        clock_gettime(CLOCK_MONOTONIC, &a);
+        open_indexes(t, root);
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        t->stats.index_seconds = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+    }
     t->pr = pr;
     t->root.stat_ok = 1;
     t->root.st.type = VFS_DIR;
@@ -199,6 +303,10 @@ struct tree *tree_read(const char *root, const struct vfs_walk_limits *lim,
     add_job(t, &t->root, start, 0);
     if (threads > MAX_THREADS)
         threads = MAX_THREADS;
+    /* Listing from indexes is work for the CPU alone: under emulation,
+     * threads taking turns at the index's lock cost more than they save. */
+    if (all_indexed(t))
+        threads = 1;
     for (unsigned i = 1; i < threads; i++)
         if (pthread_create(&th[started], NULL, worker, t) == 0)
             started++;
@@ -316,6 +424,11 @@ static void free_kids(struct tree_node *n)
     }
 }
 
+const struct tree_stats *tree_stats(const struct tree *t)
+{
+    return &t->stats;
+}
+
 void tree_free(struct tree *t)
 {
     if (!t)
@@ -326,6 +439,9 @@ void tree_free(struct tree *t)
     free(t->jobs);
     if (t->rootfd >= 0)
         close(t->rootfd);
+    for (size_t i = 0; i < t->next; i++)
+        ext_index_close(t->ext[i].x);
+    mounts_free(&t->mounts);
     pthread_mutex_destroy(&t->lock);
     pthread_cond_destroy(&t->cond);
     free(t);

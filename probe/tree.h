@@ -27,6 +27,15 @@ struct tree_node {
     size_t nkids;
     int placed;                 /* regular files: phys holds where the first */
     uint64_t phys;              /* byte lies on the filesystem's device */
+    int ask_kernel;             /* ext_index could not read it: lstat it */
+};
+
+struct tree_stats {
+    size_t ext_filesystems;     /* read through ext_index */
+    uint64_t ext_inodes, warm_bytes;
+    double index_seconds;       /* spent reading the indexes */
+    uint64_t dirs;              /* directories listed */
+    uint64_t ext_dirs;          /* of those, from an index */
 };
 
 typedef int (*tree_fn)(const char *path, const struct tree_node *n, void *opaque);
@@ -34,11 +43,13 @@ typedef int (*tree_fn)(const char *path, const struct tree_node *n, void *opaque
 struct tree;
 
 /* Reads the tree under root (the guest's "/"); want_head(size) says which
- * regular files to place on their device, for head bytes.  NULL when out of
- * memory or root cannot be opened (errno set). */
+ * regular files to place on their device, for head bytes; use_ext reads
+ * ext2/3/4 filesystems through ext_index.  NULL when out of memory or root
+ * cannot be opened (errno set). */
 struct tree *tree_read(const char *root, const struct vfs_walk_limits *lim,
                        unsigned threads, size_t (*want_head)(uint64_t size),
-                       struct probe_progress *pr);
+                       int use_ext, struct probe_progress *pr);
+const struct tree_stats *tree_stats(const struct tree *t);
 /* Calls fn for every entry in vfs_walk's order; fn returns 0, or -1 to
  * stop.  Returns 0, or -1 if the root could not be listed or fn stopped. */
 int tree_walk(struct tree *t, tree_fn fn, void *opaque, struct vfs_walk_result *res);

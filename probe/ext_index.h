@@ -1,0 +1,40 @@
+/* An ext2/3/4 filesystem's tree, read from its device in bulk.
+ *
+ * Through the kernel, each entry costs syscalls (lstat, readlink, FIEMAP)
+ * whose emulated cost dominates the probe on a large tree.  libext2fs reads
+ * the inode tables in a few large sequential reads (after asking for all of
+ * them at once), keeps what the tree needs of every inode in use, and asks
+ * for every directory block before the walk lists them.  Whatever it cannot
+ * answer as the kernel would (encrypted names, inline-data symlinks, a
+ * damaged directory) is left to the kernel, entry by entry or directory by
+ * directory. */
+#ifndef LIFTCHECK_PROBE_EXT_INDEX_H
+#define LIFTCHECK_PROBE_EXT_INDEX_H
+
+#include "tree.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ext_index;
+
+struct ext_index_stats {
+    uint64_t inodes;            /* inodes in use */
+    uint64_t warm_bytes;        /* directory and link blocks asked for ahead */
+};
+
+/* Reads the filesystem on device (a block device path) whose files have
+ * st_dev dev; want_head(size) says which regular files to place.  NULL if
+ * it is not ext2/3/4 or cannot be read: the kernel serves it all. */
+struct ext_index *ext_index_open(const char *device, uint64_t dev,
+                                 size_t (*want_head)(uint64_t size),
+                                 struct ext_index_stats *stats);
+
+/* The entries of directory ino ("." and ".." left out), unsorted, in a
+ * malloc'd array; entries with ask_kernel set must be read through the
+ * kernel.  0, or -1 if the kernel must list this directory.  Thread-safe. */
+int ext_index_list(struct ext_index *x, uint64_t ino, struct tree_node **kids, size_t *n);
+
+void ext_index_close(struct ext_index *x);
+
+#endif
