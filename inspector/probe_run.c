@@ -201,11 +201,13 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
         vfs_snapshot_info(v, &info);
         progress_stage("file tree ready (%zu entries, %zu recorded reads; "
                        "%llu of %llu directories read from ext2/3/4 metadata; "
-                       "%llu of %llu file heads read in disk order)",
+                       "%llu of %llu file heads and %llu of %llu ELF files read in disk order)",
                        info.entries, info.ranges, (unsigned long long)info.dirs_from_metadata,
                        (unsigned long long)info.dirs,
                        (unsigned long long)info.heads_in_disk_order,
-                       (unsigned long long)info.heads);
+                       (unsigned long long)info.heads,
+                       (unsigned long long)info.elf_from_device,
+                       (unsigned long long)info.elf_files);
         return v;
     }
     /* Not readable here (a remote backend, say): download it. */

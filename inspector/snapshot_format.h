@@ -43,6 +43,8 @@ struct snap_header {
     uint64_t heads_in_disk_order;   /* of those, read from the device */
     uint64_t dirs;            /* directories listed */
     uint64_t dirs_from_metadata;    /* of those, from ext2/3/4 metadata read in bulk */
+    uint64_t elf_files;       /* ELF files parsed */
+    uint64_t elf_from_device; /* of those, from bytes read in disk order */
 };
 
 struct snap_entry {

@@ -97,6 +97,7 @@ struct vfs_snapshot_info {
     int complete;
     uint64_t heads, heads_in_disk_order;
     uint64_t dirs, dirs_from_metadata;
+    uint64_t elf_files, elf_from_device;
 };
 void vfs_snapshot_info(vfs *v, struct vfs_snapshot_info *info);
 

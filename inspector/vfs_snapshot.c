@@ -52,7 +52,7 @@ struct vfs_snap {
     int complete;              /* every directory listed: misses are answers */
     int walkable;              /* listed but for directories past the depth limit */
     uint64_t heads, heads_in_disk_order;    /* from the header */
-    uint64_t dirs, dirs_from_metadata;
+    uint64_t dirs, dirs_from_metadata, elf_files, elf_from_device;
 };
 
 static uint64_t hash_path(const char *s, size_t n)
@@ -431,6 +431,8 @@ static int parse(struct vfs_snap *s, char *err, size_t errlen)
     s->heads_in_disk_order = h.heads_in_disk_order;
     s->dirs = h.dirs;
     s->dirs_from_metadata = h.dirs_from_metadata;
+    s->elf_files = h.elf_files;
+    s->elf_from_device = h.elf_from_device;
     s->walkable = s->complete || (h.depth_limited && !h.walk_errors && !h.entries_limited);
     const unsigned char *p = s->map + SNAP_HEADER_SIZE, *end = p + h.payload_len;
     uint64_t last_ranged = UINT64_MAX;
@@ -568,5 +570,6 @@ void vfs_snapshot_info(vfs *v, struct vfs_snapshot_info *info)
     struct vfs_snap *s = (struct vfs_snap *)v;
     *info = (struct vfs_snapshot_info){s->n, s->nr, s->complete, s->heads,
                                        s->heads_in_disk_order, s->dirs,
-                                       s->dirs_from_metadata};
+                                       s->dirs_from_metadata, s->elf_files,
+                                       s->elf_from_device};
 }

@@ -1,7 +1,9 @@
 #include "block_dev.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -25,6 +27,27 @@ int block_dev_path(uint64_t dev, char *out, size_t cap)
         }
     fclose(u);
     return found;
+}
+
+void *block_dev_buffer(void *ctx)
+{
+    void *b = NULL;
+    (void)ctx;
+    return posix_memalign(&b, BLOCK_DEV_ALIGN, BLOCK_DEV_MAX_READ) == 0 ? b : NULL;
+}
+
+size_t block_dev_read(int fd, void *buf, size_t len, uint64_t off)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t k = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        done += (size_t)k;
+    }
+    return done;
 }
 
 int block_dev_open(uint64_t dev, int flags)

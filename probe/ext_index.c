@@ -34,6 +34,7 @@ struct rec {
     int64_t mtime;
     uint64_t blk;
     char *link;                     /* fast symlink target */
+    uint32_t *map;                  /* placed files: i_block, the extent tree's root */
 };
 
 struct range {
@@ -137,8 +138,16 @@ static int keep_inode(struct ext_index *x, ext2_ino_t ino, struct ext2_inode_lar
     int odd = (in->i_flags & (EXT4_ENCRYPT_FL | EXT4_INLINE_DATA_FL)) != 0;
 
     if (LINUX_S_ISREG(in->i_mode)) {
-        if (!odd && want_head(r->size) && first_block(x, ino, in, &r->blk) == 0)
+        if (!odd && want_head(r->size) && first_block(x, ino, in, &r->blk) == 0) {
             r->flags |= R_PLACED;
+            /* Kept so that ext_index_extents maps the file without
+             * reading its inode again. */
+            if ((in->i_flags & EXT4_EXTENTS_FL) &&
+                !(r->map = malloc(sizeof in->i_block)))
+                return -1;
+            if (r->map)
+                memcpy(r->map, in->i_block, sizeof in->i_block);
+        }
     } else if (LINUX_S_ISLNK(in->i_mode)) {
         if (odd || r->size == 0 || r->size >= x->fs->blocksize) {
             r->flags |= R_KERNEL;
@@ -246,8 +255,10 @@ static int scan(struct ext_index *x, size_t (*want_head)(uint64_t))
 
 static void free_index(struct ext_index *x)
 {
-    for (size_t i = 0; i < x->n; i++)
+    for (size_t i = 0; i < x->n; i++) {
         free(x->r[i].link);
+        free(x->r[i].map);
+    }
     free(x->r);
     free(x->warm);
     free(x->dirbuf);
@@ -398,6 +409,47 @@ int ext_index_list(struct ext_index *x, uint64_t ino, struct tree_node **kids, s
     *kids = l.kids;
     *n = l.n;
     return 0;
+}
+
+int ext_index_extents(struct ext_index *x, uint64_t ino, struct ext_extent *out, size_t max)
+{
+    struct ext2_inode in;
+    ext2_extent_handle_t h;
+    struct ext2fs_extent e;
+    int n = 0;
+
+    pthread_mutex_lock(&x->lock);
+    const struct rec *r = find(x, ino);
+    memset(&in, 0, sizeof in);
+    if (r && r->map) {
+        in.i_mode = r->mode;
+        in.i_flags = EXT4_EXTENTS_FL;
+        memcpy(in.i_block, r->map, sizeof in.i_block);
+    }
+    if (!r || !r->map || ext2fs_extent_open2(x->fs, (ext2_ino_t)ino, &in, &h)) {
+        pthread_mutex_unlock(&x->lock);
+        return -1;
+    }
+    errcode_t err = ext2fs_extent_get(h, EXT2_EXTENT_ROOT, &e);
+    while (!err && n >= 0) {
+        if ((e.e_flags & EXT2_EXTENT_FLAGS_LEAF) && !(e.e_flags & EXT2_EXTENT_FLAGS_UNINIT)) {
+            if ((size_t)n == max)
+                n = -1;
+            else
+                out[n++] = (struct ext_extent){e.e_lblk, e.e_pblk, e.e_len};
+        }
+        err = ext2fs_extent_get(h, EXT2_EXTENT_NEXT, &e);
+    }
+    if (err != EXT2_ET_EXTENT_NO_NEXT)
+        n = -1;
+    ext2fs_extent_free(h);
+    pthread_mutex_unlock(&x->lock);
+    return n;
+}
+
+unsigned ext_index_block_size(const struct ext_index *x)
+{
+    return x->fs->blocksize;
 }
 
 void ext_index_close(struct ext_index *x)

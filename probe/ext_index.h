@@ -35,6 +35,20 @@ struct ext_index *ext_index_open(const char *device, uint64_t dev,
  * kernel.  0, or -1 if the kernel must list this directory.  Thread-safe. */
 int ext_index_list(struct ext_index *x, uint64_t ino, struct tree_node **kids, size_t *n);
 
+/* A run of a file's written blocks: logical block lblk on, len blocks, at
+ * device block pblk. */
+struct ext_extent {
+    uint64_t lblk, pblk;
+    uint32_t len;
+};
+
+/* The written extents of regular file ino, in logical order, into out (at
+ * most max); the count, or -1 when its bytes cannot be read from the device
+ * as they are (not placed, block-mapped, too many extents, unreadable
+ * tree).  Logical blocks in no extent read as zeros.  Thread-safe. */
+int ext_index_extents(struct ext_index *x, uint64_t ino, struct ext_extent *out, size_t max);
+unsigned ext_index_block_size(const struct ext_index *x);
+
 void ext_index_close(struct ext_index *x);
 
 #endif

@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #define MAX_DEVS 64
-#define ALIGN 4096u                 /* O_DIRECT: a multiple of any sector size */
-#define MAX_REQUEST (1u << 20)
+#define ALIGN BLOCK_DEV_ALIGN
+#define MAX_REQUEST BLOCK_DEV_MAX_READ
 /* Read through gaps up to this size: a request costs more than the bytes. */
 #define MAX_GAP (256u << 10)
 #define EXT_MAGIC 0xEF53            /* ext2, ext3, ext4 */
@@ -142,33 +142,15 @@ static size_t plan(struct heads *h, size_t placed)
     return nreq;
 }
 
-static void *new_buffer(void *ctx)
-{
-    void *b = NULL;
-    (void)ctx;
-    return posix_memalign(&b, ALIGN, MAX_REQUEST) == 0 ? b : NULL;
-}
-
 static void read_request(void *ctx, void *buf, size_t i)
 {
     struct heads *h = ctx;
     const struct request *r = &h->req[i];
     ssize_t got = -1;
 
-    if (buf) {
-        size_t len = (size_t)(r->end - r->start);
-        size_t done = 0;
-        while (done < len) {
-            ssize_t k = pread(h->devs[r->slot].fd, (char *)buf + done, len - done,
-                              (off_t)(r->start + done));
-            if (k < 0 && errno == EINTR)
-                continue;
-            if (k <= 0)
-                break;
-            done += (size_t)k;
-        }
-        got = (ssize_t)done;
-    }
+    if (buf)
+        got = (ssize_t)block_dev_read(h->devs[r->slot].fd, buf, (size_t)(r->end - r->start),
+                                      r->start);
     size_t hits = 0;
     for (size_t k = 0; k < r->count; k++) {
         struct cand *c = h->sorted[r->first + k];
@@ -227,7 +209,7 @@ void heads_read(const char *root, struct cand *c, size_t n, struct probe_progres
                 h.sorted[placed++] = &c[i];
         qsort(h.sorted, placed, sizeof *h.sorted, by_place);
         size_t nreq = plan(&h, placed);
-        struct par_loop dev = {.fn = read_request, .local_new = new_buffer,
+        struct par_loop dev = {.fn = read_request, .local_new = block_dev_buffer,
                                .local_free = free, .ctx = &h};
         /* Two readers keep the device busy; more only split large reads. */
         parallel_for(nreq, 2, &dev);

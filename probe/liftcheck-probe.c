@@ -19,6 +19,7 @@
  * OUTPUT may be a block device (in the appliance) or a regular file.
  * PROGRESS (a file, or a block device with PROGRESS_OFFSET) gets the
  * progress record (probe_progress.h). */
+#include "elf_device.h"
 #include "elf_pass.h"
 #include "heads.h"
 #include "parallel.h"
@@ -175,8 +176,10 @@ static int on_entry(const char *path, const struct tree_node *n, void *opaque)
 /* Phases 2 to 4: heads; the ELF files go on to phase 3, the others' heads
  * are recorded as they are (the host reads them to learn they are not ELF),
  * unless the whole file is recorded in phase 4. */
-static int read_heads(struct probe *p, const char *root, struct head_stats *hs)
+static int read_heads(struct probe *p, struct tree *t, const char *root, struct head_stats *hs,
+                      struct elf_device_stats *ds)
 {
+    double t0 = seconds();
     pprogress_phase(p->pr, PHASE_HEADS, p->nc);
     heads_read(root, p->c, p->nc, p->pr, hs);
 
@@ -197,7 +200,13 @@ static int read_heads(struct probe *p, const char *root, struct head_stats *hs)
             break;
     }
     pprogress_phase(p->pr, PHASE_ELF, ne);
-    int rc = elf_pass(root, elf, ne, p->o, p->pr);
+    ds->heads_seconds = seconds() - t0;
+    ds->elf_files = ne;
+    size_t rest = 0;
+    int rc = elf_device_pass(t, elf, ne, p->o, p->pr, &rest, ds);
+    if (rc == 0)
+        rc = elf_pass(root, elf, rest, p->o, p->pr);
+    ds->elf_seconds = seconds() - t0 - ds->heads_seconds;
     free(elf);
     pprogress_phase(p->pr, PHASE_WHOLE, p->nw);
     whole_files_read(root, p->w, p->nw, p->o, p->pr);
@@ -241,11 +250,12 @@ int main(int argc, char **argv)
     if (wrc < 0 && !o.truncated && !p.oom)
         fprintf(stderr, "liftcheck-probe: walk: %s\n", strerror(errno));
     struct tree_stats ts = *tree_stats(t);
-    tree_free(t);
     double t1 = seconds();
     struct head_stats hs = {0};
-    if (!p.oom && !o.truncated && !o.io_error && read_heads(&p, root, &hs) < 0)
+    struct elf_device_stats ds = {0};
+    if (!p.oom && !o.truncated && !o.io_error && read_heads(&p, t, root, &hs, &ds) < 0)
         p.oom = 1;
+    tree_free(t);       /* its indexes served the ELF pass */
     double t2 = seconds();
 
     struct snap_header h;
@@ -262,6 +272,8 @@ int main(int argc, char **argv)
     h.heads_in_disk_order = hs.from_device;
     h.dirs = ts.dirs;
     h.dirs_from_metadata = ts.ext_dirs;
+    h.elf_files = ds.elf_files;
+    h.elf_from_device = ds.files;
     h.complete = wrc == 0 && !o.truncated && !p.oom && !o.io_error && !res.errors &&
                  !res.depth_limited && !res.entries_limited;
     unsigned char hdr[SNAP_HEADER_SIZE] = {0};
@@ -273,12 +285,15 @@ int main(int argc, char **argv)
     } else {
         printf("entries %" PRIu64 " ranges %" PRIu64 " bytes %" PRIu64
                " heads %zu placed %zu device %zu files %zu requests %zu MiB %.1f"
-               " seconds tree %.1f heads+elf %.1f threads %u ext %zu inodes %" PRIu64
-               " dirs %" PRIu64 " warm MiB %.1f index seconds %.1f%s%s\n",
+               " seconds tree %.1f heads+elf %.1f (heads %.1f elf %.1f) threads %u ext %zu inodes %" PRIu64
+               " dirs %" PRIu64 " warm MiB %.1f index seconds %.1f elf-device %zu rounds %zu"
+               " requests %zu MiB %.1f%s%s\n",
                o.entries, o.ranges, o.pos, p.nc, hs.placed, hs.from_device, hs.through_files,
                hs.device_requests, (double)hs.device_bytes / (1 << 20), t1 - t0, t2 - t1,
+               ds.heads_seconds, ds.elf_seconds,
                io_threads(), ts.ext_filesystems, ts.ext_inodes, ts.ext_dirs,
-               (double)ts.warm_bytes / (1 << 20), ts.index_seconds, h.complete ? "" : " incomplete", o.truncated ? " truncated" : "");
+               (double)ts.warm_bytes / (1 << 20), ts.index_seconds, ds.files, ds.rounds,
+               ds.requests, (double)ds.bytes / (1 << 20), h.complete ? "" : " incomplete", o.truncated ? " truncated" : "");
     }
     pprogress_close(&pr, rc == 0);
     for (size_t i = 0; i < p.nc; i++)

@@ -424,6 +424,11 @@ static void free_kids(struct tree_node *n)
     }
 }
 
+struct ext_index *tree_index(struct tree *t, uint64_t dev)
+{
+    return ext_of(t, dev);
+}
+
 const struct tree_stats *tree_stats(const struct tree *t)
 {
     return &t->stats;

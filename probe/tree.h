@@ -50,6 +50,8 @@ struct tree *tree_read(const char *root, const struct vfs_walk_limits *lim,
                        unsigned threads, size_t (*want_head)(uint64_t size),
                        int use_ext, struct probe_progress *pr);
 const struct tree_stats *tree_stats(const struct tree *t);
+/* The index of the filesystem whose files have st_dev dev, or NULL. */
+struct ext_index *tree_index(struct tree *t, uint64_t dev);
 /* Calls fn for every entry in vfs_walk's order; fn returns 0, or -1 to
  * stop.  Returns 0, or -1 if the root could not be listed or fn stopped. */
 int tree_walk(struct tree *t, tree_fn fn, void *opaque, struct vfs_walk_result *res);

@@ -16,6 +16,7 @@ import lc
 # Fields that say how the run went rather than what the guest holds.
 RUN_FIELDS = {"started_at", "finished_at", "duration_ms", "tool", "launch", "timing"}
 SUMMARY_COST = {"elf_reads"}
+HEADS = re.compile(r"(\d+) of (\d+) file heads and (\d+) of (\d+) ELF files read in disk order")
 
 
 def by_path(files):
@@ -23,10 +24,11 @@ def by_path(files):
 
 
 class TestProbe(lc.ReportTest):
+    IMAGE = "hostile.img"
 
     @classmethod
     def setUpClass(cls):
-        cls.disk = lc.fixture("hostile.img")
+        cls.disk = lc.fixture(cls.IMAGE)
         cls.runs = {
             "probe": lc.Run(["--progress", cls.disk], inputs=[cls.disk]),
             "direct": lc.Run(["--no-probe", "--progress", cls.disk], inputs=[cls.disk]),
@@ -46,7 +48,7 @@ class TestProbe(lc.ReportTest):
         # in block order; a silent fallback to per-file reads would keep the
         # report right and make it minutes slower on a real server.
         run = self.runs["probe"]
-        m = re.search(r"(\d+) of (\d+) file heads read in disk order", run.stderr)
+        m = HEADS.search(run.stderr)
         self.assertIsNotNone(m, run.describe())
         placed, heads = int(m.group(1)), int(m.group(2))
         self.assertGreater(heads, 10, run.describe())
@@ -110,6 +112,25 @@ class TestProbe(lc.ReportTest):
     def test_image_untouched(self):
         for run in self.runs.values():
             self.check_untouched(run)
+
+
+class TestProbeDebian(TestProbe):
+    """The Debian sample: a real tree on two ext4 filesystems (/ and /boot),
+    so the index's mount-point handling and the ELF files parsed from bytes
+    read off the device are checked against libguestfs's own reads."""
+    IMAGE = "debian12-sep-boot.raw"
+
+    def test_depth_limit_still_reported(self):
+        for run in self.runs.values():
+            self.assertIs(self.report_of(run)["complete"], True, run.describe())
+
+    def test_elf_files_read_in_disk_order(self):
+        run = self.runs["probe"]
+        m = HEADS.search(run.stderr)
+        self.assertIsNotNone(m, run.describe())
+        from_device, elf = int(m.group(3)), int(m.group(4))
+        self.assertGreater(elf, 100, run.describe())
+        self.assertGreaterEqual(from_device, elf * 9 // 10, run.describe())
 
 
 if __name__ == "__main__":

@@ -123,6 +123,37 @@ static int by_name(const void *a, const void *b)
     return strcmp(((const struct tree_node *)a)->name, ((const struct tree_node *)b)->name);
 }
 
+/* The file's bytes, put together from the image through its extents. */
+static void check_extents(struct ext_index *x, int image_fd, uint64_t ino, const char *path,
+                          size_t size)
+{
+    struct ext_extent e[16];
+    unsigned bs = ext_index_block_size(x);
+    int n = ext_index_extents(x, ino, e, 16);
+    unsigned char *want = malloc(size), *got = calloc(1, size);
+    assert_true(n > 0);
+    assert_non_null(want);
+    assert_non_null(got);
+    int f = open(path, O_RDONLY);
+    assert_true(f >= 0);
+    assert_int_equal(read(f, want, size), (ssize_t)size);
+    close(f);
+    for (int i = 0; i < n; i++) {
+        uint64_t off = e[i].lblk * bs, len = (uint64_t)e[i].len * bs;
+        if (off >= size)
+            continue;
+        if (off + len > size)
+            len = size - off;
+        assert_int_equal(pread(image_fd, got + off, len, (off_t)(e[i].pblk * bs)), (ssize_t)len);
+    }
+    assert_memory_equal(got, want, size);
+    free(want);
+    free(got);
+    /* Too many extents for the room given: not mapped. */
+    if (n > 1)
+        assert_int_equal(ext_index_extents(x, ino, e, 1), -1);
+}
+
 /* Compares one directory's listing with the staged directory, then its
  * subdirectories (iteratively, through an explicit list). */
 static void check_tree(struct ext_index *x, int image_fd)
@@ -186,8 +217,10 @@ static void check_tree(struct ext_index *x, int image_fd)
                 assert_string_equal(k->link, t);
                 links++;
             }
-            if (!strcmp(k->name, "prog"))
+            if (!strcmp(k->name, "prog")) {
                 hard_a = k->st.ino;
+                check_extents(x, image_fd, k->st.ino, sp, (size_t)s.st_size);
+            }
             if (!strcmp(k->name, "prog-hardlink"))
                 hard_b = k->st.ino;
             if (k->placed) {
