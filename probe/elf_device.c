@@ -414,8 +414,7 @@ int elf_device_pass(struct tree *t, struct cand **elf, size_t n, struct out *o,
     int ndevs = 0, rc = 0;
     size_t kept = 0;
 
-    stats->files = stats->rounds = stats->requests = 0;
-    stats->bytes = 0;
+    memset(stats, 0, sizeof *stats);
     p.f = calloc(BATCH, sizeof *p.f);
     struct ext_extent *ext = malloc(MAX_EXTENTS * sizeof *ext);
     if (!p.f || !ext) {

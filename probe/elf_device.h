@@ -22,10 +22,8 @@
 
 struct elf_device_stats {
     size_t files;               /* parsed from the device */
-    size_t elf_files;           /* filled in by the caller: all ELF files */
     size_t rounds, requests;
     uint64_t bytes;
-    double heads_seconds, elf_seconds;  /* filled in by the caller */
 };
 
 /* Parses the files of elf that lie on indexed filesystems and records their

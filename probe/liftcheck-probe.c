@@ -9,12 +9,14 @@
  *
  * Four phases, each shaped by what a read costs in an emulated appliance
  * (a round trip of about a millisecond, whatever its size):
- *   1. the tree, read by threads in any order, then walked from memory in
- *      the snapshot's order (tree.c);
+ *   1. the tree, read in bulk from ext2/3/4 metadata (ext_index.c) or by
+ *      threads in any order, then walked from memory in the snapshot's
+ *      order (tree.c);
  *   2. the heads of all files that may be ELF, in the order of their blocks
  *      on disk (heads.c);
- *   3. the ELF files, parsed on several threads by the host's own parser
- *      with exact reads (elf_pass.c), so the host asks for the same ranges;
+ *   3. the ELF files, parsed by the host's own parser with exact reads, so
+ *      the host asks for the same ranges: from device reads in disk order
+ *      on ext2/3/4 (elf_device.c), through the kernel otherwise (elf_pass.c);
  *   4. the small files the scanners read whole (whole_files.c).
  * OUTPUT may be a block device (in the appliance) or a regular file.
  * PROGRESS (a file, or a block device with PROGRESS_OFFSET) gets the
@@ -176,12 +178,19 @@ static int on_entry(const char *path, const struct tree_node *n, void *opaque)
 /* Phases 2 to 4: heads; the ELF files go on to phase 3, the others' heads
  * are recorded as they are (the host reads them to learn they are not ELF),
  * unless the whole file is recorded in phase 4. */
-static int read_heads(struct probe *p, struct tree *t, const char *root, struct head_stats *hs,
-                      struct elf_device_stats *ds)
+/* What phases 2 and 3 did, for the header and the summary line. */
+struct read_stats {
+    struct head_stats heads;
+    struct elf_device_stats device;
+    size_t elf_files;
+    double heads_seconds, elf_seconds;
+};
+
+static int read_heads(struct probe *p, struct tree *t, const char *root, struct read_stats *rs)
 {
     double t0 = seconds();
     pprogress_phase(p->pr, PHASE_HEADS, p->nc);
-    heads_read(root, p->c, p->nc, p->pr, hs);
+    heads_read(root, p->c, p->nc, p->pr, &rs->heads);
 
     struct cand **elf = malloc((p->nc ? p->nc : 1) * sizeof *elf);
     size_t ne = 0;
@@ -200,13 +209,14 @@ static int read_heads(struct probe *p, struct tree *t, const char *root, struct 
             break;
     }
     pprogress_phase(p->pr, PHASE_ELF, ne);
-    ds->heads_seconds = seconds() - t0;
-    ds->elf_files = ne;
+    double t1 = seconds();
     size_t rest = 0;
-    int rc = elf_device_pass(t, elf, ne, p->o, p->pr, &rest, ds);
+    int rc = elf_device_pass(t, elf, ne, p->o, p->pr, &rest, &rs->device);
     if (rc == 0)
         rc = elf_pass(root, elf, rest, p->o, p->pr);
-    ds->elf_seconds = seconds() - t0 - ds->heads_seconds;
+    rs->elf_files = ne;
+    rs->heads_seconds = t1 - t0;
+    rs->elf_seconds = seconds() - t1;
     free(elf);
     pprogress_phase(p->pr, PHASE_WHOLE, p->nw);
     whole_files_read(root, p->w, p->nw, p->o, p->pr);
@@ -251,9 +261,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "liftcheck-probe: walk: %s\n", strerror(errno));
     struct tree_stats ts = *tree_stats(t);
     double t1 = seconds();
-    struct head_stats hs = {0};
-    struct elf_device_stats ds = {0};
-    if (!p.oom && !o.truncated && !o.io_error && read_heads(&p, t, root, &hs, &ds) < 0)
+    struct read_stats rs;
+    memset(&rs, 0, sizeof rs);
+    const struct head_stats *hs = &rs.heads;
+    const struct elf_device_stats *ds = &rs.device;
+    if (!p.oom && !o.truncated && !o.io_error && read_heads(&p, t, root, &rs) < 0)
         p.oom = 1;
     tree_free(t);       /* its indexes served the ELF pass */
     double t2 = seconds();
@@ -269,11 +281,11 @@ int main(int argc, char **argv)
     h.depth_limited = (uint32_t)res.depth_limited;
     h.entries_limited = (uint32_t)res.entries_limited;
     h.heads = p.nc;
-    h.heads_in_disk_order = hs.from_device;
+    h.heads_in_disk_order = hs->from_device;
     h.dirs = ts.dirs;
     h.dirs_from_metadata = ts.ext_dirs;
-    h.elf_files = ds.elf_files;
-    h.elf_from_device = ds.files;
+    h.elf_files = rs.elf_files;
+    h.elf_from_device = ds->files;
     h.complete = wrc == 0 && !o.truncated && !p.oom && !o.io_error && !res.errors &&
                  !res.depth_limited && !res.entries_limited;
     unsigned char hdr[SNAP_HEADER_SIZE] = {0};
@@ -285,15 +297,16 @@ int main(int argc, char **argv)
     } else {
         printf("entries %" PRIu64 " ranges %" PRIu64 " bytes %" PRIu64
                " heads %zu placed %zu device %zu files %zu requests %zu MiB %.1f"
-               " seconds tree %.1f heads+elf %.1f (heads %.1f elf %.1f) threads %u ext %zu inodes %" PRIu64
-               " dirs %" PRIu64 " warm MiB %.1f index seconds %.1f elf-device %zu rounds %zu"
-               " requests %zu MiB %.1f%s%s\n",
-               o.entries, o.ranges, o.pos, p.nc, hs.placed, hs.from_device, hs.through_files,
-               hs.device_requests, (double)hs.device_bytes / (1 << 20), t1 - t0, t2 - t1,
-               ds.heads_seconds, ds.elf_seconds,
-               io_threads(), ts.ext_filesystems, ts.ext_inodes, ts.ext_dirs,
-               (double)ts.warm_bytes / (1 << 20), ts.index_seconds, ds.files, ds.rounds,
-               ds.requests, (double)ds.bytes / (1 << 20), h.complete ? "" : " incomplete", o.truncated ? " truncated" : "");
+               " seconds tree %.1f heads+elf %.1f (heads %.1f elf %.1f) threads %u"
+               " ext %zu inodes %" PRIu64 " dirs %" PRIu64 " warm MiB %.1f index seconds %.1f"
+               " elf-device %zu rounds %zu requests %zu MiB %.1f%s%s\n",
+               o.entries, o.ranges, o.pos, p.nc, hs->placed, hs->from_device,
+               hs->through_files, hs->device_requests, (double)hs->device_bytes / (1 << 20),
+               t1 - t0, t2 - t1, rs.heads_seconds, rs.elf_seconds, io_threads(),
+               ts.ext_filesystems, ts.ext_inodes, ts.ext_dirs, (double)ts.warm_bytes / (1 << 20),
+               ts.index_seconds, ds->files, ds->rounds, ds->requests,
+               (double)ds->bytes / (1 << 20), h.complete ? "" : " incomplete",
+               o.truncated ? " truncated" : "");
     }
     pprogress_close(&pr, rc == 0);
     for (size_t i = 0; i < p.nc; i++)

@@ -6,8 +6,11 @@
  * disk round trip per directory and inode block: about a millisecond each
  * under emulation.  Threads read the directories in any order, keeping
  * several round trips in flight, and keep what they read (lstat, link
- * targets, where each file's first block lies); the walk then runs from
- * memory and gives the same entries, errors and limits vfs_walk would. */
+ * targets, where each file's first block lies); an ext2/3/4 filesystem is
+ * listed from its index instead (ext_index.h), the kernel answering only
+ * for mount points and what the index cannot read.  The walk then runs
+ * from memory and gives the same entries, errors and limits vfs_walk
+ * would. */
 #ifndef LIFTCHECK_PROBE_TREE_H
 #define LIFTCHECK_PROBE_TREE_H
 
