@@ -6,9 +6,12 @@
  * over /sysroot, where
  * the guest filesystems are mounted read-only; it writes the snapshot onto
  * the same disk, a raw file of ours that the host then maps (or, where
- * it cannot, downloads). */
+ * it cannot, downloads).  The files of the ext2/3/4 filesystems that the
+ * host can read from a raw input disk itself (direct_disks.h) are only
+ * mapped by the probe, not read. */
 #include "probe_run.h"
 
+#include "direct_disks.h"
 #include "snapshot_format.h"
 #include "util/progress.h"
 #include "util/stop.h"
@@ -156,9 +159,11 @@ static int wait_probe(struct image *im, const char *disk, char *why, size_t cap)
     }
 }
 
+#define MAX_DIRECT_FS 32
+
 vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
 {
-    char probe[PATH_MAX], cmd[1024], file[PATH_MAX];
+    char probe[PATH_MAX], cmd[4096], file[PATH_MAX];
     struct stat st;
     const char *dev = im->probe_device;
 
@@ -180,35 +185,57 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
     }
     const char *shell_dev = "/dev/disk/guestfs/" PROBE_DISK_LABEL;
     unsigned long long max = im->probe_disk_size - SNAP_DISK_OUTPUT_OFFSET - SNAP_HEADER_SIZE;
+    char *listing = NULL;
+    snprintf(cmd, sizeof cmd,
+             "dd if=%s iflag=direct bs=65536 count=%lld status=none | "
+             "head -c %lld > /tmp/liftcheck-probe && chmod 700 /tmp/liftcheck-probe && "
+             "/tmp/liftcheck-probe --partitions",
+             shell_dev, (long long)(st.st_size + 65535) / 65536, (long long)st.st_size);
+    if (debug_sh(im, cmd, why, cap, &listing) < 0)
+        return NULL;
+    /* LIFTCHECK_DIRECT=0 has the appliance read every file (to compare). */
+    const char *env = getenv("LIFTCHECK_DIRECT");
+    struct vfs_direct_fs direct[MAX_DIRECT_FS];
+    size_t ndirect = env && !strcmp(env, "0") ? 0
+                   : direct_disks_choose(im->disks, im->ndisks, listing, direct, MAX_DIRECT_FS);
+    free(listing);
+    char args[MAX_DIRECT_FS * 64] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < ndirect; i++) {
+        int w = snprintf(args + used, sizeof args - used, "--direct '%s:%llu' ", direct[i].label,
+                         (unsigned long long)direct[i].start);
+        if (w > 0 && (size_t)w < sizeof args - used)
+            used += (size_t)w;
+    }
     /* Started in the background so that its progress can be shown. */
     snprintf(cmd, sizeof cmd,
              "rm -f /tmp/lc-rc /tmp/lc-out && "
-             "dd if=%s iflag=direct bs=65536 count=%lld status=none | "
-             "head -c %lld > /tmp/liftcheck-probe && chmod 700 /tmp/liftcheck-probe && "
-             "(/tmp/liftcheck-probe /sysroot %s %llu %llu %s %llu >/tmp/lc-out 2>&1; "
+             "(/tmp/liftcheck-probe %s/sysroot %s %llu %llu %s %llu >/tmp/lc-out 2>&1; "
              "echo $? >/tmp/lc-rc) </dev/null >/dev/null 2>&1 &",
-             shell_dev, (long long)(st.st_size + 65535) / 65536, (long long)st.st_size,
-             shell_dev, SNAP_DISK_OUTPUT_OFFSET, max, shell_dev, SNAP_DISK_PROGRESS_OFFSET);
+             args, shell_dev, SNAP_DISK_OUTPUT_OFFSET, max, shell_dev, SNAP_DISK_PROGRESS_OFFSET);
+    vfs *v = NULL;
     if (debug_sh(im, cmd, why, cap, NULL) < 0)
-        return NULL;
+        goto out;
     if (wait_probe(im, im->probe_disk_path, why, cap) < 0)
-        return NULL;
+        goto out;
     /* The probe's disk is our own raw file: qemu has written the snapshot
      * into it, so it is mapped where it lies, with no download. */
-    vfs *v = vfs_snapshot_open_at(live, im->probe_disk_path, SNAP_DISK_OUTPUT_OFFSET, why, cap);
+    v = vfs_snapshot_open_at(live, im->probe_disk_path, SNAP_DISK_OUTPUT_OFFSET, direct, ndirect,
+                             why, cap);
     if (v) {
         struct vfs_snapshot_info info;
         vfs_snapshot_info(v, &info);
         progress_stage("file tree ready (%zu entries, %zu recorded reads; "
                        "%llu of %llu directories read from ext2/3/4 metadata; "
+                       "%llu files mapped on raw disks, read by the host; "
                        "%llu of %llu file heads and %llu of %llu ELF files read in disk order)",
                        info.entries, info.ranges, (unsigned long long)info.dirs_from_metadata,
-                       (unsigned long long)info.dirs,
+                       (unsigned long long)info.dirs, (unsigned long long)info.direct_files,
                        (unsigned long long)info.heads_in_disk_order,
                        (unsigned long long)info.heads,
                        (unsigned long long)info.elf_from_device,
                        (unsigned long long)info.elf_files);
-        return v;
+        goto out;
     }
     /* Not readable here (a remote backend, say): download it. */
     size_t n = 0;
@@ -216,7 +243,7 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
                                      (int64_t)SNAP_DISK_OUTPUT_OFFSET, &n);
     if (!hdr) {
         gerr(im, "reading the snapshot header", why, cap);
-        return NULL;
+        goto out;
     }
     struct snap_header h;
     int ok = n == SNAP_HEADER_SIZE;
@@ -225,13 +252,13 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
     free(hdr);
     if (!ok || memcmp(h.magic, SNAP_MAGIC, sizeof h.magic) != 0 || h.payload_len > max) {
         snprintf(why, cap, "the probe wrote no valid snapshot");
-        return NULL;
+        goto out;
     }
     snprintf(file, sizeof file, "%s/liftcheck-snapshot-XXXXXX", tmp_dir());
     int fd = mkstemp(file);
     if (fd < 0) {
         snprintf(why, cap, "%s: %s", file, strerror(errno));
-        return NULL;
+        goto out;
     }
     close(fd);
     progress_stage("downloading the file tree (%llu entries, %.1f MiB; "
@@ -242,7 +269,9 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
                                 (int64_t)(SNAP_HEADER_SIZE + h.payload_len)) < 0)
         gerr(im, "downloading the snapshot", why, cap);
     else
-        v = vfs_snapshot_open(live, file, why, cap);
+        v = vfs_snapshot_open_at(live, file, 0, direct, ndirect, why, cap);
     unlink(file);   /* the mapping keeps the data */
+out:
+    direct_disks_close(direct, ndirect);   /* the snapshot keeps its own */
     return v;
 }

@@ -15,6 +15,11 @@
  *                 then symlink target (link_len bytes, NUL included, or 0)
  *     'R' range:  struct snap_range, then len bytes of the file named by the
  *                 entry-th 'E' record (counted from 0), which came before it
+ *     'D' disk:   struct snap_disk: an ext2/3/4 filesystem that the host said
+ *                 it can read from the input disk itself (a raw disk image)
+ *     'X' extents: struct snap_extents, then count struct snap_extent: where
+ *                 the bytes of the entry-th file lie on the disk of the
+ *                 disk-th 'D' record; bytes in no extent read as zeros
  * Entries come in the order of a vfs_dir walk of "/": a directory's children
  * all together, sorted, then the subtrees of its subdirectories in order, so
  * every directory's descendants form one contiguous run.  The ranges of one
@@ -28,7 +33,7 @@
 
 #include <stdint.h>
 
-#define SNAP_MAGIC "LCSNAP02"
+#define SNAP_MAGIC "LCSNAP03"
 #define SNAP_HEADER_SIZE 4096
 
 struct snap_header {
@@ -45,6 +50,7 @@ struct snap_header {
     uint64_t dirs_from_metadata;    /* of those, from ext2/3/4 metadata read in bulk */
     uint64_t elf_files;       /* ELF files parsed */
     uint64_t elf_from_device; /* of those, from bytes read in disk order */
+    uint64_t direct_files;    /* files with 'X' records */
 };
 
 struct snap_entry {
@@ -63,6 +69,33 @@ struct snap_range {
     uint32_t len;
     uint64_t off;
     uint64_t entry;
+};
+
+#define SNAP_LABEL_LEN 32
+
+struct snap_disk {
+    uint8_t tag;              /* 'D' */
+    uint8_t pad[7];
+    char label[SNAP_LABEL_LEN];     /* the input disk's label, NUL-terminated */
+    uint64_t start;           /* byte offset of the filesystem on that disk */
+    uint8_t uuid[16];         /* the filesystem's UUID (superblock s_uuid) */
+};
+
+#define SNAP_MAX_EXTENTS 4096
+
+struct snap_extents {
+    uint8_t tag;              /* 'X' */
+    uint8_t pad[3];
+    uint32_t count;
+    uint32_t disk;            /* index of a 'D' record before it */
+    uint32_t pad2;
+    uint64_t entry;
+};
+
+struct snap_extent {
+    uint64_t file_off;        /* bytes file_off .. file_off+len of the file */
+    uint64_t disk_off;        /* lie at disk_off of the disk */
+    uint64_t len;
 };
 
 /* Where the probe's binary, its progress record (probe/probe_progress.h)

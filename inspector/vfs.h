@@ -87,9 +87,22 @@ vfs *vfs_guestfs_open(struct guestfs_h *g);
  * it then owns.  On failure returns NULL with a reason in err (live stays
  * the caller's). */
 vfs *vfs_snapshot_open(vfs *live, const char *snapshot_file, char *err, size_t errlen);
+/* A filesystem the host reads from a raw input disk itself: the one at
+ * byte start of the disk labelled label, with this UUID; fd reads the disk
+ * (disk_size bytes). */
+struct vfs_direct_fs {
+    char label[32];
+    uint64_t start;
+    unsigned char uuid[16];
+    int fd;
+    uint64_t disk_size;
+};
 /* The same for a snapshot at a page-aligned offset of a larger file (the
- * probe's disk image). */
-vfs *vfs_snapshot_open_at(vfs *live, const char *file, uint64_t offset, char *err,
+ * probe's disk image).  Files the snapshot maps onto one of the n direct
+ * filesystems are read from its disk (the fds are duplicated); mapped onto
+ * any other, from live. */
+vfs *vfs_snapshot_open_at(vfs *live, const char *file, uint64_t offset,
+                          const struct vfs_direct_fs *direct, size_t n, char *err,
                           size_t errlen);
 /* What a snapshot vfs holds and how the probe read it, for diagnostics. */
 struct vfs_snapshot_info {
@@ -98,6 +111,7 @@ struct vfs_snapshot_info {
     uint64_t heads, heads_in_disk_order;
     uint64_t dirs, dirs_from_metadata;
     uint64_t elf_files, elf_from_device;
+    uint64_t direct_files;      /* read from the disk by the host */
 };
 void vfs_snapshot_info(vfs *v, struct vfs_snapshot_info *info);
 

@@ -2,8 +2,9 @@
  * backend behind it for whatever the snapshot does not hold.
  *
  * lstat, readlink, walks and the reads the probe recorded come from memory;
- * anything else (files read whole, paths through symlinked directories)
- * goes to the live backend.  A name the snapshot lacks is reported missing
+ * the files whose extents it recorded on a raw disk the host reads itself
+ * come from that disk; anything else (files read whole, paths through
+ * symlinked directories) goes to the live backend.  A name the snapshot lacks is reported missing
  * without a round trip only when the probe listed every directory. */
 #include "vfs.h"
 #include "snapshot_format.h"
@@ -29,6 +30,16 @@ struct snap_ent {
     struct vfs_stat st;
     uint32_t first_range, nranges;
     uint32_t first_child;      /* first entry whose parent this is, or NONE */
+    uint32_t disk;             /* 'D' record of its extents, or NONE */
+    uint32_t nextents;
+    const unsigned char *extents;   /* struct snap_extent[nextents], unaligned */
+};
+
+#define MAX_DISKS 64
+
+struct snap_dsk {
+    int fd;                    /* -1: not one the host reads */
+    uint64_t size;
 };
 
 struct snap_rng {
@@ -52,7 +63,11 @@ struct vfs_snap {
     int complete;              /* every directory listed: misses are answers */
     int walkable;              /* listed but for directories past the depth limit */
     uint64_t heads, heads_in_disk_order;    /* from the header */
-    uint64_t dirs, dirs_from_metadata, elf_files, elf_from_device;
+    uint64_t dirs, dirs_from_metadata, elf_files, elf_from_device, direct_files;
+    struct snap_dsk disk[MAX_DISKS];
+    size_t ndisks;
+    const struct vfs_direct_fs *direct;     /* while parsing */
+    size_t ndirect;
 };
 
 static uint64_t hash_path(const char *s, size_t n)
@@ -212,6 +227,36 @@ static int s_lstat(vfs *v, const char *path, struct vfs_stat *st)
     return 0;
 }
 
+/* len bytes at off of a file mapped on a disk the host reads (off + len
+ * within its size): extents from the disk, the rest zeros. */
+static int direct_read(const struct vfs_snap *s, const struct snap_ent *e, void *buf, size_t len,
+                       uint64_t off)
+{
+    const struct snap_dsk *d = &s->disk[e->disk];
+    uint64_t end = off + len;
+    memset(buf, 0, len);
+    for (uint32_t k = 0; k < e->nextents; k++) {
+        struct snap_extent x;
+        memcpy(&x, e->extents + (size_t)k * sizeof x, sizeof x);
+        if (x.file_off >= end)
+            break;                  /* in file order */
+        if (x.file_off + x.len <= off)
+            continue;
+        uint64_t a = x.file_off > off ? x.file_off : off;
+        uint64_t b = x.file_off + x.len < end ? x.file_off + x.len : end;
+        for (uint64_t done = 0; done < b - a;) {
+            ssize_t n = pread(d->fd, (char *)buf + (a - off) + done, (size_t)(b - a - done),
+                              (off_t)(x.disk_off + (a - x.file_off) + done));
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                return -1;
+            done += (uint64_t)n;
+        }
+    }
+    return 0;
+}
+
 static ssize_t s_pread(vfs *v, const char *path, void *buf, size_t len, uint64_t off)
 {
     struct vfs_snap *s = (struct vfs_snap *)v;
@@ -230,6 +275,8 @@ static ssize_t s_pread(vfs *v, const char *path, void *buf, size_t len, uint64_t
                 return (ssize_t)len;
             }
         }
+        if (e->disk != NONE && s->disk[e->disk].fd >= 0 && direct_read(s, e, buf, len, off) == 0)
+            return (ssize_t)len;
     }
     ssize_t n = vfs_pread(s->live, path, buf, len, off);
     if (n < 0)
@@ -350,6 +397,9 @@ static int s_walk(vfs *v, const char *start, const struct vfs_walk_limits *lim,
 
 static void free_snap(struct vfs_snap *s)
 {
+    for (size_t i = 0; i < s->ndisks; i++)
+        if (s->disk[i].fd >= 0)
+            close(s->disk[i].fd);
     if (s->map)
         munmap(s->map, s->maplen);
     free(s->e);
@@ -390,6 +440,9 @@ static int add_entry(struct vfs_snap *s, const struct snap_entry *h, const char 
     e->first_range = 0;
     e->nranges = 0;
     e->first_child = NONE;
+    e->disk = NONE;
+    e->nextents = 0;
+    e->extents = NULL;
     return 0;
 }
 
@@ -402,6 +455,42 @@ static int add_range(struct vfs_snap *s, struct snap_ent *e, uint64_t off, uint3
         e->first_range = (uint32_t)s->nr;
     s->r[s->nr++] = (struct snap_rng){off, len, data};
     e->nranges++;
+    return 0;
+}
+
+/* A 'D' record: read from the disk when it is one the host chose. */
+static int add_disk(struct vfs_snap *s, const struct snap_disk *d)
+{
+    struct snap_dsk *k = &s->disk[s->ndisks++];
+    k->fd = -1;
+    k->size = 0;
+    for (size_t i = 0; i < s->ndirect; i++) {
+        const struct vfs_direct_fs *f = &s->direct[i];
+        if (strcmp(f->label, d->label) || f->start != d->start ||
+            memcmp(f->uuid, d->uuid, sizeof f->uuid))
+            continue;
+        if ((k->fd = fcntl(f->fd, F_DUPFD_CLOEXEC, 0)) < 0)
+            return -1;
+        k->size = f->disk_size;
+        break;
+    }
+    return 0;
+}
+
+/* Extents in file order, not overlapping, within the disk (when it is
+ * read: size 0 otherwise). */
+static int check_extents(const unsigned char *p, uint32_t n, uint64_t disk_size)
+{
+    uint64_t next = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        struct snap_extent x;
+        memcpy(&x, p + (size_t)i * sizeof x, sizeof x);
+        if (x.file_off < next || x.len == 0 || x.file_off + x.len < x.file_off)
+            return -1;
+        if (disk_size && (x.disk_off > disk_size || x.len > disk_size - x.disk_off))
+            return -1;
+        next = x.file_off + x.len;
+    }
     return 0;
 }
 
@@ -433,6 +522,7 @@ static int parse(struct vfs_snap *s, char *err, size_t errlen)
     s->dirs_from_metadata = h.dirs_from_metadata;
     s->elf_files = h.elf_files;
     s->elf_from_device = h.elf_from_device;
+    s->direct_files = h.direct_files;
     s->walkable = s->complete || (h.depth_limited && !h.walk_errors && !h.entries_limited);
     const unsigned char *p = s->map + SNAP_HEADER_SIZE, *end = p + h.payload_len;
     uint64_t last_ranged = UINT64_MAX;
@@ -469,6 +559,33 @@ static int parse(struct vfs_snap *s, char *err, size_t errlen)
                 goto oom;
             last_ranged = r.entry;
             p += r.len;
+        } else if (*p == 'D') {
+            struct snap_disk d;
+            if ((size_t)(end - p) < sizeof d || s->ndisks == MAX_DISKS)
+                goto bad;
+            memcpy(&d, p, sizeof d);
+            p += sizeof d;
+            if (!memchr(d.label, '\0', sizeof d.label))
+                goto bad;
+            if (add_disk(s, &d) < 0)
+                goto oom;
+        } else if (*p == 'X') {
+            struct snap_extents x;
+            if ((size_t)(end - p) < sizeof x)
+                goto bad;
+            memcpy(&x, p, sizeof x);
+            p += sizeof x;
+            if (x.entry >= s->n || x.disk >= s->ndisks || x.count > SNAP_MAX_EXTENTS ||
+                (size_t)(end - p) < (size_t)x.count * sizeof(struct snap_extent))
+                goto bad;
+            struct snap_ent *xe = &s->e[x.entry];
+            if (xe->st.type != VFS_REG || xe->disk != NONE ||
+                check_extents(p, x.count, s->disk[x.disk].size) < 0)
+                goto bad;
+            xe->disk = x.disk;
+            xe->nextents = x.count;
+            xe->extents = p;
+            p += (size_t)x.count * sizeof(struct snap_extent);
         } else
             goto bad;
     }
@@ -507,7 +624,8 @@ oom:
     return -1;
 }
 
-vfs *vfs_snapshot_open_at(vfs *live, const char *file, uint64_t offset, char *err,
+vfs *vfs_snapshot_open_at(vfs *live, const char *file, uint64_t offset,
+                          const struct vfs_direct_fs *direct, size_t ndirect, char *err,
                           size_t errlen)
 {
     struct vfs_snap *s = calloc(1, sizeof *s);
@@ -544,7 +662,11 @@ vfs *vfs_snapshot_open_at(vfs *live, const char *file, uint64_t offset, char *er
     }
     close(fd);
     fd = -1;
-    if (parse(s, err, errlen) < 0)
+    s->direct = direct;
+    s->ndirect = ndirect;
+    int prc = parse(s, err, errlen);
+    s->direct = NULL;
+    if (prc < 0)
         goto fail;
     s->base.ops = &snap_ops;
     s->base.backend = "snapshot";
@@ -561,7 +683,7 @@ fail:
 
 vfs *vfs_snapshot_open(vfs *live, const char *snapshot_file, char *err, size_t errlen)
 {
-    return vfs_snapshot_open_at(live, snapshot_file, 0, err, errlen);
+    return vfs_snapshot_open_at(live, snapshot_file, 0, NULL, 0, err, errlen);
 }
 
 /* How many entries and recorded ranges a snapshot vfs holds (for -v). */
@@ -571,5 +693,5 @@ void vfs_snapshot_info(vfs *v, struct vfs_snapshot_info *info)
     *info = (struct vfs_snapshot_info){s->n, s->nr, s->complete, s->heads,
                                        s->heads_in_disk_order, s->dirs,
                                        s->dirs_from_metadata, s->elf_files,
-                                       s->elf_from_device};
+                                       s->elf_from_device, s->direct_files};
 }

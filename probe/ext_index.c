@@ -138,15 +138,15 @@ static int keep_inode(struct ext_index *x, ext2_ino_t ino, struct ext2_inode_lar
     int odd = (in->i_flags & (EXT4_ENCRYPT_FL | EXT4_INLINE_DATA_FL)) != 0;
 
     if (LINUX_S_ISREG(in->i_mode)) {
-        if (!odd && want_head(r->size) && first_block(x, ino, in, &r->blk) == 0) {
+        if (!odd && want_head(r->size) && first_block(x, ino, in, &r->blk) == 0)
             r->flags |= R_PLACED;
-            /* Kept so that ext_index_extents maps the file without
-             * reading its inode again. */
-            if ((in->i_flags & EXT4_EXTENTS_FL) &&
-                !(r->map = malloc(sizeof in->i_block)))
+        /* Kept so that ext_index_extents maps the file without reading
+         * its inode again.  Data journaled per file may still sit in the
+         * journal: such files are read through the kernel. */
+        if (!odd && (in->i_flags & EXT4_EXTENTS_FL) && !(in->i_flags & EXT3_JOURNAL_DATA_FL)) {
+            if (!(r->map = malloc(sizeof in->i_block)))
                 return -1;
-            if (r->map)
-                memcpy(r->map, in->i_block, sizeof in->i_block);
+            memcpy(r->map, in->i_block, sizeof in->i_block);
         }
     } else if (LINUX_S_ISLNK(in->i_mode)) {
         if (odd || r->size == 0 || r->size >= x->fs->blocksize) {
@@ -450,6 +450,11 @@ int ext_index_extents(struct ext_index *x, uint64_t ino, struct ext_extent *out,
 unsigned ext_index_block_size(const struct ext_index *x)
 {
     return x->fs->blocksize;
+}
+
+void ext_index_uuid(const struct ext_index *x, unsigned char uuid[16])
+{
+    memcpy(uuid, x->fs->super->s_uuid, 16);
 }
 
 void ext_index_close(struct ext_index *x)

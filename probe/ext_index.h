@@ -44,10 +44,12 @@ struct ext_extent {
 
 /* The written extents of regular file ino, in logical order, into out (at
  * most max); the count, or -1 when its bytes cannot be read from the device
- * as they are (not placed, block-mapped, too many extents, unreadable
- * tree).  Logical blocks in no extent read as zeros.  Thread-safe. */
+ * as they are (inline or encrypted data, data journaled per file,
+ * block-mapped, too many extents, unreadable tree).  Logical blocks in no extent read as zeros.  Thread-safe. */
 int ext_index_extents(struct ext_index *x, uint64_t ino, struct ext_extent *out, size_t max);
 unsigned ext_index_block_size(const struct ext_index *x);
+/* The filesystem's UUID, from its superblock. */
+void ext_index_uuid(const struct ext_index *x, unsigned char uuid[16]);
 
 void ext_index_close(struct ext_index *x);
 

@@ -5,8 +5,15 @@
  * mounted under ROOT, and writes every entry and the byte ranges that the
  * ELF inventory will ask for into OUTPUT at OFFSET (snapshot_format.h).
  *
- *   liftcheck-probe ROOT OUTPUT OFFSET MAX_BYTES [PROGRESS [PROGRESS_OFFSET]]
+ *   liftcheck-probe [--direct LABEL:START]... ROOT OUTPUT OFFSET MAX_BYTES
+ *                   [PROGRESS [PROGRESS_OFFSET]]
+ *   liftcheck-probe --partitions
  *
+ * --direct names an ext2/3/4 filesystem that the host reads from the raw
+ * input disk itself: the probe records where each of its files lies
+ * (direct_map.c) and reads none of them.  --partitions prints where
+ * filesystems may begin on the labelled disks (disk_place.h), for the host
+ * to choose them.
  * Four phases, each shaped by what a read costs in an emulated appliance
  * (a round trip of about a millisecond, whatever its size):
  *   1. the tree, read in bulk from ext2/3/4 metadata (ext_index.c) or by
@@ -21,6 +28,8 @@
  * OUTPUT may be a block device (in the appliance) or a regular file.
  * PROGRESS (a file, or a block device with PROGRESS_OFFSET) gets the
  * progress record (probe_progress.h). */
+#include "direct_map.h"
+#include "disk_place.h"
 #include "elf_device.h"
 #include "elf_pass.h"
 #include "heads.h"
@@ -53,6 +62,8 @@ static double seconds(void)
 
 struct probe {
     struct out *o;
+    struct tree *t;
+    struct direct_map *direct;  /* NULL: every file is read here */
     struct probe_progress *pr;
     struct strmap inodes;       /* "dev:ino" of hard-linked files already listed */
     struct cand *c;             /* files that may be ELF, in walk order */
@@ -168,6 +179,11 @@ static int on_entry(const char *path, const struct tree_node *n, void *opaque)
     if (out_emit(p->o, &e, sizeof e, path, plen, link, llen) < 0)
         return -1;
     p->o->entries++;
+    if (st->type == VFS_REG && p->direct) {
+        int d = direct_map_file(p->direct, p->t, p->o, p->o->entries - 1, st);
+        if (d != 0)
+            return d < 0 ? -1 : 0;      /* the host reads it */
+    }
     if (st->type == VFS_REG && add_whole(p, path, st) < 0)
         p->oom = 1;
     if (st->type == VFS_REG && add_candidate(p, path, n) < 0)
@@ -223,11 +239,27 @@ static int read_heads(struct probe *p, struct tree *t, const char *root, struct 
     return rc;
 }
 
+#define MAX_DIRECT 64
+
 int main(int argc, char **argv)
 {
+    if (argc == 2 && !strcmp(argv[1], "--partitions")) {
+        disk_place_list(stdout);
+        return fflush(stdout) == 0 ? 0 : 1;
+    }
+    char *direct[MAX_DIRECT];
+    size_t ndirect = 0;
+    int a = 1;
+    for (; a + 1 < argc && !strcmp(argv[a], "--direct"); a += 2)
+        if (ndirect < MAX_DIRECT)
+            direct[ndirect++] = argv[a + 1];
+    argv[a - 1] = argv[0];
+    argv += a - 1;
+    argc -= a - 1;
     if (argc < 5 || argc > 7) {
-        fprintf(stderr, "usage: liftcheck-probe ROOT OUTPUT OFFSET MAX_BYTES "
-                        "[PROGRESS [PROGRESS_OFFSET]]\n");
+        fprintf(stderr, "usage: liftcheck-probe [--direct LABEL:START]... ROOT OUTPUT OFFSET "
+                        "MAX_BYTES [PROGRESS [PROGRESS_OFFSET]]\n"
+                        "       liftcheck-probe --partitions\n");
         return 2;
     }
     const char *root = argv[1];
@@ -243,6 +275,10 @@ int main(int argc, char **argv)
     memset(&p, 0, sizeof p);
     p.o = &o;
     p.pr = &pr;
+    if (ndirect && !(p.direct = direct_map_new(direct, ndirect))) {
+        fprintf(stderr, "liftcheck-probe: out of memory\n");
+        return 1;
+    }
     double t0 = seconds();
     const struct vfs_walk_limits lim = {VFS_WALK_DEFAULT_DEPTH, VFS_WALK_DEFAULT_ENTRIES};
     /* LIFTCHECK_PROBE_NO_EXT=1 reads every filesystem through the kernel,
@@ -256,6 +292,7 @@ int main(int argc, char **argv)
         return 1;
     }
     struct vfs_walk_result res;
+    p.t = t;
     int wrc = tree_walk(t, on_entry, &p, &res);
     if (wrc < 0 && !o.truncated && !p.oom)
         fprintf(stderr, "liftcheck-probe: walk: %s\n", strerror(errno));
@@ -286,6 +323,7 @@ int main(int argc, char **argv)
     h.dirs_from_metadata = ts.ext_dirs;
     h.elf_files = rs.elf_files;
     h.elf_from_device = ds->files;
+    h.direct_files = direct_map_files(p.direct);
     h.complete = wrc == 0 && !o.truncated && !p.oom && !o.io_error && !res.errors &&
                  !res.depth_limited && !res.entries_limited;
     unsigned char hdr[SNAP_HEADER_SIZE] = {0};
@@ -299,13 +337,13 @@ int main(int argc, char **argv)
                " heads %zu placed %zu device %zu files %zu requests %zu MiB %.1f"
                " seconds tree %.1f heads+elf %.1f (heads %.1f elf %.1f) threads %u"
                " ext %zu inodes %" PRIu64 " dirs %" PRIu64 " warm MiB %.1f index seconds %.1f"
-               " elf-device %zu rounds %zu requests %zu MiB %.1f%s%s\n",
+               " elf-device %zu rounds %zu requests %zu MiB %.1f direct %" PRIu64 "%s%s\n",
                o.entries, o.ranges, o.pos, p.nc, hs->placed, hs->from_device,
                hs->through_files, hs->device_requests, (double)hs->device_bytes / (1 << 20),
                t1 - t0, t2 - t1, rs.heads_seconds, rs.elf_seconds, io_threads(),
                ts.ext_filesystems, ts.ext_inodes, ts.ext_dirs, (double)ts.warm_bytes / (1 << 20),
                ts.index_seconds, ds->files, ds->rounds, ds->requests,
-               (double)ds->bytes / (1 << 20), h.complete ? "" : " incomplete",
+               (double)ds->bytes / (1 << 20), h.direct_files, h.complete ? "" : " incomplete",
                o.truncated ? " truncated" : "");
     }
     pprogress_close(&pr, rc == 0);
@@ -316,6 +354,7 @@ int main(int argc, char **argv)
         free(p.w[i].path);
     free(p.w);
     strmap_free(&p.inodes);
+    direct_map_free(p.direct);
     out_close(&o);
     return rc;
 }

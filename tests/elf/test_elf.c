@@ -533,7 +533,7 @@ static void test_snapshot_matches_direct(void **state)
     struct counting_vfs c = {.base = {.ops = &counting_ops, .backend = "dir"}};
     c.inner = vfs_dir_open(root);
     assert_non_null(c.inner);
-    vfs *v = vfs_snapshot_open_at(&c.base, snap, SNAP_DISK_OUTPUT_OFFSET, err, sizeof err);
+    vfs *v = vfs_snapshot_open_at(&c.base, snap, SNAP_DISK_OUTPUT_OFFSET, NULL, 0, err, sizeof err);
     if (!v)
         fail_msg("snapshot: %s", err);
     struct vfs_snapshot_info info;

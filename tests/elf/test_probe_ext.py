@@ -8,6 +8,10 @@ runs twice on the mounted tree: once reading the filesystems from their
 devices (libext2fs index, ELF files parsed from device reads), once through
 the kernel only (LIFTCHECK_PROBE_NO_EXT=1).  Entries and recorded ranges
 must be identical, and the summary must show the device paths were used.
+A third run maps the files for the host instead of reading them (--direct,
+with /dev/disk/guestfs labels made for the loop devices, as the appliance
+has them): every regular file's bytes, read from the image file at the
+mapped places, must equal what the kernel reads.
 
 Needs root and loop devices: without them the test is skipped (exit 77).
 """
@@ -24,15 +28,20 @@ import tempfile
 HEADER = 4096
 ENTRY = struct.Struct("<BBHHHI4xQQQQq")
 RANGE = struct.Struct("<B3xIQQ")
+DISK = struct.Struct("<B7x32sQ16s")
+EXTENTS = struct.Struct("<B3xIIIQ")
+EXTENT = struct.Struct("<QQQ")
+LABELS = "/dev/disk/guestfs"
 
 
-def load(path):
+def load(path, want_extents=False):
     with open(path, "rb") as f:
         d = f.read()
-    assert d[:8] == b"LCSNAP02", "no snapshot in %s" % path
+    assert d[:8] == b"LCSNAP03", "no snapshot in %s" % path
     plen = struct.unpack_from("<Q", d, 8)[0]
     p, end = HEADER, HEADER + plen
     entries, ranges = [], collections.defaultdict(list)
+    disks, extents = [], {}
     while p < end:
         if d[p] == ord("E"):
             f = ENTRY.unpack_from(d, p)
@@ -47,9 +56,36 @@ def load(path):
             p += RANGE.size
             ranges[ent].append((off, d[p:p + ln]))
             p += ln
+        elif d[p] == ord("D"):
+            _, label, start, _uuid = DISK.unpack_from(d, p)
+            p += DISK.size
+            disks.append((label.split(b"\0")[0].decode(), start))
+        elif d[p] == ord("X"):
+            _, count, disk, _, ent = EXTENTS.unpack_from(d, p)
+            p += EXTENTS.size
+            extents[ent] = (disks[disk], [EXTENT.unpack_from(d, p + i * EXTENT.size)
+                                          for i in range(count)])
+            p += count * EXTENT.size
         else:
             raise AssertionError("bad record at %d" % p)
-    return entries, dict(ranges)
+    if not want_extents:
+        assert not extents, "extents recorded without --direct"
+        return entries, dict(ranges)
+    return entries, dict(ranges), extents
+
+
+def read_mapped(image, size, maps):
+    """A file's bytes as the host reads them: extents from the image, the
+    rest zeros."""
+    data = bytearray(size)
+    with open(image, "rb") as f:
+        for off, disk_off, ln in maps:
+            if off >= size:
+                break
+            ln = min(ln, size - off)
+            f.seek(disk_off)
+            data[off:off + ln] = f.read(ln)
+    return bytes(data)
 
 
 def is_elf(path):
@@ -132,7 +168,7 @@ def main():
 
         (ea, ra), summary = out["device"]
         (eb, rb), _ = out["kernel"]
-        fail = []
+        fail = check_direct(probe, work, mnt, mounted, eb, env)
         if ea != eb:
             fail.append("entries differ: %d vs %d" % (len(ea), len(eb)))
         if ra != rb:
@@ -158,7 +194,57 @@ def main():
     finally:
         for at in mounted:
             subprocess.run(["umount", at], capture_output=True)
+        for link in made_labels:
+            os.unlink(link)
+        for d in made_dirs:
+            os.rmdir(d)
         shutil.rmtree(work, ignore_errors=True)
+
+
+made_labels, made_dirs = [], []
+
+
+def check_direct(probe, work, mnt, mounted, kernel_entries, env):
+    """The third run: --direct for both loop devices."""
+    for d in ("/dev/disk", LABELS):
+        if not os.path.isdir(d):
+            os.mkdir(d)
+            made_dirs.insert(0, d)
+    images, args = {}, []
+    for img, at in (("a.img", mnt), ("b.img", mnt + "/hidden/sub")):
+        dev = run(["findmnt", "-n", "-o", "SOURCE", at]).stdout.strip()
+        label = "lctest%d%s" % (os.getpid(), img[0])
+        os.symlink(dev, LABELS + "/" + label)
+        made_labels.append(LABELS + "/" + label)
+        images[label] = work + "/" + img
+        args += ["--direct", label + ":0"]
+    env = dict(env)
+    env.pop("LIFTCHECK_PROBE_NO_EXT", None)
+    snap = work + "/direct.snap"
+    r = run([probe] + args + [mnt, snap, "0", str(256 << 20)], env=env)
+    entries, ranges, extents = load(snap, want_extents=True)
+    fail = []
+    if entries != kernel_entries:
+        fail.append("direct: entries differ: %d vs %d" % (len(entries), len(kernel_entries)))
+    regular = [i for i, e in enumerate(entries) if e[2] == 0]     # VFS_REG
+    if len(extents) != len(regular):
+        fail.append("direct: %d of %d regular files mapped: %s" %
+                    (len(extents), len(regular), r.stdout))
+    if set(extents) & set(ranges):
+        fail.append("direct: a mapped file was also read by the probe")
+    holes = 0
+    for i, ((label, _start), maps) in extents.items():
+        path = mnt + entries[i][0].decode("utf-8", "surrogateescape")
+        with open(path, "rb") as f:
+            want = f.read()
+        got = read_mapped(images[label], len(want), maps)   # the image is the disk
+        holes += sum(n for _, _, n in maps) < len(want)
+        if got != want:
+            fail.append("direct: %s differs from the kernel's bytes" % path)
+            break
+    if not holes:
+        fail.append("direct: no file with a hole was mapped")
+    return fail
 
 
 if __name__ == "__main__":

@@ -1,6 +1,9 @@
 /* The file-tree snapshot written inside the appliance: its reader, and every
  * vfs call answered from it (lookups, walks with skips and limits, reads,
- * links), with an empty in-memory tree as the live backend behind it. */
+ * links, reads through extent maps from a raw disk), with an empty
+ * in-memory tree as the live backend behind it.  The disk the host would
+ * read is 64 KiB of a known pattern, labelled "lcdiska" at offset 0 with an
+ * all-zero UUID. */
 #include "fuzz.h"
 
 #include <stdio.h>
@@ -47,8 +50,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    static int disk = -1;
+    if (disk < 0) {
+        static unsigned char pattern[64 << 10];
+        for (size_t i = 0; i < sizeof pattern; i++)
+            pattern[i] = (unsigned char)(i * 7 + (i >> 8));
+        disk = memfd_create("disk", 0);
+        if (disk < 0 || write(disk, pattern, sizeof pattern) != (ssize_t)sizeof pattern)
+            abort();
+    }
+    struct vfs_direct_fs direct = {.label = "lcdiska", .fd = disk, .disk_size = 64 << 10};
     vfs *live = memvfs_new();
-    vfs *v = vfs_snapshot_open(live, path, err, sizeof err);
+    vfs *v = vfs_snapshot_open_at(live, path, 0, &direct, 1, err, sizeof err);
     close(fd);
     if (!v) {
         fuzz_touch(err);

@@ -192,6 +192,21 @@ if [ -x "$probe" ]; then
     ln -s usr/bin "$work/snap/bin"
     printf 'PRETTY_NAME="Demo"\n' > "$work/snap/etc/os-release"
     "$probe" "$work/snap" "$out/snapshot/gen-small-tree" 0 1000000 >/dev/null
+    # A file mapped on the raw disk the fuzzer gives ('D' and 'X' records):
+    # two extents with a hole between them.
+    "$py" - "$out/snapshot/gen-extents" <<'PY'
+import struct, sys
+name = b"/mapped\0"
+entry = struct.pack("<BBHHHI4xQQQQq", ord("E"), 0, len(name), 0, 0, 0o100755, 20000, 12, 1, 1, 0) + name
+disk = struct.pack("<B7x32sQ16s", ord("D"), b"lcdiska", 0, bytes(16))
+ext = struct.pack("<B3xIIIQ", ord("X"), 2, 0, 0, 0)
+ext += struct.pack("<QQQ", 0, 4096, 4096) + struct.pack("<QQQ", 12288, 32768, 8192)
+payload = entry + disk + ext
+header = bytearray(4096)
+header[:8] = b"LCSNAP03"
+struct.pack_into("<QQQII", header, 8, len(payload), 1, 0, 1, 0)
+open(sys.argv[1], "wb").write(bytes(header) + payload)
+PY
 else
     echo "no $probe: snapshot seeds not regenerated (build first)" >&2
 fi

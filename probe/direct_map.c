@@ -1,0 +1,124 @@
+#include "direct_map.h"
+
+#include "disk_place.h"
+#include "ext_index.h"
+
+#include "inspector/snapshot_format.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_SPECS 64
+#define MAX_DEVS 64
+
+struct spec {
+    char label[DISK_LABEL_MAX];
+    uint64_t start;
+};
+
+struct dev_slot {
+    uint64_t dev;
+    struct ext_index *x;        /* NULL: not read by the host */
+    uint32_t disk;              /* its 'D' record */
+    uint64_t start;
+};
+
+struct direct_map {
+    struct spec spec[MAX_SPECS];
+    size_t nspec;
+    struct dev_slot dev[MAX_DEVS];
+    size_t ndev;
+    struct dev_slot overflow;   /* past MAX_DEVS: read by the probe */
+    uint32_t disks;             /* 'D' records emitted */
+    uint64_t files;
+    struct ext_extent ext[SNAP_MAX_EXTENTS];
+    struct snap_extent rec[SNAP_MAX_EXTENTS];
+};
+
+struct direct_map *direct_map_new(char *const *specs, size_t n)
+{
+    struct direct_map *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    for (size_t i = 0; i < n && m->nspec < MAX_SPECS; i++) {
+        const char *colon = strrchr(specs[i], ':');
+        char *end;
+        if (!colon || colon == specs[i] || (size_t)(colon - specs[i]) >= DISK_LABEL_MAX)
+            continue;
+        unsigned long long start = strtoull(colon + 1, &end, 10);
+        if (*end || end == colon + 1)
+            continue;
+        struct spec *s = &m->spec[m->nspec++];
+        memcpy(s->label, specs[i], (size_t)(colon - specs[i]));
+        s->label[colon - specs[i]] = '\0';
+        s->start = start;
+    }
+    return m;
+}
+
+/* The slot of st_dev dev, deciding it (and emitting its 'D' record) the
+ * first time; NULL when the output is full. */
+static struct dev_slot *slot_of(struct direct_map *m, struct tree *t, struct out *o,
+                                uint64_t dev)
+{
+    for (size_t i = 0; i < m->ndev; i++)
+        if (m->dev[i].dev == dev)
+            return &m->dev[i];
+    if (m->ndev == MAX_DEVS) {
+        m->overflow = (struct dev_slot){.dev = dev};
+        return &m->overflow;
+    }
+    struct dev_slot *s = &m->dev[m->ndev++];
+    *s = (struct dev_slot){.dev = dev};
+    struct ext_index *x = tree_index(t, dev);
+    struct disk_place pl;
+    memset(&pl, 0, sizeof pl);
+    if (!x || !m->nspec || disk_place_of(dev, &pl) < 0)
+        return s;
+    for (size_t i = 0; i < m->nspec; i++) {
+        if (strcmp(m->spec[i].label, pl.label) || m->spec[i].start != pl.start)
+            continue;
+        struct snap_disk d = {.tag = 'D', .start = pl.start};
+        memcpy(d.label, pl.label, sizeof pl.label);
+        ext_index_uuid(x, d.uuid);
+        if (out_emit(o, &d, sizeof d, NULL, 0, NULL, 0) < 0)
+            return NULL;
+        s->x = x;
+        s->disk = m->disks++;
+        s->start = pl.start;
+        break;
+    }
+    return s;
+}
+
+int direct_map_file(struct direct_map *m, struct tree *t, struct out *o, uint64_t entry,
+                    const struct vfs_stat *st)
+{
+    struct dev_slot *s = slot_of(m, t, o, st->dev);
+    if (!s)
+        return -1;
+    if (!s->x)
+        return 0;
+    int n = ext_index_extents(s->x, st->ino, m->ext, SNAP_MAX_EXTENTS);
+    if (n < 0)
+        return 0;
+    uint64_t bs = ext_index_block_size(s->x);
+    for (int i = 0; i < n; i++)
+        m->rec[i] = (struct snap_extent){m->ext[i].lblk * bs, s->start + m->ext[i].pblk * bs,
+                                         (uint64_t)m->ext[i].len * bs};
+    struct snap_extents h = {.tag = 'X', .count = (uint32_t)n, .disk = s->disk, .entry = entry};
+    if (out_emit(o, &h, sizeof h, m->rec, (size_t)n * sizeof *m->rec, NULL, 0) < 0)
+        return -1;
+    m->files++;
+    return 1;
+}
+
+uint64_t direct_map_files(const struct direct_map *m)
+{
+    return m ? m->files : 0;
+}
+
+void direct_map_free(struct direct_map *m)
+{
+    free(m);
+}

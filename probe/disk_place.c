@@ -1,0 +1,121 @@
+#include "disk_place.h"
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#define LABEL_DIR "/dev/disk/guestfs"
+
+/* The label whose link points at /dev/disk_name. */
+static int label_of(const char *disk_name, char *label)
+{
+    DIR *d = opendir(LABEL_DIR);
+    struct dirent *e;
+    int found = -1;
+
+    if (!d)
+        return -1;
+    while (found < 0 && (e = readdir(d))) {
+        char link[PATH_MAX], target[PATH_MAX];
+        if (e->d_name[0] == '.' || strlen(e->d_name) >= DISK_LABEL_MAX)
+            continue;
+        snprintf(link, sizeof link, "%s/%s", LABEL_DIR, e->d_name);
+        ssize_t n = readlink(link, target, sizeof target - 1);
+        if (n <= 0)
+            continue;
+        target[n] = '\0';
+        const char *base = strrchr(target, '/');
+        if (!strcmp(base ? base + 1 : target, disk_name)) {
+            snprintf(label, DISK_LABEL_MAX, "%s", e->d_name);
+            found = 0;
+        }
+    }
+    closedir(d);
+    return found;
+}
+
+static int read_u64(const char *path, uint64_t *v)
+{
+    FILE *f = fopen(path, "re");
+    unsigned long long x;
+    int ok = f && fscanf(f, "%llu", &x) == 1;
+    if (f)
+        fclose(f);
+    if (ok)
+        *v = x;
+    return ok ? 0 : -1;
+}
+
+int disk_place_of(uint64_t dev, struct disk_place *out)
+{
+    char sys[128], real[PATH_MAX], attr[PATH_MAX + 32];
+    struct stat st;
+
+    snprintf(sys, sizeof sys, "/sys/dev/block/%u:%u", major((dev_t)dev), minor((dev_t)dev));
+    if (!realpath(sys, real))
+        return -1;
+    char *name = strrchr(real, '/');
+    if (!name)
+        return -1;
+    *name++ = '\0';
+    snprintf(attr, sizeof attr, "%s/%s/partition", real, name);
+    uint64_t sectors = 0;
+    if (stat(attr, &st) == 0) {
+        /* A partition: its directory lies in its disk's. */
+        snprintf(attr, sizeof attr, "%s/%s/start", real, name);
+        if (read_u64(attr, &sectors) < 0 || sectors > UINT64_MAX / 512)
+            return -1;
+        char *disk = strrchr(real, '/');
+        if (!disk)
+            return -1;
+        name = disk + 1;
+    }
+    out->start = sectors * 512;     /* sysfs counts 512-byte sectors */
+    return label_of(name, out->label);
+}
+
+int disk_place_list(FILE *out)
+{
+    DIR *d = opendir(LABEL_DIR);
+    struct dirent *e;
+    int lines = 0;
+
+    if (!d)
+        return 0;
+    while ((e = readdir(d))) {
+        char link[PATH_MAX];
+        struct stat st;
+        if (e->d_name[0] == '.' || strlen(e->d_name) >= DISK_LABEL_MAX)
+            continue;
+        snprintf(link, sizeof link, "%s/%s", LABEL_DIR, e->d_name);
+        if (stat(link, &st) < 0 || !S_ISBLK(st.st_mode))
+            continue;
+        fprintf(out, "%s 0\n", e->d_name);
+        lines++;
+        /* Its partitions: /sys/dev/block/M:m/<disk><n>/start. */
+        char sys[128], real[PATH_MAX];
+        snprintf(sys, sizeof sys, "/sys/dev/block/%u:%u", major(st.st_rdev), minor(st.st_rdev));
+        DIR *p = realpath(sys, real) ? opendir(real) : NULL;
+        struct dirent *pe;
+        while (p && (pe = readdir(p))) {
+            char attr[PATH_MAX + 300];
+            uint64_t sectors;
+            snprintf(attr, sizeof attr, "%s/%s/partition", real, pe->d_name);
+            if (pe->d_name[0] == '.' || stat(attr, &st) < 0)
+                continue;
+            snprintf(attr, sizeof attr, "%s/%s/start", real, pe->d_name);
+            if (read_u64(attr, &sectors) == 0 && sectors <= UINT64_MAX / 512) {
+                fprintf(out, "%s %llu\n", e->d_name, (unsigned long long)(sectors * 512));
+                lines++;
+            }
+        }
+        if (p)
+            closedir(p);
+    }
+    closedir(d);
+    return lines;
+}

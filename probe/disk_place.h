@@ -1,0 +1,25 @@
+/* Where a filesystem's block device lies on the appliance's input disks,
+ * named by their labels (/dev/disk/guestfs/LABEL): the host knows each
+ * input disk by its label, and can read a raw one itself. */
+#ifndef LIFTCHECK_PROBE_DISK_PLACE_H
+#define LIFTCHECK_PROBE_DISK_PLACE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define DISK_LABEL_MAX 32
+
+struct disk_place {
+    char label[DISK_LABEL_MAX];
+    uint64_t start;             /* byte offset of the device on the disk */
+};
+
+/* The labelled disk and offset of block device dev (a whole disk or one of
+ * its partitions); -1 when it is neither (device-mapper, md, unlabelled). */
+int disk_place_of(uint64_t dev, struct disk_place *out);
+
+/* Prints "LABEL START" for every labelled disk (START 0) and each of its
+ * partitions: where a filesystem may begin.  The count of lines. */
+int disk_place_list(FILE *out);
+
+#endif
