@@ -1,10 +1,10 @@
 /* Runs liftcheck-probe inside the appliance and opens its snapshot.
  *
- * The probe's binary is uploaded onto the probe disk (a scratch disk, never
- * an input), copied to the appliance's own /tmp (read around the page
- * cache, which may still hold the empty blocks udev read at boot) and run
- * over /sysroot, where
- * the guest filesystems are mounted read-only; it writes the snapshot onto
+ * The probe's binary is written into the probe disk's file (a scratch disk
+ * of ours, never an input), copied to the appliance's own /tmp (read around
+ * the page cache, which may still hold the empty blocks udev read at boot)
+ * and run over /sysroot, where the guest filesystems are mounted
+ * read-only; it writes the snapshot onto
  * the same disk, a raw file of ours that the host then maps (or, where
  * it cannot, downloads).  The files of the ext2/3/4 filesystems that the
  * host can read from a raw input disk itself (direct_disks.h) are only
@@ -26,6 +26,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#define PROBE_SHELL_DEV "/dev/disk/guestfs/" PROBE_DISK_LABEL
 
 #ifndef LIFTCHECK_LIBEXECDIR
 #define LIFTCHECK_LIBEXECDIR "/usr/local/libexec/liftcheck"
@@ -161,38 +163,68 @@ static int wait_probe(struct image *im, const char *disk, char *why, size_t cap)
 
 #define MAX_DIRECT_FS 32
 
-vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
+/* Copies file src to the start of the existing file dst. */
+static int copy_file(const char *src, const char *dst)
 {
-    char probe[PATH_MAX], cmd[4096], file[PATH_MAX];
+    int in = open(src, O_RDONLY | O_CLOEXEC), out = dst ? open(dst, O_WRONLY | O_CLOEXEC) : -1;
+    char buf[65536];
+    ssize_t n = 0;
+    off_t at = 0;
+    while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof buf)) > 0 &&
+           pwrite(out, buf, (size_t)n, at) == n)
+        at += n;
+    int ok = in >= 0 && out >= 0 && n == 0 && fdatasync(out) == 0;
+    if (in >= 0)
+        close(in);
+    if (out >= 0)
+        close(out);
+    return ok ? 0 : -1;
+}
+
+/* Puts the probe in the appliance's /tmp; its --partitions listing into
+ * *listing. */
+static int install_probe(struct image *im, char **listing, char *why, size_t cap)
+{
+    char probe[PATH_MAX], cmd[1024];
     struct stat st;
     const char *dev = im->probe_device;
 
     if (!dev) {
         snprintf(why, cap, "no probe disk");
-        return NULL;
+        return -1;
     }
     if (find_probe(probe, sizeof probe) < 0 || stat(probe, &st) < 0) {
         snprintf(why, cap, "liftcheck-probe not found (looked for %s)", probe);
-        return NULL;
+        return -1;
     }
     if ((unsigned long long)st.st_size >= SNAP_DISK_PROGRESS_OFFSET) {
         snprintf(why, cap, "%s is too large", probe);
-        return NULL;
+        return -1;
     }
-    if (guestfs_upload(im->g, probe, dev) < 0) {
+    /* Written into the disk's file here: qemu reads it from there, and the
+     * appliance reads around its own page cache (which may hold what udev
+     * read at boot).  A remote backend needs the upload. */
+    if (copy_file(probe, im->probe_disk_path) < 0 && guestfs_upload(im->g, probe, dev) < 0) {
         gerr(im, "uploading the probe", why, cap);
-        return NULL;
+        return -1;
     }
-    const char *shell_dev = "/dev/disk/guestfs/" PROBE_DISK_LABEL;
-    unsigned long long max = im->probe_disk_size - SNAP_DISK_OUTPUT_OFFSET - SNAP_HEADER_SIZE;
-    char *listing = NULL;
+    /* Whole blocks of the disk: the zeros after the program are harmless. */
     snprintf(cmd, sizeof cmd,
-             "dd if=%s iflag=direct bs=65536 count=%lld status=none | "
-             "head -c %lld > /tmp/liftcheck-probe && chmod 700 /tmp/liftcheck-probe && "
-             "/tmp/liftcheck-probe --partitions",
-             shell_dev, (long long)(st.st_size + 65535) / 65536, (long long)st.st_size);
-    if (debug_sh(im, cmd, why, cap, &listing) < 0)
+             "dd if=%s of=/tmp/liftcheck-probe iflag=direct bs=65536 count=%lld status=none && "
+             "chmod 700 /tmp/liftcheck-probe && /tmp/liftcheck-probe --partitions",
+             PROBE_SHELL_DEV, (long long)(st.st_size + 65535) / 65536);
+    return debug_sh(im, cmd, why, cap, listing);
+}
+
+vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
+{
+    char cmd[4096], file[PATH_MAX], *listing = NULL;
+    const char *dev = im->probe_device;
+
+    if (install_probe(im, &listing, why, cap) < 0)
         return NULL;
+    unsigned long long max = im->probe_disk_size - SNAP_DISK_OUTPUT_OFFSET - SNAP_HEADER_SIZE;
+    const char *shell_dev = PROBE_SHELL_DEV;
     /* LIFTCHECK_DIRECT=0 has the appliance read every file (to compare). */
     const char *env = getenv("LIFTCHECK_DIRECT");
     struct vfs_direct_fs direct[MAX_DIRECT_FS];

@@ -16,7 +16,7 @@
 /* Directory and link blocks asked for ahead of the walk, at most: the
  * appliance's page cache must hold them until the walk gets there. */
 #define WARM_BUDGET (384ull << 20)
-#define WARM_GAP 8                  /* blocks read through between two ranges */
+#define WARM_GAP 2                  /* blocks read through between two ranges */
 #define WARM_MAX 2048               /* blocks in one request */
 
 enum {
