@@ -30,6 +30,8 @@
 #   nitro-fixable.img             Debian-like root with the host's real generic
 #                                 kernel, its nvme/ena modules and an initramfs
 #                                 without nvme (verdict fixable)
+#   dirty-journal.qcow2           ext4 root whose journal holds a transaction
+#                                 (written by debugfs) that rewrites /etc/fstab
 #   nitro-blocked.img             SYNTHETIC: the same without nvme and ena
 #                                 (modules, modules.dep and config; blocked)
 #   hostile.img                   root with hostile file names, fstab mount
@@ -55,7 +57,7 @@ SAMPLE=${SAMPLE:-$(dirname "$OUTDIR")/debian12.qcow2}
 log() { printf '%s build-fixtures: %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-for t in mkfs.ext4 sfdisk qemu-img guestfish sha256sum setpriv; do
+for t in mkfs.ext4 debugfs dumpe2fs sfdisk qemu-img guestfish sha256sum setpriv; do
     command -v "$t" >/dev/null || die "missing tool: $t"
 done
 
@@ -633,6 +635,39 @@ truncate -s 1G "$WORK/bomb/zeros"
 rm -rf "$WORK/bomb"
 mkext4 "$H" "$(uuid 811)" root 32 "$WORK/hostile.ext4"
 mkdisk "$WORK/hostile.img" 40 0x1f000811 "1 32 83 $WORK/hostile.ext4"
+
+# ------------------------------------------------------------ dirty journal
+# dirty-journal.qcow2: an ext4 root left as a snapshot of a mounted server
+# leaves it, with a committed transaction not yet written in place.  The
+# transaction replaces the data block of /etc/fstab, which names the root by
+# UUID, with one that names /dev/xvda1: only a reader that replays the
+# journal (the kernel, at mount) sees /dev/xvda1.  Uncompressed qcow2, so
+# the host can read the disk's clusters where qemu-img map places them.
+log "dirty-journal"
+D=$WORK/dirty-root
+stage_root "$D" dirty-journal
+debian_release "$D"
+mkdir -p "$D/opt/app/bin"
+for p in true false ls cat cp mv rm sleep; do cp "/usr/bin/$p" "$D/opt/app/bin/$p"; done
+printf 'UUID=%s / ext4 errors=remount-ro 0 1\n' "$(uuid 901)" >"$D/etc/fstab"
+fstab_len=$(stat -c %s "$D/etc/fstab")
+mkext4 "$D" "$(uuid 901)" root 32 "$WORK/dirty.ext4"
+block=$(debugfs -R 'blocks /etc/fstab' "$WORK/dirty.ext4" 2>/dev/null | tr -d ' \n')
+[[ "$block" =~ ^[0-9]+$ ]] || die "dirty-journal: no block for /etc/fstab"
+/usr/bin/python3 - "$WORK/dirty-block" "$fstab_len" <<'PY'
+import sys
+line = b"/dev/xvda1 / ext4 errors=remount-ro 0 1\n"
+n = int(sys.argv[2])
+body = line + b"#" * (n - len(line) - 1) + b"\n"
+open(sys.argv[1], "wb").write(body.ljust(4096, b"\0"))
+PY
+printf 'jo\njw -b %s %s\njc\n' "$block" "$WORK/dirty-block" >"$WORK/dirty.cmds"
+debugfs -w -f "$WORK/dirty.cmds" "$WORK/dirty.ext4" >/dev/null 2>&1
+dumpe2fs -h "$WORK/dirty.ext4" 2>/dev/null | grep -q '^Filesystem features:.*needs_recovery' ||
+    die "dirty-journal: the journal holds no transaction"
+mkdisk "$WORK/dirty.raw" 40 0x1f000901 "1 32 83 $WORK/dirty.ext4"
+qemu-img convert -f raw -O qcow2 "$WORK/dirty.raw" "$WORK/dirty-journal.qcow2"
+rm -f "$WORK/dirty.raw" "$WORK/dirty.ext4"
 
 # ------------------------------------------------------------------ install
 for f in "$WORK"/*.img "$WORK"/*.raw "$WORK"/*.qcow2 "$WORK"/*.bin "$WORK"/*.disk \

@@ -1,11 +1,11 @@
-/* Choosing the ext2/3/4 filesystems the host reads from raw input disks
- * itself, bypassing the appliance for file contents: an emulated
+/* Choosing the ext2/3/4 filesystems whose file contents the host reads
+ * from the input disks' files itself, bypassing the appliance: an emulated
  * appliance pays several times what the host does for the same bytes.
  *
- * A filesystem qualifies when its disk is raw (no backing file) and its
- * superblock on that disk shows that the appliance sees the same data
- * blocks: no journal left to replay (the appliance replays it into its
- * overlay, which the host does not read), no data journaled by default. */
+ * The host reads each disk as qemu holds it (disk_map.h), the journal the
+ * appliance replayed included.  A filesystem qualifies when all of it can
+ * be read that way and its superblock there shows nothing left to replay
+ * and no data journaled by default. */
 #ifndef LIFTCHECK_DIRECT_DISKS_H
 #define LIFTCHECK_DIRECT_DISKS_H
 
@@ -15,8 +15,9 @@
 #include <stddef.h>
 
 /* listing: the probe's --partitions output ("LABEL START" lines, labels as
- * image.h gives them).  Fills out (at most cap) with the filesystems that
- * qualify, each with its own read-only descriptor; the count. */
+ * image.h gives them), printed after the appliance flushed its disks.
+ * Fills out (at most cap) with the filesystems that qualify, each holding
+ * a reference to its disk's map; the count. */
 size_t direct_disks_choose(const struct disk *disks, int ndisks, const char *listing,
                            struct vfs_direct_fs *out, size_t cap);
 void direct_disks_close(struct vfs_direct_fs *fs, size_t n);

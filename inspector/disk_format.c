@@ -6,22 +6,17 @@
  * itself will accept, and which does not open backing files. */
 #include "disk_format.h"
 
+#include "run_capture.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
-
-extern char **environ;
 
 #define QEMU_IMG_TIMEOUT_MS 60000
 #define QEMU_IMG_OUTPUT_CAP (1u << 20)
@@ -52,83 +47,6 @@ const char *disk_format_normalise(const char *fmt)
         if (strcasecmp(fmt, names[i].in) == 0)
             return names[i].out;
     return NULL;
-}
-
-/* Runs argv, collecting stdout and stderr (capped), killing it after the
- * timeout.  Returns the exit status, or -1 if it could not run. */
-static int run_capture(char *const argv[], char **out, char **errout)
-{
-    int po[2] = {-1, -1}, pe[2] = {-1, -1}, status = -1;
-    posix_spawn_file_actions_t fa;
-    pid_t pid;
-    char *buf[2] = {NULL, NULL};
-    size_t len[2] = {0, 0};
-
-    if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0)
-        goto out;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, po[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, pe[1], 2);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    int sr = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(po[1]);
-    close(pe[1]);
-    po[1] = pe[1] = -1;
-    if (sr != 0) {
-        errno = sr;
-        goto out;
-    }
-    struct pollfd pfd[2] = {{po[0], POLLIN, 0}, {pe[0], POLLIN, 0}};
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    int open_fds = 2, killed = 0;
-    while (open_fds > 0) {
-        struct timespec now;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        long elapsed = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
-        if (elapsed > QEMU_IMG_TIMEOUT_MS) {
-            kill(pid, SIGKILL);
-            killed = 1;
-            break;
-        }
-        if (poll(pfd, 2, 500) < 0 && errno != EINTR)
-            break;
-        for (int i = 0; i < 2; i++) {
-            if (pfd[i].fd < 0 || !(pfd[i].revents & (POLLIN | POLLHUP)))
-                continue;
-            char chunk[8192];
-            ssize_t n = read(pfd[i].fd, chunk, sizeof chunk);
-            if (n <= 0) {
-                pfd[i].fd = -1;
-                open_fds--;
-                continue;
-            }
-            if (len[i] + (size_t)n > QEMU_IMG_OUTPUT_CAP)
-                continue;   /* drop the excess, keep draining */
-            char *nb = realloc(buf[i], len[i] + (size_t)n + 1);
-            if (!nb)
-                continue;
-            buf[i] = nb;
-            memcpy(buf[i] + len[i], chunk, (size_t)n);
-            len[i] += (size_t)n;
-            buf[i][len[i]] = '\0';
-        }
-    }
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    if (killed)
-        status = -1;
-    else
-        status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-out:
-    for (int i = 0; i < 2; i++) {
-        if (po[i] >= 0) close(po[i]);
-        if (pe[i] >= 0) close(pe[i]);
-    }
-    *out = buf[0];
-    *errout = buf[1];
-    return status;
 }
 
 /* First line of qemu-img's complaint, without its program prefix. */
@@ -163,7 +81,7 @@ static int qemu_img_info(struct disk *d, const char *fmt, char *err, size_t errl
     argv[a++] = d->path;
     argv[a] = NULL;
 
-    int st = run_capture(argv, &out, &eout);
+    int st = run_capture(argv, QEMU_IMG_OUTPUT_CAP, QEMU_IMG_TIMEOUT_MS, &out, &eout);
     if (st < 0) {
         snprintf(err, errlen, "qemu-img did not run or timed out (%s)",
                  errno ? strerror(errno) : "killed");
@@ -184,6 +102,15 @@ static int qemu_img_info(struct disk *d, const char *fmt, char *err, size_t errl
         d->format = strdup(json_object_get_string(o));
     if (json_object_object_get_ex(j, "backing-filename", &o))
         d->backing_file = strdup(json_object_get_string(o));
+    /* A vmdk's data may lie in extent files other than path, and so may a
+     * qcow2's with an external data file. */
+    json_object *spec, *data;
+    int data_file = json_object_object_get_ex(j, "format-specific", &spec) &&
+                    json_object_object_get_ex(spec, "data", &data) &&
+                    json_object_object_get_ex(data, "data-file", &o);
+    d->data_in_file = d->format && !data_file &&
+                      (!strcmp(d->format, "raw") || !strcmp(d->format, "qcow2") ||
+                       !strcmp(d->format, "vpc") || !strcmp(d->format, "vhdx"));
     json_object_put(j);
     rc = 0;
 out:
@@ -199,7 +126,7 @@ static int qcow2_check(struct disk *d, char *err, size_t errlen)
 {
     char *argv[] = {"qemu-img", "check", "-U", "-f", "qcow2", "--", d->path, NULL};
     char *out = NULL, *eout = NULL;
-    int st = run_capture(argv, &out, &eout);
+    int st = run_capture(argv, QEMU_IMG_OUTPUT_CAP, QEMU_IMG_TIMEOUT_MS, &out, &eout);
     int rc = 0;
     if (st == 2) {
         const char *p = out ? strstr(out, " errors were found") : NULL;
@@ -230,7 +157,7 @@ int disk_make_overlay(struct disk *d, const char *dir, int index, char *err, siz
     snprintf(path, sizeof path, "%s/overlay%d.qcow2", dir, index);
     char *argv[] = {"qemu-img", "create", "-q", "-f", "qcow2", "-F", d->format,
                     "-b", backing, path, NULL};
-    int st = run_capture(argv, &out, &eout);
+    int st = run_capture(argv, QEMU_IMG_OUTPUT_CAP, QEMU_IMG_TIMEOUT_MS, &out, &eout);
     if (st != 0)
         first_line(eout, err, errlen);
     else if (!(d->overlay = strdup(path)))

@@ -12,6 +12,7 @@ struct disk {
     uint64_t virtual_size;
     char *backing_file;        /* NULL when none */
     int block_device;
+    int data_in_file;          /* qemu's offsets of its data are in path itself */
     char *overlay;             /* our qcow2 overlay over the disk, or NULL */
 };
 

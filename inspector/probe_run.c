@@ -7,8 +7,8 @@
  * read-only; it writes the snapshot onto
  * the same disk, a raw file of ours that the host then maps (or, where
  * it cannot, downloads).  The files of the ext2/3/4 filesystems that the
- * host can read from a raw input disk itself (direct_disks.h) are only
- * mapped by the probe, not read. */
+ * host can read from the input disks' files itself (direct_disks.h) are
+ * only mapped by the probe, not read. */
 #include "probe_run.h"
 
 #include "direct_disks.h"
@@ -263,7 +263,7 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
         vfs_snapshot_info(v, &info);
         progress_stage("file tree ready (%zu entries, %zu recorded reads; "
                        "%llu of %llu directories read from ext2/3/4 metadata; "
-                       "%llu files mapped on raw disks, read by the host; "
+                       "%llu files mapped on the input disks, read by the host; "
                        "%llu of %llu file heads and %llu of %llu ELF files read in disk order)",
                        info.entries, info.ranges, (unsigned long long)info.dirs_from_metadata,
                        (unsigned long long)info.dirs, (unsigned long long)info.direct_files,

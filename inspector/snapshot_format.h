@@ -16,7 +16,7 @@
  *     'R' range:  struct snap_range, then len bytes of the file named by the
  *                 entry-th 'E' record (counted from 0), which came before it
  *     'D' disk:   struct snap_disk: an ext2/3/4 filesystem that the host said
- *                 it can read from the input disk itself (a raw disk image)
+ *                 it can read from the input disk's files itself
  *     'X' extents: struct snap_extents, then count struct snap_extent: where
  *                 the bytes of the entry-th file lie on the disk of the
  *                 disk-th 'D' record; bytes in no extent read as zeros

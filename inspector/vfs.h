@@ -87,20 +87,20 @@ vfs *vfs_guestfs_open(struct guestfs_h *g);
  * it then owns.  On failure returns NULL with a reason in err (live stays
  * the caller's). */
 vfs *vfs_snapshot_open(vfs *live, const char *snapshot_file, char *err, size_t errlen);
-/* A filesystem the host reads from a raw input disk itself: the one at
- * byte start of the disk labelled label, with this UUID; fd reads the disk
- * (disk_size bytes). */
+/* A filesystem whose files the host reads from its input disk itself: the
+ * one at byte start of the disk labelled label, with this UUID, read
+ * through map (disk_map.h). */
+struct disk_map;
 struct vfs_direct_fs {
     char label[32];
     uint64_t start;
     unsigned char uuid[16];
-    int fd;
-    uint64_t disk_size;
+    struct disk_map *map;
 };
 /* The same for a snapshot at a page-aligned offset of a larger file (the
  * probe's disk image).  Files the snapshot maps onto one of the n direct
- * filesystems are read from its disk (the fds are duplicated); mapped onto
- * any other, from live. */
+ * filesystems are read from its disk (the snapshot takes its own reference
+ * to the map); mapped onto any other, from live. */
 vfs *vfs_snapshot_open_at(vfs *live, const char *file, uint64_t offset,
                           const struct vfs_direct_fs *direct, size_t n, char *err,
                           size_t errlen);

@@ -2,11 +2,13 @@
  * backend behind it for whatever the snapshot does not hold.
  *
  * lstat, readlink, walks and the reads the probe recorded come from memory;
- * the files whose extents it recorded on a raw disk the host reads itself
- * come from that disk; anything else (files read whole, paths through
- * symlinked directories) goes to the live backend.  A name the snapshot lacks is reported missing
- * without a round trip only when the probe listed every directory. */
+ * the files whose extents it recorded on a disk the host reads itself come
+ * from that disk's files (disk_map.h); anything else (files read whole,
+ * paths through symlinked directories) goes to the live backend.  A name
+ * the snapshot lacks is reported missing without a round trip only when
+ * the probe listed every directory. */
 #include "vfs.h"
+#include "disk_map.h"
 #include "snapshot_format.h"
 
 #include "util/grow.h"
@@ -39,7 +41,7 @@ struct snap_ent {
 #define MAX_DISKS 64
 
 struct snap_dsk {
-    int fd;                    /* -1: not one the host reads */
+    struct disk_map *map;      /* NULL: not one the host reads */
     uint64_t size;
 };
 
@@ -248,15 +250,9 @@ static int direct_read(const struct vfs_snap *s, const struct snap_ent *e, void 
             continue;
         uint64_t a = x.file_off > off ? x.file_off : off;
         uint64_t b = x.file_off + x.len < end ? x.file_off + x.len : end;
-        for (uint64_t done = 0; done < b - a;) {
-            ssize_t n = pread(d->fd, (char *)buf + (a - off) + done, (size_t)(b - a - done),
-                              (off_t)(x.disk_off + (a - x.file_off) + done));
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0)
-                return -1;
-            done += (uint64_t)n;
-        }
+        if (disk_map_pread(d->map, (char *)buf + (a - off), (size_t)(b - a),
+                           x.disk_off + (a - x.file_off)) < 0)
+            return -1;
     }
     return 0;
 }
@@ -279,7 +275,7 @@ static ssize_t s_pread(vfs *v, const char *path, void *buf, size_t len, uint64_t
                 return (ssize_t)len;
             }
         }
-        if (e->disk != NONE && s->disk[e->disk].fd >= 0 && direct_read(s, e, buf, len, off) == 0)
+        if (e->disk != NONE && s->disk[e->disk].map && direct_read(s, e, buf, len, off) == 0)
             return (ssize_t)len;
     }
     ssize_t n = vfs_pread(s->live, path, buf, len, off);
@@ -403,15 +399,15 @@ static int s_walk(vfs *v, const char *start, const struct vfs_walk_limits *lim,
 #define AHEAD_GAP (64u << 10)   /* read through smaller gaps */
 
 struct place {
-    int fd;
+    uint32_t disk;
     uint64_t off;
 };
 
 static int by_place(const void *a, const void *b)
 {
     const struct place *x = a, *y = b;
-    if (x->fd != y->fd)
-        return x->fd < y->fd ? -1 : 1;
+    if (x->disk != y->disk)
+        return x->disk < y->disk ? -1 : 1;
     return x->off < y->off ? -1 : x->off > y->off;
 }
 
@@ -428,19 +424,23 @@ static void *readahead_heads(void *arg)
     for (size_t i = 0; i < s->n; i++) {
         const struct snap_ent *e = &s->e[i];
         struct snap_extent x;
-        if (e->disk == NONE || s->disk[e->disk].fd < 0 || !e->nextents)
+        if (e->disk == NONE || !s->disk[e->disk].map || !e->nextents)
             continue;
         memcpy(&x, e->extents, sizeof x);
         if (x.file_off == 0)
-            pl[n++] = (struct place){s->disk[e->disk].fd, x.disk_off};
+            pl[n++] = (struct place){e->disk, x.disk_off};
     }
     qsort(pl, n, sizeof *pl, by_place);
     for (size_t i = 0; i < n && !__atomic_load_n(&s->ahead_stop, __ATOMIC_RELAXED);) {
         uint64_t start = pl[i].off & ~(uint64_t)(AHEAD_HEAD - 1), end = start + AHEAD_HEAD;
         size_t j = i + 1;
-        for (; j < n && pl[j].fd == pl[i].fd && pl[j].off <= end + AHEAD_GAP; j++)
+        for (; j < n && pl[j].disk == pl[i].disk && pl[j].off <= end + AHEAD_GAP; j++)
             end = (pl[j].off & ~(uint64_t)(AHEAD_HEAD - 1)) + AHEAD_HEAD;
-        posix_fadvise(pl[i].fd, (off_t)start, (off_t)(end - start), POSIX_FADV_WILLNEED);
+        const struct disk_map *m = s->disk[pl[i].disk].map;
+        if (end > disk_map_size(m))
+            end = disk_map_size(m);
+        if (end > start)
+            disk_map_advise(m, start, end - start);
         i = j;
     }
     free(pl);
@@ -454,8 +454,7 @@ static void free_snap(struct vfs_snap *s)
         pthread_join(s->ahead, NULL);
     }
     for (size_t i = 0; i < s->ndisks; i++)
-        if (s->disk[i].fd >= 0)
-            close(s->disk[i].fd);
+        disk_map_unref(s->disk[i].map);
     if (s->map)
         munmap(s->map, s->maplen);
     free(s->e);
@@ -518,16 +517,15 @@ static int add_range(struct vfs_snap *s, struct snap_ent *e, uint64_t off, uint3
 static int add_disk(struct vfs_snap *s, const struct snap_disk *d)
 {
     struct snap_dsk *k = &s->disk[s->ndisks++];
-    k->fd = -1;
+    k->map = NULL;
     k->size = 0;
     for (size_t i = 0; i < s->ndirect; i++) {
         const struct vfs_direct_fs *f = &s->direct[i];
         if (strcmp(f->label, d->label) || f->start != d->start ||
             memcmp(f->uuid, d->uuid, sizeof f->uuid))
             continue;
-        if ((k->fd = fcntl(f->fd, F_DUPFD_CLOEXEC, 0)) < 0)
-            return -1;
-        k->size = f->disk_size;
+        k->map = disk_map_ref(f->map);
+        k->size = disk_map_size(f->map);
         break;
     }
     return 0;
@@ -729,7 +727,7 @@ vfs *vfs_snapshot_open_at(vfs *live, const char *file, uint64_t offset,
     s->base.exact_reads = 1;
     s->live = live;
     for (size_t i = 0; i < s->ndisks && !s->ahead_running; i++)
-        if (s->disk[i].fd >= 0)
+        if (s->disk[i].map)
             s->ahead_running = pthread_create(&s->ahead, NULL, readahead_heads, s) == 0;
     return &s->base;
 fail:

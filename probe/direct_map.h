@@ -1,4 +1,4 @@
-/* Files the host reads from a raw input disk itself: for each, the probe
+/* Files the host reads from the input disk itself: for each, the probe
  * records where its bytes lie ('D' and 'X' records, snapshot_format.h)
  * instead of reading them.  Emulated reads cost the appliance several
  * times what the host pays for the same bytes. */

@@ -1,6 +1,7 @@
 #include "disk_place.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,14 @@ int disk_place_list(FILE *out)
         snprintf(link, sizeof link, "%s/%s", LABEL_DIR, e->d_name);
         if (stat(link, &st) < 0 || !S_ISBLK(st.st_mode))
             continue;
+        /* The host reads the disk as qemu holds it (the journal the kernel
+         * replayed at mount is in the overlay): flush what the appliance
+         * wrote so that qemu writes its own caches out. */
+        int fd = open(link, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            fsync(fd);
+            close(fd);
+        }
         fprintf(out, "%s 0\n", e->d_name);
         lines++;
         /* Its partitions: /sys/dev/block/M:m/<disk><n>/start. */

@@ -19,7 +19,8 @@ struct disk_place {
 int disk_place_of(uint64_t dev, struct disk_place *out);
 
 /* Prints "LABEL START" for every labelled disk (START 0) and each of its
- * partitions: where a filesystem may begin.  The count of lines. */
+ * partitions: where a filesystem may begin.  Flushes each disk first (the
+ * host then reads what the appliance sees).  The count of lines. */
 int disk_place_list(FILE *out);
 
 #endif

@@ -9,11 +9,11 @@
  *                   [PROGRESS [PROGRESS_OFFSET]]
  *   liftcheck-probe --partitions
  *
- * --direct names an ext2/3/4 filesystem that the host reads from the raw
- * input disk itself: the probe records where each of its files lies
+ * --direct names an ext2/3/4 filesystem that the host reads from the
+ * input disk's files itself: the probe records where each of its files lies
  * (direct_map.c) and reads none of them.  --partitions prints where
  * filesystems may begin on the labelled disks (disk_place.h), for the host
- * to choose them.
+ * to choose them, after flushing the disks.
  * Four phases, each shaped by what a read costs in an emulated appliance
  * (a round trip of about a millisecond, whatever its size):
  *   1. the tree, read in bulk from ext2/3/4 metadata (ext_index.c) or by

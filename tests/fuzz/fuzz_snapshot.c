@@ -1,10 +1,11 @@
 /* The file-tree snapshot written inside the appliance: its reader, and every
  * vfs call answered from it (lookups, walks with skips and limits, reads,
- * links, reads through extent maps from a raw disk), with an empty
- * in-memory tree as the live backend behind it.  The disk the host would
- * read is 64 KiB of a known pattern, labelled "lcdiska" at offset 0 with an
- * all-zero UUID. */
+ * links, reads through extent maps from a disk the host reads), with an
+ * empty in-memory tree as the live backend behind it.  That disk is 64 KiB,
+ * labelled "lcdiska" at offset 0 with an all-zero UUID: a known pattern,
+ * then zeros, then a part it cannot read (disk_map.h). */
 #include "fuzz.h"
+#include "inspector/disk_map.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,7 +60,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (disk < 0 || write(disk, pattern, sizeof pattern) != (ssize_t)sizeof pattern)
             abort();
     }
-    struct vfs_direct_fs direct = {.label = "lcdiska", .fd = disk, .disk_size = 64 << 10};
+    /* The disk as the host reads it: the first half from the file, then
+     * zeros, then a part qemu gives no offset for (a compressed cluster). */
+    static struct disk_map *map;
+    if (!map) {
+        const char *json =
+            "[{ \"start\": 0, \"length\": 32768, \"depth\": 1, \"present\": true, "
+            "\"zero\": false, \"data\": true, \"offset\": 0},\n"
+            "{ \"start\": 32768, \"length\": 16384, \"depth\": 1, \"present\": true, "
+            "\"zero\": true, \"data\": false, \"offset\": 32768},\n"
+            "{ \"start\": 49152, \"length\": 16384, \"depth\": 0, \"present\": true, "
+            "\"zero\": false, \"data\": true}]\n";
+        int fds[2] = {-1, disk};
+        if (!(map = disk_map_parse(json, 64 << 10, fds, 2)))
+            abort();
+    }
+    struct vfs_direct_fs direct = {.label = "lcdiska", .map = map};
     vfs *live = memvfs_new();
     vfs *v = vfs_snapshot_open_at(live, path, 0, &direct, 1, err, sizeof err);
     close(fd);

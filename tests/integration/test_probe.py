@@ -2,9 +2,9 @@
 guest file by file.
 
 Three runs over the hostile image (images/build-fixtures.sh hostile.img):
-one as users run it (the host reads the files of the raw image's ext4
-itself, at the places the probe mapped), one with LIFTCHECK_DIRECT=0 (the
-appliance reads them, as for qcow2 and other formats), and one with
+one as users run it (the host reads the files of the image's ext4 itself,
+at the places the probe mapped), one with LIFTCHECK_DIRECT=0 (the
+appliance reads them, as for compressed qcow2 and vmdk), and one with
 --no-probe.  The image has hostile names, links, ELF files and a directory
 chain deeper than the walk's depth limit, so the snapshot's name index, link
 targets, recorded reads, extent maps and depth-limited walks are all
@@ -20,7 +20,7 @@ import lc
 RUN_FIELDS = {"started_at", "finished_at", "duration_ms", "tool", "launch", "timing"}
 SUMMARY_COST = {"elf_reads"}
 HEADS = re.compile(r"(\d+) of (\d+) file heads and (\d+) of (\d+) ELF files read in disk order")
-MAPPED = re.compile(r"(\d+) files mapped on raw disks, read by the host")
+MAPPED = re.compile(r"(\d+) files mapped on the input disks, read by the host")
 SNAPSHOT_RUNS = ("probe", "appliance")
 
 
@@ -51,8 +51,8 @@ class TestProbe(lc.ReportTest):
         live = self.runs["live"]
         self.assertNotIn("inside the appliance", live.stderr, live.describe())
 
-    def test_files_read_by_the_host_from_the_raw_image(self):
-        # The image is raw and its ext4 clean: the probe maps the files and
+    def test_files_read_by_the_host_from_the_image(self):
+        # The image is raw or uncompressed qcow2: the probe maps the files and
         # the host reads them, so the appliance reads no file heads; a
         # silent fallback would keep the report right and cost the
         # appliance's emulated reads.
@@ -163,6 +163,28 @@ class TestProbeDebian(TestProbe):
         from_device, elf = int(m.group(3)), int(m.group(4))
         self.assertGreater(elf, 100, run.describe())
         self.assertGreaterEqual(from_device, elf * 9 // 10, run.describe())
+
+
+class TestProbeDirtyJournal(TestProbe):
+    """An uncompressed qcow2 whose ext4 (in a partition) holds a committed
+    journal transaction that rewrites /etc/fstab: the appliance replays it
+    into the overlay at mount, and the host, reading the files itself, must
+    read the replayed bytes from the overlay and the rest from the qcow2's
+    clusters, as qemu does."""
+    IMAGE = "dirty-journal.qcow2"
+
+    def test_depth_limit_still_reported(self):
+        for run in self.runs.values():
+            self.assertIs(self.report_of(run)["complete"], True, run.describe())
+
+    def test_fstab_as_replayed(self):
+        # The file names the root by UUID on the image; the journal's copy
+        # names /dev/xvda1, which only a replaying reader sees.
+        for name, run in self.runs.items():
+            rep = self.report_of(run)
+            found = [f for f in rep["findings"] if f["id"] == "BOOT-FSTAB-DEVNAME"]
+            self.assertTrue(found, name + run.describe())
+            self.assertIn("/dev/xvda1", str(found[0].get("evidence")), name)
 
 
 if __name__ == "__main__":
