@@ -8,6 +8,8 @@
  * to TCG instead of paying for the failed attempt again. */
 #include "image.h"
 
+#include "helper_path.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +28,7 @@
 
 #define KVM_CACHE_TTL (24 * 3600)
 #define PROBE_DISK_SIZE (4ULL << 30)
+#define TCG_CACHE_MIB 64
 
 static void progress_cb(guestfs_h *g, void *opaque, uint64_t event, int eh,
                         int flags, const char *buf, size_t len,
@@ -251,6 +254,29 @@ static int env_forces_tcg(void)
     return s && strstr(s, "force_tcg");
 }
 
+/* Under TCG, qemu runs through liftcheck-qemu-tcg with a smaller
+ * translation cache (the script says why).  The cache's size in MiB, or 0
+ * when qemu runs as libguestfs starts it (LIFTCHECK_TCG_CACHE_MIB=0, or
+ * no script). */
+static int small_tcg_cache(guestfs_h *g)
+{
+    const char *env = getenv("LIFTCHECK_TCG_CACHE_MIB");
+    int mib = env && *env ? atoi(env) : TCG_CACHE_MIB;
+    char wrapper[4096], num[16];
+    if (mib <= 0 || mib > 4096 ||
+        helper_path("LIFTCHECK_QEMU_TCG", "inspector/liftcheck-qemu-tcg", "liftcheck-qemu-tcg",
+                    wrapper, sizeof wrapper) < 0 || access(wrapper, X_OK) < 0)
+        return 0;
+    char *hv = guestfs_get_hv(g);
+    if (!hv)
+        return 0;
+    snprintf(num, sizeof num, "%d", mib);
+    int ok = setenv("LIFTCHECK_QEMU", hv, 1) == 0 &&
+             setenv("LIFTCHECK_TCG_CACHE_MIB", num, 1) == 0 && guestfs_set_hv(g, wrapper) == 0;
+    free(hv);
+    return ok ? mib : 0;
+}
+
 /* One launch attempt; returns 0 or -1 with the reason in err. */
 static int try_launch(struct image *im, const struct image_options *opt, int tcg,
                       int watch, char *err, size_t errlen)
@@ -265,6 +291,7 @@ static int try_launch(struct image *im, const struct image_options *opt, int tcg
         snprintf(err, errlen, "cannot create a libguestfs handle");
         return -1;
     }
+    im->tcg_cache_mib = tcg ? small_tcg_cache(im->g) : 0;
     if (add_disks(im->g, im) < 0) {
         snprintf(err, errlen, "%s", guestfs_last_error(im->g));
         goto fail;

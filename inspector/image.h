@@ -23,6 +23,7 @@ struct image {
     const char *accelerator;   /* "kvm" or "tcg" */
     char *fallback_reason;     /* why KVM was not used, or NULL */
     int kvm_failed;            /* a KVM launch was tried and failed */
+    int tcg_cache_mib;         /* qemu's TCG translation cache, 0: its default */
     char *scratch_device;      /* device of the small scratch disk */
     char *probe_device;        /* device of the probe's disk, added last
                                 * (/dev/disk/guestfs/PROBE_DISK_LABEL in the

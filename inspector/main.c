@@ -41,11 +41,14 @@ static void add_header(struct report *r)
     report_set(r, "started_at", jstr(when));
 }
 
-static void add_launch(struct report *r, const char *accel, const char *reason)
+static void add_launch(struct report *r, const char *accel, const char *reason,
+                       int tcg_cache_mib)
 {
     json_object *l = json_object_new_object();
     json_object_object_add(l, "accelerator", jstr(accel));
     json_object_object_add(l, "fallback_reason", jstr_or_null(reason));
+    json_object_object_add(l, "tcg_cache_mib",
+                           tcg_cache_mib > 0 ? json_object_new_int(tcg_cache_mib) : NULL);
     report_set(r, "launch", l);
 }
 
@@ -152,7 +155,7 @@ static int run_root(const struct options *o, struct report *r, long long t0)
         fprintf(stderr, "liftcheck: %s: cannot open as a directory: %s\n", o->root, strerror(errno));
         return EXIT_INSPECT;
     }
-    add_launch(r, "none", NULL);
+    add_launch(r, "none", NULL, 0);
     inspect_dir(v, o->root, r, &ins);
     run_scanners(o, v, r, &ins);
     int rc = finish(o, r, t0);
@@ -194,7 +197,7 @@ static int run_disks(const struct options *o, struct report *r, long long t0)
         goto out;
     }
     stop_set_victim(guestfs_get_pid(im.g));
-    add_launch(r, im.accelerator, im.fallback_reason);
+    add_launch(r, im.accelerator, im.fallback_reason, im.tcg_cache_mib);
     if (im.kvm_failed) {
         json_object *f = report_add_finding(r, F_LAUNCH_TCG_FALLBACK, -1, NULL, NULL);
         report_finding_evidence(f, "%s", im.fallback_reason);

@@ -12,6 +12,7 @@
 #include "probe_run.h"
 
 #include "direct_disks.h"
+#include "helper_path.h"
 #include "snapshot_format.h"
 #include "util/progress.h"
 #include "util/stop.h"
@@ -28,36 +29,6 @@
 #include <unistd.h>
 
 #define PROBE_SHELL_DEV "/dev/disk/guestfs/" PROBE_DISK_LABEL
-
-#ifndef LIFTCHECK_LIBEXECDIR
-#define LIFTCHECK_LIBEXECDIR "/usr/local/libexec/liftcheck"
-#endif
-
-/* $LIFTCHECK_PROBE, next to our own binary (a build tree), or installed. */
-static int find_probe(char *out, size_t cap)
-{
-    const char *env = getenv("LIFTCHECK_PROBE");
-    struct stat st;
-    char self[PATH_MAX];
-
-    if (env && *env) {
-        snprintf(out, cap, "%s", env);
-        return stat(out, &st) == 0 && S_ISREG(st.st_mode) ? 0 : -1;
-    }
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n > 0) {
-        self[n] = '\0';
-        char *slash = strrchr(self, '/');
-        if (slash) {
-            *slash = '\0';
-            int w = snprintf(out, cap, "%s/probe/liftcheck-probe", self);
-            if (w > 0 && (size_t)w < cap && stat(out, &st) == 0 && S_ISREG(st.st_mode))
-                return 0;
-        }
-    }
-    snprintf(out, cap, "%s/liftcheck-probe", LIFTCHECK_LIBEXECDIR);
-    return stat(out, &st) == 0 && S_ISREG(st.st_mode) ? 0 : -1;
-}
 
 static void gerr(struct image *im, const char *what, char *why, size_t cap)
 {
@@ -193,7 +164,8 @@ static int install_probe(struct image *im, char **listing, char *why, size_t cap
         snprintf(why, cap, "no probe disk");
         return -1;
     }
-    if (find_probe(probe, sizeof probe) < 0 || stat(probe, &st) < 0) {
+    if (helper_path("LIFTCHECK_PROBE", "probe/liftcheck-probe", "liftcheck-probe", probe,
+                    sizeof probe) < 0 || stat(probe, &st) < 0) {
         snprintf(why, cap, "liftcheck-probe not found (looked for %s)", probe);
         return -1;
     }

@@ -1,5 +1,6 @@
 """--accel auto without LIBGUESTFS_BACKEND_SETTINGS: KVM first, TCG on failure,
-and the report says which accelerator ran and why it fell back."""
+and the report says which accelerator ran, why it fell back, and the size of
+the translation cache it gave TCG."""
 
 import os
 import unittest
@@ -22,10 +23,13 @@ class TestAccelAuto(lc.ReportTest):
         self.assertIn(launch["accelerator"], ("kvm", "tcg"))
         if launch["accelerator"] == "kvm":
             self.assertIsNone(launch["fallback_reason"])
+            self.assertIsNone(launch["tcg_cache_mib"])
         else:
             # TCG under --accel auto is always a fallback, and says why.
             self.assertIsInstance(launch["fallback_reason"], str)
             self.assertTrue(launch["fallback_reason"].strip())
+            # qemu ran through liftcheck-qemu-tcg (found in the build tree)
+            self.assertEqual(launch["tcg_cache_mib"], 64)
         self.check_os(rep, distro="debian", hostname="two-disk")
         self.check_untouched(run)
 
