@@ -295,6 +295,9 @@ mkext4 "$B" "$(uuid 501)" boot 16 "$WORK/lvm-boot.ext4"
 R=$WORK/lvm-root-tree
 stage_root "$R" lvm-root
 debian_release "$R"
+# a few real programs: files for the host to read off the volume
+mkdir -p "$R/opt/app/bin"
+for p in true false ls cat cp mv rm sleep; do cp "/usr/bin/$p" "$R/opt/app/bin/$p"; done
 cat >"$R/etc/fstab" <<EOF
 /dev/mapper/vgroot-root  /      ext4  errors=remount-ro  0  1
 UUID=$(uuid 501)  /boot  ext4  defaults  0  2

@@ -1,5 +1,7 @@
 #include "disk_place.h"
 
+#include "dm_linear.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -51,7 +53,8 @@ static int read_u64(const char *path, uint64_t *v)
     return ok ? 0 : -1;
 }
 
-int disk_place_of(uint64_t dev, struct disk_place *out)
+/* A whole labelled disk or one of its partitions. */
+static int place_of(uint64_t dev, struct disk_place *out)
 {
     char sys[128], real[PATH_MAX], attr[PATH_MAX + 32];
     struct stat st;
@@ -77,6 +80,46 @@ int disk_place_of(uint64_t dev, struct disk_place *out)
     }
     out->start = sectors * 512;     /* sysfs counts 512-byte sectors */
     return label_of(name, out->label);
+}
+
+int disk_place_of(uint64_t dev, struct disk_place *out)
+{
+    uint64_t below, offset;
+    if (place_of(dev, out) == 0)
+        return 0;
+    /* One level down only: a volume on a partition or disk. */
+    if (dm_linear_of(dev, &below, &offset) < 0 || place_of(below, out) < 0 ||
+        out->start > UINT64_MAX - offset)
+        return -1;
+    out->start += offset;
+    return 0;
+}
+
+/* Linear device-mapper volumes (/sys/block/dm-N) on the labelled disks. */
+static int list_volumes(FILE *out)
+{
+    DIR *d = opendir("/sys/block");
+    struct dirent *e;
+    int lines = 0;
+    while (d && (e = readdir(d))) {
+        char attr[300];
+        unsigned maj, min;
+        struct disk_place pl;
+        if (strncmp(e->d_name, "dm-", 3))
+            continue;
+        snprintf(attr, sizeof attr, "/sys/block/%s/dev", e->d_name);
+        FILE *f = fopen(attr, "re");
+        int ok = f && fscanf(f, "%u:%u", &maj, &min) == 2;
+        if (f)
+            fclose(f);
+        if (ok && disk_place_of(makedev(maj, min), &pl) == 0) {
+            fprintf(out, "%s %llu\n", pl.label, (unsigned long long)pl.start);
+            lines++;
+        }
+    }
+    if (d)
+        closedir(d);
+    return lines;
 }
 
 int disk_place_list(FILE *out)
@@ -126,5 +169,5 @@ int disk_place_list(FILE *out)
             closedir(p);
     }
     closedir(d);
-    return lines;
+    return lines + list_volumes(out);
 }

@@ -14,12 +14,13 @@ struct disk_place {
     uint64_t start;             /* byte offset of the device on the disk */
 };
 
-/* The labelled disk and offset of block device dev (a whole disk or one of
- * its partitions); -1 when it is neither (device-mapper, md, unlabelled). */
+/* The labelled disk and offset of block device dev: a whole disk, one of
+ * its partitions, or a linear device-mapper volume on either (dm_linear.h);
+ * -1 otherwise (md, other device-mapper targets, unlabelled disks). */
 int disk_place_of(uint64_t dev, struct disk_place *out);
 
-/* Prints "LABEL START" for every labelled disk (START 0) and each of its
- * partitions: where a filesystem may begin.  Flushes each disk first (the
+/* Prints "LABEL START" for every labelled disk (START 0), each of its
+ * partitions and each linear volume on them: where a filesystem may begin.  Flushes each disk first (the
  * host then reads what the appliance sees).  The count of lines. */
 int disk_place_list(FILE *out);
 

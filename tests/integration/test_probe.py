@@ -187,5 +187,16 @@ class TestProbeDirtyJournal(TestProbe):
             self.assertIn("/dev/xvda1", str(found[0].get("evidence")), name)
 
 
+class TestProbeLvm(TestProbe):
+    """Root on an LVM logical volume of one segment (a linear device-mapper
+    target on a partition): the probe places the volume on its disk, and the
+    host reads its files at that offset."""
+    IMAGE = "lvm-root.img"
+
+    def test_depth_limit_still_reported(self):
+        for run in self.runs.values():
+            self.assertIs(self.report_of(run)["complete"], True, run.describe())
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
