@@ -27,7 +27,7 @@ int write_elf_list(json_object *doc, const char *path)
     if (sb.oom)
         errno = ENOMEM;
     else
-        rc = write_file_atomic(path, sb.s ? sb.s : "", sb.len);
+        rc = write_file_atomic(path, sb.s ? sb.s : "", sb.len, NULL);
     sb_free(&sb);
     return rc;
 }

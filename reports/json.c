@@ -8,7 +8,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int write_file_atomic(const char *path, const char *text, size_t len)
+static int write_all(int fd, const char *text, size_t len)
+{
+    for (size_t off = 0; off < len;) {
+        ssize_t w = write(fd, text + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        off += (size_t)w;
+    }
+    return 0;
+}
+
+int write_file_atomic(const char *path, const char *text, size_t len, const char *tail)
 {
     size_t n = strlen(path);
     char *tmp = malloc(n + 16);
@@ -20,16 +33,8 @@ int write_file_atomic(const char *path, const char *text, size_t len)
     fd = mkstemp(tmp);
     if (fd < 0)
         goto fail;
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, text + off, len - off);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            goto fail_fd;
-        }
-        off += (size_t)w;
-    }
+    if (write_all(fd, text, len) < 0 || (tail && write_all(fd, tail, strlen(tail)) < 0))
+        goto fail_fd;
     if (fchmod(fd, 0644) < 0 || fsync(fd) < 0)
         goto fail_fd;
     if (close(fd) < 0)
@@ -62,12 +67,5 @@ int report_write_json(json_object *doc, const char *path)
             return -1;
         return 0;
     }
-    char *text = malloc(len + 2);
-    if (!text)
-        return -1;
-    memcpy(text, s, len);
-    text[len] = '\n';
-    int r = write_file_atomic(path, text, len + 1);
-    free(text);
-    return r;
+    return write_file_atomic(path, s, len, "\n");
 }

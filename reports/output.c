@@ -57,7 +57,7 @@ static int write_one(json_object *doc, size_t i, const char *path)
             if (!path || !strcmp(path, "-"))
                 rc = fwrite(sb.s, 1, sb.len, stdout) == sb.len && fflush(stdout) == 0 ? 0 : -1;
             else
-                rc = write_file_atomic(path, sb.s, sb.len);
+                rc = write_file_atomic(path, sb.s, sb.len, NULL);
         } else {
             errno = ENOMEM;
         }
@@ -84,7 +84,7 @@ static int write_dockerfiles(json_object *doc, const char *dir)
         sb_init(&sb);
         if (app_dockerfile(json_object_array_get_idx(apps, i), &sb) == 0 && !sb.oom) {
             snprintf(path, sizeof path, "%s/Dockerfile.%zu", dir, i);
-            if (write_file_atomic(path, sb.s, sb.len) < 0) {
+            if (write_file_atomic(path, sb.s, sb.len, NULL) < 0) {
                 fprintf(stderr, "liftcheck: %s: cannot write: %s\n", path, strerror(errno));
                 sb_free(&sb);
                 return -1;

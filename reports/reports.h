@@ -12,8 +12,9 @@
  * a report.  Returns 0 or -1 with errno set. */
 int report_write_json(json_object *doc, const char *path);
 
-/* Writes text to path atomically (temp file + rename). */
-int write_file_atomic(const char *path, const char *text, size_t len);
+/* Writes text, then tail (a string, or NULL), to path atomically (temp file
+ * + rename): a large report is written from the serializer's own buffer. */
+int write_file_atomic(const char *path, const char *text, size_t len, const char *tail);
 
 /* Writes the report's elf_files to path as JSON Lines (one object per
  * line), atomically.  Returns 0 or -1 with errno set. */

@@ -178,9 +178,16 @@ static int get_key(json_object *o, const char *key, json_object **val)
     return r;
 }
 
+/* Arrays sized to their contents: json-c's default holds 32 slots, and a
+ * large inventory has several arrays per file. */
+static json_object *new_array(size_t n)
+{
+    return json_object_new_array_ext(n ? (int)(n < 4096 ? n : 4096) : 1);
+}
+
 static json_object *jarr(const struct strv *s)
 {
-    json_object *a = json_object_new_array();
+    json_object *a = new_array(s->n);
     for (size_t i = 0; i < s->n; i++)
         json_object_array_add(a, jstr(s->v[i]));
     return a;
@@ -252,7 +259,7 @@ static json_object *file_json(const struct elf_info *f, size_t *nmissing)
     json_object_object_add(o, "rpath", jarr(&f->rpath));
     json_object_object_add(o, "runpath", jarr(&f->runpath));
 
-    json_object *missing = json_object_new_array(), *resolved = json_object_new_object();
+    json_object *missing = new_array(1), *resolved = json_object_new_object();
     json_object *outside = json_object_new_object();
     *nmissing = 0;
     for (size_t i = 0; i < f->needed.n; i++) {
@@ -278,7 +285,7 @@ static json_object *file_json(const struct elf_info *f, size_t *nmissing)
     for (size_t i = 0; i < f->nvn; i++) {
         json_object *cur = NULL;
         if (!get_key(vn, f->vn[i].lib, &cur)) {
-            cur = json_object_new_array();
+            cur = new_array(f->vn[i].vers.n);
             add_key(vn, f->vn[i].lib, cur);
         }
         for (size_t j = 0; j < f->vn[i].vers.n; j++)
