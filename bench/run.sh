@@ -46,6 +46,8 @@ else
     LC=build-bench/liftcheck
 fi
 [ -x "$LC" ] || die "no liftcheck binary at $LC"
+# the source the binary was built from, before a long run lets it move on
+commit_desc="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' (modified tree)')"
 LC=$(readlink -f "$LC")
 buildtype=$(meson introspect --buildoptions "$(dirname "$LC")" 2>/dev/null |
             jq -r '.[] | select(.name == "buildtype") | .value' 2>/dev/null || true)
@@ -228,7 +230,7 @@ phases() {   # progress stderr file, total seconds: one "| phase | s |" line eac
 {
 echo "# liftcheck benchmark, $(date -u '+%F %T') UTC"
 echo
-echo "- liftcheck: $("$LC" -V 2>&1 | head -n 1), ${buildtype:-unknown} build, commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' (modified tree)')"
+echo "- liftcheck: $("$LC" -V 2>&1 | head -n 1), ${buildtype:-unknown} build, commit $commit_desc"
 echo "- host: $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM, Linux $(uname -r), $(guestfish --version 2>/dev/null), accelerator: ${LIBGUESTFS_BACKEND_SETTINGS:-auto}"
 echo "- load before: $load_start"
 echo "- load after:  $load_end"
