@@ -2,6 +2,7 @@
 
 #include "disk_map.h"
 #include "image.h"
+#include "util/progress.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -85,7 +86,8 @@ size_t direct_disks_choose(const struct disk *disks, int ndisks, const char *lis
         if (!tried[i]) {
             char err[256];
             tried[i] = 1;
-            maps[i] = disk_map_of(&disks[i], err, sizeof err);
+            if (!(maps[i] = disk_map_of(&disks[i], err, sizeof err)))
+                notice("%s: the appliance reads its files (slower): %s", disks[i].path, err);
         }
         unsigned char sb[1024];
         struct vfs_direct_fs *f = &out[n];

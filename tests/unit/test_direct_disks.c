@@ -148,6 +148,12 @@ static void test_labels_name_known_disks_only(void **state)
                             fs),
                      0);
     assert_int_equal(choose(&d, 1, "", fs), 0);
+    /* Without its overlay qemu-img cannot map the disk: nothing is chosen
+     * (the run says so and the appliance reads the files). */
+    assert_int_equal(choose(&d, 1, "lcdiska 0\n", fs), 1);
+    direct_disks_close(fs, 1);
+    unlink(d.overlay);
+    assert_int_equal(choose(&d, 1, "lcdiska 0\n", fs), 0);
     disk_free(&d);
 }
 
