@@ -109,11 +109,15 @@ static int entry_layer(const struct disk_map *m, json_object *o, uint64_t pos, u
 struct disk_map *disk_map_parse(const char *json, uint64_t size, const int *fds, int nfds)
 {
     struct disk_map *m = calloc(1, sizeof *m);
-    json_tokener *tok = json_tokener_new();
-    if (!m || !tok)
-        goto fail;
+    json_tokener *tok = NULL;
+    if (!m)
+        return NULL;
     m->refs = 1;
     m->size = size;
+    for (int i = 0; i < MAX_LAYERS; i++)
+        m->fds[i] = -1;             /* before any failure: unref closes them */
+    if (!(tok = json_tokener_new()))
+        goto fail;
     for (int i = 0; i < MAX_LAYERS; i++) {
         m->fds[i] = i < nfds && fds[i] >= 0 ? fcntl(fds[i], F_DUPFD_CLOEXEC, 0) : -1;
         if (i < nfds && fds[i] >= 0 && m->fds[i] < 0)
