@@ -81,6 +81,8 @@ size_t direct_disks_choose(const struct disk *disks, int ndisks, const char *lis
         snprintf(buf, sizeof buf, "%.*s", (int)(len < sizeof buf ? len : sizeof buf - 1), line);
         line = nl ? nl + 1 : NULL;
         int i;
+        if (!strncmp(buf, "mount ", 6))
+            continue;               /* what is mounted where: host_tree.h */
         if (sscanf(buf, "%31s %llu", label, &start) != 2 || (i = disk_index(ndisks, label)) < 0)
             continue;
         if (!tried[i]) {

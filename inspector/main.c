@@ -225,7 +225,7 @@ static int run_disks(const struct options *o, struct report *r, long long t0)
     if (!v)
         goto out;
     if (!o->no_probe && !(o->skip_elf && o->skip_apps)) {
-        progress_stage("reading the file tree inside the appliance");
+        progress_stage("finding where the filesystems lie on the disks");
         char why[512];
         vfs *snap = probe_snapshot(&im, v, why, sizeof why);
         if (snap)

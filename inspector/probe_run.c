@@ -13,6 +13,7 @@
 
 #include "direct_disks.h"
 #include "helper_path.h"
+#include "host_tree.h"
 #include "snapshot_format.h"
 #include "util/progress.h"
 #include "util/stop.h"
@@ -183,9 +184,54 @@ static int install_probe(struct image *im, char **listing, char *why, size_t cap
     /* Whole blocks of the disk: the zeros after the program are harmless. */
     snprintf(cmd, sizeof cmd,
              "dd if=%s of=/tmp/liftcheck-probe iflag=direct bs=65536 count=%lld status=none && "
-             "chmod 700 /tmp/liftcheck-probe && /tmp/liftcheck-probe --partitions",
+             "chmod 700 /tmp/liftcheck-probe && /tmp/liftcheck-probe --partitions /sysroot",
              PROBE_SHELL_DEV, (long long)(st.st_size + 65535) / 65536);
     return debug_sh(im, cmd, why, cap, listing);
+}
+
+static void tree_ready(vfs *v, const char *where)
+{
+    struct vfs_snapshot_info info;
+    vfs_snapshot_info(v, &info);
+    progress_stage("file tree ready, read %s (%zu entries, %zu recorded reads; "
+                   "%llu of %llu directories read from ext2/3/4 metadata; "
+                   "%llu files mapped on the input disks, read by the host; "
+                   "%llu of %llu file heads and %llu of %llu ELF files read in disk order)",
+                   where, info.entries, info.ranges, (unsigned long long)info.dirs_from_metadata,
+                   (unsigned long long)info.dirs, (unsigned long long)info.direct_files,
+                   (unsigned long long)info.heads_in_disk_order,
+                   (unsigned long long)info.heads,
+                   (unsigned long long)info.elf_from_device,
+                   (unsigned long long)info.elf_files);
+}
+
+/* The tree read by the host (host_tree.h) when every mounted filesystem
+ * allows it: 1 with the snapshot vfs in *v, 0 when the probe must read it
+ * (the stage line says why).  LIFTCHECK_HOST_TREE=0 leaves it to the probe
+ * (to compare the two). */
+static int tree_on_host(const char *listing, vfs *live, const struct vfs_direct_fs *direct,
+                        size_t ndirect, uint64_t max, vfs **v)
+{
+    const char *env = getenv("LIFTCHECK_HOST_TREE");
+    char file[PATH_MAX], reason[512];
+    if (env && !strcmp(env, "0"))
+        return 0;
+    snprintf(file, sizeof file, "%s/liftcheck-tree-XXXXXX", tmp_dir());
+    int fd = mkstemp(file);
+    if (fd < 0) {
+        progress_stage("the host cannot read the file tree (%s: %s)", file, strerror(errno));
+        return 0;
+    }
+    close(fd);
+    progress_stage("reading the file tree on the host from ext2/3/4 metadata");
+    int r = host_tree_snapshot(listing, direct, ndirect, file, max, reason, sizeof reason);
+    if (r == 1 && (*v = vfs_snapshot_open_at(live, file, 0, direct, ndirect, reason,
+                                             sizeof reason)))
+        tree_ready(*v, "on the host");
+    else
+        progress_stage("the host cannot read the file tree (%s)", reason);
+    unlink(file);       /* the mapping keeps the data */
+    return *v != NULL;
 }
 
 vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
@@ -202,7 +248,13 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
     struct vfs_direct_fs direct[MAX_DIRECT_FS];
     size_t ndirect = env && !strcmp(env, "0") ? 0
                    : direct_disks_choose(im->disks, im->ndisks, listing, direct, MAX_DIRECT_FS);
+    vfs *v = NULL;
+    if (ndirect && tree_on_host(listing, live, direct, ndirect, max, &v)) {
+        free(listing);
+        goto out;
+    }
     free(listing);
+    progress_stage("reading the file tree inside the appliance");
     char args[MAX_DIRECT_FS * 64] = "";
     size_t used = 0;
     for (size_t i = 0; i < ndirect; i++) {
@@ -221,7 +273,6 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
              "/tmp/liftcheck-probe %s/sysroot %s %llu %llu %s %llu >/tmp/lc-out 2>&1; "
              "echo $? >/tmp/lc-rc) </dev/null >/dev/null 2>&1 &",
              args, shell_dev, SNAP_DISK_OUTPUT_OFFSET, max, shell_dev, SNAP_DISK_PROGRESS_OFFSET);
-    vfs *v = NULL;
     if (debug_sh(im, cmd, why, cap, NULL) < 0)
         goto out;
     if (wait_probe(im, im->probe_disk_path, why, cap) < 0)
@@ -231,18 +282,7 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
     v = vfs_snapshot_open_at(live, im->probe_disk_path, SNAP_DISK_OUTPUT_OFFSET, direct, ndirect,
                              why, cap);
     if (v) {
-        struct vfs_snapshot_info info;
-        vfs_snapshot_info(v, &info);
-        progress_stage("file tree ready (%zu entries, %zu recorded reads; "
-                       "%llu of %llu directories read from ext2/3/4 metadata; "
-                       "%llu files mapped on the input disks, read by the host; "
-                       "%llu of %llu file heads and %llu of %llu ELF files read in disk order)",
-                       info.entries, info.ranges, (unsigned long long)info.dirs_from_metadata,
-                       (unsigned long long)info.dirs, (unsigned long long)info.direct_files,
-                       (unsigned long long)info.heads_in_disk_order,
-                       (unsigned long long)info.heads,
-                       (unsigned long long)info.elf_from_device,
-                       (unsigned long long)info.elf_files);
+        tree_ready(v, "inside the appliance");
         goto out;
     }
     /* Not readable here (a remote backend, say): download it. */

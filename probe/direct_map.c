@@ -26,6 +26,8 @@ struct dev_slot {
 struct direct_map {
     struct spec spec[MAX_SPECS];
     size_t nspec;
+    direct_place_fn place;
+    void *opaque;
     struct dev_slot dev[MAX_DEVS];
     size_t ndev;
     struct dev_slot overflow;   /* past MAX_DEVS: read by the probe */
@@ -35,11 +37,14 @@ struct direct_map {
     struct snap_extent rec[SNAP_MAX_EXTENTS];
 };
 
-struct direct_map *direct_map_new(char *const *specs, size_t n)
+struct direct_map *direct_map_new(char *const *specs, size_t n, direct_place_fn place,
+                                  void *opaque)
 {
     struct direct_map *m = calloc(1, sizeof *m);
     if (!m)
         return NULL;
+    m->place = place;
+    m->opaque = opaque;
     for (size_t i = 0; i < n && m->nspec < MAX_SPECS; i++) {
         const char *colon = strrchr(specs[i], ':');
         char *end;
@@ -73,7 +78,7 @@ static struct dev_slot *slot_of(struct direct_map *m, struct tree *t, struct out
     struct ext_index *x = tree_index(t, dev);
     struct disk_place pl;
     memset(&pl, 0, sizeof pl);
-    if (!x || !m->nspec || disk_place_of(dev, &pl) < 0)
+    if (!x || !m->nspec || m->place(dev, &pl, m->opaque) < 0)
         return s;
     for (size_t i = 0; i < m->nspec; i++) {
         if (strcmp(m->spec[i].label, pl.label) || m->spec[i].start != pl.start)

@@ -5,6 +5,7 @@
 #ifndef LIFTCHECK_PROBE_DIRECT_MAP_H
 #define LIFTCHECK_PROBE_DIRECT_MAP_H
 
+#include "disk_place.h"
 #include "probe_out.h"
 #include "tree.h"
 
@@ -13,10 +14,15 @@
 
 struct direct_map;
 
+/* Where the device of the files with st_dev dev lies (disk_place_of in the
+ * appliance; the appliance's listing on the host): 0, or -1 if nowhere. */
+typedef int (*direct_place_fn)(uint64_t dev, struct disk_place *out, void *opaque);
+
 /* specs: "LABEL:START", the filesystems the host can read (a label of
  * /dev/disk/guestfs and a byte offset on that disk).  NULL when out of
  * memory. */
-struct direct_map *direct_map_new(char *const *specs, size_t n);
+struct direct_map *direct_map_new(char *const *specs, size_t n, direct_place_fn place,
+                                  void *opaque);
 
 /* For the regular file st, the entry-th of the snapshot: 1 when its extents
  * were recorded (the host reads it), 0 when the probe must read it, -1

@@ -5,13 +5,11 @@
 #include <errno.h>
 #include <ext2fs/ext2_fs.h>
 #include <ext2fs/ext2fs.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 /* Directory and link blocks asked for ahead of the walk, at most: the
  * appliance's page cache must hold them until the walk gets there. */
@@ -43,7 +41,6 @@ struct range {
 
 struct ext_index {
     ext2_filsys fs;
-    int fd;                         /* the device, for readahead advice */
     uint64_t dev;
     struct rec *r;                  /* in inode order */
     size_t n, cap;
@@ -173,10 +170,11 @@ static int keep_inode(struct ext_index *x, ext2_ino_t ino, struct ext2_inode_lar
     return 0;
 }
 
-static void advise(int fd, ext2_filsys fs, uint64_t blk, uint64_t count)
+/* Through the channel: the device's page cache in the appliance, the disk
+ * map's files on the host. */
+static void advise(ext2_filsys fs, uint64_t blk, uint64_t count)
 {
-    uint64_t bs = fs->blocksize;
-    posix_fadvise(fd, (off_t)(blk * bs), (off_t)(count * bs), POSIX_FADV_WILLNEED);
+    io_channel_cache_readahead(fs->io, blk, count);
 }
 
 /* Every used part of every inode table, asked for at once: the scan then
@@ -194,7 +192,7 @@ static void warm_inode_tables(struct ext_index *x)
             used = unused < used ? used - unused : 0;
         }
         if (used)
-            advise(x->fd, fs, ext2fs_inode_table_loc(fs, g),
+            advise(fs, ext2fs_inode_table_loc(fs, g),
                    (used * isz + fs->blocksize - 1) / fs->blocksize);
     }
 }
@@ -219,7 +217,7 @@ static uint64_t warm_blocks(struct ext_index *x)
             if (r->blk + r->count > end)
                 end = r->blk + r->count;
         }
-        advise(x->fd, x->fs, start, end - start);
+        advise(x->fs, start, end - start);
         asked += end - start;
     }
     free(x->warm);
@@ -285,24 +283,20 @@ static void free_index(struct ext_index *x)
     free(x->blkbuf);
     if (x->fs)
         ext2fs_close_free(&x->fs);
-    if (x->fd >= 0)
-        close(x->fd);
     free(x);
 }
 
-struct ext_index *ext_index_open(const char *device, uint64_t dev,
-                                 size_t (*want_head)(uint64_t size),
-                                 struct ext_index_stats *stats)
+struct ext_index *ext_index_open_io(const char *name, struct struct_io_manager *io, uint64_t dev,
+                                    size_t (*want_head)(uint64_t size),
+                                    struct ext_index_stats *stats)
 {
     struct ext_index *x = calloc(1, sizeof *x);
     memset(stats, 0, sizeof *stats);
     if (!x)
         return NULL;
     x->dev = dev;
-    x->fd = open(device, O_RDONLY | O_CLOEXEC);
-    if (x->fd < 0 ||
-        ext2fs_open2(device, NULL, EXT2_FLAG_64BITS | EXT2_FLAG_SKIP_MMP |
-                     EXT2_FLAG_IGNORE_CSUM_ERRORS, 0, 0, unix_io_manager, &x->fs) ||
+    if (ext2fs_open2(name, NULL, EXT2_FLAG_64BITS | EXT2_FLAG_SKIP_MMP |
+                     EXT2_FLAG_IGNORE_CSUM_ERRORS, 0, 0, io, &x->fs) ||
         !(x->dirbuf = malloc(x->fs->blocksize)) || !(x->blkbuf = malloc(3 * x->fs->blocksize))) {
         free_index(x);
         return NULL;
@@ -317,6 +311,13 @@ struct ext_index *ext_index_open(const char *device, uint64_t dev,
     stats->warm_bytes = warm_blocks(x);
     pthread_mutex_init(&x->lock, NULL);
     return x;
+}
+
+struct ext_index *ext_index_open(const char *device, uint64_t dev,
+                                 size_t (*want_head)(uint64_t size),
+                                 struct ext_index_stats *stats)
+{
+    return ext_index_open_io(device, unix_io_manager, dev, want_head, stats);
 }
 
 static struct rec *find(struct ext_index *x, uint64_t ino)
@@ -354,7 +355,7 @@ static char *slow_link(struct ext_index *x, const struct rec *r)
 static void fill(struct ext_index *x, struct tree_node *k, ext2_ino_t ino)
 {
     const struct rec *r = find(x, ino);
-    if (!r || (r->flags & R_KERNEL) || memchr(k->name, '/', strlen(k->name))) {
+    if (!r || (r->flags & R_KERNEL) || (k->name && strchr(k->name, '/'))) {
         k->ask_kernel = 1;
         return;
     }
@@ -379,6 +380,17 @@ static void fill(struct ext_index *x, struct tree_node *k, ext2_ino_t ino)
         k->placed = 1;
         k->phys = r->blk * x->fs->blocksize;
     }
+}
+
+int ext_index_node(struct ext_index *x, uint64_t ino, struct tree_node *k)
+{
+    pthread_mutex_lock(&x->lock);
+    free(k->link);
+    k->link = NULL;
+    k->stat_ok = k->placed = k->ask_kernel = 0;
+    fill(x, k, (ext2_ino_t)ino);
+    pthread_mutex_unlock(&x->lock);
+    return k->stat_ok ? 0 : -1;
 }
 
 static int on_dirent(ext2_ino_t dir, int entry, struct ext2_dir_entry *d, int offset,

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 struct ext_index;
+struct struct_io_manager;     /* libext2fs's io_manager */
 
 struct ext_index_stats {
     uint64_t inodes;            /* inodes in use */
@@ -29,6 +30,15 @@ struct ext_index_stats {
 struct ext_index *ext_index_open(const char *device, uint64_t dev,
                                  size_t (*want_head)(uint64_t size),
                                  struct ext_index_stats *stats);
+/* The same through another libext2fs I/O manager (the host reads a disk
+ * image through its map: inspector/ext_io.h). */
+struct ext_index *ext_index_open_io(const char *name, struct struct_io_manager *io, uint64_t dev,
+                                    size_t (*want_head)(uint64_t size),
+                                    struct ext_index_stats *stats);
+
+/* Fills k's metadata (not its name) from inode ino: 0, or -1 when the
+ * index cannot answer as the kernel would (k->ask_kernel set). */
+int ext_index_node(struct ext_index *x, uint64_t ino, struct tree_node *k);
 
 /* The entries of directory ino ("." and ".." left out), unsorted, in a
  * malloc'd array; entries with ask_kernel set must be read through the

@@ -7,13 +7,15 @@
  *
  *   liftcheck-probe [--direct LABEL:START]... ROOT OUTPUT OFFSET MAX_BYTES
  *                   [PROGRESS [PROGRESS_OFFSET]]
- *   liftcheck-probe --partitions
+ *   liftcheck-probe --partitions [ROOT]
  *
  * --direct names an ext2/3/4 filesystem that the host reads from the
  * input disk's files itself: the probe records where each of its files lies
  * (direct_map.c) and reads none of them.  --partitions prints where
  * filesystems may begin on the labelled disks (disk_place.h), for the host
- * to choose them, after flushing the disks.
+ * to choose them, after flushing the disks; with ROOT, also the
+ * filesystems mounted there and where each lies (mounts.h): when the host
+ * can read them all, it reads the tree itself (inspector/host_tree.h).
  * Four phases, each shaped by what a read costs in an emulated appliance
  * (a round trip of about a millisecond, whatever its size):
  *   1. the tree, read in bulk from ext2/3/4 metadata (ext_index.c) or by
@@ -33,6 +35,7 @@
 #include "elf_device.h"
 #include "elf_pass.h"
 #include "heads.h"
+#include "mounts.h"
 #include "parallel.h"
 #include "probe_out.h"
 #include "probe_progress.h"
@@ -162,23 +165,10 @@ static int on_entry(const char *path, const struct tree_node *n, void *opaque)
 {
     struct probe *p = opaque;
     const struct vfs_stat *st = &n->st;
-    const char *link = n->link;
-    size_t plen = strlen(path) + 1, llen = link ? strlen(link) + 1 : 0;
 
-    if (plen > UINT16_MAX)
-        return 0;
-    if (llen > UINT16_MAX) {
-        link = NULL;
-        llen = 0;
-    }
-    struct snap_entry e = {
-        .tag = 'E', .type = (uint8_t)st->type, .path_len = (uint16_t)plen,
-        .link_len = (uint16_t)llen, .mode = st->mode, .size = st->size, .ino = st->ino,
-        .dev = st->dev, .nlink = st->nlink, .mtime = st->mtime,
-    };
-    if (out_emit(p->o, &e, sizeof e, path, plen, link, llen) < 0)
-        return -1;
-    p->o->entries++;
+    int e = out_entry(p->o, path, st, n->link);
+    if (e <= 0)
+        return e;
     if (st->type == VFS_REG && p->direct) {
         int d = direct_map_file(p->direct, p->t, p->o, p->o->entries - 1, st);
         if (d != 0)
@@ -241,12 +231,36 @@ static int read_heads(struct probe *p, struct tree *t, const char *root, struct 
 
 #define MAX_DIRECT 64
 
+static int place(uint64_t dev, struct disk_place *out, void *opaque)
+{
+    (void)opaque;
+    return disk_place_of(dev, out);
+}
+
+/* --partitions [ROOT]: where filesystems may begin on the disks, then the
+ * filesystems mounted under ROOT and where each lies. */
+static int list_partitions(const char *root)
+{
+    disk_place_list(stdout);
+    struct mounts ms;
+    if (root && mounts_read(root, &ms) == 0) {
+        for (size_t i = 0; i < ms.n; i++) {
+            struct disk_place pl;
+            if (disk_place_of(ms.m[i].dev, &pl) == 0) {
+                memcpy(ms.m[i].label, pl.label, sizeof ms.m[i].label);
+                ms.m[i].start = pl.start;
+            }
+        }
+        mounts_print(&ms, stdout);
+        mounts_free(&ms);
+    }
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc == 2 && !strcmp(argv[1], "--partitions")) {
-        disk_place_list(stdout);
-        return fflush(stdout) == 0 ? 0 : 1;
-    }
+    if ((argc == 2 || argc == 3) && !strcmp(argv[1], "--partitions"))
+        return list_partitions(argc == 3 ? argv[2] : NULL);
     char *direct[MAX_DIRECT];
     size_t ndirect = 0;
     int a = 1;
@@ -259,7 +273,7 @@ int main(int argc, char **argv)
     if (argc < 5 || argc > 7) {
         fprintf(stderr, "usage: liftcheck-probe [--direct LABEL:START]... ROOT OUTPUT OFFSET "
                         "MAX_BYTES [PROGRESS [PROGRESS_OFFSET]]\n"
-                        "       liftcheck-probe --partitions\n");
+                        "       liftcheck-probe --partitions [ROOT]\n");
         return 2;
     }
     const char *root = argv[1];
@@ -275,7 +289,7 @@ int main(int argc, char **argv)
     memset(&p, 0, sizeof p);
     p.o = &o;
     p.pr = &pr;
-    if (ndirect && !(p.direct = direct_map_new(direct, ndirect))) {
+    if (ndirect && !(p.direct = direct_map_new(direct, ndirect, place, NULL))) {
         fprintf(stderr, "liftcheck-probe: out of memory\n");
         return 1;
     }
@@ -308,19 +322,9 @@ int main(int argc, char **argv)
     double t2 = seconds();
 
     struct snap_header h;
-    memset(&h, 0, sizeof h);
-    memcpy(h.magic, SNAP_MAGIC, sizeof h.magic);
-    h.payload_len = o.pos;
-    h.entries = o.entries;
-    h.ranges = o.ranges;
-    h.truncated = (uint32_t)o.truncated;
-    h.walk_errors = res.errors;
-    h.depth_limited = (uint32_t)res.depth_limited;
-    h.entries_limited = (uint32_t)res.entries_limited;
+    out_header(&h, &o, &res, ts.dirs, ts.ext_dirs);
     h.heads = p.nc;
     h.heads_in_disk_order = hs->from_device;
-    h.dirs = ts.dirs;
-    h.dirs_from_metadata = ts.ext_dirs;
     h.elf_files = rs.elf_files;
     h.elf_from_device = ds->files;
     h.direct_files = direct_map_files(p.direct);

@@ -92,6 +92,84 @@ int mounts_read(const char *root, struct mounts *out)
     return rc;
 }
 
+void mounts_print(const struct mounts *ms, FILE *out)
+{
+    for (size_t i = 0; i < ms->n; i++) {
+        const struct mount *m = &ms->m[i];
+        fprintf(out, "mount %" PRIu64 " %s %s %" PRIu64 " ", m->dev, m->fstype,
+                m->label[0] ? m->label : "-", m->start);
+        for (const unsigned char *c = (const unsigned char *)m->path; *c; c++) {
+            if (*c <= ' ' || *c == '\\' || *c >= 0x7f)
+                fprintf(out, "\\%03o", *c);
+            else
+                fputc(*c, out);
+        }
+        fputc('\n', out);
+    }
+}
+
+/* One "mount DEV FSTYPE LABEL START PATH" line, NUL-terminated. */
+static int parse_listed(char *line, struct mount *m)
+{
+    unsigned long long dev, start;
+    char fstype[32], label[32];
+    int at = 0;
+    if (sscanf(line, "mount %llu %31s %31s %llu %n", &dev, fstype, label, &start, &at) != 4 ||
+        !at || line[at] != '/')
+        return -1;
+    memset(m, 0, sizeof *m);
+    unescape(line + at);
+    if (!(m->path = strdup(line + at)))
+        return -1;
+    m->parent = parent_of(m->path);
+    m->dev = dev;
+    m->start = start;
+    snprintf(m->fstype, sizeof m->fstype, "%s", fstype);
+    if (strcmp(label, "-"))
+        snprintf(m->label, sizeof m->label, "%s", label);
+    if (strcmp(m->path, "/") && !m->parent) {
+        free(m->path);
+        return -1;
+    }
+    return 0;
+}
+
+int mounts_parse(const char *listing, struct mounts *out)
+{
+    size_t cap = 0;
+    memset(out, 0, sizeof *out);
+    for (const char *line = listing; line && *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        if (len > 6 && !strncmp(line, "mount ", 6)) {
+            char *copy = strndup(line, len);
+            struct mount m;
+            int ok = copy && parse_listed(copy, &m) == 0;
+            free(copy);
+            if (!ok || grow_array((void **)&out->m, &cap, out->n, sizeof m, 8) < 0) {
+                if (ok) {
+                    free(m.path);
+                    free(m.parent);
+                }
+                mounts_free(out);
+                return -1;
+            }
+            out->m[out->n++] = m;
+        }
+        line = nl ? nl + 1 : line + len;
+    }
+    return 0;
+}
+
+const struct mount *mounts_at(const struct mounts *ms, const char *path)
+{
+    const struct mount *found = NULL;
+    for (size_t i = 0; i < ms->n; i++)
+        if (!strcmp(ms->m[i].path, path))
+            found = &ms->m[i];
+    return found;
+}
+
 int mounts_is_point(const struct mounts *ms, const char *path)
 {
     for (size_t i = 0; i < ms->n; i++)

@@ -84,19 +84,58 @@ int out_range(struct out *o, uint64_t entry, uint64_t off, const void *data, uin
     return 0;
 }
 
+int out_entry(struct out *o, const char *path, const struct vfs_stat *st, const char *link)
+{
+    size_t plen = strlen(path) + 1, llen = link ? strlen(link) + 1 : 0;
+    if (plen > UINT16_MAX)
+        return 0;
+    if (llen > UINT16_MAX) {
+        link = NULL;
+        llen = 0;
+    }
+    struct snap_entry e = {
+        .tag = 'E', .type = (uint8_t)st->type, .path_len = (uint16_t)plen,
+        .link_len = (uint16_t)llen, .mode = st->mode, .size = st->size, .ino = st->ino,
+        .dev = st->dev, .nlink = st->nlink, .mtime = st->mtime,
+    };
+    if (out_emit(o, &e, sizeof e, path, plen, link, llen) < 0)
+        return -1;
+    o->entries++;
+    return 1;
+}
+
+void out_header(struct snap_header *h, const struct out *o, const struct vfs_walk_result *res,
+                uint64_t dirs, uint64_t dirs_from_metadata)
+{
+    memset(h, 0, sizeof *h);
+    memcpy(h->magic, SNAP_MAGIC, sizeof h->magic);
+    h->payload_len = o->pos;
+    h->entries = o->entries;
+    h->ranges = o->ranges;
+    h->truncated = (uint32_t)o->truncated;
+    h->walk_errors = res->errors;
+    h->depth_limited = (uint32_t)res->depth_limited;
+    h->entries_limited = (uint32_t)res->entries_limited;
+    h->dirs = dirs;
+    h->dirs_from_metadata = dirs_from_metadata;
+}
+
 int out_finish(struct out *o, const void *header, size_t len)
 {
     if (o->n && !o->io_error)
         flush_out(o);
     if (o->io_error)
         return errno = o->io_error, -1;
-    if (pwrite(o->fd, header, len, (off_t)o->base) != (ssize_t)len || fsync(o->fd) < 0)
+    if (pwrite(o->fd, header, len, (off_t)o->base) != (ssize_t)len)
         return -1;
     /* Whoever reads the disk next, through the cache or around it, sees
-     * the snapshot. */
+     * the snapshot (a file is read back through this kernel's cache). */
     struct stat st;
-    if (fstat(o->fd, &st) == 0 && S_ISBLK(st.st_mode))
+    if (fstat(o->fd, &st) == 0 && S_ISBLK(st.st_mode)) {
+        if (fsync(o->fd) < 0)
+            return -1;
         ioctl(o->fd, BLKFLSBUF, 0);
+    }
     return 0;
 }
 

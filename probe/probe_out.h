@@ -3,6 +3,9 @@
 #ifndef LIFTCHECK_PROBE_OUT_H
 #define LIFTCHECK_PROBE_OUT_H
 
+#include "inspector/snapshot_format.h"
+#include "inspector/vfs.h"
+
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,6 +30,14 @@ int out_emit(struct out *o, const void *a, size_t alen, const void *b, size_t bl
              const void *c, size_t clen);
 /* One range of the entry-th entry (snap_range), counted in o->ranges. */
 int out_range(struct out *o, uint64_t entry, uint64_t off, const void *data, uint32_t len);
+/* The 'E' record of the entry at path (snapshot_format.h), counted in
+ * o->entries: 1, 0 when the path is too long for the format (left out; a
+ * link target too long is dropped), -1 when the output is full. */
+int out_entry(struct out *o, const char *path, const struct vfs_stat *st, const char *link);
+/* The header's fields that every snapshot fills: what was emitted and how
+ * the walk ended. */
+void out_header(struct snap_header *h, const struct out *o, const struct vfs_walk_result *res,
+                uint64_t dirs, uint64_t dirs_from_metadata);
 /* Flushes the records, then writes the header, then syncs: a reader never
  * sees a header promising records that are not there. */
 int out_finish(struct out *o, const void *header, size_t len);

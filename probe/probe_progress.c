@@ -59,6 +59,8 @@ void pprogress_phase(struct probe_progress *p, enum probe_phase phase,
 
 void pprogress_add(struct probe_progress *p, unsigned long long n)
 {
+    if (!p)
+        return;                 /* nobody watching */
     pthread_mutex_lock(&p->lock);
     p->done += n;
     if (p->done - p->shown >= EVERY || p->done >= p->total)

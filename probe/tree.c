@@ -21,6 +21,7 @@
 
 #define MAX_THREADS 32
 #define MAX_EXT 64
+#define ROOT_INO 2              /* ext2/3/4's root directory */
 
 struct job {
     struct tree_node *dir;
@@ -48,6 +49,7 @@ struct tree {
     } ext[MAX_EXT];
     size_t next;
     struct tree_stats stats;
+    int needs_kernel;           /* no kernel (rootfd -1): what only it can answer was met */
 };
 
 static int by_name(const void *a, const void *b)
@@ -103,6 +105,10 @@ static void add_job(struct tree *t, struct tree_node *dir, char *path, unsigned 
 /* Lists a directory through the kernel: readdir, then each entry. */
 static int kernel_list(struct tree *t, const char *path, struct tree_node **out, size_t *nout)
 {
+    if (t->rootfd < 0) {
+        __atomic_store_n(&t->needs_kernel, 1, __ATOMIC_RELAXED);
+        return -1;
+    }
     int fd = open_rel(t->rootfd, path, O_RDONLY | O_DIRECTORY);
     DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
     struct tree_node *kids = NULL;
@@ -142,10 +148,30 @@ static struct ext_index *ext_of(struct tree *t, uint64_t dev)
     return NULL;
 }
 
+/* Without a kernel: a mount point is the root directory of what is
+ * mounted there, read from that filesystem's index. */
+static void index_fixups(struct tree *t, const char *path, struct tree_node *kids, size_t n)
+{
+    int points = mounts_has_child(&t->mounts, path);
+    for (size_t i = 0; i < n; i++) {
+        struct tree_node *k = &kids[i];
+        char child[4096];
+        const struct mount *m = points && vfs_join(child, sizeof child, path, k->name) == 0
+                                    ? mounts_at(&t->mounts, child) : NULL;
+        struct ext_index *x = m ? ext_of(t, m->dev) : NULL;
+        if (m ? !x || ext_index_node(x, ROOT_INO, k) < 0 : k->ask_kernel)
+            __atomic_store_n(&t->needs_kernel, 1, __ATOMIC_RELAXED);
+    }
+}
+
 /* Entries the index left to the kernel, and mount points: the kernel's
  * lstat sees the root of what is mounted there, the device its own inode. */
 static void kernel_fixups(struct tree *t, const char *path, struct tree_node *kids, size_t n)
 {
+    if (t->rootfd < 0) {
+        index_fixups(t, path, kids, n);
+        return;
+    }
     int points = mounts_has_child(&t->mounts, path);
     int fd = -1;
     for (size_t i = 0; i < n; i++) {
@@ -263,14 +289,43 @@ static int all_indexed(struct tree *t)
     return t->mounts.n > 0;
 }
 
+/* Lists the tree from the root down with threads; the tree, or NULL when
+ * memory ran out (t freed). */
+static struct tree *read_all(struct tree *t, unsigned threads, char *start)
+{
+    pthread_t th[MAX_THREADS];
+    unsigned started = 0;
+
+    t->root.stat_ok = 1;
+    t->root.st.type = VFS_DIR;
+    pthread_mutex_init(&t->lock, NULL);
+    pthread_cond_init(&t->cond, NULL);
+    add_job(t, &t->root, start, 0);
+    if (threads > MAX_THREADS)
+        threads = MAX_THREADS;
+    /* Listing from indexes is work for the CPU alone: under emulation,
+     * threads taking turns at the index's lock cost more than they save. */
+    if (all_indexed(t))
+        threads = 1;
+    for (unsigned i = 1; i < threads; i++)
+        if (pthread_create(&th[started], NULL, worker, t) == 0)
+            started++;
+    worker(t);
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    if (t->oom) {
+        tree_free(t);
+        return errno = ENOMEM, NULL;
+    }
+    return t;
+}
+
 struct tree *tree_read(const char *root, const struct vfs_walk_limits *lim,
                        unsigned threads, size_t (*want_head)(uint64_t size),
                        int use_ext, struct probe_progress *pr)
 {
     struct tree *t = calloc(1, sizeof *t);
     char *start = strdup("/");
-    pthread_t th[MAX_THREADS];
-    unsigned started = 0;
 
     if (!t || !start) {
         free(t);
@@ -296,28 +351,55 @@ struct tree *tree_read(const char *root, const struct vfs_walk_limits *lim,
         t->stats.index_seconds = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
     }
     t->pr = pr;
-    t->root.stat_ok = 1;
-    t->root.st.type = VFS_DIR;
-    pthread_mutex_init(&t->lock, NULL);
-    pthread_cond_init(&t->cond, NULL);
-    add_job(t, &t->root, start, 0);
-    if (threads > MAX_THREADS)
-        threads = MAX_THREADS;
-    /* Listing from indexes is work for the CPU alone: under emulation,
-     * threads taking turns at the index's lock cost more than they save. */
-    if (all_indexed(t))
-        threads = 1;
-    for (unsigned i = 1; i < threads; i++)
-        if (pthread_create(&th[started], NULL, worker, t) == 0)
-            started++;
-    worker(t);
-    for (unsigned i = 0; i < started; i++)
-        pthread_join(th[i], NULL);
-    if (t->oom) {
-        tree_free(t);
+    return read_all(t, threads, start);
+}
+
+struct tree *tree_read_indexed(struct mounts *ms, struct ext_index **x,
+                               const struct vfs_walk_limits *lim, struct probe_progress *pr)
+{
+    struct tree *t = calloc(1, sizeof *t);
+    char *start = strdup("/");
+    const struct mount *root = mounts_at(ms, "/");
+
+    if (!t || !start) {
+        free(t);
+        free(start);
+        for (size_t i = 0; i < ms->n; i++)
+            ext_index_close(x[i]);
+        mounts_free(ms);
         return errno = ENOMEM, NULL;
     }
-    return t;
+    t->rootfd = -1;
+    t->mounts = *ms;
+    memset(ms, 0, sizeof *ms);
+    for (size_t i = 0; i < t->mounts.n; i++) {
+        uint64_t dev = t->mounts.m[i].dev;
+        int known = 0;
+        for (size_t k = 0; k < t->next; k++)
+            known |= t->ext[k].dev == dev;
+        if (known || t->next == MAX_EXT || !x[i]) {
+            ext_index_close(x[i]);
+            continue;
+        }
+        t->ext[t->next++] = (struct ext_src){dev, x[i]};
+        t->stats.ext_filesystems++;
+    }
+    t->lim = *lim;
+    t->pr = pr;
+    struct ext_index *rx = root ? ext_of(t, root->dev) : NULL;
+    if (!rx || ext_index_node(rx, ROOT_INO, &t->root) < 0)
+        t->needs_kernel = 1;
+    return read_all(t, 1, start);
+}
+
+const struct mounts *tree_mounts(const struct tree *t)
+{
+    return &t->mounts;
+}
+
+int tree_needs_kernel(const struct tree *t)
+{
+    return t->needs_kernel;
 }
 
 struct pending {

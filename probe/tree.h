@@ -14,6 +14,7 @@
 #ifndef LIFTCHECK_PROBE_TREE_H
 #define LIFTCHECK_PROBE_TREE_H
 
+#include "mounts.h"
 #include "probe_progress.h"
 
 #include "inspector/vfs.h"
@@ -44,6 +45,7 @@ struct tree_stats {
 typedef int (*tree_fn)(const char *path, const struct tree_node *n, void *opaque);
 
 struct tree;
+struct ext_index;
 
 /* Reads the tree under root (the guest's "/"); want_head(size) says which
  * regular files to place on their device, for head bytes; use_ext reads
@@ -52,6 +54,16 @@ struct tree;
 struct tree *tree_read(const char *root, const struct vfs_walk_limits *lim,
                        unsigned threads, size_t (*want_head)(uint64_t size),
                        int use_ext, struct probe_progress *pr);
+/* The same without a kernel (on the host): every filesystem is read from
+ * its index.  ms: the mounts under the root (taken); x[i]: the index of
+ * ms->m[i] (taken; NULL when there is none).  Whatever only the kernel could
+ * answer (a filesystem without an index, an entry the index leaves to the
+ * kernel) is left out and makes tree_needs_kernel true. */
+struct tree *tree_read_indexed(struct mounts *ms, struct ext_index **x,
+                               const struct vfs_walk_limits *lim, struct probe_progress *pr);
+int tree_needs_kernel(const struct tree *t);
+/* The mounts under the root, as read or as given. */
+const struct mounts *tree_mounts(const struct tree *t);
 const struct tree_stats *tree_stats(const struct tree *t);
 /* The index of the filesystem whose files have st_dev dev, or NULL. */
 struct ext_index *tree_index(struct tree *t, uint64_t dev);

@@ -1,11 +1,13 @@
-"""The in-appliance file-tree snapshot gives the same report as reading the
-guest file by file.
+"""The file-tree snapshot gives the same report as reading the guest file
+by file, wherever it is made.
 
-Three runs over the hostile image (images/build-fixtures.sh hostile.img):
-one as users run it (the host reads the files of the image's ext4 itself,
-at the places the probe mapped), one with LIFTCHECK_DIRECT=0 (the
-appliance reads them, as for compressed qcow2 and vmdk), and one with
---no-probe.  The image has hostile names, links, ELF files and a directory
+Four runs over the hostile image (images/build-fixtures.sh hostile.img):
+one as users run it (the host reads the image's ext4 tree from its
+metadata and its files at the places that metadata gives), one with
+LIFTCHECK_HOST_TREE=0 (the probe in the appliance reads the tree and maps
+the files, the host reads them), one with LIFTCHECK_DIRECT=0 (the
+appliance reads the tree and the files, as for compressed qcow2 and vmdk),
+and one with --no-probe.  The image has hostile names, links, ELF files and a directory
 chain deeper than the walk's depth limit, so the snapshot's name index, link
 targets, recorded reads, extent maps and depth-limited walks are all
 exercised against the libguestfs calls they replace.
@@ -21,7 +23,8 @@ RUN_FIELDS = {"started_at", "finished_at", "duration_ms", "tool", "launch", "tim
 SUMMARY_COST = {"elf_reads"}
 HEADS = re.compile(r"(\d+) of (\d+) file heads and (\d+) of (\d+) ELF files read in disk order")
 MAPPED = re.compile(r"(\d+) files mapped on the input disks, read by the host")
-SNAPSHOT_RUNS = ("probe", "appliance")
+SNAPSHOT_RUNS = ("probe", "appliance_tree", "appliance")
+APPLIANCE_TREE_RUNS = ("appliance_tree", "appliance")
 
 
 def by_path(files):
@@ -36,6 +39,8 @@ class TestProbe(lc.ReportTest):
         cls.disk = lc.fixture(cls.IMAGE)
         cls.runs = {
             "probe": lc.Run(["--progress", cls.disk], inputs=[cls.disk]),
+            "appliance_tree": lc.Run(["--progress", cls.disk], inputs=[cls.disk],
+                                     env={"LIFTCHECK_HOST_TREE": "0"}),
             "appliance": lc.Run(["--progress", cls.disk], inputs=[cls.disk],
                                 env={"LIFTCHECK_DIRECT": "0"}),
             "live": lc.Run(["--no-probe", "--progress", cls.disk], inputs=[cls.disk]),
@@ -45,23 +50,36 @@ class TestProbe(lc.ReportTest):
         for name in SNAPSHOT_RUNS:
             run = self.runs[name]
             self.report_of(run)
-            self.assertIn("reading the file tree inside the appliance", run.stderr)
             self.assertIn("file tree ready", run.stderr)
             self.assertNotIn("reading files one by one", run.stderr, run.describe())
+        for name in APPLIANCE_TREE_RUNS:
+            run = self.runs[name]
+            self.assertIn("reading the file tree inside the appliance", run.stderr, name)
+            self.assertIn("file tree ready, read inside the appliance", run.stderr, name)
         live = self.runs["live"]
         self.assertNotIn("inside the appliance", live.stderr, live.describe())
+
+    def test_tree_read_on_the_host(self):
+        # Every filesystem is ext4 on a raw or uncompressed qcow2 disk: the
+        # host reads the tree from the metadata itself and the appliance
+        # runs no probe; a silent fallback would keep the report right and
+        # cost the appliance's emulated walk.
+        run = self.runs["probe"]
+        self.assertIn("file tree ready, read on the host", run.stderr, run.describe())
+        self.assertNotIn("reading the file tree inside the appliance", run.stderr)
 
     def test_files_read_by_the_host_from_the_image(self):
         # The image is raw or uncompressed qcow2: the probe maps the files and
         # the host reads them, so the appliance reads no file heads; a
         # silent fallback would keep the report right and cost the
         # appliance's emulated reads.
-        run = self.runs["probe"]
-        m, heads = MAPPED.search(run.stderr), HEADS.search(run.stderr)
-        self.assertIsNotNone(m, run.describe())
-        self.assertIsNotNone(heads, run.describe())
-        self.assertGreater(int(m.group(1)), 10, run.describe())
-        self.assertLessEqual(int(heads.group(2)), int(m.group(1)) // 10, run.describe())
+        for name in ("probe", "appliance_tree"):
+            run = self.runs[name]
+            m, heads = MAPPED.search(run.stderr), HEADS.search(run.stderr)
+            self.assertIsNotNone(m, run.describe())
+            self.assertIsNotNone(heads, run.describe())
+            self.assertGreater(int(m.group(1)), 10, run.describe())
+            self.assertLessEqual(int(heads.group(2)), int(m.group(1)) // 10, run.describe())
         off = self.runs["appliance"]
         m = MAPPED.search(off.stderr)
         self.assertIsNotNone(m, off.describe())

@@ -18,21 +18,14 @@
 
 #include "inspector/direct_disks.h"
 #include "inspector/disk_map.h"
+#include "staging.h"
 
 #define FS_SIZE (16ul << 20)
 
 static char dir[64];
 static int overlays;
 
-static void sh(const char *fmt, ...)
-{
-    char cmd[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    assert_int_equal(system(cmd), 0);
-}
+#define sh stage_sh
 
 /* An ext4 image of 16 MiB at byte offset off of a file named name. */
 static void make_image(char *path, size_t cap, const char *name, unsigned long off)
@@ -241,15 +234,13 @@ static void test_superblock_checks(void **state)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/liftcheck-direct-XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
+    return stage_tmpdir(dir, sizeof dir, "direct");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    sh("rm -rf %s", dir);
-    return 0;
+    return stage_rmdir(dir);
 }
 
 int main(void)

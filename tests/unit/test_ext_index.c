@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "probe/ext_index.h"
+#include "staging.h"
 
 #define FAKE_DEV 0x1234
 
@@ -31,22 +32,8 @@ static void path_of(char *out, size_t cap, const char *rel)
     snprintf(out, cap, "%s%s", stage, rel);
 }
 
-static void put(const char *rel, const void *data, size_t len)
-{
-    char p[512];
-    path_of(p, sizeof p, rel);
-    FILE *f = fopen(p, "w");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    fclose(f);
-}
-
-static void dir(const char *rel)
-{
-    char p[512];
-    path_of(p, sizeof p, rel);
-    assert_int_equal(mkdir(p, 0750), 0);
-}
+#define put(rel, data, len) stage_put(stage, rel, data, len)
+#define dir(rel) stage_dir(stage, rel, 0750)
 
 static void stage_tree(void)
 {

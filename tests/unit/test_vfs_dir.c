@@ -14,32 +14,13 @@
 #include <cmocka.h>
 
 #include "inspector/vfs.h"
+#include "staging.h"
 
 static char root[256];
 
-static void put(const char *rel, const char *text)
-{
-    char p[512];
-    snprintf(p, sizeof p, "%s%s", root, rel);
-    FILE *f = fopen(p, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
-static void dir(const char *rel)
-{
-    char p[512];
-    snprintf(p, sizeof p, "%s%s", root, rel);
-    assert_int_equal(mkdir(p, 0755), 0);
-}
-
-static void link_(const char *target, const char *rel)
-{
-    char p[512];
-    snprintf(p, sizeof p, "%s%s", root, rel);
-    assert_int_equal(symlink(target, p), 0);
-}
+#define put(rel, text) stage_text(root, rel, text)
+#define dir(rel) stage_dir(root, rel, 0755)
+#define link_(target, rel) stage_link(root, target, rel)
 
 static int setup(void **state)
 {
