@@ -31,7 +31,8 @@
 #                                 kernel, its nvme/ena modules and an initramfs
 #                                 without nvme (verdict fixable)
 #   dirty-journal.qcow2           ext4 root whose journal holds a transaction
-#                                 (written by debugfs) that rewrites /etc/fstab
+#                                 (written by debugfs) that rewrites /etc/fstab,
+#                                 and an EFI system partition (vfat) at /boot/efi
 #   nitro-blocked.img             SYNTHETIC: the same without nvme and ena
 #                                 (modules, modules.dep and config; blocked)
 #   hostile.img                   root with hostile file names, fstab mount
@@ -650,16 +651,27 @@ log "dirty-journal"
 D=$WORK/dirty-root
 stage_root "$D" dirty-journal
 debian_release "$D"
-mkdir -p "$D/opt/app/bin"
+mkdir -p "$D/opt/app/bin" "$D/boot/efi"
 for p in true false ls cat cp mv rm sleep; do cp "/usr/bin/$p" "$D/opt/app/bin/$p"; done
-printf 'UUID=%s / ext4 errors=remount-ro 0 1\n' "$(uuid 901)" >"$D/etc/fstab"
+# An EFI system partition (vfat) at /boot/efi, as UEFI servers have: a
+# filesystem the host cannot read, so the appliance reads that subtree.
+ESP_LINE="UUID=1F00-0901 /boot/efi vfat umask=0077 0 1"
+printf 'UUID=%s / ext4 errors=remount-ro 0 1\n%s\n' "$(uuid 901)" "$ESP_LINE" >"$D/etc/fstab"
 fstab_len=$(stat -c %s "$D/etc/fstab")
+rm -f "$WORK/dirty-esp.vfat"
+mkfs.vfat -C -i 1F000901 -n ESP "$WORK/dirty-esp.vfat" 5120 >/dev/null
+printf 'set root=(hd0,msdos1)\nconfigfile /boot/grub/grub.cfg\n' >"$WORK/esp-grub.cfg"
+printf 'MZ: placeholder for a signed EFI loader\n' >"$WORK/esp-grubx64.efi"
+mmd -i "$WORK/dirty-esp.vfat" ::/EFI ::/EFI/debian ::/EFI/tools
+mcopy -i "$WORK/dirty-esp.vfat" "$WORK/esp-grub.cfg" ::/EFI/debian/grub.cfg
+mcopy -i "$WORK/dirty-esp.vfat" "$WORK/esp-grubx64.efi" ::/EFI/debian/grubx64.efi
+mcopy -i "$WORK/dirty-esp.vfat" /usr/bin/true ::/EFI/tools/true
 mkext4 "$D" "$(uuid 901)" root 32 "$WORK/dirty.ext4"
 block=$(debugfs -R 'blocks /etc/fstab' "$WORK/dirty.ext4" 2>/dev/null | tr -d ' \n')
 [[ "$block" =~ ^[0-9]+$ ]] || die "dirty-journal: no block for /etc/fstab"
-/usr/bin/python3 - "$WORK/dirty-block" "$fstab_len" <<'PY'
+/usr/bin/python3 - "$WORK/dirty-block" "$fstab_len" "$ESP_LINE" <<'PY'
 import sys
-line = b"/dev/xvda1 / ext4 errors=remount-ro 0 1\n"
+line = b"/dev/xvda1 / ext4 errors=remount-ro 0 1\n" + sys.argv[3].encode() + b"\n"
 n = int(sys.argv[2])
 body = line + b"#" * (n - len(line) - 1) + b"\n"
 open(sys.argv[1], "wb").write(body.ljust(4096, b"\0"))
@@ -668,9 +680,9 @@ printf 'jo\njw -b %s %s\njc\n' "$block" "$WORK/dirty-block" >"$WORK/dirty.cmds"
 debugfs -w -f "$WORK/dirty.cmds" "$WORK/dirty.ext4" >/dev/null 2>&1
 dumpe2fs -h "$WORK/dirty.ext4" 2>/dev/null | grep -q '^Filesystem features:.*needs_recovery' ||
     die "dirty-journal: the journal holds no transaction"
-mkdisk "$WORK/dirty.raw" 40 0x1f000901 "1 32 83 $WORK/dirty.ext4"
+mkdisk "$WORK/dirty.raw" 40 0x1f000901 "1 32 83 $WORK/dirty.ext4" "34 5 ef $WORK/dirty-esp.vfat"
 qemu-img convert -f raw -O qcow2 "$WORK/dirty.raw" "$WORK/dirty-journal.qcow2"
-rm -f "$WORK/dirty.raw" "$WORK/dirty.ext4"
+rm -f "$WORK/dirty.raw" "$WORK/dirty.ext4" "$WORK/dirty-esp.vfat" "$WORK"/esp-*
 
 # ------------------------------------------------------------------ install
 for f in "$WORK"/*.img "$WORK"/*.raw "$WORK"/*.qcow2 "$WORK"/*.bin "$WORK"/*.disk \

@@ -9,22 +9,123 @@
 #include "snapshot_format.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Files whose blocks cannot be mapped (block-mapped, inline, too many
  * extents) are read through the appliance one request at a time, several
  * milliseconds each; past this many, the probe there reads them faster. */
 #define MAX_UNMAPPED 256
+/* A foreign subtree's snapshot, copied here: an EFI partition's is a few
+ * KiB; a large XFS /var's some MiB per 10k files. */
+#define MAX_FOREIGN_BYTES (1ull << 30)
+#define MAX_SPECS 64
 
-struct host_walk {
-    struct out *o;
-    struct direct_map *dm;
-    struct tree *t;
-    uint64_t unmapped;
-    int too_many;
+struct foreign {
+    char *path;                 /* guest path of its mount point */
+    unsigned max_depth;
+    unsigned char *snap;        /* header and records, NULL until added */
+    struct snap_header h;
+    uint64_t base;              /* the host's index of its first entry */
+    uint64_t entries;
 };
+
+struct host_tree {
+    struct mounts ms;
+    struct ext_index **x;       /* per mount; NULL for foreign ones */
+    const struct vfs_direct_fs *direct;
+    size_t ndirect;
+    struct foreign *f;
+    size_t nf;
+};
+
+static int is_ext(const char *fstype)
+{
+    return !strcmp(fstype, "ext2") || !strcmp(fstype, "ext3") || !strcmp(fstype, "ext4");
+}
+
+static const struct vfs_direct_fs *direct_of(const struct mount *m,
+                                             const struct vfs_direct_fs *direct, size_t n)
+{
+    for (size_t i = 0; m->label[0] && i < n; i++)
+        if (!strcmp(direct[i].label, m->label) && direct[i].start == m->start)
+            return &direct[i];
+    return NULL;
+}
+
+/* Is guest path at or below dir? */
+static int below(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    if (!strcmp(dir, "/"))
+        return 1;
+    return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+static unsigned depth_of(const char *path)
+{
+    unsigned d = 0;
+    for (const char *c = path; *c; c++)
+        d += *c == '/' && c[1] && c[1] != '/';
+    return d;
+}
+
+void host_tree_free(struct host_tree *h)
+{
+    if (!h)
+        return;
+    for (size_t i = 0; h->x && i < h->ms.n; i++)
+        ext_index_close(h->x[i]);
+    free(h->x);
+    mounts_free(&h->ms);
+    for (size_t i = 0; i < h->nf; i++) {
+        free(h->f[i].path);
+        free(h->f[i].snap);
+    }
+    free(h->f);
+    free(h);
+}
+
+/* Marks the foreign mounts: those the host cannot read with none such
+ * above them (what lies below one is the probe's, whatever it is). */
+static int mark_foreign(struct host_tree *h, char *why, size_t cap)
+{
+    struct mounts *ms = &h->ms;
+    for (size_t i = 0; i < ms->n; i++) {
+        struct mount *m = &ms->m[i];
+        if (is_ext(m->fstype) && direct_of(m, h->direct, h->ndirect))
+            continue;
+        if (!m->parent) {
+            snprintf(why, cap, "the root filesystem is %s%s", m->fstype,
+                     is_ext(m->fstype) ? " not read through its disk's map" : "");
+            return -1;
+        }
+        int covered = 0;
+        for (size_t k = 0; k < ms->n && !covered; k++) {
+            const struct mount *o = &ms->m[k];
+            covered = k != i && o->parent && strcmp(o->path, m->path) && below(m->path, o->path) &&
+                      !(is_ext(o->fstype) && direct_of(o, h->direct, h->ndirect));
+        }
+        m->foreign = !covered;
+        if (!covered) {
+            struct foreign *f = realloc(h->f, (h->nf + 1) * sizeof *f);
+            if (!f)
+                return errno = ENOMEM, -1;
+            h->f = f;
+            f = &h->f[h->nf];
+            memset(f, 0, sizeof *f);
+            if (!(f->path = strdup(m->path)))
+                return errno = ENOMEM, -1;
+            unsigned d = depth_of(m->path);
+            f->max_depth = d < VFS_WALK_DEFAULT_DEPTH ? VFS_WALK_DEFAULT_DEPTH - d : 1;
+            h->nf++;
+        }
+    }
+    return 0;
+}
 
 static size_t no_heads(uint64_t size)
 {
@@ -32,17 +133,154 @@ static size_t no_heads(uint64_t size)
     return 0;               /* the host reads heads through the map */
 }
 
-static int place(uint64_t dev, struct disk_place *out, void *opaque)
+struct host_tree *host_tree_plan(const char *listing, const struct vfs_direct_fs *direct,
+                                 size_t ndirect, char *why, size_t cap)
 {
-    const struct mounts *ms = opaque;
-    for (size_t i = 0; i < ms->n; i++)
-        if (ms->m[i].dev == dev && ms->m[i].label[0]) {
-            snprintf(out->label, sizeof out->label, "%s", ms->m[i].label);
-            out->start = ms->m[i].start;
-            return 0;
+    struct host_tree *h = calloc(1, sizeof *h);
+    if (!h) {
+        snprintf(why, cap, "out of memory");
+        return NULL;
+    }
+    h->direct = direct;
+    h->ndirect = ndirect;
+    if (mounts_parse(listing, &h->ms) < 0) {
+        snprintf(why, cap, "the appliance's mount list is malformed");
+        goto fail;
+    }
+    if (!mounts_at(&h->ms, "/")) {
+        snprintf(why, cap, "the appliance listed no root filesystem");
+        goto fail;
+    }
+    if (!(h->x = calloc(h->ms.n, sizeof *h->x))) {
+        snprintf(why, cap, "out of memory");
+        goto fail;
+    }
+    why[0] = '\0';
+    if (mark_foreign(h, why, cap) < 0) {
+        if (!why[0])
+            snprintf(why, cap, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < h->ms.n; i++) {
+        const struct mount *m = &h->ms.m[i];
+        int under_foreign = 0;
+        for (size_t k = 0; k < h->nf; k++)
+            under_foreign |= below(m->path, h->f[k].path);
+        if (under_foreign)
+            continue;
+        const struct vfs_direct_fs *d = direct_of(m, direct, ndirect);
+        char name[128];
+        struct ext_index_stats st;
+        if (!d || ext_io_name(d->map, d->start, name, sizeof name) < 0 ||
+            !(h->x[i] = ext_index_open_io(name, ext_io_manager, m->dev, no_heads, &st))) {
+            snprintf(why, cap, "%s: its ext2/3/4 metadata cannot be read", m->path);
+            goto fail;
         }
-    return -1;
+    }
+    return h;
+fail:
+    host_tree_free(h);
+    return NULL;
 }
+
+size_t host_tree_foreign_count(const struct host_tree *h)
+{
+    return h->nf;
+}
+
+void host_tree_foreign(const struct host_tree *h, size_t i, const char **path,
+                       unsigned *max_depth)
+{
+    *path = h->f[i].path;
+    *max_depth = h->f[i].max_depth;
+}
+
+int host_tree_add_foreign(struct host_tree *h, size_t i, const char *file, uint64_t offset,
+                          char *why, size_t cap)
+{
+    struct foreign *f = &h->f[i];
+    struct snap_header sh;
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    int ok = fd >= 0 && pread(fd, &sh, sizeof sh, (off_t)offset) == (ssize_t)sizeof sh &&
+             !memcmp(sh.magic, SNAP_MAGIC, sizeof sh.magic) && !sh.truncated &&
+             sh.payload_len <= MAX_FOREIGN_BYTES && sh.root.type == VFS_DIR;
+    if (ok && (f->snap = malloc(SNAP_HEADER_SIZE + sh.payload_len)))
+        ok = pread(fd, f->snap, SNAP_HEADER_SIZE + sh.payload_len, (off_t)offset) ==
+             (ssize_t)(SNAP_HEADER_SIZE + sh.payload_len);
+    else
+        ok = 0;
+    if (fd >= 0)
+        close(fd);
+    if (!ok) {
+        free(f->snap);
+        f->snap = NULL;
+        snprintf(why, cap, "the probe's snapshot of %s is unusable", f->path);
+        return -1;
+    }
+    f->h = sh;
+    for (size_t k = 0; k < h->ms.n; k++) {
+        struct mount *m = &h->ms.m[k];
+        if (m->foreign && !strcmp(m->path, f->path))
+            m->root = (struct vfs_stat){.type = VFS_DIR, .mode = sh.root.mode,
+                                        .size = sh.root.size, .ino = sh.root.ino,
+                                        .dev = sh.root.dev, .nlink = sh.root.nlink,
+                                        .mtime = sh.root.mtime};
+    }
+    return 0;
+}
+
+/* One record of a foreign snapshot: its fixed part and what follows. */
+struct rec {
+    unsigned char tag;
+    const unsigned char *fixed, *body;
+    size_t body_len;
+};
+
+static int next_rec(const unsigned char **p, const unsigned char *end, struct rec *r)
+{
+    size_t left = (size_t)(end - *p), fixed;
+    union {
+        struct snap_entry e;
+        struct snap_range g;
+        struct snap_extents x;
+    } u;
+    if (!left)
+        return 0;
+    r->tag = **p;
+    r->body_len = 0;
+    switch (r->tag) {
+    case 'E': fixed = sizeof u.e; break;
+    case 'R': fixed = sizeof u.g; break;
+    case 'D': fixed = sizeof(struct snap_disk); break;
+    case 'X': fixed = sizeof u.x; break;
+    default: return -1;
+    }
+    if (left < fixed)
+        return -1;
+    memcpy(&u, *p, r->tag == 'D' ? 0 : fixed);
+    if (r->tag == 'E')
+        r->body_len = (size_t)u.e.path_len + u.e.link_len;
+    else if (r->tag == 'R')
+        r->body_len = u.g.len;
+    else if (r->tag == 'X')
+        r->body_len = (size_t)u.x.count * sizeof(struct snap_extent);
+    if (left - fixed < r->body_len)
+        return -1;
+    r->fixed = *p;
+    r->body = *p + fixed;
+    *p += fixed + r->body_len;
+    return 1;
+}
+
+struct host_walk {
+    struct host_tree *h;
+    struct out *o;
+    struct direct_map *dm;
+    struct tree *t;
+    char *path;                 /* room for a spliced path */
+    uint64_t unmapped;
+    int too_many, bad;
+};
 
 static int on_entry(const char *path, const struct tree_node *n, void *opaque)
 {
@@ -62,117 +300,185 @@ static int on_entry(const char *path, const struct tree_node *n, void *opaque)
     return w->o->truncated || w->o->io_error ? -1 : 0;
 }
 
-static const struct vfs_direct_fs *direct_of(const struct mount *m,
-                                             const struct vfs_direct_fs *direct, size_t n)
+/* A foreign mount point's turn: its snapshot's entries, under its path. */
+static int on_enter(const char *path, const struct tree_node *n, void *opaque)
 {
-    for (size_t i = 0; m->label[0] && i < n; i++)
-        if (!strcmp(direct[i].label, m->label) && direct[i].start == m->start)
-            return &direct[i];
-    return NULL;
+    struct host_walk *w = opaque;
+    struct foreign *f = NULL;
+    if (!n->foreign)
+        return 0;
+    for (size_t i = 0; i < w->h->nf && !f; i++)
+        if (!strcmp(w->h->f[i].path, path))
+            f = &w->h->f[i];
+    if (!f || !f->snap) {
+        w->bad = 1;
+        return -1;
+    }
+    size_t plen = strlen(path);
+    const unsigned char *p = f->snap + SNAP_HEADER_SIZE, *end = p + f->h.payload_len;
+    struct rec r;
+    int k;
+    f->base = w->o->entries;
+    while ((k = next_rec(&p, end, &r)) > 0) {
+        if (r.tag != 'E')
+            continue;
+        struct snap_entry e;
+        memcpy(&e, r.fixed, sizeof e);
+        const char *sub = (const char *)r.body;
+        if (e.path_len < 2 || sub[0] != '/' || sub[e.path_len - 1] ||
+            plen + e.path_len > UINT16_MAX) {
+            w->bad = 1;
+            return -1;
+        }
+        memcpy(w->path, path, plen);
+        memcpy(w->path + plen, sub, e.path_len);
+        e.path_len = (uint16_t)(plen + e.path_len);
+        if (out_emit(w->o, &e, sizeof e, w->path, e.path_len, r.body + (e.path_len - plen),
+                     e.link_len) < 0)
+            return -1;
+        w->o->entries++;
+        f->entries++;
+    }
+    if (k < 0)
+        w->bad = 1;
+    return k < 0 ? -1 : 0;
 }
 
-/* An index for each mount, read through its disk's map; 0, or -1 when a
- * mount is not one the host can read (why says). */
-static int open_indexes(const struct mounts *ms, const struct vfs_direct_fs *direct, size_t n,
-                        struct ext_index **x, char *why, size_t cap)
+/* The foreign snapshots' ranges, disks and extents, renumbered after the
+ * host's own; their counts into hdr.  0, or -1. */
+static int append_foreign(struct host_walk *w, struct snap_header *hdr)
 {
-    for (size_t i = 0; i < ms->n; i++) {
-        const struct mount *m = &ms->m[i];
-        const struct vfs_direct_fs *d = direct_of(m, direct, n);
-        char name[128];
-        struct ext_index_stats st;
-        if (strcmp(m->fstype, "ext2") && strcmp(m->fstype, "ext3") && strcmp(m->fstype, "ext4")) {
-            snprintf(why, cap, "%s is %s", m->path, m->fstype);
-            return -1;
+    uint32_t disks = direct_map_disks(w->dm);
+    for (size_t i = 0; i < w->h->nf; i++) {
+        const struct foreign *f = &w->h->f[i];
+        const unsigned char *p = f->snap + SNAP_HEADER_SIZE, *end = p + f->h.payload_len;
+        uint32_t first_disk = disks;
+        struct rec r;
+        int k;
+        while ((k = next_rec(&p, end, &r)) > 0) {
+            int rc = 0;
+            if (r.tag == 'R') {
+                struct snap_range g;
+                memcpy(&g, r.fixed, sizeof g);
+                if (g.entry >= f->entries)
+                    return w->bad = 1, -1;
+                g.entry += f->base;
+                rc = out_emit(w->o, &g, sizeof g, r.body, r.body_len, NULL, 0);
+                w->o->ranges++;
+            } else if (r.tag == 'D') {
+                rc = out_emit(w->o, r.fixed, sizeof(struct snap_disk), NULL, 0, NULL, 0);
+                disks++;
+            } else if (r.tag == 'X') {
+                struct snap_extents x;
+                memcpy(&x, r.fixed, sizeof x);
+                if (x.entry >= f->entries || x.disk >= disks - first_disk)
+                    return w->bad = 1, -1;
+                x.entry += f->base;
+                x.disk += first_disk;
+                rc = out_emit(w->o, &x, sizeof x, r.body, r.body_len, NULL, 0);
+            }
+            if (rc < 0)
+                return -1;
         }
-        if (!d) {
-            snprintf(why, cap, "%s is not read through its disk's map", m->path);
-            return -1;
-        }
-        if (ext_io_name(d->map, d->start, name, sizeof name) < 0 ||
-            !(x[i] = ext_index_open_io(name, ext_io_manager, m->dev, no_heads, &st))) {
-            snprintf(why, cap, "%s: its ext2/3/4 metadata cannot be read", m->path);
-            return -1;
-        }
+        if (k < 0)
+            return w->bad = 1, -1;
+        const struct snap_header *s = &f->h;
+        hdr->walk_errors += s->walk_errors;
+        hdr->depth_limited |= s->depth_limited;
+        hdr->entries_limited |= s->entries_limited;
+        hdr->heads += s->heads;
+        hdr->heads_in_disk_order += s->heads_in_disk_order;
+        hdr->dirs += s->dirs;
+        hdr->dirs_from_metadata += s->dirs_from_metadata;
+        hdr->elf_files += s->elf_files;
+        hdr->elf_from_device += s->elf_from_device;
+        hdr->direct_files += s->direct_files;
+        hdr->complete = hdr->complete && s->complete == 1;
     }
+    hdr->ranges = w->o->ranges;
+    hdr->payload_len = w->o->pos;
     return 0;
 }
 
-/* Walks the tree into the snapshot file; 1, 0 (why says), or -1. */
-static int write_snapshot(struct tree *t, const struct vfs_direct_fs *direct,
-                          size_t ndirect, const char *file, uint64_t max, char *why, size_t cap)
+static int place(uint64_t dev, struct disk_place *out, void *opaque)
 {
-    char *specs[64];
-    char spec[64][SNAP_LABEL_LEN + 24];
+    const struct mounts *ms = opaque;
+    for (size_t i = 0; i < ms->n; i++)
+        if (ms->m[i].dev == dev && ms->m[i].label[0]) {
+            snprintf(out->label, sizeof out->label, "%s", ms->m[i].label);
+            out->start = ms->m[i].start;
+            return 0;
+        }
+    return -1;
+}
+
+/* Walks the tree into the snapshot file; 1, 0 (why says), or -1. */
+static int write_snapshot(struct host_tree *h, struct tree *t, const char *file, uint64_t max,
+                          char *why, size_t cap)
+{
+    char *specs[MAX_SPECS];
+    char spec[MAX_SPECS][SNAP_LABEL_LEN + 24];
     size_t nspec = 0;
-    for (size_t i = 0; i < ndirect && nspec < 64; i++, nspec++) {
-        snprintf(spec[nspec], sizeof spec[nspec], "%s:%llu", direct[i].label,
-                 (unsigned long long)direct[i].start);
+    for (; nspec < h->ndirect && nspec < MAX_SPECS; nspec++) {
+        snprintf(spec[nspec], sizeof spec[nspec], "%s:%llu", h->direct[nspec].label,
+                 (unsigned long long)h->direct[nspec].start);
         specs[nspec] = spec[nspec];
     }
     struct out o;
-    struct direct_map *dm = direct_map_new(specs, nspec, place, (void *)tree_mounts(t));
-    if (!dm || out_open(&o, file, 0, max) < 0) {
-        snprintf(why, cap, "%s: %s", file, strerror(dm ? errno : ENOMEM));
-        direct_map_free(dm);
+    struct host_walk w = {.h = h, .o = &o, .t = t};
+    w.dm = direct_map_new(specs, nspec, place, (void *)tree_mounts(t));
+    w.path = malloc(UINT16_MAX + 1);
+    if (!w.dm || !w.path || out_open(&o, file, 0, max) < 0) {
+        snprintf(why, cap, "%s: %s", file, strerror(w.dm && w.path ? errno : ENOMEM));
+        direct_map_free(w.dm);
+        free(w.path);
         return -1;
     }
-    struct host_walk w = {.o = &o, .dm = dm, .t = t};
     struct vfs_walk_result res;
-    int wrc = tree_walk(t, on_entry, &w, &res);
+    int wrc = tree_walk(t, on_entry, on_enter, &w, &res);
     struct tree_stats ts = *tree_stats(t);
-    struct snap_header h;
-    out_header(&h, &o, &res, ts.dirs, ts.ext_dirs);
-    h.direct_files = direct_map_files(dm);
-    h.complete = wrc == 0 && !o.truncated && !o.io_error && !res.errors &&
-                 !res.depth_limited && !res.entries_limited;
-    unsigned char hdr[SNAP_HEADER_SIZE] = {0};
-    memcpy(hdr, &h, sizeof h);
+    struct snap_header hdr;
+    out_header(&hdr, &o, &res, ts.dirs, ts.ext_dirs, tree_root(t));
+    hdr.direct_files = direct_map_files(w.dm);
+    hdr.complete = wrc == 0 && !o.truncated && !o.io_error && !res.errors &&
+                   !res.depth_limited && !res.entries_limited;
     int rc = 1;
+    if (!w.too_many && !w.bad && !o.truncated && !o.io_error && append_foreign(&w, &hdr) < 0 &&
+        !w.bad)
+        rc = -1;
+    hdr.truncated = (uint32_t)o.truncated;
+    unsigned char buf[SNAP_HEADER_SIZE] = {0};
+    memcpy(buf, &hdr, sizeof hdr);
     if (w.too_many) {
         snprintf(why, cap, "more than %d files whose blocks cannot be mapped", MAX_UNMAPPED);
         rc = 0;
-    } else if (wrc < 0 && !o.truncated) {
+    } else if (w.bad) {
+        snprintf(why, cap, "a foreign subtree's snapshot is malformed");
+        rc = 0;
+    } else if (rc < 0 || (wrc < 0 && !o.truncated)) {
         snprintf(why, cap, "walking the tree: %s", strerror(errno));
         rc = -1;
-    } else if (out_finish(&o, hdr, sizeof hdr) < 0) {
+    } else if (out_finish(&o, buf, sizeof buf) < 0) {
         snprintf(why, cap, "%s: %s", file, strerror(errno));
         rc = -1;
     }
     out_close(&o);
-    direct_map_free(dm);
+    direct_map_free(w.dm);
+    free(w.path);
     return rc;
 }
 
-int host_tree_snapshot(const char *listing, const struct vfs_direct_fs *direct, size_t ndirect,
-                       const char *file, uint64_t max, char *why, size_t cap)
+int host_tree_write(struct host_tree *h, const char *file, uint64_t max, char *why, size_t cap)
 {
-    struct mounts ms;
-    if (mounts_parse(listing, &ms) < 0) {
-        snprintf(why, cap, "the appliance's mount list is malformed");
-        return 0;
-    }
-    if (!mounts_at(&ms, "/")) {
-        snprintf(why, cap, "the appliance listed no root filesystem");
-        mounts_free(&ms);
-        return 0;
-    }
-    struct ext_index **x = calloc(ms.n, sizeof *x);
-    if (!x) {
-        mounts_free(&ms);
-        snprintf(why, cap, "out of memory");
-        return -1;
-    }
-    if (open_indexes(&ms, direct, ndirect, x, why, cap) < 0) {
-        for (size_t i = 0; i < ms.n; i++)
-            ext_index_close(x[i]);
-        free(x);
-        mounts_free(&ms);
-        return 0;
-    }
+    for (size_t i = 0; i < h->nf; i++)
+        if (!h->f[i].snap) {
+            snprintf(why, cap, "no snapshot of %s", h->f[i].path);
+            return 0;
+        }
     const struct vfs_walk_limits lim = {VFS_WALK_DEFAULT_DEPTH, VFS_WALK_DEFAULT_ENTRIES};
-    struct tree *t = tree_read_indexed(&ms, x, &lim, NULL);   /* takes ms and x[] */
-    free(x);
+    struct tree *t = tree_read_indexed(&h->ms, h->x, &lim, NULL);  /* takes both */
+    free(h->x);
+    h->x = NULL;
     int rc;
     if (!t) {
         snprintf(why, cap, "reading the tree: %s", strerror(errno));
@@ -181,7 +487,7 @@ int host_tree_snapshot(const char *listing, const struct vfs_direct_fs *direct, 
         snprintf(why, cap, "an entry only the kernel can read");
         rc = 0;
     } else {
-        rc = write_snapshot(t, direct, ndirect, file, max, why, cap);
+        rc = write_snapshot(h, t, file, max, why, cap);
     }
     tree_free(t);
     return rc;

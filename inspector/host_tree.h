@@ -1,11 +1,15 @@
-/* The file-tree snapshot made by the host itself, when every filesystem
- * the appliance mounted is ext2/3/4 and readable through its disk's map
- * (direct_disks.h): the probe's tree reader (probe/tree.h) runs here on
- * metadata read through libext2fs (ext_io.h), so the emulated appliance
- * only boots, mounts (replaying journals) and flushes.  What only a kernel
- * can answer (other filesystem types, encrypted names, inline-data
- * symlinks, many files whose blocks cannot be mapped) leaves the tree to
- * the probe inside the appliance. */
+/* The file-tree snapshot made by the host itself, when the root and the
+ * filesystems mounted under it are ext2/3/4 readable through their disks'
+ * maps (direct_disks.h): the probe's tree reader (probe/tree.h) runs here
+ * on metadata read through libext2fs (ext_io.h), so the emulated appliance
+ * only boots, mounts (replaying journals) and flushes.
+ *
+ * A mounted filesystem the host cannot read (an EFI system partition's
+ * vfat, XFS) is a foreign subtree: the probe in the appliance snapshots
+ * just that subtree, and its records are spliced into the host's at the
+ * mount point.  What only a kernel can answer on the host's side (a root
+ * it cannot read, encrypted names, inline-data symlinks, many files whose
+ * blocks cannot be mapped) leaves the whole tree to the probe. */
 #ifndef LIFTCHECK_HOST_TREE_H
 #define LIFTCHECK_HOST_TREE_H
 
@@ -14,13 +18,32 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct host_tree;
+
 /* listing: the probe's "--partitions /sysroot" output (its "mount" lines
  * say what is mounted where, and where each device lies); direct: the
- * filesystems the host may read.  Writes a snapshot (snapshot_format.h)
- * into file, at most max bytes of records.  1 when it did; 0 when the
- * appliance must read the tree (why says what stood in the way); -1 on an
- * error (why says). */
-int host_tree_snapshot(const char *listing, const struct vfs_direct_fs *direct, size_t ndirect,
-                       const char *file, uint64_t max, char *why, size_t cap);
+ * filesystems the host may read (kept by reference until host_tree_free).
+ * NULL when the appliance must read the tree (why says what stood in the
+ * way). */
+struct host_tree *host_tree_plan(const char *listing, const struct vfs_direct_fs *direct,
+                                 size_t ndirect, char *why, size_t cap);
+
+/* The foreign subtrees, each to be snapshotted by the probe with its root
+ * at the guest path *path and at most *max_depth levels deep. */
+size_t host_tree_foreign_count(const struct host_tree *h);
+void host_tree_foreign(const struct host_tree *h, size_t i, const char **path,
+                       unsigned *max_depth);
+/* The probe's snapshot of the i-th foreign subtree, at offset of file (a
+ * copy is kept).  0, or -1 when it is unusable (why says). */
+int host_tree_add_foreign(struct host_tree *h, size_t i, const char *file, uint64_t offset,
+                          char *why, size_t cap);
+
+/* Reads the tree and writes the snapshot (snapshot_format.h) into file, at
+ * most max bytes of records; every foreign subtree must have been added.
+ * 1 when it did; 0 when the appliance must read the tree (why says); -1 on
+ * an error (why says). */
+int host_tree_write(struct host_tree *h, const char *file, uint64_t max, char *why, size_t cap);
+
+void host_tree_free(struct host_tree *h);
 
 #endif

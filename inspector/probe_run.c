@@ -205,56 +205,121 @@ static void tree_ready(vfs *v, const char *where)
                    (unsigned long long)info.elf_files);
 }
 
-/* The tree read by the host (host_tree.h) when every mounted filesystem
- * allows it: 1 with the snapshot vfs in *v, 0 when the probe must read it
+/* "'s'" for the appliance's shell; -1 when it does not fit. */
+static int shell_quote(const char *s, char *out, size_t cap)
+{
+    size_t n = 0;
+    if (cap < 3)
+        return -1;
+    out[n++] = '\'';
+    for (; *s; s++) {
+        const char *piece = *s == '\'' ? "'\\''" : NULL;
+        size_t len = piece ? 4 : 1;
+        if (n + len + 2 > cap)
+            return -1;
+        if (piece)
+            memcpy(out + n, piece, len);
+        else
+            out[n] = *s;
+        n += len;
+    }
+    out[n++] = '\'';
+    out[n] = '\0';
+    return 0;
+}
+
+/* Runs the probe over guest path root (max_depth levels at most) into its
+ * disk and waits for it.  0, or -1 (why says). */
+static int run_probe(struct image *im, const char *args, const char *root, unsigned max_depth,
+                     unsigned long long max, char *why, size_t cap)
+{
+    static char cmd[3 * PATH_MAX + 8192];
+    char quoted[2 * PATH_MAX + 32], full[PATH_MAX + 16];
+    if ((size_t)snprintf(full, sizeof full, "/sysroot%s", strcmp(root, "/") ? root : "") >=
+            sizeof full ||
+        shell_quote(full, quoted, sizeof quoted) < 0) {
+        snprintf(why, cap, "a mount point's name is too long");
+        return -1;
+    }
+    /* Started in the background so that its progress can be shown.  Its
+     * heap grows 64 MiB at a time on huge pages: under emulation each page
+     * fault costs tens of microseconds, and the tree takes ~18k small
+     * pages (about a second of the tree's time on the reference image). */
+    int n = snprintf(cmd, sizeof cmd,
+                     "rm -f /tmp/lc-rc /tmp/lc-out && "
+                     "(GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864 "
+                     "/tmp/liftcheck-probe %s--max-depth %u %s %s %llu %llu %s %llu "
+                     ">/tmp/lc-out 2>&1; echo $? >/tmp/lc-rc) </dev/null >/dev/null 2>&1 &",
+                     args, max_depth, quoted, PROBE_SHELL_DEV, SNAP_DISK_OUTPUT_OFFSET, max,
+                     PROBE_SHELL_DEV, SNAP_DISK_PROGRESS_OFFSET);
+    if (n < 0 || (size_t)n >= sizeof cmd) {
+        snprintf(why, cap, "the probe's command is too long");
+        return -1;
+    }
+    if (debug_sh(im, cmd, why, cap, NULL) < 0)
+        return -1;
+    return wait_probe(im, im->probe_disk_path, why, cap);
+}
+
+/* The tree read by the host (host_tree.h), its foreign subtrees by the
+ * probe: 1 with the snapshot vfs in *v, 0 when the probe must read it all
  * (the stage line says why).  LIFTCHECK_HOST_TREE=0 leaves it to the probe
  * (to compare the two). */
-static int tree_on_host(const char *listing, vfs *live, const struct vfs_direct_fs *direct,
-                        size_t ndirect, uint64_t max, vfs **v)
+static int tree_on_host(struct image *im, const char *listing, vfs *live, const char *args,
+                        const struct vfs_direct_fs *direct, size_t ndirect,
+                        unsigned long long max, vfs **v)
 {
     const char *env = getenv("LIFTCHECK_HOST_TREE");
     char file[PATH_MAX], reason[512];
     if (env && !strcmp(env, "0"))
         return 0;
-    snprintf(file, sizeof file, "%s/liftcheck-tree-XXXXXX", tmp_dir());
-    int fd = mkstemp(file);
-    if (fd < 0) {
-        progress_stage("the host cannot read the file tree (%s: %s)", file, strerror(errno));
-        return 0;
+    struct host_tree *h = host_tree_plan(listing, direct, ndirect, reason, sizeof reason);
+    size_t nf = h ? host_tree_foreign_count(h) : 0;
+    for (size_t i = 0; h && i < nf; i++) {
+        const char *path;
+        unsigned depth;
+        host_tree_foreign(h, i, &path, &depth);
+        progress_stage("reading a filesystem the host cannot read inside the appliance "
+                       "(%zu of %zu)", i + 1, nf);
+        if (run_probe(im, args, path, depth, max, reason, sizeof reason) < 0 ||
+            host_tree_add_foreign(h, i, im->probe_disk_path, SNAP_DISK_OUTPUT_OFFSET, reason,
+                                  sizeof reason) < 0) {
+            host_tree_free(h);
+            h = NULL;
+        }
     }
-    close(fd);
-    progress_stage("reading the file tree on the host from ext2/3/4 metadata");
-    int r = host_tree_snapshot(listing, direct, ndirect, file, max, reason, sizeof reason);
-    if (r == 1 && (*v = vfs_snapshot_open_at(live, file, 0, direct, ndirect, reason,
-                                             sizeof reason)))
+    snprintf(file, sizeof file, "%s/liftcheck-tree-XXXXXX", tmp_dir());
+    int fd = h ? mkstemp(file) : -1;
+    if (h && fd < 0)
+        snprintf(reason, sizeof reason, "a temporary file: %s", strerror(errno));
+    if (fd >= 0) {
+        close(fd);
+        progress_stage("reading the file tree on the host from ext2/3/4 metadata");
+        if (host_tree_write(h, file, max, reason, sizeof reason) == 1)
+            *v = vfs_snapshot_open_at(live, file, 0, direct, ndirect, reason, sizeof reason);
+        unlink(file);       /* the mapping keeps the data */
+    }
+    host_tree_free(h);
+    if (*v)
         tree_ready(*v, "on the host");
     else
         progress_stage("the host cannot read the file tree (%s)", reason);
-    unlink(file);       /* the mapping keeps the data */
     return *v != NULL;
 }
 
 vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
 {
-    char cmd[4096], file[PATH_MAX], *listing = NULL;
+    char file[PATH_MAX], *listing = NULL;
     const char *dev = im->probe_device;
 
     if (install_probe(im, &listing, why, cap) < 0)
         return NULL;
     unsigned long long max = im->probe_disk_size - SNAP_DISK_OUTPUT_OFFSET - SNAP_HEADER_SIZE;
-    const char *shell_dev = PROBE_SHELL_DEV;
     /* LIFTCHECK_DIRECT=0 has the appliance read every file (to compare). */
     const char *env = getenv("LIFTCHECK_DIRECT");
     struct vfs_direct_fs direct[MAX_DIRECT_FS];
     size_t ndirect = env && !strcmp(env, "0") ? 0
                    : direct_disks_choose(im->disks, im->ndisks, listing, direct, MAX_DIRECT_FS);
-    vfs *v = NULL;
-    if (ndirect && tree_on_host(listing, live, direct, ndirect, max, &v)) {
-        free(listing);
-        goto out;
-    }
-    free(listing);
-    progress_stage("reading the file tree inside the appliance");
     char args[MAX_DIRECT_FS * 64] = "";
     size_t used = 0;
     for (size_t i = 0; i < ndirect; i++) {
@@ -263,19 +328,14 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
         if (w > 0 && (size_t)w < sizeof args - used)
             used += (size_t)w;
     }
-    /* Started in the background so that its progress can be shown.  Its
-     * heap grows 64 MiB at a time on huge pages: under emulation each page
-     * fault costs tens of microseconds, and the tree takes ~18k small
-     * pages (about a second of the tree's time on the reference image). */
-    snprintf(cmd, sizeof cmd,
-             "rm -f /tmp/lc-rc /tmp/lc-out && "
-             "(GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864 "
-             "/tmp/liftcheck-probe %s/sysroot %s %llu %llu %s %llu >/tmp/lc-out 2>&1; "
-             "echo $? >/tmp/lc-rc) </dev/null >/dev/null 2>&1 &",
-             args, shell_dev, SNAP_DISK_OUTPUT_OFFSET, max, shell_dev, SNAP_DISK_PROGRESS_OFFSET);
-    if (debug_sh(im, cmd, why, cap, NULL) < 0)
+    vfs *v = NULL;
+    if (ndirect && tree_on_host(im, listing, live, args, direct, ndirect, max, &v)) {
+        free(listing);
         goto out;
-    if (wait_probe(im, im->probe_disk_path, why, cap) < 0)
+    }
+    free(listing);
+    progress_stage("reading the file tree inside the appliance");
+    if (run_probe(im, args, "/", VFS_WALK_DEFAULT_DEPTH, max, why, cap) < 0)
         goto out;
     /* The probe's disk is our own raw file: qemu has written the snapshot
      * into it, so it is mapped where it lies, with no download. */

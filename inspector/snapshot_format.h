@@ -36,6 +36,16 @@
 #define SNAP_MAGIC "LCSNAP03"
 #define SNAP_HEADER_SIZE 4096
 
+struct snap_entry {
+    uint8_t tag;              /* 'E' */
+    uint8_t type;             /* enum vfs_type */
+    uint16_t path_len, link_len;
+    uint16_t pad;
+    uint32_t mode;
+    uint64_t size, ino, dev, nlink;
+    int64_t mtime;
+};
+
 struct snap_header {
     char magic[8];
     uint64_t payload_len;     /* bytes of records after the header */
@@ -51,16 +61,8 @@ struct snap_header {
     uint64_t elf_files;       /* ELF files parsed */
     uint64_t elf_from_device; /* of those, from bytes read in disk order */
     uint64_t direct_files;    /* files with 'X' records */
-};
-
-struct snap_entry {
-    uint8_t tag;              /* 'E' */
-    uint8_t type;             /* enum vfs_type */
-    uint16_t path_len, link_len;
-    uint16_t pad;
-    uint32_t mode;
-    uint64_t size, ino, dev, nlink;
-    int64_t mtime;
+    struct snap_entry root;   /* the root itself (path_len 0): the host's
+                               * tree shows it at the mount point */
 };
 
 struct snap_range {

@@ -123,6 +123,11 @@ uint64_t direct_map_files(const struct direct_map *m)
     return m ? m->files : 0;
 }
 
+uint32_t direct_map_disks(const struct direct_map *m)
+{
+    return m ? m->disks : 0;
+}
+
 void direct_map_free(struct direct_map *m)
 {
     free(m);

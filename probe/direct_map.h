@@ -31,6 +31,8 @@ int direct_map_file(struct direct_map *m, struct tree *t, struct out *o, uint64_
                     const struct vfs_stat *st);
 
 uint64_t direct_map_files(const struct direct_map *m);
+/* The 'D' records emitted so far. */
+uint32_t direct_map_disks(const struct direct_map *m);
 void direct_map_free(struct direct_map *m);
 
 #endif

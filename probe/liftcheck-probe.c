@@ -5,13 +5,15 @@
  * mounted under ROOT, and writes every entry and the byte ranges that the
  * ELF inventory will ask for into OUTPUT at OFFSET (snapshot_format.h).
  *
- *   liftcheck-probe [--direct LABEL:START]... ROOT OUTPUT OFFSET MAX_BYTES
- *                   [PROGRESS [PROGRESS_OFFSET]]
+ *   liftcheck-probe [--direct LABEL:START]... [--max-depth N] ROOT OUTPUT OFFSET
+ *                   MAX_BYTES [PROGRESS [PROGRESS_OFFSET]]
  *   liftcheck-probe --partitions [ROOT]
  *
  * --direct names an ext2/3/4 filesystem that the host reads from the
  * input disk's files itself: the probe records where each of its files lies
- * (direct_map.c) and reads none of them.  --partitions prints where
+ * (direct_map.c) and reads none of them.  --max-depth limits the walk
+ * (the host asks for a subtree that lies that deep in the guest's tree).
+ * --partitions prints where
  * filesystems may begin on the labelled disks (disk_place.h), for the host
  * to choose them, after flushing the disks; with ROOT, also the
  * filesystems mounted there and where each lies (mounts.h): when the host
@@ -263,16 +265,21 @@ int main(int argc, char **argv)
         return list_partitions(argc == 3 ? argv[2] : NULL);
     char *direct[MAX_DIRECT];
     size_t ndirect = 0;
+    unsigned max_depth = VFS_WALK_DEFAULT_DEPTH;
     int a = 1;
-    for (; a + 1 < argc && !strcmp(argv[a], "--direct"); a += 2)
-        if (ndirect < MAX_DIRECT)
+    for (; a + 1 < argc && (!strcmp(argv[a], "--direct") || !strcmp(argv[a], "--max-depth"));
+         a += 2) {
+        if (!strcmp(argv[a], "--max-depth"))
+            max_depth = (unsigned)strtoul(argv[a + 1], NULL, 10);
+        else if (ndirect < MAX_DIRECT)
             direct[ndirect++] = argv[a + 1];
+    }
     argv[a - 1] = argv[0];
     argv += a - 1;
     argc -= a - 1;
     if (argc < 5 || argc > 7) {
-        fprintf(stderr, "usage: liftcheck-probe [--direct LABEL:START]... ROOT OUTPUT OFFSET "
-                        "MAX_BYTES [PROGRESS [PROGRESS_OFFSET]]\n"
+        fprintf(stderr, "usage: liftcheck-probe [--direct LABEL:START]... [--max-depth N] ROOT "
+                        "OUTPUT OFFSET MAX_BYTES [PROGRESS [PROGRESS_OFFSET]]\n"
                         "       liftcheck-probe --partitions [ROOT]\n");
         return 2;
     }
@@ -294,7 +301,7 @@ int main(int argc, char **argv)
         return 1;
     }
     double t0 = seconds();
-    const struct vfs_walk_limits lim = {VFS_WALK_DEFAULT_DEPTH, VFS_WALK_DEFAULT_ENTRIES};
+    const struct vfs_walk_limits lim = {max_depth ? max_depth : 1, VFS_WALK_DEFAULT_ENTRIES};
     /* LIFTCHECK_PROBE_NO_EXT=1 reads every filesystem through the kernel,
      * to compare the two readers. */
     const char *no_ext = getenv("LIFTCHECK_PROBE_NO_EXT");
@@ -307,10 +314,11 @@ int main(int argc, char **argv)
     }
     struct vfs_walk_result res;
     p.t = t;
-    int wrc = tree_walk(t, on_entry, &p, &res);
+    int wrc = tree_walk(t, on_entry, NULL, &p, &res);
     if (wrc < 0 && !o.truncated && !p.oom)
         fprintf(stderr, "liftcheck-probe: walk: %s\n", strerror(errno));
     struct tree_stats ts = *tree_stats(t);
+    struct vfs_stat root_st = *tree_root(t);
     double t1 = seconds();
     struct read_stats rs;
     memset(&rs, 0, sizeof rs);
@@ -322,7 +330,7 @@ int main(int argc, char **argv)
     double t2 = seconds();
 
     struct snap_header h;
-    out_header(&h, &o, &res, ts.dirs, ts.ext_dirs);
+    out_header(&h, &o, &res, ts.dirs, ts.ext_dirs, &root_st);
     h.heads = p.nc;
     h.heads_in_disk_order = hs->from_device;
     h.elf_files = rs.elf_files;

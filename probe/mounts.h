@@ -3,6 +3,8 @@
 #ifndef LIFTCHECK_PROBE_MOUNTS_H
 #define LIFTCHECK_PROBE_MOUNTS_H
 
+#include "inspector/vfs.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +16,8 @@ struct mount {
     char fstype[32];
     char label[32];         /* where its device lies on an input disk */
     uint64_t start;         /* (disk_place.h); label "" when it does not */
+    int foreign;            /* on the host: its tree comes from the probe, */
+    struct vfs_stat root;   /* with its root's metadata */
 };
 
 struct mounts {

@@ -84,6 +84,15 @@ int out_range(struct out *o, uint64_t entry, uint64_t off, const void *data, uin
     return 0;
 }
 
+static struct snap_entry entry_of(const struct vfs_stat *st, size_t plen, size_t llen)
+{
+    return (struct snap_entry){
+        .tag = 'E', .type = (uint8_t)st->type, .path_len = (uint16_t)plen,
+        .link_len = (uint16_t)llen, .mode = st->mode, .size = st->size, .ino = st->ino,
+        .dev = st->dev, .nlink = st->nlink, .mtime = st->mtime,
+    };
+}
+
 int out_entry(struct out *o, const char *path, const struct vfs_stat *st, const char *link)
 {
     size_t plen = strlen(path) + 1, llen = link ? strlen(link) + 1 : 0;
@@ -93,11 +102,7 @@ int out_entry(struct out *o, const char *path, const struct vfs_stat *st, const 
         link = NULL;
         llen = 0;
     }
-    struct snap_entry e = {
-        .tag = 'E', .type = (uint8_t)st->type, .path_len = (uint16_t)plen,
-        .link_len = (uint16_t)llen, .mode = st->mode, .size = st->size, .ino = st->ino,
-        .dev = st->dev, .nlink = st->nlink, .mtime = st->mtime,
-    };
+    struct snap_entry e = entry_of(st, plen, llen);
     if (out_emit(o, &e, sizeof e, path, plen, link, llen) < 0)
         return -1;
     o->entries++;
@@ -105,7 +110,7 @@ int out_entry(struct out *o, const char *path, const struct vfs_stat *st, const 
 }
 
 void out_header(struct snap_header *h, const struct out *o, const struct vfs_walk_result *res,
-                uint64_t dirs, uint64_t dirs_from_metadata)
+                uint64_t dirs, uint64_t dirs_from_metadata, const struct vfs_stat *root)
 {
     memset(h, 0, sizeof *h);
     memcpy(h->magic, SNAP_MAGIC, sizeof h->magic);
@@ -118,6 +123,7 @@ void out_header(struct snap_header *h, const struct out *o, const struct vfs_wal
     h->entries_limited = (uint32_t)res->entries_limited;
     h->dirs = dirs;
     h->dirs_from_metadata = dirs_from_metadata;
+    h->root = entry_of(root, 0, 0);
 }
 
 int out_finish(struct out *o, const void *header, size_t len)

@@ -37,7 +37,7 @@ int out_entry(struct out *o, const char *path, const struct vfs_stat *st, const 
 /* The header's fields that every snapshot fills: what was emitted and how
  * the walk ended. */
 void out_header(struct snap_header *h, const struct out *o, const struct vfs_walk_result *res,
-                uint64_t dirs, uint64_t dirs_from_metadata);
+                uint64_t dirs, uint64_t dirs_from_metadata, const struct vfs_stat *root);
 /* Flushes the records, then writes the header, then syncs: a reader never
  * sees a header promising records that are not there. */
 int out_finish(struct out *o, const void *header, size_t len);

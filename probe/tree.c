@@ -159,8 +159,15 @@ static void index_fixups(struct tree *t, const char *path, struct tree_node *kid
         const struct mount *m = points && vfs_join(child, sizeof child, path, k->name) == 0
                                     ? mounts_at(&t->mounts, child) : NULL;
         struct ext_index *x = m ? ext_of(t, m->dev) : NULL;
-        if (m ? !x || ext_index_node(x, ROOT_INO, k) < 0 : k->ask_kernel)
+        if (m && m->foreign) {
+            free(k->link);
+            k->link = NULL;
+            k->st = m->root;
+            k->stat_ok = k->foreign = 1;
+            k->placed = k->ask_kernel = 0;
+        } else if (m ? !x || ext_index_node(x, ROOT_INO, k) < 0 : k->ask_kernel) {
             __atomic_store_n(&t->needs_kernel, 1, __ATOMIC_RELAXED);
+        }
     }
 }
 
@@ -198,6 +205,10 @@ static void list_dir(struct tree *t, struct job j)
     struct tree_node *kids = NULL;
     size_t n = 0;
 
+    if (j.dir->foreign) {
+        j.dir->listed = 1;          /* listed by another reader */
+        return;
+    }
     if (x && ext_index_list(x, j.dir->st.ino, &kids, &n) == 0) {
         kernel_fixups(t, j.path, kids, n);
         __atomic_add_fetch(&t->stats.ext_dirs, 1, __ATOMIC_RELAXED);
@@ -409,7 +420,8 @@ struct pending {
 };
 
 /* vfs_dir's walk (vfs_dir.c), step for step, over the nodes. */
-int tree_walk(struct tree *t, tree_fn fn, void *opaque, struct vfs_walk_result *res)
+int tree_walk(struct tree *t, tree_fn fn, tree_fn enter, void *opaque,
+              struct vfs_walk_result *res)
 {
     struct pending *stack = NULL;
     size_t sp = 0, cap = 0;
@@ -434,6 +446,8 @@ int tree_walk(struct tree *t, tree_fn fn, void *opaque, struct vfs_walk_result *
                 rc = -1;
             }
         }
+        if (rc == 0 && enter && cur.dir->listed == 1 && enter(cur.path, cur.dir, opaque) < 0)
+            rc = 1;
         size_t first_child = sp;
         for (size_t i = 0; rc == 0 && cur.dir->listed == 1 && i < cur.dir->nkids; i++) {
             const struct tree_node *k = &cur.dir->kids[i];
@@ -509,6 +523,11 @@ static void free_kids(struct tree_node *n)
 struct ext_index *tree_index(struct tree *t, uint64_t dev)
 {
     return ext_of(t, dev);
+}
+
+const struct vfs_stat *tree_root(const struct tree *t)
+{
+    return &t->root.st;
 }
 
 const struct tree_stats *tree_stats(const struct tree *t)

@@ -32,6 +32,8 @@ struct tree_node {
     int placed;                 /* regular files: phys holds where the first */
     uint64_t phys;              /* byte lies on the filesystem's device */
     int ask_kernel;             /* ext_index could not read it: lstat it */
+    int foreign;                /* a mount point whose tree another reader
+                                 * lists (tree_read_indexed): no kids here */
 };
 
 struct tree_stats {
@@ -56,20 +58,27 @@ struct tree *tree_read(const char *root, const struct vfs_walk_limits *lim,
                        int use_ext, struct probe_progress *pr);
 /* The same without a kernel (on the host): every filesystem is read from
  * its index.  ms: the mounts under the root (taken); x[i]: the index of
- * ms->m[i] (taken; NULL when there is none).  Whatever only the kernel could
- * answer (a filesystem without an index, an entry the index leaves to the
- * kernel) is left out and makes tree_needs_kernel true. */
+ * ms->m[i] (taken; NULL when there is none).  A mount marked foreign shows
+ * as its root's metadata, with no entries (another reader lists them).
+ * Whatever only the kernel could answer (another filesystem without an
+ * index, an entry the index leaves to the kernel) is left out and makes
+ * tree_needs_kernel true. */
 struct tree *tree_read_indexed(struct mounts *ms, struct ext_index **x,
                                const struct vfs_walk_limits *lim, struct probe_progress *pr);
 int tree_needs_kernel(const struct tree *t);
 /* The mounts under the root, as read or as given. */
 const struct mounts *tree_mounts(const struct tree *t);
 const struct tree_stats *tree_stats(const struct tree *t);
+/* The root directory's own metadata. */
+const struct vfs_stat *tree_root(const struct tree *t);
 /* The index of the filesystem whose files have st_dev dev, or NULL. */
 struct ext_index *tree_index(struct tree *t, uint64_t dev);
-/* Calls fn for every entry in vfs_walk's order; fn returns 0, or -1 to
+/* Calls fn for every entry in vfs_walk's order, and enter (when not NULL)
+ * for each directory when its own entries' turn comes (where another
+ * reader's entries for a foreign mount point go); both return 0, or -1 to
  * stop.  Returns 0, or -1 if the root could not be listed or fn stopped. */
-int tree_walk(struct tree *t, tree_fn fn, void *opaque, struct vfs_walk_result *res);
+int tree_walk(struct tree *t, tree_fn fn, tree_fn enter, void *opaque,
+              struct vfs_walk_result *res);
 void tree_free(struct tree *t);
 
 #endif

@@ -32,6 +32,10 @@ void memvfs_remove(vfs *v, const char *prefix);
 /* Content of a file of the tree as a NUL-terminated malloc'd copy, or NULL. */
 char *memvfs_get(vfs *v, const char *path);
 
+/* The input as a NUL-terminated malloc'd copy (as files reach the
+ * parsers), or NULL when out of memory. */
+char *fuzz_text(const uint8_t *data, size_t size);
+
 /* Reads every byte of a string, so a missing terminator shows under ASan. */
 void fuzz_touch(const char *s);
 

@@ -27,11 +27,9 @@ static void check(struct boot_info *bi)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* files reach the parsers NUL-terminated, as read_small returns them */
-    char *cfg = malloc(size + 1);
+    char *cfg = fuzz_text(data, size);
     if (!cfg)
         return 0;
-    memcpy(cfg, data, size);
-    cfg[size] = '\0';
     size_t cfglen = strlen(cfg);
     const char *env = cfglen < size ? cfg + cfglen + 1 : NULL;
 

@@ -30,11 +30,9 @@ static int rhel_line(char *line, void *opaque)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *text = malloc(size + 1);
+    char *text = fuzz_text(data, size);
     if (!text)
         return 0;
-    memcpy(text, data, size);
-    text[size] = '\0';
 
     struct os_info o;
     memset(&o, 0, sizeof o);

@@ -296,6 +296,16 @@ vfs *memvfs_from_tree(const uint8_t *data, size_t size)
     return v;
 }
 
+char *fuzz_text(const uint8_t *data, size_t size)
+{
+    char *text = malloc(size + 1);
+    if (text) {
+        memcpy(text, data, size);
+        text[size] = '\0';
+    }
+    return text;
+}
+
 void fuzz_touch(const char *s)
 {
     volatile size_t n = strlen(s);

@@ -96,14 +96,39 @@ static struct disk make_disk(const char *features)
     return d;
 }
 
-static const char *listing(const char *boot_type)
+static const char *listing(const char *root_type, const char *boot_type)
 {
     static char buf[512];
     snprintf(buf, sizeof buf,
              "lcdiska 0\nlcdiska %lu\n"
-             "mount %d ext4 lcdiska 0 /\nmount %d %s lcdiska %lu /boot\n",
-             BOOT_AT, ROOT_DEV, BOOT_DEV, boot_type, BOOT_AT);
+             "mount %d %s lcdiska 0 /\nmount %d %s lcdiska %lu /boot\n",
+             BOOT_AT, ROOT_DEV, root_type, BOOT_DEV, boot_type, BOOT_AT);
     return buf;
+}
+
+/* The host's snapshot into file, each foreign subtree snapshotted by the
+ * probe (LIFTCHECK_PROBE) over its staged directory, as it would be in
+ * the appliance.  host_tree_write's result, 0 when no plan was made. */
+static int host_snapshot(const char *l, const struct vfs_direct_fs *fs, size_t n,
+                         const char *file, char *why, size_t cap, size_t *foreign)
+{
+    struct host_tree *h = host_tree_plan(l, fs, n, why, cap);
+    assert_non_null(getenv("LIFTCHECK_PROBE"));     /* set by meson */
+    *foreign = h ? host_tree_foreign_count(h) : 0;
+    for (size_t i = 0; i < *foreign; i++) {
+        const char *path;
+        unsigned depth;
+        host_tree_foreign(h, i, &path, &depth);
+        assert_int_equal(depth, VFS_WALK_DEFAULT_DEPTH - 1);
+        sh("%s --max-depth %u '%s%s' %s/foreign.snap 0 1073741824 >/dev/null",
+           getenv("LIFTCHECK_PROBE"), depth, tree, path, dir);
+        char sub[128];
+        snprintf(sub, sizeof sub, "%s/foreign.snap", dir);
+        assert_int_equal(host_tree_add_foreign(h, i, sub, 0, why, cap), 0);
+    }
+    int r = h ? host_tree_write(h, file, 1u << 30, why, cap) : 0;
+    host_tree_free(h);
+    return r;
 }
 
 struct entry {
@@ -135,8 +160,10 @@ static void walk(vfs *v, struct listing_of *l)
 }
 
 /* Every entry of want is in got with the same type, mode, size, target
- * and bytes, read through v.  The count of regular files. */
-static size_t assert_same_tree(vfs *v, vfs *staged)
+ * and bytes, read through v (but for files under a foreign /boot, whose
+ * bytes the probe reads only in part).  The count of regular files outside
+ * it. */
+static size_t assert_same_tree(vfs *v, vfs *staged, int foreign_boot)
 {
     size_t files = 0;
     struct listing_of *got = calloc(1, sizeof *got), *want = calloc(1, sizeof *want);
@@ -154,7 +181,8 @@ static size_t assert_same_tree(vfs *v, vfs *staged)
         assert_int_equal(g->st.mode, w->st.mode);
         if (w->st.type == VFS_DIR)
             continue;
-        files += w->st.type == VFS_REG;
+        int on_boot = !strncmp(w->path, "/boot/", 6);
+        files += w->st.type == VFS_REG && !(on_boot && foreign_boot);
         assert_int_equal(g->st.size, w->st.size);
         assert_int_equal(g->st.nlink, w->st.nlink);
         if (w->st.type == VFS_LNK) {
@@ -164,7 +192,7 @@ static size_t assert_same_tree(vfs *v, vfs *staged)
             assert_string_equal(a, b);
             free(a);
             free(b);
-        } else if (w->st.type == VFS_REG && w->st.size) {
+        } else if (w->st.type == VFS_REG && w->st.size && !(on_boot && foreign_boot)) {
             char *a = malloc(w->st.size), *b = malloc(w->st.size);
             assert_non_null(a);
             assert_non_null(b);
@@ -176,26 +204,37 @@ static size_t assert_same_tree(vfs *v, vfs *staged)
             free(b);
         }
     }
-    /* /boot's files are on the other filesystem, the mount point too. */
-    for (size_t i = 0; i < got->n; i++)
-        assert_int_equal(got->e[i].st.dev,
-                         strncmp(got->e[i].path, "/boot", 5) ? ROOT_DEV : BOOT_DEV);
+    /* /boot's files are on the other filesystem, the mount point too (a
+     * foreign one's as the probe saw them: the staged directory's). */
+    uint64_t boot_dev = 0;
+    for (size_t i = 0; i < got->n; i++) {
+        const struct entry *g = &got->e[i];
+        if (strncmp(g->path, "/boot", 5)) {
+            assert_int_equal(g->st.dev, ROOT_DEV);
+            continue;
+        }
+        if (!boot_dev)
+            boot_dev = g->st.dev;
+        assert_int_equal(g->st.dev, boot_dev);
+    }
+    assert_int_equal(boot_dev == BOOT_DEV, !foreign_boot);
     free(got);
     free(want);
     return files;
 }
 
-static void test_tree_as_staged(void **state)
+/* The snapshot's tree is the staged one; foreign_boot: /boot's type. */
+static void check_tree(const char *boot_type, size_t want_foreign)
 {
-    (void)state;
     struct disk d = make_disk("");
-    const char *l = listing("ext4");
+    const char *l = listing("ext4", boot_type);
     struct vfs_direct_fs fs[8];
-    size_t n = direct_disks_choose(&d, 1, l, fs, 8);
+    size_t n = direct_disks_choose(&d, 1, l, fs, 8), foreign;
     assert_int_equal(n, 2);
     char file[128], why[512] = "", empty[128], staged_root[128];
     snprintf(file, sizeof file, "%s/snapshot", dir);
-    assert_int_equal(host_tree_snapshot(l, fs, n, file, 1u << 30, why, sizeof why), 1);
+    assert_int_equal(host_snapshot(l, fs, n, file, why, sizeof why, &foreign), 1);
+    assert_int_equal(foreign, want_foreign);
     snprintf(empty, sizeof empty, "%s/empty", dir);
     mkdir(empty, 0700);
     vfs *live = vfs_dir_open(empty);
@@ -205,46 +244,68 @@ static void test_tree_as_staged(void **state)
     struct vfs_snapshot_info info;
     vfs_snapshot_info(v, &info);
     assert_true(info.complete);
-    assert_int_equal(info.dirs, info.dirs_from_metadata);
-    assert_int_equal(info.ranges, 0);       /* the host reads every file itself */
     snprintf(staged_root, sizeof staged_root, "%s/tree", dir);
     vfs *staged = vfs_dir_open(staged_root);
     assert_non_null(staged);
-    assert_int_equal(info.direct_files, assert_same_tree(v, staged));
+    assert_int_equal(info.direct_files, assert_same_tree(v, staged, foreign != 0));
+    if (!foreign) {
+        assert_int_equal(info.dirs, info.dirs_from_metadata);
+        assert_int_equal(info.ranges, 0);   /* the host reads every file itself */
+    } else {
+        assert_true(info.ranges > 0);       /* /boot's heads, read by the probe */
+    }
     vfs_close(staged);
     vfs_close(v);
     direct_disks_close(fs, n);
     disk_free(&d);
 }
 
-/* Another filesystem type, a mount that is not read through a map, or an
- * entry only the kernel can read (an inline-data symlink) leave the tree to
- * the appliance, saying why. */
+static void test_tree_as_staged(void **state)
+{
+    (void)state;
+    check_tree("ext4", 0);
+}
+
+/* /boot on a filesystem the host cannot read (an EFI partition's vfat):
+ * the probe's snapshot of it is spliced in at the mount point. */
+static void test_foreign_subtree_spliced(void **state)
+{
+    (void)state;
+    check_tree("vfat", 1);
+}
+
+/* A root the host cannot read, or an entry only the kernel can read (an
+ * inline-data symlink), leave the whole tree to the appliance, saying
+ * why. */
 static void test_left_to_the_appliance(void **state)
 {
     (void)state;
     struct disk d = make_disk("");
     struct vfs_direct_fs fs[8];
     char file[128], why[512];
+    size_t foreign;
     snprintf(file, sizeof file, "%s/snapshot", dir);
-    const char *vfat = listing("vfat");
-    size_t n = direct_disks_choose(&d, 1, vfat, fs, 8);
-    assert_int_equal(host_tree_snapshot(vfat, fs, n, file, 1u << 30, why, sizeof why), 0);
-    assert_non_null(strstr(why, "/boot is vfat"));
-    /* /boot's filesystem not among those the host reads. */
-    assert_int_equal(host_tree_snapshot(listing("ext4"), fs, 1, file, 1u << 30, why, sizeof why),
-                     0);
-    assert_non_null(strstr(why, "/boot"));
+    size_t n = direct_disks_choose(&d, 1, listing("ext4", "ext4"), fs, 8);
+    assert_int_equal(n, 2);
+    assert_int_equal(host_snapshot(listing("xfs", "ext4"), fs, n, file, why, sizeof why,
+                                   &foreign), 0);
+    assert_non_null(strstr(why, "root filesystem is xfs"));
     /* No mount lines: an appliance that listed none. */
-    assert_int_equal(host_tree_snapshot("lcdiska 0\n", fs, n, file, 1u << 30, why, sizeof why), 0);
+    assert_int_equal(host_snapshot("lcdiska 0\n", fs, n, file, why, sizeof why, &foreign), 0);
+    assert_non_null(strstr(why, "no root"));
+    /* A plan whose foreign subtree never came. */
+    struct host_tree *h = host_tree_plan(listing("ext4", "vfat"), fs, n, why, sizeof why);
+    assert_non_null(h);
+    assert_int_equal(host_tree_write(h, file, 1u << 30, why, sizeof why), 0);
+    host_tree_free(h);
     direct_disks_close(fs, n);
     disk_free(&d);
 
     d = make_disk("-O inline_data");
-    n = direct_disks_choose(&d, 1, listing("ext4"), fs, 8);
+    n = direct_disks_choose(&d, 1, listing("ext4", "ext4"), fs, 8);
     assert_int_equal(n, 2);
-    assert_int_equal(host_tree_snapshot(listing("ext4"), fs, n, file, 1u << 30, why, sizeof why),
-                     0);
+    assert_int_equal(host_snapshot(listing("ext4", "ext4"), fs, n, file, why, sizeof why,
+                                   &foreign), 0);
     assert_non_null(strstr(why, "only the kernel"));
     direct_disks_close(fs, n);
     disk_free(&d);
@@ -269,6 +330,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tree_as_staged),
+        cmocka_unit_test(test_foreign_subtree_spliced),
         cmocka_unit_test(test_left_to_the_appliance),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
