@@ -7,6 +7,7 @@
 #include "probe/probe_out.h"
 #include "probe/tree.h"
 #include "snapshot_format.h"
+#include "snapshot_records.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -42,17 +43,13 @@ struct host_tree {
     size_t nf;
 };
 
-static int is_ext(const char *fstype)
+/* The filesystem the host reads for mount m: ext2/3/4 at a place it
+ * chose (direct_disks.h); NULL when the probe must read it. */
+static const struct vfs_direct_fs *readable(const struct host_tree *h, const struct mount *m)
 {
-    return !strcmp(fstype, "ext2") || !strcmp(fstype, "ext3") || !strcmp(fstype, "ext4");
-}
-
-static const struct vfs_direct_fs *direct_of(const struct mount *m,
-                                             const struct vfs_direct_fs *direct, size_t n)
-{
-    for (size_t i = 0; m->label[0] && i < n; i++)
-        if (!strcmp(direct[i].label, m->label) && direct[i].start == m->start)
-            return &direct[i];
+    for (size_t i = 0; m->label[0] && mount_is_ext(m) && i < h->ndirect; i++)
+        if (!strcmp(h->direct[i].label, m->label) && h->direct[i].start == m->start)
+            return &h->direct[i];
     return NULL;
 }
 
@@ -96,18 +93,18 @@ static int mark_foreign(struct host_tree *h, char *why, size_t cap)
     struct mounts *ms = &h->ms;
     for (size_t i = 0; i < ms->n; i++) {
         struct mount *m = &ms->m[i];
-        if (is_ext(m->fstype) && direct_of(m, h->direct, h->ndirect))
+        if (readable(h, m))
             continue;
         if (!m->parent) {
             snprintf(why, cap, "the root filesystem is %s%s", m->fstype,
-                     is_ext(m->fstype) ? " not read through its disk's map" : "");
+                     mount_is_ext(m) ? " not read through its disk's map" : "");
             return -1;
         }
         int covered = 0;
         for (size_t k = 0; k < ms->n && !covered; k++) {
             const struct mount *o = &ms->m[k];
-            covered = k != i && o->parent && strcmp(o->path, m->path) && below(m->path, o->path) &&
-                      !(is_ext(o->fstype) && direct_of(o, h->direct, h->ndirect));
+            covered = o->parent && strcmp(o->path, m->path) && below(m->path, o->path) &&
+                      !readable(h, o);
         }
         m->foreign = !covered;
         if (!covered) {
@@ -168,12 +165,13 @@ struct host_tree *host_tree_plan(const char *listing, const struct vfs_direct_fs
             under_foreign |= below(m->path, h->f[k].path);
         if (under_foreign)
             continue;
-        const struct vfs_direct_fs *d = direct_of(m, direct, ndirect);
+        const struct vfs_direct_fs *d = readable(h, m);
         char name[128];
         struct ext_index_stats st;
         if (!d || ext_io_name(d->map, d->start, name, sizeof name) < 0 ||
             !(h->x[i] = ext_index_open_io(name, ext_io_manager, m->dev, no_heads, &st))) {
-            snprintf(why, cap, "%s: its ext2/3/4 metadata cannot be read", m->path);
+            /* No guest path in messages: it may hold terminal escapes. */
+            snprintf(why, cap, "a mounted filesystem's ext2/3/4 metadata cannot be read");
             goto fail;
         }
     }
@@ -214,7 +212,7 @@ int host_tree_add_foreign(struct host_tree *h, size_t i, const char *file, uint6
     if (!ok) {
         free(f->snap);
         f->snap = NULL;
-        snprintf(why, cap, "the probe's snapshot of %s is unusable", f->path);
+        snprintf(why, cap, "the probe's snapshot of a subtree is unusable");
         return -1;
     }
     f->h = sh;
@@ -227,49 +225,6 @@ int host_tree_add_foreign(struct host_tree *h, size_t i, const char *file, uint6
                                         .mtime = sh.root.mtime};
     }
     return 0;
-}
-
-/* One record of a foreign snapshot: its fixed part and what follows. */
-struct rec {
-    unsigned char tag;
-    const unsigned char *fixed, *body;
-    size_t body_len;
-};
-
-static int next_rec(const unsigned char **p, const unsigned char *end, struct rec *r)
-{
-    size_t left = (size_t)(end - *p), fixed;
-    union {
-        struct snap_entry e;
-        struct snap_range g;
-        struct snap_extents x;
-    } u;
-    if (!left)
-        return 0;
-    r->tag = **p;
-    r->body_len = 0;
-    switch (r->tag) {
-    case 'E': fixed = sizeof u.e; break;
-    case 'R': fixed = sizeof u.g; break;
-    case 'D': fixed = sizeof(struct snap_disk); break;
-    case 'X': fixed = sizeof u.x; break;
-    default: return -1;
-    }
-    if (left < fixed)
-        return -1;
-    memcpy(&u, *p, r->tag == 'D' ? 0 : fixed);
-    if (r->tag == 'E')
-        r->body_len = (size_t)u.e.path_len + u.e.link_len;
-    else if (r->tag == 'R')
-        r->body_len = u.g.len;
-    else if (r->tag == 'X')
-        r->body_len = (size_t)u.x.count * sizeof(struct snap_extent);
-    if (left - fixed < r->body_len)
-        return -1;
-    r->fixed = *p;
-    r->body = *p + fixed;
-    *p += fixed + r->body_len;
-    return 1;
 }
 
 struct host_walk {
@@ -316,10 +271,10 @@ static int on_enter(const char *path, const struct tree_node *n, void *opaque)
     }
     size_t plen = strlen(path);
     const unsigned char *p = f->snap + SNAP_HEADER_SIZE, *end = p + f->h.payload_len;
-    struct rec r;
+    struct snap_record r;
     int k;
     f->base = w->o->entries;
-    while ((k = next_rec(&p, end, &r)) > 0) {
+    while ((k = snap_next_record(&p, end, &r)) > 0) {
         if (r.tag != 'E')
             continue;
         struct snap_entry e;
@@ -353,9 +308,9 @@ static int append_foreign(struct host_walk *w, struct snap_header *hdr)
         const struct foreign *f = &w->h->f[i];
         const unsigned char *p = f->snap + SNAP_HEADER_SIZE, *end = p + f->h.payload_len;
         uint32_t first_disk = disks;
-        struct rec r;
+        struct snap_record r;
         int k;
-        while ((k = next_rec(&p, end, &r)) > 0) {
+        while ((k = snap_next_record(&p, end, &r)) > 0) {
             int rc = 0;
             if (r.tag == 'R') {
                 struct snap_range g;
@@ -416,13 +371,11 @@ static int place(uint64_t dev, struct disk_place *out, void *opaque)
 static int write_snapshot(struct host_tree *h, struct tree *t, const char *file, uint64_t max,
                           char *why, size_t cap)
 {
-    char *specs[MAX_SPECS];
-    char spec[MAX_SPECS][SNAP_LABEL_LEN + 24];
+    struct disk_place specs[MAX_SPECS];
     size_t nspec = 0;
     for (; nspec < h->ndirect && nspec < MAX_SPECS; nspec++) {
-        snprintf(spec[nspec], sizeof spec[nspec], "%s:%llu", h->direct[nspec].label,
-                 (unsigned long long)h->direct[nspec].start);
-        specs[nspec] = spec[nspec];
+        snprintf(specs[nspec].label, sizeof specs[nspec].label, "%s", h->direct[nspec].label);
+        specs[nspec].start = h->direct[nspec].start;
     }
     struct out o;
     struct host_walk w = {.h = h, .o = &o, .t = t};
@@ -442,25 +395,28 @@ static int write_snapshot(struct host_tree *h, struct tree *t, const char *file,
     hdr.direct_files = direct_map_files(w.dm);
     hdr.complete = wrc == 0 && !o.truncated && !o.io_error && !res.errors &&
                    !res.depth_limited && !res.entries_limited;
-    int rc = 1;
-    if (!w.too_many && !w.bad && !o.truncated && !o.io_error && append_foreign(&w, &hdr) < 0 &&
-        !w.bad)
-        rc = -1;
-    hdr.truncated = (uint32_t)o.truncated;
-    unsigned char buf[SNAP_HEADER_SIZE] = {0};
-    memcpy(buf, &hdr, sizeof hdr);
+    int rc = 0;
+    if (!w.too_many && !w.bad && !o.truncated && !o.io_error && wrc == 0)
+        rc = append_foreign(&w, &hdr) == 0 ? 1 : -1;
     if (w.too_many) {
         snprintf(why, cap, "more than %d files whose blocks cannot be mapped", MAX_UNMAPPED);
         rc = 0;
     } else if (w.bad) {
         snprintf(why, cap, "a foreign subtree's snapshot is malformed");
         rc = 0;
-    } else if (rc < 0 || (wrc < 0 && !o.truncated)) {
-        snprintf(why, cap, "walking the tree: %s", strerror(errno));
+    } else if (o.truncated) {
+        snprintf(why, cap, "the tree outgrew %llu bytes", (unsigned long long)max);
+        rc = 0;
+    } else if (rc <= 0) {
+        snprintf(why, cap, "writing the snapshot: %s", strerror(o.io_error ? o.io_error : errno));
         rc = -1;
-    } else if (out_finish(&o, buf, sizeof buf) < 0) {
-        snprintf(why, cap, "%s: %s", file, strerror(errno));
-        rc = -1;
+    } else {
+        unsigned char buf[SNAP_HEADER_SIZE] = {0};
+        memcpy(buf, &hdr, sizeof hdr);
+        if (out_finish(&o, buf, sizeof buf) < 0) {
+            snprintf(why, cap, "%s: %s", file, strerror(errno));
+            rc = -1;
+        }
     }
     out_close(&o);
     direct_map_free(w.dm);
@@ -472,7 +428,7 @@ int host_tree_write(struct host_tree *h, const char *file, uint64_t max, char *w
 {
     for (size_t i = 0; i < h->nf; i++)
         if (!h->f[i].snap) {
-            snprintf(why, cap, "no snapshot of %s", h->f[i].path);
+            snprintf(why, cap, "a subtree the probe was to read is missing");
             return 0;
         }
     const struct vfs_walk_limits lim = {VFS_WALK_DEFAULT_DEPTH, VFS_WALK_DEFAULT_ENTRIES};

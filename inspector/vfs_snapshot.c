@@ -10,6 +10,7 @@
 #include "vfs.h"
 #include "disk_map.h"
 #include "snapshot_format.h"
+#include "snapshot_records.h"
 
 #include "util/grow.h"
 #include "util/stop.h"
@@ -580,69 +581,56 @@ static int parse(struct vfs_snap *s, char *err, size_t errlen)
     s->walkable = s->complete || (h.depth_limited && !h.walk_errors && !h.entries_limited);
     const unsigned char *p = s->map + SNAP_HEADER_SIZE, *end = p + h.payload_len;
     uint64_t last_ranged = UINT64_MAX;
-    while (p < end) {
-        if (*p == 'E') {
+    struct snap_record rec;
+    int k;
+    while ((k = snap_next_record(&p, end, &rec)) > 0) {
+        const unsigned char *b = rec.body;
+        if (rec.tag == 'E') {
             struct snap_entry e;
-            if ((size_t)(end - p) < sizeof e)
-                goto bad;
-            memcpy(&e, p, sizeof e);
-            p += sizeof e;
-            if ((size_t)(end - p) < (size_t)e.path_len + e.link_len || e.type > VFS_OTHER ||
-                !valid_str(p, e.path_len) || p[0] != '/' || (e.link_len && !valid_str(p + e.path_len, e.link_len)))
+            memcpy(&e, rec.fixed, sizeof e);
+            if (e.type > VFS_OTHER || !valid_str(b, e.path_len) || b[0] != '/' ||
+                (e.link_len && !valid_str(b + e.path_len, e.link_len)))
                 goto bad;
             if (s->n >= MAX_SNAP_ENTRIES)
                 goto bad;
-            if (add_entry(s, &e, (const char *)p,
-                          e.link_len ? (const char *)p + e.path_len : NULL) < 0)
+            if (add_entry(s, &e, (const char *)b,
+                          e.link_len ? (const char *)b + e.path_len : NULL) < 0)
                 goto oom;
-            p += e.path_len + e.link_len;
-        } else if (*p == 'R') {
+        } else if (rec.tag == 'R') {
             struct snap_range r;
-            if ((size_t)(end - p) < sizeof r)
-                goto bad;
-            memcpy(&r, p, sizeof r);
-            p += sizeof r;
+            memcpy(&r, rec.fixed, sizeof r);
             /* An earlier entry, whose ranges are all in one run. */
             if (r.entry >= s->n || (s->e[r.entry].nranges && r.entry != last_ranged))
                 goto bad;
             struct snap_ent *re = &s->e[r.entry];
-            if ((size_t)(end - p) < r.len || re->st.type != VFS_REG || r.off > re->st.size ||
-                r.len > re->st.size - r.off)
+            if (re->st.type != VFS_REG || r.off > re->st.size || r.len > re->st.size - r.off)
                 goto bad;
-            if (add_range(s, re, r.off, r.len, p) < 0)
+            if (add_range(s, re, r.off, r.len, b) < 0)
                 goto oom;
             last_ranged = r.entry;
-            p += r.len;
-        } else if (*p == 'D') {
+        } else if (rec.tag == 'D') {
             struct snap_disk d;
-            if ((size_t)(end - p) < sizeof d || s->ndisks == MAX_DISKS)
-                goto bad;
-            memcpy(&d, p, sizeof d);
-            p += sizeof d;
-            if (!memchr(d.label, '\0', sizeof d.label))
+            memcpy(&d, rec.fixed, sizeof d);
+            if (s->ndisks == MAX_DISKS || !memchr(d.label, '\0', sizeof d.label))
                 goto bad;
             if (add_disk(s, &d) < 0)
                 goto oom;
-        } else if (*p == 'X') {
+        } else {
             struct snap_extents x;
-            if ((size_t)(end - p) < sizeof x)
-                goto bad;
-            memcpy(&x, p, sizeof x);
-            p += sizeof x;
-            if (x.entry >= s->n || x.disk >= s->ndisks || x.count > SNAP_MAX_EXTENTS ||
-                (size_t)(end - p) < (size_t)x.count * sizeof(struct snap_extent))
+            memcpy(&x, rec.fixed, sizeof x);
+            if (x.entry >= s->n || x.disk >= s->ndisks)
                 goto bad;
             struct snap_ent *xe = &s->e[x.entry];
             if (xe->st.type != VFS_REG || xe->disk != NONE ||
-                check_extents(p, x.count, s->disk[x.disk].size) < 0)
+                check_extents(b, x.count, s->disk[x.disk].size) < 0)
                 goto bad;
             xe->disk = x.disk;
             xe->nextents = x.count;
-            xe->extents = p;
-            p += (size_t)x.count * sizeof(struct snap_extent);
-        } else
-            goto bad;
+            xe->extents = b;
+        }
     }
+    if (k < 0)
+        goto bad;
     /* Name index, and each directory's first child. */
     size_t want = 16;
     while (want < s->n * 2)

@@ -11,11 +11,6 @@
 #define MAX_SPECS 64
 #define MAX_DEVS 64
 
-struct spec {
-    char label[DISK_LABEL_MAX];
-    uint64_t start;
-};
-
 struct dev_slot {
     uint64_t dev;
     struct ext_index *x;        /* NULL: not read by the host */
@@ -24,7 +19,7 @@ struct dev_slot {
 };
 
 struct direct_map {
-    struct spec spec[MAX_SPECS];
+    struct disk_place spec[MAX_SPECS];
     size_t nspec;
     direct_place_fn place;
     void *opaque;
@@ -37,27 +32,16 @@ struct direct_map {
     struct snap_extent rec[SNAP_MAX_EXTENTS];
 };
 
-struct direct_map *direct_map_new(char *const *specs, size_t n, direct_place_fn place,
-                                  void *opaque)
+struct direct_map *direct_map_new(const struct disk_place *specs, size_t n,
+                                  direct_place_fn place, void *opaque)
 {
     struct direct_map *m = calloc(1, sizeof *m);
     if (!m)
         return NULL;
     m->place = place;
     m->opaque = opaque;
-    for (size_t i = 0; i < n && m->nspec < MAX_SPECS; i++) {
-        const char *colon = strrchr(specs[i], ':');
-        char *end;
-        if (!colon || colon == specs[i] || (size_t)(colon - specs[i]) >= DISK_LABEL_MAX)
-            continue;
-        unsigned long long start = strtoull(colon + 1, &end, 10);
-        if (*end || end == colon + 1)
-            continue;
-        struct spec *s = &m->spec[m->nspec++];
-        memcpy(s->label, specs[i], (size_t)(colon - specs[i]));
-        s->label[colon - specs[i]] = '\0';
-        s->start = start;
-    }
+    m->nspec = n < MAX_SPECS ? n : MAX_SPECS;
+    memcpy(m->spec, specs, m->nspec * sizeof *specs);
     return m;
 }
 

@@ -18,11 +18,10 @@ struct direct_map;
  * appliance; the appliance's listing on the host): 0, or -1 if nowhere. */
 typedef int (*direct_place_fn)(uint64_t dev, struct disk_place *out, void *opaque);
 
-/* specs: "LABEL:START", the filesystems the host can read (a label of
- * /dev/disk/guestfs and a byte offset on that disk).  NULL when out of
- * memory. */
-struct direct_map *direct_map_new(char *const *specs, size_t n, direct_place_fn place,
-                                  void *opaque);
+/* specs: the filesystems the host can read (a label of /dev/disk/guestfs
+ * and a byte offset on that disk).  NULL when out of memory. */
+struct direct_map *direct_map_new(const struct disk_place *specs, size_t n,
+                                  direct_place_fn place, void *opaque);
 
 /* For the regular file st, the entry-th of the snapshot: 1 when its extents
  * were recorded (the host reads it), 0 when the probe must read it, -1

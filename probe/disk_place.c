@@ -82,6 +82,21 @@ static int place_of(uint64_t dev, struct disk_place *out)
     return label_of(name, out->label);
 }
 
+int disk_place_parse(const char *spec, struct disk_place *out)
+{
+    const char *colon = strrchr(spec, ':');
+    char *end;
+    if (!colon || colon == spec || (size_t)(colon - spec) >= DISK_LABEL_MAX)
+        return -1;
+    unsigned long long start = strtoull(colon + 1, &end, 10);
+    if (*end || end == colon + 1)
+        return -1;
+    memcpy(out->label, spec, (size_t)(colon - spec));
+    out->label[colon - spec] = '\0';
+    out->start = start;
+    return 0;
+}
+
 int disk_place_of(uint64_t dev, struct disk_place *out)
 {
     uint64_t below, offset;

@@ -14,6 +14,10 @@ struct disk_place {
     uint64_t start;             /* byte offset of the device on the disk */
 };
 
+/* "LABEL:START" (as the probe's --direct takes it) into out: 0, or -1
+ * when malformed. */
+int disk_place_parse(const char *spec, struct disk_place *out);
+
 /* The labelled disk and offset of block device dev: a whole disk, one of
  * its partitions, or a linear device-mapper volume on either (dm_linear.h);
  * -1 otherwise (md, other device-mapper targets, unlabelled disks). */

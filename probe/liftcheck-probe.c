@@ -263,7 +263,7 @@ int main(int argc, char **argv)
 {
     if ((argc == 2 || argc == 3) && !strcmp(argv[1], "--partitions"))
         return list_partitions(argc == 3 ? argv[2] : NULL);
-    char *direct[MAX_DIRECT];
+    struct disk_place direct[MAX_DIRECT];
     size_t ndirect = 0;
     unsigned max_depth = VFS_WALK_DEFAULT_DEPTH;
     int a = 1;
@@ -271,8 +271,8 @@ int main(int argc, char **argv)
          a += 2) {
         if (!strcmp(argv[a], "--max-depth"))
             max_depth = (unsigned)strtoul(argv[a + 1], NULL, 10);
-        else if (ndirect < MAX_DIRECT)
-            direct[ndirect++] = argv[a + 1];
+        else if (ndirect < MAX_DIRECT && disk_place_parse(argv[a + 1], &direct[ndirect]) == 0)
+            ndirect++;
     }
     argv[a - 1] = argv[0];
     argv += a - 1;

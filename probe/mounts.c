@@ -170,6 +170,11 @@ const struct mount *mounts_at(const struct mounts *ms, const char *path)
     return found;
 }
 
+int mount_is_ext(const struct mount *m)
+{
+    return !strcmp(m->fstype, "ext2") || !strcmp(m->fstype, "ext3") || !strcmp(m->fstype, "ext4");
+}
+
 int mounts_is_point(const struct mounts *ms, const char *path)
 {
     for (size_t i = 0; i < ms->n; i++)

@@ -36,6 +36,8 @@ void mounts_print(const struct mounts *ms, FILE *out);
 int mounts_parse(const char *listing, struct mounts *out);
 /* The mount at guest path (the last one mounted there), or NULL. */
 const struct mount *mounts_at(const struct mounts *ms, const char *path);
+/* Is it ext2, ext3 or ext4 (what ext_index.h reads)? */
+int mount_is_ext(const struct mount *m);
 /* Is guest path a mount point (other than "/")? */
 int mounts_is_point(const struct mounts *ms, const char *path);
 /* Does a mount point lie directly in directory dir? */

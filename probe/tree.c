@@ -277,7 +277,7 @@ static void open_indexes(struct tree *t, const char *root)
     for (size_t i = 0; i < t->mounts.n && t->next < MAX_EXT; i++) {
         const struct mount *m = &t->mounts.m[i];
         char dev[300];
-        if (strcmp(m->fstype, "ext2") && strcmp(m->fstype, "ext3") && strcmp(m->fstype, "ext4"))
+        if (!mount_is_ext(m))
             continue;
         if (ext_of(t, m->dev) || block_dev_path(m->dev, dev, sizeof dev) < 0)
             continue;
@@ -302,16 +302,20 @@ static int all_indexed(struct tree *t)
 
 /* Lists the tree from the root down with threads; the tree, or NULL when
  * memory ran out (t freed). */
-static struct tree *read_all(struct tree *t, unsigned threads, char *start)
+static struct tree *read_all(struct tree *t, unsigned threads)
 {
     pthread_t th[MAX_THREADS];
     unsigned started = 0;
+    char *start = strdup("/");
 
     t->root.stat_ok = 1;
     t->root.st.type = VFS_DIR;
     pthread_mutex_init(&t->lock, NULL);
     pthread_cond_init(&t->cond, NULL);
-    add_job(t, &t->root, start, 0);
+    if (start)
+        add_job(t, &t->root, start, 0);
+    else
+        t->oom = 1;
     if (threads > MAX_THREADS)
         threads = MAX_THREADS;
     /* Listing from indexes is work for the CPU alone: under emulation,
@@ -336,17 +340,12 @@ struct tree *tree_read(const char *root, const struct vfs_walk_limits *lim,
                        int use_ext, struct probe_progress *pr)
 {
     struct tree *t = calloc(1, sizeof *t);
-    char *start = strdup("/");
 
-    if (!t || !start) {
-        free(t);
-        free(start);
+    if (!t)
         return errno = ENOMEM, NULL;
-    }
     if ((t->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
         int err = errno;
         free(t);
-        free(start);
         return errno = err, NULL;
     }
     t->lim = *lim;
@@ -362,19 +361,16 @@ struct tree *tree_read(const char *root, const struct vfs_walk_limits *lim,
         t->stats.index_seconds = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
     }
     t->pr = pr;
-    return read_all(t, threads, start);
+    return read_all(t, threads);
 }
 
 struct tree *tree_read_indexed(struct mounts *ms, struct ext_index **x,
                                const struct vfs_walk_limits *lim, struct probe_progress *pr)
 {
     struct tree *t = calloc(1, sizeof *t);
-    char *start = strdup("/");
     const struct mount *root = mounts_at(ms, "/");
 
-    if (!t || !start) {
-        free(t);
-        free(start);
+    if (!t) {
         for (size_t i = 0; i < ms->n; i++)
             ext_index_close(x[i]);
         mounts_free(ms);
@@ -385,10 +381,7 @@ struct tree *tree_read_indexed(struct mounts *ms, struct ext_index **x,
     memset(ms, 0, sizeof *ms);
     for (size_t i = 0; i < t->mounts.n; i++) {
         uint64_t dev = t->mounts.m[i].dev;
-        int known = 0;
-        for (size_t k = 0; k < t->next; k++)
-            known |= t->ext[k].dev == dev;
-        if (known || t->next == MAX_EXT || !x[i]) {
+        if (!x[i] || ext_of(t, dev) || t->next == MAX_EXT) {
             ext_index_close(x[i]);
             continue;
         }
@@ -400,7 +393,7 @@ struct tree *tree_read_indexed(struct mounts *ms, struct ext_index **x,
     struct ext_index *rx = root ? ext_of(t, root->dev) : NULL;
     if (!rx || ext_index_node(rx, ROOT_INO, &t->root) < 0)
         t->needs_kernel = 1;
-    return read_all(t, 1, start);
+    return read_all(t, 1);
 }
 
 const struct mounts *tree_mounts(const struct tree *t)
