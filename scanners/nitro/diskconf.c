@@ -27,16 +27,14 @@ struct dctx {
 static int default_grub_line(char *raw, void *opaque)
 {
     struct dctx *d = opaque;
-    char *line = trim(raw), where[700];
+    char *line = trim(raw), where[700], *name, *val;
+    int append;
     d->lineno++;
-    if (strncmp(line, "GRUB_CMDLINE_", 13))
-        return 0;
-    char *eq = strchr(line, '=');
-    if (!eq)
+    if (strncmp(line, "GRUB_CMDLINE_", 13) || !shell_assignment(line, &name, &append, &val))
         return 0;
     str_fmt(where, sizeof where, "%s:%d", d->path, d->lineno);
     /* the next grub-mkconfig or update-grub writes these into every entry */
-    cmdline_devnames(d->c, d->dn, eq + 1, where, SEV_WARNING);
+    cmdline_devnames(d->c, d->dn, val, where, SEV_WARNING);
     return 0;
 }
 

@@ -162,6 +162,8 @@ int lvm_conf_filters(const char *buf, size_t len, struct lvm_filter *out, int ma
                 break;
             lx.p++;
         }
+        if (list && lx.p < lx.end && *lx.p == ']')
+            lx.p++;
         str_fmt(f->text, sizeof f->text, "%.*s",
                 (int)(lx.p - tok < TEXT_MAX ? lx.p - tok : TEXT_MAX), tok);
         for (char *q = f->text; *q; q++)

@@ -300,18 +300,19 @@ int scan_nitro(struct scan_ctx *c)
         }
     }
 
-    /* the other entries: one picked at the boot menu or made default later */
+    /* every other entry: one picked at the boot menu or made default later;
+     * the default entry is a blocker even when it matches no kernel */
     for (int i = 0; i < bi.n; i++) {
         char where[800];
-        if (!bi.e[i].cmdline || (def >= 0 && kl.k[def].cmdline &&
-                                 !strcmp(bi.e[i].cmdline, kl.k[def].cmdline)))
+        if (!bi.e[i].cmdline || (default_cmdline && !strcmp(bi.e[i].cmdline, default_cmdline)))
             continue;
         const char *bls = strchr(bi.e[i].id, '|');
         if (strstr(bi.loader, "bls") && bls)
             str_fmt(where, sizeof where, "/boot/loader/entries/%s.conf", bls + 1);
         else
             str_fmt(where, sizeof where, "%s, entry '%s'", bi.config, bi.e[i].title);
-        cmdline_devnames(c, &dn, bi.e[i].cmdline, where, SEV_WARNING);
+        cmdline_devnames(c, &dn, bi.e[i].cmdline, where,
+                         i == bi.default_index ? SEV_BLOCKER : SEV_WARNING);
     }
 
     json_object *boot = json_object_new_object();
