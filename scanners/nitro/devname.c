@@ -13,31 +13,9 @@ static int starts(const char *s, const char *p)
     return !strncmp(s, p, strlen(p));
 }
 
-/* "mpatha", "mpathab", with an optional partition suffix ("p1", "-part1", "1"). */
-static int is_friendly_mpath(const char *n)
+/* Nothing, or a partition suffix: "1", "p1", "-part1". */
+static int partition_suffix(const char *s)
 {
-    if (!starts(n, "mpath"))
-        return 0;
-    n += 5;
-    size_t letters = strspn(n, "abcdefghijklmnopqrstuvwxyz");
-    return letters > 0;
-}
-
-/* A SCSI/NAA WWID as multipath names devices without aliases: "3" + 32 or
- * 16 hex digits (36000c29...), or "2" / "1" prefixed identifiers. */
-static int is_wwid(const char *n)
-{
-    size_t hex = strspn(n, "0123456789abcdefABCDEF");
-    return (n[0] == '3' || n[0] == '2') && hex >= 17;
-}
-
-/* alias, or alias + partition suffix: "data", "datap1", "data-part1", "data1". */
-static int alias_matches(const char *name, const char *alias)
-{
-    size_t l = strlen(alias);
-    if (!l || strncmp(name, alias, l))
-        return 0;
-    const char *s = name + l;
     if (!*s)
         return 1;
     if (starts(s, "-part"))
@@ -45,6 +23,32 @@ static int alias_matches(const char *name, const char *alias)
     else if (*s == 'p')
         s++;
     return *s && strspn(s, "0123456789") == strlen(s);
+}
+
+/* "mpatha", "mpathab", with an optional partition suffix; not an LVM name
+ * such as "mpathvg-root". */
+static int is_friendly_mpath(const char *n)
+{
+    if (!starts(n, "mpath"))
+        return 0;
+    n += 5;
+    size_t letters = strspn(n, "abcdefghijklmnopqrstuvwxyz");
+    return letters > 0 && partition_suffix(n + letters);
+}
+
+/* A SCSI/NAA WWID as multipath names devices without aliases: "3" + 32 or
+ * 16 hex digits (36000c29...), or "2"-prefixed identifiers. */
+static int is_wwid(const char *n)
+{
+    size_t hex = strspn(n, "0123456789abcdefABCDEF");
+    return (n[0] == '3' || n[0] == '2') && hex >= 17 && partition_suffix(n + hex);
+}
+
+/* alias, or alias + partition suffix: "data", "datap1", "data-part1", "data1". */
+static int alias_matches(const char *name, const char *alias)
+{
+    size_t l = strlen(alias);
+    return l && !strncmp(name, alias, l) && partition_suffix(name + l);
 }
 
 static const char *mapper_reason(const struct naming *nm, const char *n)
