@@ -19,15 +19,21 @@ struct rebuild {
     int lineno;
 };
 
-/* Whether a space-separated list names nvme (nvme-core is not enough). */
-static int names_nvme(const char *list)
+/* Whether a space-separated list names the module (or, with also, that one). */
+static int names_module(const char *list, const char *mod, const char *also)
 {
     char buf[1024], *save = NULL;
     str_fmt(buf, sizeof buf, "%s", list);
     for (char *w = strtok_r(buf, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
-        if (modname_eq(w, "nvme"))
+        if (modname_eq(w, mod) || (also && modname_eq(w, also)))
             return 1;
     return 0;
+}
+
+/* Adding nvme_core alone is not enough; omitting it drops nvme too. */
+static int names_nvme(const char *list)
+{
+    return names_module(list, "nvme", NULL);
 }
 
 /* name=value or name+=value with the value unquoted; 0 when not one. */
@@ -86,7 +92,7 @@ static int dracut_line(char *raw, void *opaque)
     } else if (!strcmp(name, "force_drivers")) {
         rb->forced = (append && rb->forced) || names_nvme(val);
     } else if (!strcmp(name, "omit_drivers")) {
-        rb->omitted = (append && rb->omitted) || names_nvme(val);
+        rb->omitted = (append && rb->omitted) || names_module(val, "nvme", "nvme_core");
         if (rb->omitted)
             str_fmt(rb->omit_ev, sizeof rb->omit_ev, "%s", ev);
     } else if (!strcmp(name, "drivers")) {

@@ -95,7 +95,7 @@ printf 'hostonly="no"\n' > "$R/etc/dracut.conf.d/01-dist.conf"
 R=$OUT/dracut-omit
 mkdir -p "$R/etc/dracut.conf.d"
 printf 'add_drivers+=" nvme "\n' > "$R/etc/dracut.conf"
-printf '# no NVMe on this host\nomit_drivers+=" nvme "\n' > "$R/etc/dracut.conf.d/90-omit.conf"
+printf '# no NVMe on this host\nomit_drivers+=" nvme-core "\n' > "$R/etc/dracut.conf.d/90-omit.conf"
 
 # --- dracut: host-only set again after nvme was added, then nvme replaced ---
 R=$OUT/dracut-replaced
