@@ -79,7 +79,12 @@ const char *devname_unstable(const struct naming *nm, const char *name)
     static const char *const kernel[] = { "/dev/sd", "/dev/xvd", "/dev/hd", "/dev/vd" };
     for (size_t i = 0; i < sizeof kernel / sizeof kernel[0]; i++) {
         size_t n = strlen(kernel[i]);
-        if (!strncmp(name, kernel[i], n) && islower((unsigned char)name[n]))
+        if (strncmp(name, kernel[i], n))
+            continue;
+        /* letters, then a partition number: not an LVM /dev/sdata/lv */
+        const char *p = name + n;
+        size_t letters = strspn(p, "abcdefghijklmnopqrstuvwxyz");
+        if (letters >= 1 && letters <= 3 && strspn(p + letters, "0123456789") == strlen(p + letters))
             return "kernel disk name: NVMe disks are named /dev/nvme*n*";
     }
     if (starts(name, "/dev/cciss/") || starts(name, "/dev/ida/") || starts(name, "/dev/rd/c"))

@@ -106,7 +106,7 @@ static void test_classifier(void **s)
         "/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_vol0123456789abcdef0-part1",
         "/dev/disk/by-id/dm-name-vg0-root", "/dev/disk/by-id/md-uuid-3b1f0c2e:9d1a4b6c",
         "/dev/mapper/vg0-root", "/dev/vg0/root", "/dev/md0", "/dev/md/data", "/dev/nvme0n1p1",
-        "/dev/mapper/data", "/dev/mapper/mpathvg-root", "/dev/sd", "tmpfs", NULL };
+        "/dev/mapper/data", "/dev/mapper/mpathvg-root", "/dev/sdata/lv0", "/dev/sd", "tmpfs", NULL };
     for (int i = 0; unstable[i]; i++)
         assert_non_null(devname_unstable(NULL, unstable[i]));
     for (int i = 0; stable[i]; i++)
