@@ -443,19 +443,37 @@ int cmdline_get(const char *cmdline, const char *key, char *out, size_t cap)
     return found;
 }
 
-void cmdline_check(struct scan_ctx *c, const char *cmdline, const char *where)
+#define CMDLINE_HOW "On the kernel command line, set it in GRUB_CMDLINE_LINUX of " \
+    "/etc/default/grub and regenerate the GRUB configuration (grub2-mkconfig or update-grub); " \
+    "GRUB legacy: edit the kernel lines of menu.lst/grub.conf."
+
+/* Every key=value word whose value names a device: root= and resume=
+ * always (UUID= and LABEL= included), anything else when it is a /dev path. */
+void cmdline_devnames(struct scan_ctx *c, struct disk_names *dn, const char *cmdline,
+                      const char *where, enum severity sev)
 {
-    char val[512];
-    static const char *const keys[] = { "root", "resume" };
-    for (int i = 0; i < 2; i++) {
-        if (cmdline_get(cmdline, keys[i], val, sizeof val) && is_unstable_devname(val)) {
-            json_object *f = report_add_findingf(c->r, F_BOOT_CMDLINE_DEVNAME, c->root_volume,
-                "Use root=UUID=<uuid> (or LABEL=) for the kernel command line: set it in "
-                "/etc/default/grub and regenerate the GRUB configuration.",
-                "%s=%s", keys[i], val);
-            report_finding_evidence(f, "%s: %s=%s", where, keys[i], val);
-        }
+    const char *s = cmdline;
+    char w[512], ev[1200];
+    while (s && (s = word(s, w, sizeof w))) {
+        char *eq = strchr(w, '=');
+        if (!eq || eq == w)
+            continue;
+        const char *val = eq + 1;
+        int is_root = eq - w == 4 && !strncmp(w, "root", 4);
+        int is_resume = eq - w == 6 && !strncmp(w, "resume", 6);
+        if (!is_root && !is_resume && strncmp(val, "/dev/", 5))
+            continue;
+        str_fmt(ev, sizeof ev, "%s: %s", where, w);
+        if (!devname_check(c, dn, F_BOOT_CMDLINE_DEVNAME, sev, val, w, ev, CMDLINE_HOW) &&
+            (is_root || is_resume))
+            content_name_check(c, dn, val, is_root && sev == SEV_BLOCKER, ev);
     }
+}
+
+void cmdline_check(struct scan_ctx *c, struct disk_names *dn, const char *cmdline,
+                   const char *where)
+{
+    cmdline_devnames(c, dn, cmdline, where, SEV_BLOCKER);
     /* console= may appear several times: check every one */
     const char *s = cmdline;
     char w[512];

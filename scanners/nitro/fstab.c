@@ -1,5 +1,7 @@
-/* fstab and crypttab: device names that change when disks become NVMe, and
- * non-root mounts that stop the boot when their disk is missing. */
+/* fstab and crypttab: device names that change when disks become NVMe,
+ * UUID= and LABEL= names that match no filesystem on the disks, and mounts
+ * on other disks than the root's that stop the boot when that disk is
+ * missing. */
 #include "nitro_int.h"
 
 #include "inspector/fstab_spec.h"
@@ -8,17 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int is_unstable_devname(const char *spec)
-{
-    static const char *const pre[] = { "/dev/sd", "/dev/xvd", "/dev/hd", "/dev/vd" };
-    for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++) {
-        size_t n = strlen(pre[i]);
-        if (!strncmp(spec, pre[i], n) && islower((unsigned char)spec[n]))
-            return 1;
-    }
-    return 0;
-}
 
 static int is_pseudo(const char *spec, const char *type, const char *options)
 {
@@ -45,21 +36,39 @@ static int has_opt(const char *options, const char *o)
 
 struct fs_ctx {
     struct scan_ctx *c;
+    struct disk_names *dn;
     json_object *arr;
     const char *path;
     int crypttab;
+    int lineno;
 };
 
-static const char *distro_remedy_fstab(void)
+/* Whether the mount lies on the root's own disk, where nofail buys
+ * nothing: from the disks when they were read, else /boot and below (the
+ * firmware finds the loader on the disk it boots). */
+static int on_root_disk(const struct fs_ctx *x, const char *spec, const char *mp)
 {
-    return "Use UUID= or LABEL= instead of the kernel device name (find them with blkid), "
-           "then test the change before migrating.";
+    if (x->dn->fs.checked) {
+        int i = known_fs_find(&x->dn->fs, spec);
+        return i >= 0 && x->dn->fs.volume[i] == x->c->root_volume;
+    }
+    return !strcmp(mp, "/boot") || !strncmp(mp, "/boot/", 6);
+}
+
+static void crypttab_entry(struct fs_ctx *x, char **fld, int nf, const char *ev)
+{
+    /* name device keyfile options */
+    if (nf < 2)
+        return;
+    if (!devname_check(x->c, x->dn, F_BOOT_CRYPTTAB_DEVNAME, SEV_BLOCKER, fld[1], fld[1], ev, NULL))
+        content_name_check(x->c, x->dn, fld[1], 0, ev);
 }
 
 static int fstab_line(char *raw, void *opaque)
 {
     struct fs_ctx *x = opaque;
-    char *line = trim(raw);
+    char *line = trim(raw), ev[4700], detail[1100];
+    x->lineno++;
     if (!*line || *line == '#')
         return 0;
     /* Split a copy: fields are unescaped in place (\040 is a space), the
@@ -68,13 +77,9 @@ static int fstab_line(char *raw, void *opaque)
     if (!copy)
         return 0;
     int nf = fstab_split(copy, fld);
+    str_fmt(ev, sizeof ev, "%s:%d: %s", x->path, x->lineno, line);
     if (x->crypttab) {
-        /* name device keyfile options */
-        if (nf >= 2 && is_unstable_devname(fld[1])) {
-            json_object *f = report_add_findingf(x->c->r, F_BOOT_CRYPTTAB_DEVNAME,
-                x->c->root_volume, distro_remedy_fstab(), "%s", fld[1]);
-            report_finding_evidence(f, "%s: %s", x->path, line);
-        }
+        crypttab_entry(x, fld, nf, ev);
         free(copy);
         return 0;
     }
@@ -85,50 +90,53 @@ static int fstab_line(char *raw, void *opaque)
     const char *spec = fld[0], *mp = fld[1], *type = fld[2];
     const char *opts = nf >= 4 ? fld[3] : "defaults";
     const char *issue = NULL;
-    int is_root = !strcmp(mp, "/");
-    if (is_unstable_devname(spec)) {
+    int is_root = !strcmp(mp, "/"), pseudo = is_pseudo(spec, type, opts);
+    int noauto = has_opt(opts, "noauto");
+    str_fmt(detail, sizeof detail, "%s on %s", spec, mp);
+    if (devname_check(x->c, x->dn, F_BOOT_FSTAB_DEVNAME, SEV_BLOCKER, spec, detail, ev, NULL)) {
         issue = "devname";
-        json_object *f = report_add_findingf(x->c->r, F_BOOT_FSTAB_DEVNAME, x->c->root_volume,
-            distro_remedy_fstab(), "%s on %s", spec, mp);
-        report_finding_evidence(f, "%s: %s", x->path, line);
-    } else if (!is_root && strcmp(type, "swap") && !is_pseudo(spec, type, opts) &&
-               !has_opt(opts, "nofail") && !has_opt(opts, "noauto")) {
+    } else if (!pseudo && !noauto && content_name_check(x->c, x->dn, spec, is_root, ev)) {
+        issue = "unresolved";
+    } else if (!is_root && strcmp(type, "swap") && !pseudo && !has_opt(opts, "nofail") &&
+               !noauto && !on_root_disk(x, spec, mp)) {
         issue = "no_nofail";
         json_object *f = report_add_findingf(x->c->r, F_BOOT_FSTAB_NOFAIL, x->c->root_volume,
-            "Add nofail to the options of non-root mounts so a missing volume does not stop the "
-            "boot.", "%s", mp);
-        report_finding_evidence(f, "%s: %s", x->path, line);
+            "Add nofail to the options of mounts on other disks than the root's, so a missing "
+            "volume does not stop the boot.", "%s", mp);
+        report_finding_evidence(f, "%s", ev);
     }
+    int k = pseudo ? -1 : known_fs_find(&x->dn->fs, spec);
     json_object *e = json_object_new_object();
     json_object_object_add(e, "spec", jstr(spec));
     json_object_object_add(e, "mountpoint", jstr(mp));
     json_object_object_add(e, "type", jstr(type));
     json_object_object_add(e, "options", jstr(opts));
     json_object_object_add(e, "issue", jstr_or_null(issue));
+    json_object_object_add(e, "filesystem", jstr_or_null(k >= 0 ? x->dn->fs.id[k].device : NULL));
     json_object_array_add(x->arr, e);
     free(copy);
     return 0;
 }
 
-json_object *fstab_scan(struct scan_ctx *c)
+json_object *fstab_scan(struct scan_ctx *c, struct disk_names *dn)
 {
     size_t len;
     json_object *arr = json_object_new_array();
     char *buf = read_small(c->v, "/etc/fstab", 1u << 20, &len);
     if (buf) {
-        struct fs_ctx x = { c, arr, "/etc/fstab", 0 };
+        struct fs_ctx x = { c, dn, arr, "/etc/fstab", 0, 0 };
         for_each_line(buf, len, fstab_line, &x);
         free(buf);
     }
     return arr;
 }
 
-void crypttab_scan(struct scan_ctx *c)
+void crypttab_scan(struct scan_ctx *c, struct disk_names *dn)
 {
     size_t len;
     char *buf = read_small(c->v, "/etc/crypttab", 1u << 20, &len);
     if (buf) {
-        struct fs_ctx x = { c, NULL, "/etc/crypttab", 1 };
+        struct fs_ctx x = { c, dn, NULL, "/etc/crypttab", 1, 0 };
         for_each_line(buf, len, fstab_line, &x);
         free(buf);
     }

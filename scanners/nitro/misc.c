@@ -1,5 +1,5 @@
 /* Settings that break the next boot on Nitro although today's boot works:
- * initramfs generators in host-only mode, the LVM devices file, Xen driver
+ * the next initramfs rebuild (rebuild.c), the LVM devices file, Xen driver
  * aliases; and AWS MGN's own leftovers. */
 #include "nitro_int.h"
 
@@ -12,52 +12,6 @@ struct mctx {
     const char *path;
     const struct kernel_list *kl;
 };
-
-static const char *newest(const struct kernel_list *kl)
-{
-    return kl && kl->n ? kl->k[0].version : "<kver>";
-}
-
-static int dracut_line(char *raw, void *opaque)
-{
-    struct mctx *m = opaque;
-    char *line = trim(raw);
-    if (*line == '#' || strncmp(line, "hostonly", 8))
-        return 0;
-    char *v = strchr(line, '=');
-    if (!v || line[8] != '=' )
-        return 0;
-    v++;
-    if (*v == '"' || *v == '\'')
-        v++;
-    if (strncmp(v, "yes", 3))
-        return 0;
-    char rem[512];
-    str_fmt(rem, sizeof rem,
-             "Add add_drivers+=\" nvme ena \" to a file in /etc/dracut.conf.d/ so that "
-             "host-only rebuilds keep them, then run dracut -f /boot/initramfs-%s.img %s.",
-             newest(m->kl), newest(m->kl));
-    json_object *f = report_add_findingf(m->c->r, F_NITRO_INITRAMFS_HOSTONLY, m->c->root_volume,
-                                         rem, "dracut hostonly");
-    report_finding_evidence(f, "%s: %s", m->path, line);
-    return 0;
-}
-
-static int itools_line(char *raw, void *opaque)
-{
-    struct mctx *m = opaque;
-    char *line = trim(raw);
-    if (strncmp(line, "MODULES=dep", 11))
-        return 0;
-    char rem[512];
-    str_fmt(rem, sizeof rem,
-             "Set MODULES=most in /etc/initramfs-tools/initramfs.conf (or add nvme and ena to "
-             "/etc/initramfs-tools/modules), then run update-initramfs -u -k %s.", newest(m->kl));
-    json_object *f = report_add_findingf(m->c->r, F_NITRO_INITRAMFS_HOSTONLY, m->c->root_volume,
-                                         rem, "initramfs-tools MODULES=dep");
-    report_finding_evidence(f, "%s: %s", m->path, line);
-    return 0;
-}
 
 static int xen_alias_line(char *raw, void *opaque)
 {
@@ -78,13 +32,8 @@ static int xen_alias_line(char *raw, void *opaque)
 
 static void scan_file(struct mctx *m, const char *path, line_fn fn)
 {
-    size_t len;
-    char *buf = read_small(m->c->v, path, 1u << 20, &len);
-    if (!buf)
-        return;
     m->path = path;
-    for_each_line(buf, len, fn, m);
-    free(buf);
+    for_each_config_line(m->c->v, path, fn, m);
 }
 
 static void scan_dir(struct mctx *m, const char *dir, const char *suffix, line_fn fn)
@@ -105,10 +54,7 @@ static void scan_dir(struct mctx *m, const char *dir, const char *suffix, line_f
 void misc_scan(struct scan_ctx *c, const struct kernel_list *kl)
 {
     struct mctx m = { c, NULL, kl };
-    scan_file(&m, "/etc/dracut.conf", dracut_line);
-    scan_dir(&m, "/etc/dracut.conf.d", ".conf", dracut_line);
-    scan_file(&m, "/etc/initramfs-tools/initramfs.conf", itools_line);
-    scan_dir(&m, "/etc/initramfs-tools/conf.d", "", itools_line);
+    rebuild_scan(c, kl);
     scan_file(&m, "/etc/modprobe.conf", xen_alias_line);
     scan_dir(&m, "/etc/modprobe.d", ".conf", xen_alias_line);
     if (vfs_exists(c->v, "/etc/lvm/devices/system.devices")) {

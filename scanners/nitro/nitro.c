@@ -227,9 +227,11 @@ int scan_nitro(struct scan_ctx *c)
 {
     struct kernel_list kl = { NULL, 0, 0 };
     struct boot_info bi;
+    struct disk_names dn;
     const char *default_cmdline = NULL;
     int def = -1;
 
+    disk_names_init(c, &dn);
     kernels_find(c, &kl);
     mgn_scan(c);
     boot_scan(c, &bi);
@@ -288,7 +290,7 @@ int scan_nitro(struct scan_ctx *c)
         if (default_cmdline) {
             char where[700], val[64];
             str_fmt(where, sizeof where, "%s (%s)", bi.config, kl.k[def].version);
-            cmdline_check(c, default_cmdline, where);
+            cmdline_check(c, &dn, default_cmdline, where);
             if (!cmdline_get(default_cmdline, "nvme_core.io_timeout", val, sizeof val)) {
                 json_object *f = report_add_finding(c->r, F_NITRO_NVME_TIMEOUT, c->root_volume,
                     "Add nvme_core.io_timeout=4294967295 to the kernel command line (AWS "
@@ -296,6 +298,21 @@ int scan_nitro(struct scan_ctx *c)
                 report_finding_evidence(f, "%s: %s", where, default_cmdline);
             }
         }
+    }
+
+    /* every other entry: one picked at the boot menu or made default later;
+     * the default entry is a blocker even when it matches no kernel */
+    for (int i = 0; i < bi.n; i++) {
+        char where[800];
+        if (!bi.e[i].cmdline || (default_cmdline && !strcmp(bi.e[i].cmdline, default_cmdline)))
+            continue;
+        const char *bls = strchr(bi.e[i].id, '|');
+        if (strstr(bi.loader, "bls") && bls)
+            str_fmt(where, sizeof where, "/boot/loader/entries/%s.conf", bls + 1);
+        else
+            str_fmt(where, sizeof where, "%s, entry '%s'", bi.config, bi.e[i].title);
+        cmdline_devnames(c, &dn, bi.e[i].cmdline, where,
+                         i == bi.default_index ? SEV_BLOCKER : SEV_WARNING);
     }
 
     json_object *boot = json_object_new_object();
@@ -306,12 +323,15 @@ int scan_nitro(struct scan_ctx *c)
 
     report_set(c->r, "kernels", karr);
     report_set(c->r, "boot", boot);
-    report_set(c->r, "fstab", fstab_scan(c));
-    crypttab_scan(c);
+    report_set(c->r, "fstab", fstab_scan(c, &dn));
+    crypttab_scan(c, &dn);
+    diskconf_scan(c, &dn);
+    lvm_filter_scan(c);
     report_set(c->r, "network", network_scan(c, default_cmdline));
     misc_scan(c, &kl);
 
     boot_free(&bi);
     kernels_free(&kl);
+    disk_names_free(&dn);
     return 0;
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "inspector/fstab_spec.h"
 #include "scanners/scanners.h"
 
 /* ---- decompress.c: every payload format the kernel and initramfs use ---- */
@@ -153,6 +154,8 @@ void str_fmt(char *dst, size_t cap, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Reads a small config file; NULL when absent or unreadable. */
 char *read_small(vfs *v, const char *path, size_t cap, size_t *len);
+/* for_each_line over a config file of at most 1 MiB; -1 when unreadable. */
+int for_each_config_line(vfs *v, const char *path, line_fn fn, void *opaque);
 
 /* ---- kernels ---- */
 enum drv_status { DRV_ABSENT, DRV_BUILTIN, DRV_MODULE, DRV_OUT_OF_TREE, DRV_UNKNOWN };
@@ -219,19 +222,99 @@ void boot_free(struct boot_info *bi);
 /* Version that a kernel path in a boot entry names ("/vmlinuz-6.1.0" ->
  * "6.1.0"); copies into out. */
 void boot_kernel_version(const char *kpath, char *out, size_t cap);
-/* Checks a kernel command line; adds findings. */
-void cmdline_check(struct scan_ctx *c, const char *cmdline, const char *where);
+struct disk_names;
+/* Checks the default entry's command line: device names (blockers) and
+ * consoles; adds findings. */
+void cmdline_check(struct scan_ctx *c, struct disk_names *dn, const char *cmdline,
+                   const char *where);
+/* Device names on a command line only (root=, resume=, any =/dev/...),
+ * with the severity given: another entry's, or one GRUB writes next. */
+void cmdline_devnames(struct scan_ctx *c, struct disk_names *dn, const char *cmdline,
+                      const char *where, enum severity sev);
 /* Value of key= in a command line, copied; 0 if absent. */
 int cmdline_get(const char *cmdline, const char *key, char *out, size_t cap);
 
-/* ---- fstab.c ---- */
-/* /dev/sdX, /dev/xvdX, /dev/hdX, /dev/vdX: names that change on NVMe. */
+/* ---- devname.c, multipath.c: which device names survive the move ---- */
+#define NAMING_ALIASES_MAX 64
+struct naming {
+    char alias[NAMING_ALIASES_MAX][128];   /* multipath aliases of the guest */
+    int naliases;
+};
+/* Why name (a device path) changes on Nitro, or NULL when it does not or
+ * names no disk: kernel names (sd, xvd, hd, vd), RAID controllers
+ * (cciss, ida), by-id serials (not EBS's own, nor LVM/md ids), by-path,
+ * multipath names, WWIDs and aliases, dm-N.  nm may be NULL. */
+const char *devname_unstable(const struct naming *nm, const char *name);
 int is_unstable_devname(const char *spec);
-json_object *fstab_scan(struct scan_ctx *c);
-void crypttab_scan(struct scan_ctx *c);
+int naming_add_alias(struct naming *nm, const char *alias);
+/* multipath bindings and multipath.conf aliases. */
+void naming_read(vfs *v, struct naming *nm);
+
+/* ---- knownfs.c: the filesystems on the disks, from the report ---- */
+struct known_fs {
+    struct fs_ident *id;    /* strings owned by the report */
+    int *volume;            /* disk index; -1 spread over disks or unknown */
+    size_t n;
+    int checked;            /* disks were read: names can be resolved */
+};
+void known_fs_load(struct report *r, struct known_fs *k);
+void known_fs_free(struct known_fs *k);
+int known_fs_find(const struct known_fs *k, const char *spec);
+/* The prefix when spec names a filesystem by UUID or label, else NULL. */
+const char *content_name_kind(const char *spec);
+
+/* ---- namecheck.c: device names met in guest files, to findings ---- */
+struct disk_names {
+    struct naming nm;
+    struct known_fs fs;
+    int unchecked;          /* content names met without disks */
+};
+void disk_names_init(struct scan_ctx *c, struct disk_names *dn);
+void disk_names_free(struct disk_names *dn);
+/* When name changes on Nitro: a finding (or more evidence on the one with
+ * the same detail) whose remediation names the UUID to write, then says
+ * `then`; 1 when flagged. */
+int devname_check(struct scan_ctx *c, struct disk_names *dn, enum finding_id id,
+                  enum severity sev, const char *name, const char *detail, const char *evidence,
+                  const char *then);
+/* The same with a remediation of the caller's. */
+int devname_flag(struct scan_ctx *c, struct disk_names *dn, enum finding_id id,
+                 enum severity sev, const char *name, const char *detail, const char *evidence,
+                 const char *remediation);
+/* A UUID= or LABEL= that names no filesystem on the disks: blocker when
+ * the root depends on it; said once when no disks were read.  1 when flagged. */
+int content_name_check(struct scan_ctx *c, struct disk_names *dn, const char *name,
+                       int for_root, const char *evidence);
+
+/* ---- fstab.c, diskconf.c, lvmfilter.c ---- */
+json_object *fstab_scan(struct scan_ctx *c, struct disk_names *dn);
+void crypttab_scan(struct scan_ctx *c, struct disk_names *dn);
+/* /etc/default/grub, /etc/sysconfig/grub, device.map, mdadm.conf. */
+void diskconf_scan(struct scan_ctx *c, struct disk_names *dn);
+
+#define LVM_PATTERN_MAX 256
+#define LVM_PATTERNS_MAX 64
+struct lvm_filter {
+    int global;             /* global_filter, else filter */
+    int line;
+    int n;
+    char pat[LVM_PATTERNS_MAX][LVM_PATTERN_MAX];
+    char text[404];         /* the assignment as written, cut */
+};
+/* The filter and global_filter assignments of an lvm.conf; count. */
+int lvm_conf_filters(const char *buf, size_t len, struct lvm_filter *out, int max);
+/* 1 when the patterns reject every name an NVMe PV has; why says which. */
+int lvm_filter_hides_nvme(char pats[][LVM_PATTERN_MAX], int n, char *why, size_t cap);
+void lvm_filter_scan(struct scan_ctx *c);
 
 /* ---- network.c ---- */
 json_object *network_scan(struct scan_ctx *c, const char *default_cmdline);
+
+/* ---- rebuild.c: what the next initramfs rebuild keeps ---- */
+/* name=value or name+=value of a shell-style config line, unquoted in
+ * place; 0 when the line is not one. */
+int shell_assignment(char *line, char **name, int *append, char **value);
+void rebuild_scan(struct scan_ctx *c, const struct kernel_list *kl);
 
 /* ---- misc.c ---- */
 void misc_scan(struct scan_ctx *c, const struct kernel_list *kl);

@@ -59,3 +59,14 @@ void str_fmt(char *dst, size_t cap, const char *fmt, ...)
     vsnprintf(dst, cap, fmt, ap);
     va_end(ap);
 }
+
+int for_each_config_line(vfs *v, const char *path, line_fn fn, void *opaque)
+{
+    size_t len;
+    char *buf = read_small(v, path, 1u << 20, &len);
+    if (!buf)
+        return -1;
+    for_each_line(buf, len, fn, opaque);
+    free(buf);
+    return 0;
+}

@@ -14,9 +14,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (r && v) {
         struct scan_ctx c;
         struct boot_info bi;
+        struct disk_names dn;
         memset(&c, 0, sizeof c);
         c.v = v;
         c.r = r;
+        disk_names_init(&c, &dn);
         boot_scan(&c, &bi);
         fuzz_touch(bi.loader);
         fuzz_touch(bi.config);
@@ -27,9 +29,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fuzz_touch(bi.e[i].id);
             fuzz_touch(bi.e[i].kernel);
             if (bi.e[i].cmdline)
-                cmdline_check(&c, bi.e[i].cmdline, bi.config);
+                cmdline_check(&c, &dn, bi.e[i].cmdline, bi.config);
         }
         boot_free(&bi);
+        disk_names_free(&dn);
     }
     vfs_close(v);
     report_free(r);

@@ -45,7 +45,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memset(&c, 0, sizeof c);
         c.v = v;
         c.r = r;
-        cmdline_check(&c, s, "/boot/grub/grub.cfg");
+        struct disk_names dn;
+        disk_names_init(&c, &dn);
+        cmdline_check(&c, &dn, s, "/boot/grub/grub.cfg");
+        cmdline_devnames(&c, &dn, s, "/etc/default/grub:1", SEV_WARNING);
+        disk_names_free(&dn);
     }
     vfs_close(v);
     report_free(r);

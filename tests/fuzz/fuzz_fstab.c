@@ -50,8 +50,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         c.v = v;
         c.r = r;
         c.distro = "debian";
-        json_object_put(fstab_scan(&c));
-        crypttab_scan(&c);
+        struct disk_names dn;
+        disk_names_init(&c, &dn);
+        json_object_put(fstab_scan(&c, &dn));
+        crypttab_scan(&c, &dn);
+        disk_names_free(&dn);
     }
     vfs_close(v);
     report_free(r);

@@ -99,6 +99,10 @@ class NitroImage:
         self.assertEqual([(e["spec"], e["mountpoint"], e["issue"]) for e in fstab],
                          [("UUID=%s" % self.ROOT_UUID, "/", None)])
         self.assertNotIn("BOOT-FSTAB-DEVNAME", self.finding_ids(self.rep))
+        # the UUID resolves to the filesystem the image was built with
+        self.assertEqual(fstab[0]["filesystem"], "/dev/sda1")
+        self.assertNotIn("BOOT-UUID-UNRESOLVED", self.finding_ids(self.rep))
+        self.assertNotIn("BOOT-UUID-UNCHECKED", self.finding_ids(self.rep))
 
     def test_no_scan_errors(self):
         ids = self.finding_ids(self.rep)

@@ -1,0 +1,291 @@
+/* Disk names wherever the guest names a device, UUID= and LABEL= resolved
+ * against the disks, nofail, and the next initramfs rebuild, on the trees
+ * of tests/nitro/make_naming_fixtures.sh. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "scanners/nitro/nitro_int.h"
+
+static const char *fx;
+
+/* A value of uuids.env, written by the fixture script. */
+static const char *made(const char *key)
+{
+    static char val[8][128];
+    static int next;
+    char p[1024], line[256];
+    snprintf(p, sizeof p, "%s/uuids.env", fx);
+    FILE *f = fopen(p, "r");
+    assert_non_null(f);
+    char *out = val[next++ % 8];
+    out[0] = '\0';
+    while (fgets(line, sizeof line, f))
+        if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == '=') {
+            snprintf(out, 128, "%s", line + strlen(key) + 1);
+            out[strcspn(out, "\n")] = '\0';
+        }
+    fclose(f);
+    assert_true(out[0]);
+    return out;
+}
+
+/* Scans a tree; with_disks puts disks.json in as the report's volumes, as
+ * inspection of disk images does. */
+static struct report *scan(const char *tree, int with_disks)
+{
+    char p[1024];
+    struct scan_ctx c;
+    memset(&c, 0, sizeof c);
+    snprintf(p, sizeof p, "%s/%s", fx, tree);
+    c.v = vfs_dir_open(p);
+    assert_non_null(c.v);
+    c.r = report_new();
+    c.distro = "centos";
+    c.package_format = "rpm";
+    if (with_disks) {
+        snprintf(p, sizeof p, "%s/disks.json", fx);
+        json_object *vols = json_object_from_file(p);
+        assert_non_null(vols);
+        report_set(c.r, "volumes", vols);
+    }
+    assert_int_equal(scan_nitro(&c), 0);
+    vfs_close(c.v);
+    return c.r;
+}
+
+static const char *sget(json_object *o, const char *key)
+{
+    json_object *v;
+    return json_object_object_get_ex(o, key, &v) && v ? json_object_get_string(v) : "";
+}
+
+/* The findings of an id (and severity, when given) whose title holds `in`. */
+static int findings(struct report *r, const char *id, const char *sev, const char *in,
+                    json_object **first)
+{
+    int n = 0;
+    for (size_t i = 0; i < json_object_array_length(r->findings); i++) {
+        json_object *f = json_object_array_get_idx(r->findings, i);
+        if (strcmp(sget(f, "id"), id) || (sev && strcmp(sget(f, "severity"), sev)) ||
+            (in && !strstr(sget(f, "title"), in)))
+            continue;
+        if (!n++ && first)
+            *first = f;
+    }
+    return n;
+}
+
+static int has_evidence(json_object *f, const char *needle)
+{
+    json_object *ev;
+    if (!f || !json_object_object_get_ex(f, "evidence", &ev))
+        return 0;
+    for (size_t i = 0; i < json_object_array_length(ev); i++)
+        if (strstr(json_object_get_string(json_object_array_get_idx(ev, i)), needle))
+            return 1;
+    return 0;
+}
+
+static void test_classifier(void **s)
+{
+    (void)s;
+    static const char *const unstable[] = { "/dev/sda2", "/dev/xvdf", "/dev/hda1", "/dev/vdb1",
+        "/dev/cciss/c0d0p3", "/dev/ida/c0d0p1", "/dev/disk/by-id/scsi-36000c29a-part2",
+        "/dev/disk/by-id/ata-ST500DM002_Z3T0-part1", "/dev/disk/by-path/pci-0000:03:00.0-scsi-0:0:0:0-part1",
+        "/dev/mapper/mpatha", "/dev/mapper/mpathbp2", "/dev/mapper/3600508b400105e210000900000490000",
+        "/dev/dm-3", NULL };
+    static const char *const stable[] = { "UUID=1", "LABEL=root", "PARTUUID=ab-01",
+        "/dev/disk/by-uuid/1", "/dev/disk/by-label/root", "/dev/disk/by-partuuid/ab-01",
+        "/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_vol0123456789abcdef0-part1",
+        "/dev/disk/by-id/dm-name-vg0-root", "/dev/disk/by-id/md-uuid-3b1f0c2e:9d1a4b6c",
+        "/dev/mapper/vg0-root", "/dev/vg0/root", "/dev/md0", "/dev/md/data", "/dev/nvme0n1p1",
+        "/dev/mapper/data", "/dev/mapper/mpathvg-root", "/dev/sdata/lv0", "/dev/sd", "tmpfs", NULL };
+    for (int i = 0; unstable[i]; i++)
+        assert_non_null(devname_unstable(NULL, unstable[i]));
+    for (int i = 0; stable[i]; i++)
+        if (devname_unstable(NULL, stable[i]))
+            fail_msg("%s taken as unstable", stable[i]);
+    struct naming nm;
+    memset(&nm, 0, sizeof nm);
+    naming_add_alias(&nm, "data");
+    assert_non_null(devname_unstable(&nm, "/dev/mapper/data"));
+    assert_non_null(devname_unstable(&nm, "/dev/mapper/data-part1"));
+    assert_null(devname_unstable(&nm, "/dev/mapper/database"));
+}
+
+static void test_centos7_vmware(void **s)
+{
+    (void)s;
+    struct report *r = scan("centos7", 0);
+    json_object *f = NULL;
+    /* fstab: the VMware disk serial of / and the Smart Array name; EBS's
+     * by-id name and the LVM swap pass */
+    assert_int_equal(findings(r, "BOOT-FSTAB-DEVNAME", "blocker", NULL, NULL), 4);
+    assert_int_equal(findings(r, "BOOT-FSTAB-DEVNAME", NULL, "by-id/scsi-", &f), 1);
+    assert_true(has_evidence(f, "/etc/fstab:4: /dev/disk/by-id/scsi-"));
+    assert_true(has_evidence(f, "disk serial"));
+    assert_int_equal(findings(r, "BOOT-FSTAB-DEVNAME", NULL, "/dev/cciss/c0d0p3 on /data", NULL), 1);
+    assert_int_equal(findings(r, "BOOT-FSTAB-DEVNAME", NULL, "Amazon_Elastic_Block_Store", NULL), 0);
+    /* multipath: an alias of multipath.conf and a bindings name */
+    assert_int_equal(findings(r, "BOOT-FSTAB-DEVNAME", NULL, "/dev/mapper/oradata on /u01", &f), 1);
+    assert_true(has_evidence(f, "multipath alias"));
+    assert_int_equal(findings(r, "BOOT-FSTAB-DEVNAME", NULL, "/dev/mapper/mpatha1 on /u02", NULL), 1);
+    assert_int_equal(findings(r, "BOOT-FSTAB-DEVNAME", NULL, "centos-swap", NULL), 0);
+    assert_int_equal(findings(r, "BOOT-CRYPTTAB-DEVNAME", "blocker", "/dev/sdb2", &f), 1);
+    assert_true(has_evidence(f, "/etc/crypttab:1:"));
+    /* /boot is on the disk that boots: no nofail asked */
+    assert_int_equal(findings(r, "BOOT-FSTAB-NOFAIL", NULL, NULL, NULL), 0);
+    /* GRUB legacy's kernel line boots; /etc/default/grub acts at the next
+     * regeneration (sysconfig/grub is a link to it: said once) */
+    assert_int_equal(findings(r, "BOOT-CMDLINE-DEVNAME", "blocker", "root=/dev/sda2", &f), 1);
+    assert_true(has_evidence(f, "/boot/grub/grub.conf"));
+    assert_non_null(strstr(sget(f, "remediation"), "GRUB_CMDLINE_LINUX"));
+    assert_int_equal(findings(r, "BOOT-CMDLINE-DEVNAME", "warning", "resume=/dev/sdb1", &f), 1);
+    assert_true(has_evidence(f, "/etc/default/grub:3"));
+    assert_false(has_evidence(f, "/etc/sysconfig/grub"));
+    assert_int_equal(findings(r, "BOOT-CMDLINE-DEVNAME", NULL, "rd.lvm.lv", NULL), 0);
+    /* device.map, and mdadm.conf scanning only sd* while an array is listed */
+    assert_int_equal(findings(r, "BOOT-CONFIG-DEVNAME", "warning", "device.map", &f), 1);
+    assert_true(has_evidence(f, "/boot/grub/device.map:2: (hd0)"));
+    assert_int_equal(findings(r, "BOOT-CONFIG-DEVNAME", "blocker", "/etc/mdadm.conf", &f), 1);
+    assert_true(has_evidence(f, "/etc/mdadm.conf:1: DEVICE /dev/sd*"));
+    /* the LVM filter accepts only sd* */
+    assert_int_equal(findings(r, "BOOT-LVM-FILTER", "blocker", "filter in /etc/lvm/lvm.conf", &f), 1);
+    assert_true(has_evidence(f, "/etc/lvm/lvm.conf:4: filter = ["));
+    assert_true(has_evidence(f, "r|.*|"));
+    /* the distribution's dracut default is host-only, nothing adds nvme */
+    assert_int_equal(findings(r, "NITRO-INITRAMFS-HOSTONLY", "warning", "hostonly", &f), 1);
+    assert_true(has_evidence(f, "/usr/lib/dracut/dracut.conf.d/01-dist.conf:1"));
+    /* no disks were read: the UUID of /boot could not be checked, and says so */
+    assert_int_equal(findings(r, "BOOT-UUID-UNCHECKED", "info", NULL, NULL), 1);
+    assert_int_equal(findings(r, "BOOT-UUID-UNRESOLVED", NULL, NULL, NULL), 0);
+    report_free(r);
+}
+
+static void test_stable_names(void **s)
+{
+    (void)s;
+    struct report *r = scan("stable", 0);
+    static const char *const none[] = { "BOOT-FSTAB-DEVNAME", "BOOT-CRYPTTAB-DEVNAME",
+        "BOOT-CMDLINE-DEVNAME", "BOOT-CONFIG-DEVNAME", "BOOT-LVM-FILTER",
+        "NITRO-INITRAMFS-HOSTONLY", "BOOT-FSTAB-NOFAIL", NULL };
+    for (int i = 0; none[i]; i++)
+        if (findings(r, none[i], NULL, NULL, NULL))
+            fail_msg("%s on names that survive the move", none[i]);
+    report_free(r);
+}
+
+static void test_dracut_order(void **s)
+{
+    (void)s;
+    json_object *f = NULL;
+    struct report *r = scan("dracut-masked", 0);
+    assert_int_equal(findings(r, "NITRO-INITRAMFS-HOSTONLY", NULL, NULL, NULL), 0);
+    report_free(r);
+    r = scan("dracut-omit", 0);
+    assert_int_equal(findings(r, "NITRO-INITRAMFS-HOSTONLY", "warning", "omit_drivers", &f), 1);
+    assert_true(has_evidence(f, "/etc/dracut.conf.d/90-omit.conf:2"));
+    report_free(r);
+    /* add_drivers= (not +=) replaced the list that held nvme */
+    r = scan("dracut-replaced", 0);
+    assert_int_equal(findings(r, "NITRO-INITRAMFS-HOSTONLY", "warning", "hostonly", NULL), 1);
+    report_free(r);
+}
+
+static void test_initramfs_tools(void **s)
+{
+    (void)s;
+    json_object *f = NULL;
+    struct report *r = scan("itools-dep", 0);
+    assert_int_equal(findings(r, "NITRO-INITRAMFS-HOSTONLY", "warning", "MODULES=dep", &f), 1);
+    assert_true(has_evidence(f, "/etc/initramfs-tools/initramfs.conf:1: MODULES=dep"));
+    report_free(r);
+    r = scan("itools-dep-nvme", 0);
+    assert_int_equal(findings(r, "NITRO-INITRAMFS-HOSTONLY", NULL, NULL, NULL), 0);
+    report_free(r);
+    r = scan("itools-confd-most", 0);
+    assert_int_equal(findings(r, "NITRO-INITRAMFS-HOSTONLY", NULL, NULL, NULL), 0);
+    report_free(r);
+}
+
+static void test_names_against_disks(void **s)
+{
+    (void)s;
+    json_object *f = NULL;
+    char want[256];
+    struct report *r = scan("uuids", 1);
+    /* a UUID of no filesystem: fstab's /gone and the default entry's resume= */
+    assert_int_equal(findings(r, "BOOT-UUID-UNRESOLVED", "warning", made("GONE_UUID"), &f), 1);
+    assert_true(has_evidence(f, "/etc/fstab:4:"));
+    assert_true(has_evidence(f, "resume=UUID="));
+    assert_int_equal(findings(r, "BOOT-UUID-UNRESOLVED", NULL, NULL, NULL), 1);
+    assert_int_equal(findings(r, "BOOT-UUID-UNCHECKED", NULL, NULL, NULL), 0);
+    /* nofail: /bulk is on the second disk, /boot on the root's */
+    assert_int_equal(findings(r, "BOOT-FSTAB-NOFAIL", "warning", "/bulk", NULL), 1);
+    assert_int_equal(findings(r, "BOOT-FSTAB-NOFAIL", NULL, NULL, NULL), 1);
+    /* the kernel name's remediation gives the UUID of the filesystem there */
+    assert_int_equal(findings(r, "BOOT-FSTAB-DEVNAME", "blocker", "/dev/sdb1", &f), 1);
+    snprintf(want, sizeof want, "Write UUID=%s", made("DATA_UUID"));
+    assert_non_null(strstr(sget(f, "remediation"), want));
+    /* the report says which filesystem each fstab line is */
+    json_object *fst = report_get(r, "fstab");
+    assert_string_equal(sget(json_object_array_get_idx(fst, 0), "filesystem"), "/dev/sda2");
+    assert_string_equal(sget(json_object_array_get_idx(fst, 2), "filesystem"), "/dev/sdb1");
+    assert_string_equal(sget(json_object_array_get_idx(fst, 3), "issue"), "unresolved");
+    report_free(r);
+    /* the root's UUID matching nothing is a blocker */
+    r = scan("uuids-root-gone", 1);
+    assert_int_equal(findings(r, "BOOT-UUID-UNRESOLVED", "blocker", made("GONE_UUID"), NULL), 1);
+    report_free(r);
+}
+
+static void test_lvm_filter_parser(void **s)
+{
+    (void)s;
+    static const char conf[] =
+        "devices {\n  # filter = [ \"r|.*|\" ]\n"
+        "  global_filter = [ \"a|^/dev/xvd|\", \"r|.*|\" ]\n"
+        "  filter = \"a|.*|\"\n"
+        "  preferred_names = [ \"^/dev/mpath/\" ]\n}\n";
+    struct lvm_filter fs[4];
+    char why[256];
+    assert_int_equal(lvm_conf_filters(conf, sizeof conf - 1, fs, 4), 2);
+    assert_true(fs[0].global);
+    assert_int_equal(fs[0].line, 3);
+    assert_int_equal(fs[0].n, 2);
+    assert_string_equal(fs[0].pat[0], "a|^/dev/xvd|");
+    assert_true(lvm_filter_hides_nvme(fs[0].pat, fs[0].n, why, sizeof why));
+    assert_false(fs[1].global);
+    assert_false(lvm_filter_hides_nvme(fs[1].pat, fs[1].n, why, sizeof why));
+    /* a device no pattern matches is accepted */
+    char only_fd[1][LVM_PATTERN_MAX] = { "r|^/dev/fd|" };
+    assert_false(lvm_filter_hides_nvme(only_fd, 1, why, sizeof why));
+    /* unterminated input ends the list, not the scan */
+    assert_int_equal(lvm_conf_filters("filter = [ \"a|x", 14, fs, 4), 1);
+}
+
+int main(void)
+{
+    fx = getenv("NAMING_FIXTURES");
+    if (!fx) {
+        fprintf(stderr, "NAMING_FIXTURES not set\n");
+        return 1;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_classifier),
+        cmocka_unit_test(test_centos7_vmware),
+        cmocka_unit_test(test_stable_names),
+        cmocka_unit_test(test_dracut_order),
+        cmocka_unit_test(test_initramfs_tools),
+        cmocka_unit_test(test_names_against_disks),
+        cmocka_unit_test(test_lvm_filter_parser),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
