@@ -123,7 +123,9 @@ void apps_free(struct apps *a)
         json_object_put(a->v[i].o);
     }
     free(a->v);
+    json_object_put(a->loaders);
     a->v = NULL;
+    a->loaders = NULL;
     a->n = a->cap = 0;
 }
 
