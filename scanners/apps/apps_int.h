@@ -18,6 +18,16 @@ const char *apps_syscall_flag(const char *name, int *kind);
  * "/opt/foo".  Returns 1 when the path is under an application root. */
 int apps_root_of(const char *path, char *name, size_t ncap, char *root, size_t rcap);
 
+/* Copies nm[0..nlen) to name and path[0..rlen) to root; 0 when too long. */
+int apps_set_root(char *name, size_t ncap, char *root, size_t rcap, const char *nm, size_t nlen,
+                  const char *path, size_t rlen);
+/* The same for third-party trees outside the usual places, by their
+ * structure (apps_roots.c): "/u01/app/db/bin/x" -> "db", "/u01/app/db". */
+int apps_root_by_structure(const char *path, char *name, size_t ncap, char *root, size_t rcap);
+/* 1 when path lies in a copy of a root filesystem (a backup) or, with
+ * checkouts, in a version-control checkout; memo keeps what each directory is. */
+int apps_inside_copy(struct scan_ctx *c, json_object *memo, const char *path, int checkouts);
+
 struct app {
     char *root;
     json_object *o;     /* the application object being built */

@@ -164,10 +164,11 @@ static int script_line(char *line, void *opaque)
     return 0;
 }
 
-static void read_conf(struct scan_ctx *c, struct kmod_refs *k, const char *path, line_fn fn)
+static void read_lines(struct scan_ctx *c, struct kmod_refs *k, const char *path, size_t cap,
+                       line_fn fn)
 {
     size_t len = 0;
-    char *text = read_small(c->v, path, CONF_CAP, &len);
+    char *text = read_small(c->v, path, cap, &len);
     if (text)
         for_each_line(text, len, fn, k);
     free(text);
@@ -185,7 +186,7 @@ static void read_conf_dir(struct scan_ctx *c, struct kmod_refs *k, const char *d
         if (n < m || strcmp(names[i] + n - m, suffix))
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        read_conf(c, k, path, fn);
+        read_lines(c, k, path, CONF_CAP, fn);
     }
     vfs_free_names(names);
 }
@@ -219,12 +220,12 @@ int apps_kmod_init(struct scan_ctx *c, struct kmod_refs *k, int have_pkgdb)
         return -1;
     for (int i = 0; modprobe_dirs[i]; i++)
         read_conf_dir(c, k, modprobe_dirs[i], ".conf", modprobe_conf_line);
-    read_conf(c, k, "/etc/modprobe.conf", modprobe_conf_line);
+    read_lines(c, k, "/etc/modprobe.conf", CONF_CAP, modprobe_conf_line);
     for (int i = 0; load_dirs[i]; i++)
         read_conf_dir(c, k, load_dirs[i], ".conf", load_conf_line);
-    read_conf(c, k, "/etc/modules", load_conf_line);
+    read_lines(c, k, "/etc/modules", CONF_CAP, load_conf_line);
     read_conf_dir(c, k, "/etc/sysconfig/modules", ".modules", script_line);
-    read_conf(c, k, "/etc/rc.modules", script_line);
+    read_lines(c, k, "/etc/rc.modules", CONF_CAP, script_line);
 
     kernels_find(c, &kl);
     for (int i = 0; i < kl.n; i++) {
@@ -237,9 +238,9 @@ int apps_kmod_init(struct scan_ctx *c, struct kmod_refs *k, int have_pkgdb)
         if (!kl.k[i].modules_dir[0])
             continue;
         snprintf(p, sizeof p, "%s/modules.dep", kl.k[i].modules_dir);
-        read_conf(c, k, p, provided_line);
+        read_lines(c, k, p, DEP_CAP, provided_line);
         snprintf(p, sizeof p, "%s/modules.builtin", kl.k[i].modules_dir);
-        read_conf(c, k, p, provided_line);
+        read_lines(c, k, p, DEP_CAP, provided_line);
     }
     kernels_free(&kl);
     return 0;

@@ -144,14 +144,19 @@ static void lib_facts(json_object *files, json_object *app, json_object *f, cons
 static void group_elf(struct scan_ctx *c, struct apps *a, json_object *files,
                       const struct apps_transient *t, json_object *kmods, int *budget)
 {
-    for (size_t i = 0; i < json_object_array_length(files); i++) {
+    json_object *copies = json_object_new_object();
+    for (size_t i = 0; copies && i < json_object_array_length(files); i++) {
         json_object *f = json_object_array_get_idx(files, i), *app;
         const char *path = doc_str(f, "path"), *type = doc_str(f, "type");
         char name[256], root[4096];
         if (!path || doc_str(f, "package") || !type || doc_str(f, "error"))
             continue;
-        int kmod = (doc_bool(f, "kernel_module") == 1);
-        if (apps_is_transient(t, path) || !apps_root_of(path, name, sizeof name, root, sizeof root)) {
+        int kmod = (doc_bool(f, "kernel_module") == 1), usual = 0;
+        /* A tree found by structure alone is no install when it is a checkout. */
+        if (apps_is_transient(t, path) ||
+            (!(usual = apps_root_of(path, name, sizeof name, root, sizeof root)) &&
+             !apps_root_by_structure(path, name, sizeof name, root, sizeof root)) ||
+            apps_inside_copy(c, copies, path, !usual)) {
             if (kmod)
                 json_object_array_add(kmods, json_object_new_int64((int64_t)i));
             continue;
@@ -177,6 +182,7 @@ static void group_elf(struct scan_ctx *c, struct apps *a, json_object *files,
             import_facts(c, app, path, budget);
         apps_kernel_strings(c->v, path, app);
     }
+    json_object_put(copies);
 }
 
 /* Module files of an application that something can load become its

@@ -252,3 +252,17 @@ printf 'service lcx\n{\n\tsocket_type = stream\n\tserver = /opt/xsvc/bin/xsvc\n}
 printf 'SHELL=/bin/sh\n7\t10\tlc.weekly\t/opt/web/bin/web --weekly\n' > "$R/etc/anacrontab"
 printf '/opt/old/bin/old &\n' >> "$R/etc/rc.d/rc.local"
 
+# ---- Install roots found by structure outside the usual places, and a
+# copy of a whole root filesystem (a backup) that is none.
+mkdir -p "$R/u01/app/oradb/product/19c/dbhome_1/bin" "$R/u01/app/oradb/product/19c/dbhome_1/lib" \
+    "$R/usr/sap/LC1/SYS/exe/run" "$R/old_root/etc" "$R/old_root/var/log" "$R/old_root/usr/bin" \
+    "$R/export/.state/bin" "$R/build/liftsrc/.git" "$R/build/liftsrc/out/bin"
+cp "$R/opt/web/bin/web" "$R/u01/app/oradb/product/19c/dbhome_1/bin/oradaemon"
+gcc -shared -fPIC -o "$R/u01/app/oradb/product/19c/dbhome_1/lib/libora.so" "$B/speedups.c"
+cp "$R/opt/web/bin/web" "$R/usr/sap/LC1/SYS/exe/run/disp+work"
+cp "$R/opt/web/bin/web" "$R/old_root/usr/bin/oldtool"
+cp "$R/opt/web/bin/web" "$R/export/.state/bin/helper"
+# A version-control checkout with its build output: a build tree.
+cp "$R/opt/web/bin/web" "$R/build/liftsrc/out/bin/tool"
+printf '[Service]\nExecStart=/u01/app/oradb/product/19c/dbhome_1/bin/oradaemon -d\n' \
+    > "$R/etc/systemd/system/oradb.service"

@@ -507,6 +507,26 @@ static void test_entry_points_as_run(void **state)
     }
 }
 
+static void test_install_roots_by_structure(void **state)
+{
+    (void)state;
+    json_object *a = app("dbhome_1");
+    assert_non_null(a);
+    assert_string_equal(sfield(a, "root"), "/u01/app/oradb/product/19c/dbhome_1");
+    assert_true(arr_has(field(a, "files"), "/lib/libora.so"));
+    assert_non_null(entry_from("dbhome_1", "/etc/systemd/system/oradb.service"));
+    a = app("LC1");
+    assert_non_null(a);
+    assert_string_equal(sfield(a, "root"), "/usr/sap/LC1");
+    json_object *apps = report_get(rep, "applications");
+    for (size_t i = 0; i < json_object_array_length(apps); i++) {
+        const char *root = sfield(json_object_array_get_idx(apps, i), "root");
+        assert_false(under(root, "/old_root") || under(root, "/usr/bin") || under(root, "/build"));
+        assert_null(strstr(root, "/."));
+    }
+    assert_non_null(elf_file("/old_root/usr/bin/oldtool"));
+    assert_non_null(elf_file("/build/liftsrc/out/bin/tool"));
+}
 
 int main(int argc, char **argv)
 {
@@ -535,6 +555,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_findings_per_application),
         cmocka_unit_test(test_missing_lib_of_package_is_info),
         cmocka_unit_test(test_entry_points_as_run),
+        cmocka_unit_test(test_install_roots_by_structure),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

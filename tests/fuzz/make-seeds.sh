@@ -197,6 +197,8 @@ entry() { printf '==> %s <==\n' "$1"; cat "$2"; printf '\n'; }
     entry /home/dev/proj/target/app "$work/hello-nopie"
     entry /home/dev/proj/bin/app "$work/hello-nopie"
     entry /u01/app/db/bin/dbd "$work/hello-nopie"
+    entry /u01/src/out/bin/t "$work/hello-nopie"
+    printf '==> /u01/src/.git <==\ngitdir: /elsewhere\n'
     entry /usr/sap/LC1/SYS/exe/run/dw "$work/hello-nopie"
     entry /old_root/usr/bin/t "$work/hello-nopie"
     printf '==> /old_root/etc/hostname <==\nold\n==> /old_root/var/log/x <==\n\n'
