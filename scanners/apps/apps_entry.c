@@ -32,6 +32,8 @@ static json_object *app_of_command(vfs *v, const struct apps *a, const char *cmd
     while (*p) {
         while (*p == ' ' || *p == '\t' || *p == '"' || *p == '\'' || *p == '=')
             p++;
+        if (!*p)
+            break;      /* a trailing quote or '=' ends the line */
         size_t n = strcspn(p, " \t\"'=;|&<>");
         if (n && n < sizeof tok) {
             memcpy(tok, p, n);
