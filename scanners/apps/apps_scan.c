@@ -132,6 +132,8 @@ static void lib_facts(json_object *files, json_object *app, json_object *f, cons
             continue;
         }
         apps_push_str(needs, "sonames", so, 200);
+        if (lib)
+            apps_push_str(needs, "packages", doc_str(lib, "package"), 200);
     }
     for (size_t i = 0; missing && i < json_object_array_length(missing); i++)
         apps_push_str(needs, "missing", json_object_get_string(json_object_array_get_idx(missing, i)), 100);

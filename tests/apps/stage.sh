@@ -225,13 +225,23 @@ gcc -shared -fPIC -o "$R/usr/lib/x86_64-linux-gnu/tc/q_atm.so" "$B/q_atm.c" "$B/
 gcc -shared -fPIC -Wl,-soname,liblcgone.so.3 -o "$B/liblcgone.so.3" "$B/atm.c"
 printf 'int atm_open(void);\nint main(void) { return atm_open(); }\n' > "$B/broken.c"
 gcc -o "$R/opt/broken/bin/broken" "$B/broken.c" "$B/liblcgone.so.3"
+# An application using a library of an OS package (libdemo1).
+mkdir -p "$R/opt/demo/bin"
+gcc -shared -fPIC -Wl,-soname,libdemo.so.1 -o "$R/usr/lib/libdemo.so.1" "$B/atm.c"
+gcc -o "$R/opt/demo/bin/demo" "$B/broken.c" "$R/usr/lib/libdemo.so.1"
 cat > "$R/var/lib/dpkg/status" <<'S'
 Package: iproute2
 Status: install ok installed
 Architecture: amd64
 Version: 6.1.0-3
 
+Package: libdemo1
+Status: install ok installed
+Architecture: amd64
+Version: 1.0-1
+
 S
+printf '/usr/lib/libdemo.so.1\n' > "$R/var/lib/dpkg/info/libdemo1.list"
 printf '/.\n/usr\n/usr/lib\n/usr/lib/x86_64-linux-gnu\n/usr/lib/x86_64-linux-gnu/tc\n/usr/lib/x86_64-linux-gnu/tc/q_atm.so\n' \
     > "$R/var/lib/dpkg/info/iproute2.list"
 

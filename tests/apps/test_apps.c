@@ -528,6 +528,17 @@ static void test_install_roots_by_structure(void **state)
     assert_non_null(elf_file("/build/liftsrc/out/bin/tool"));
 }
 
+/* The OS libraries an application needs, and the packages they come from. */
+static void test_needs_packages(void **state)
+{
+    (void)state;
+    json_object *needs = field(app("demo"), "needs");
+    assert_non_null(needs);
+    assert_true(arr_has(field(needs, "sonames"), "libdemo.so.1"));
+    assert_true(arr_has(field(needs, "packages"), "libdemo1"));
+    assert_false(arr_has(field(needs, "packages"), "iproute2"));
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 5) {
@@ -556,6 +567,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_missing_lib_of_package_is_info),
         cmocka_unit_test(test_entry_points_as_run),
         cmocka_unit_test(test_install_roots_by_structure),
+        cmocka_unit_test(test_needs_packages),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
