@@ -1,6 +1,7 @@
-/* What starts each application: systemd units, SysV init scripts, crontabs.
- * Only files that name a path inside an application root count, which
- * leaves the distribution's own units out without a package lookup. */
+/* What starts each application: systemd units, SysV init scripts, upstart
+ * jobs, inittab, xinetd services, crontabs and anacrontab, rc.local.  Only
+ * files that name a path inside an application root count, which leaves
+ * the distribution's own units out without a package lookup. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,24 +11,38 @@
 #define TEXT_CAP (256u << 10)
 #define MAX_DIR_FILES 4000
 
-enum kind { K_SYSTEMD, K_SYSV, K_CRON };
-static const char *const kind_name[] = {"systemd", "sysv", "cron"};
+enum kind { K_SYSTEMD, K_SYSV, K_CRON, K_UPSTART, K_INITTAB, K_XINETD, K_ANACRON };
+static const char *const kind_name[] = {"systemd", "sysv", "cron", "upstart", "inittab", "xinetd",
+                                        "anacron"};
 
-/* The application a command line belongs to: the first token inside a root. */
-static json_object *app_of_command(const struct apps *a, const char *cmd)
+struct entry_ctx {
+    struct scan_ctx *c;
+    struct apps *a;
+    struct kmod_refs *refs;
+    struct apps_enabled en;
+};
+
+/* The application a command line belongs to: the first token that names a
+ * file inside a root (a directory or a path that is not there names no
+ * program: a distribution's script may list /usr/local/lib directories). */
+static json_object *app_of_command(vfs *v, const struct apps *a, const char *cmd)
 {
     char tok[1024];
     const char *p = cmd;
     while (*p) {
         while (*p == ' ' || *p == '\t' || *p == '"' || *p == '\'' || *p == '=')
             p++;
+        if (!*p)
+            break;      /* a trailing quote or '=' ends the line */
         size_t n = strcspn(p, " \t\"'=;|&<>");
         if (n && n < sizeof tok) {
             memcpy(tok, p, n);
             tok[n] = 0;
-            if (tok[0] == '/') {
+            /* "PATH=/usr/local/sbin:/usr/bin" names no program. */
+            if (tok[0] == '/' && !strchr(tok, ':')) {
                 json_object *app = apps_find_path(a, tok);
-                if (app)
+                struct vfs_stat st;
+                if (app && vfs_stat(v, tok, &st) == 0 && st.type == VFS_REG)
                     return app;
             }
         }
@@ -78,7 +93,27 @@ static json_object *app_of_module(const struct apps *a, const char *line)
     return NULL;
 }
 
-static void add_entry(json_object *app, enum kind k, const char *src, const char *cmd)
+/* Whether the file starting it runs at boot: a unit's state, an init
+ * script's runlevels (inittab gives its own). */
+static void boot_state(const struct entry_ctx *x, enum kind k, const char *src,
+                       const char *runlevels, json_object *e)
+{
+    const char *base = strrchr(src, '/');
+    base = base ? base + 1 : src;
+    if (k == K_SYSTEMD) {
+        json_object_object_add(e, "state", jstr(apps_unit_state(&x->en, base)));
+        return;
+    }
+    if (k == K_SYSV && strstr(src, "/init.d/"))
+        runlevels = apps_sysv_runlevels(&x->en, base);
+    if (!runlevels)
+        return;
+    json_object_object_add(e, "state", jstr(runlevels[0] ? "enabled" : "disabled"));
+    json_object_object_add(e, "runlevels", jstr(runlevels));
+}
+
+static void add_entry(const struct entry_ctx *x, json_object *app, enum kind k, const char *src,
+                      const char *cmd, const char *runlevels)
 {
     json_object *eps = NULL;
     if (json_object_object_get_ex(app, "entry_points", &eps)) {
@@ -93,16 +128,65 @@ static void add_entry(json_object *app, enum kind k, const char *src, const char
     json_object_object_add(e, "kind", jstr(kind_name[k]));
     json_object_object_add(e, "source", jstr(src));
     json_object_object_add(e, "command", jstr(cmd));
+    boot_state(x, k, src, runlevels, e);
     apps_push(app, "entry_points", e);
 }
 
-static void one_file(struct scan_ctx *c, struct apps *a, enum kind k, const char *path)
+/* Keeps a module-loading line until modules are known. */
+static void keep_loader(struct apps *a, const char *path, const char *text, json_object *owner)
 {
-    char *text = NULL;
+    json_object *e = json_object_new_object();
+    if (!a->loaders)
+        a->loaders = json_object_new_array();
+    json_object_object_add(e, "path", jstr(path));
+    json_object_object_add(e, "text", jstr(text));
+    json_object_object_add(e, "owner", json_object_get(owner));
+    json_object_array_add(a->loaders, e);
+}
+
+void apps_attach_loaders(struct apps *a)
+{
+    for (size_t i = 0; a->loaders && i < json_object_array_length(a->loaders); i++) {
+        json_object *l = json_object_array_get_idx(a->loaders, i), *path, *text, *owner = NULL;
+        json_object_object_get_ex(l, "path", &path);
+        json_object_object_get_ex(l, "text", &text);
+        json_object_object_get_ex(l, "owner", &owner);
+        json_object *app = app_of_module(a, json_object_get_string(text));
+        if (!app)
+            app = owner;
+        if (!app)
+            continue;
+        json_object *e = json_object_new_object();
+        json_object_object_add(e, "path", json_object_get(path));
+        json_object_object_add(e, "text", json_object_get(text));
+        apps_push(app, "module_loaders", e);
+    }
+    json_object_put(a->loaders);
+    a->loaders = NULL;
+}
+
+/* inittab's "id:runlevels:action:process": the process, and the runlevels. */
+static const char *inittab_process(char *line, char *runlevels, size_t cap)
+{
+    char *f[4] = {line, NULL, NULL, NULL};
+    for (int i = 1; i < 4; i++) {
+        f[i] = strchr(f[i - 1], ':');
+        if (!f[i])
+            return NULL;
+        *f[i]++ = 0;
+    }
+    snprintf(runlevels, cap, "%s", f[1]);
+    return f[3];
+}
+
+static void one_file(struct entry_ctx *x, enum kind k, const char *path)
+{
+    struct apps *a = x->a;
+    char *text = NULL, runlevels[32];
     size_t len = 0;
     json_object *owner = NULL;
 
-    if (vfs_read_file(c->v, path, TEXT_CAP, &text, &len) < 0)
+    if (vfs_read_file(x->c->v, path, TEXT_CAP, &text, &len) < 0)
         return;
     /* Two passes: first who the file starts, then what it loads. */
     for (int pass = 0; pass < 2; pass++) {
@@ -129,37 +213,30 @@ static void one_file(struct scan_ctx *c, struct apps *a, enum kind k, const char
                 if (!cmd)
                     continue;
                 cmd++;
+            } else if (k == K_INITTAB && !(cmd = inittab_process(s, runlevels, sizeof runlevels))) {
+                continue;
             }
             int loads = strstr(cmd, "modprobe") || strstr(cmd, "insmod");
             if (pass == 0 && !loads) {
-                json_object *app = app_of_command(a, cmd);
+                json_object *app = app_of_command(x->c->v, a, cmd);
                 int start = k != K_SYSTEMD || !strncmp(s, "ExecStart=", 10);
                 if (app && start) {
-                    add_entry(app, k, path, cmd);
+                    add_entry(x, app, k, path, cmd, k == K_INITTAB ? runlevels : NULL);
                     if (!owner)
                         owner = app;
                 }
-            } else if (pass == 1 && loads) {
-                json_object *app = app_of_module(a, cmd);
-                if (!app)
-                    app = owner;
-                if (!app)
-                    continue;
-                json_object *e = json_object_new_object();
-                json_object_object_add(e, "path", jstr(path));
-                json_object_object_add(e, "text", jstr(cmd));
-                apps_push(app, "module_loaders", e);
+            } else if (pass == 1 && loads && apps_kmod_note_line(x->refs, cmd)) {
+                keep_loader(a, path, cmd, owner);
             }
         }
     }
     free(text);
 }
 
-static void dir_files(struct scan_ctx *c, struct apps *a, enum kind k, const char *dir,
-                      const char *suffix)
+static void dir_files(struct entry_ctx *x, enum kind k, const char *dir, const char *suffix)
 {
     char **names = NULL;
-    if (vfs_list(c->v, dir, &names) < 0)
+    if (vfs_list(x->c->v, dir, &names) < 0)
         return;
     for (size_t i = 0; names[i] && i < MAX_DIR_FILES; i++) {
         char path[4096];
@@ -170,24 +247,38 @@ static void dir_files(struct scan_ctx *c, struct apps *a, enum kind k, const cha
             continue;
         struct vfs_stat st;
         /* Enabled units are symlinks into the unit directories: read the targets there. */
-        if (vfs_lstat(c->v, path, &st) < 0 || st.type != VFS_REG)
+        if (vfs_lstat(x->c->v, path, &st) < 0 || st.type != VFS_REG)
             continue;
-        one_file(c, a, k, path);
+        one_file(x, k, path);
     }
     vfs_free_names(names);
 }
 
-void apps_entries(struct scan_ctx *c, struct apps *a)
+/* A single file, following links (RHEL's /etc/rc.local is a link to
+ * /etc/rc.d/rc.local). */
+static void one_path(struct entry_ctx *x, enum kind k, const char *path)
+{
+    struct vfs_stat st;
+    if (vfs_stat(x->c->v, path, &st) == 0 && st.type == VFS_REG)
+        one_file(x, k, path);
+}
+
+void apps_entries(struct scan_ctx *c, struct apps *a, struct kmod_refs *refs)
 {
     static const char *const unit_dirs[] = {"/etc/systemd/system", "/lib/systemd/system",
                                             "/usr/lib/systemd/system", "/usr/local/lib/systemd/system",
                                             NULL};
     static const char *const cron_dirs[] = {"/etc/cron.d", "/var/spool/cron/crontabs",
-                                            "/var/spool/cron", NULL};
-    struct vfs_stat st;
+                                            "/var/spool/cron", "/etc/cron.hourly", "/etc/cron.daily",
+                                            "/etc/cron.weekly", "/etc/cron.monthly", NULL};
+    struct entry_ctx x = {c, a, refs, {0}};
     char real[4][4096];
     int nreal = 0;
 
+    if (apps_enabled_load(c, &x.en) < 0) {
+        apps_enabled_free(&x.en);
+        return;
+    }
     for (int i = 0; unit_dirs[i]; i++) {
         /* On usr-merged systems /lib is /usr/lib: read it once. */
         char *rp = NULL;
@@ -200,14 +291,17 @@ void apps_entries(struct scan_ctx *c, struct apps *a)
             free(rp);
         }
         if (!dup)
-            dir_files(c, a, K_SYSTEMD, unit_dirs[i], ".service");
+            dir_files(&x, K_SYSTEMD, unit_dirs[i], ".service");
     }
-    dir_files(c, a, K_SYSV, "/etc/init.d", NULL);
-    dir_files(c, a, K_SYSV, "/etc/rc.d/init.d", NULL);
-    if (vfs_lstat(c->v, "/etc/rc.local", &st) == 0 && st.type == VFS_REG)
-        one_file(c, a, K_SYSV, "/etc/rc.local");
-    if (vfs_lstat(c->v, "/etc/crontab", &st) == 0 && st.type == VFS_REG)
-        one_file(c, a, K_CRON, "/etc/crontab");
+    dir_files(&x, K_SYSV, "/etc/init.d", NULL);
+    dir_files(&x, K_SYSV, "/etc/rc.d/init.d", NULL);
+    one_path(&x, K_SYSV, "/etc/rc.local");
+    dir_files(&x, K_UPSTART, "/etc/init", ".conf");
+    one_path(&x, K_INITTAB, "/etc/inittab");
+    dir_files(&x, K_XINETD, "/etc/xinetd.d", NULL);
+    one_path(&x, K_CRON, "/etc/crontab");
     for (int i = 0; cron_dirs[i]; i++)
-        dir_files(c, a, K_CRON, cron_dirs[i], NULL);
+        dir_files(&x, K_CRON, cron_dirs[i], NULL);
+    one_path(&x, K_ANACRON, "/etc/anacrontab");
+    apps_enabled_free(&x.en);
 }

@@ -29,8 +29,8 @@ static size_t comp_after(const char *path, const char *prefix)
     return e ? (size_t)(e - (path + p)) : strlen(path + p);
 }
 
-static int set(char *name, size_t ncap, char *root, size_t rcap, const char *nm, size_t nlen,
-               const char *path, size_t rlen)
+int apps_set_root(char *name, size_t ncap, char *root, size_t rcap, const char *nm, size_t nlen,
+                  const char *path, size_t rlen)
 {
     if (nlen >= ncap || rlen >= rcap)
         return 0;
@@ -48,14 +48,14 @@ int apps_root_of(const char *path, char *name, size_t ncap, char *root, size_t r
     size_t n;
 
     if (!strcmp(path, "/app") || !strncmp(path, "/app/", 5))
-        return set(name, ncap, root, rcap, "app", 3, path, 4);
+        return apps_set_root(name, ncap, root, rcap, "app", 3, path, 4);
     for (int i = 0; one_level[i]; i++) {
         size_t p = strlen(one_level[i]);
         if (!(n = comp_after(path, one_level[i])))
             continue;
         if (!strcmp(one_level[i], "/usr/local/") && is_std_local(path + p, n))
-            return set(name, ncap, root, rcap, "usr-local", 9, path, p - 1);
-        return set(name, ncap, root, rcap, path + p, n, path, p + n);
+            return apps_set_root(name, ncap, root, rcap, "usr-local", 9, path, p - 1);
+        return apps_set_root(name, ncap, root, rcap, path + p, n, path, p + n);
     }
     if ((n = comp_after(path, "/home/"))) {
         /* /home/USER/X: one application per directory of a home. */
@@ -64,9 +64,9 @@ int apps_root_of(const char *path, char *name, size_t ncap, char *root, size_t r
             const char *e = strchr(rest + 1, '/');
             size_t m = e ? (size_t)(e - (rest + 1)) : strlen(rest + 1);
             if (e)
-                return set(name, ncap, root, rcap, rest + 1, m, path, (size_t)(rest + 1 + m - path));
+                return apps_set_root(name, ncap, root, rcap, rest + 1, m, path, (size_t)(rest + 1 + m - path));
         }
-        return set(name, ncap, root, rcap, user, n, path, 6 + n);
+        return apps_set_root(name, ncap, root, rcap, user, n, path, 6 + n);
     }
     return 0;
 }
@@ -123,7 +123,9 @@ void apps_free(struct apps *a)
         json_object_put(a->v[i].o);
     }
     free(a->v);
+    json_object_put(a->loaders);
     a->v = NULL;
+    a->loaders = NULL;
     a->n = a->cap = 0;
 }
 

@@ -18,6 +18,16 @@ const char *apps_syscall_flag(const char *name, int *kind);
  * "/opt/foo".  Returns 1 when the path is under an application root. */
 int apps_root_of(const char *path, char *name, size_t ncap, char *root, size_t rcap);
 
+/* Copies nm[0..nlen) to name and path[0..rlen) to root; 0 when too long. */
+int apps_set_root(char *name, size_t ncap, char *root, size_t rcap, const char *nm, size_t nlen,
+                  const char *path, size_t rlen);
+/* The same for third-party trees outside the usual places, by their
+ * structure (apps_roots.c): "/u01/app/db/bin/x" -> "db", "/u01/app/db". */
+int apps_root_by_structure(const char *path, char *name, size_t ncap, char *root, size_t rcap);
+/* 1 when path lies in a copy of a root filesystem (a backup) or, with
+ * checkouts, in a version-control checkout; memo keeps what each directory is. */
+int apps_inside_copy(struct scan_ctx *c, json_object *memo, const char *path, int checkouts);
+
 struct app {
     char *root;
     json_object *o;     /* the application object being built */
@@ -26,7 +36,38 @@ struct app {
 struct apps {
     struct app *v;
     size_t n, cap;
+    /* Module-loading lines of units and scripts, {path, text, owner}: tied
+     * to the application shipping the module once modules are known. */
+    json_object *loaders;
 };
+
+/* Transient and cache trees (apps_transient.c). */
+struct apps_transient {
+    json_object *cache_dirs;    /* directories CACHEDIR.TAG marks */
+    json_object *homes;         /* home directories */
+};
+/* cache_dirs: the ELF walk's elf_summary.cache_dirs (may be NULL). */
+int apps_transient_init(struct scan_ctx *c, struct apps_transient *t, json_object *cache_dirs);
+void apps_transient_free(struct apps_transient *t);
+/* 1 when path lies in a transient or cache tree. */
+int apps_is_transient(const struct apps_transient *t, const char *path);
+
+/* What can load a kernel module file (apps_kmod.c). */
+struct kmod_refs {
+    json_object *paths;     /* module paths insmod and install lines name */
+    json_object *names;     /* module names loaders and configuration name */
+    json_object *provided;  /* names installed kernels provide */
+    json_object *trees;     /* modules trees of installed kernels, "/lib/modules/V/" */
+    int have_pkgdb;
+};
+/* Reads modprobe.d, modules-load.d, /etc/modules and installed kernels. */
+int apps_kmod_init(struct scan_ctx *c, struct kmod_refs *k, int have_pkgdb);
+void apps_kmod_free(struct kmod_refs *k);
+/* Notes the modules modprobe/insmod commands in a line of text name;
+ * returns how many such commands have a module argument. */
+int apps_kmod_note_line(struct kmod_refs *k, const char *text);
+/* 1 when something can load the module file at path (or dkms.conf's tree). */
+int apps_kmod_counts(const struct kmod_refs *k, const struct apps_transient *t, const char *path);
 
 /* Finds the application with this root, or adds it; NULL when out of memory. */
 json_object *apps_get(struct apps *a, const char *name, const char *root, int volume);
@@ -54,12 +95,34 @@ json_object *apps_imports_of(vfs *v, const char *path);
  * {path, string} to app["kernel_paths"]. */
 void apps_kernel_strings(vfs *v, const char *path, json_object *app);
 
-/* Scripts, sources and data of one application root. */
-void apps_walk_root(struct scan_ctx *c, json_object *app, const char *root);
+/* Scripts, sources and data of one application root; module files go to
+ * app["module_candidates"] and module-loading lines are noted in refs.
+ * Transient subtrees are left out. */
+void apps_walk_root(struct scan_ctx *c, json_object *app, const char *root,
+                    const struct apps_transient *t, struct kmod_refs *refs);
+
+/* Boot-time state of units and init scripts (apps_enabled.c). */
+struct apps_enabled {
+    json_object *units;     /* unit name -> "enabled" or "masked" */
+    json_object *sysv;      /* init script name -> runlevels with an S link, "2345" */
+};
+int apps_enabled_load(struct scan_ctx *c, struct apps_enabled *e);
+void apps_enabled_free(struct apps_enabled *e);
+/* "enabled", "masked" or "disabled". */
+const char *apps_unit_state(const struct apps_enabled *e, const char *unit);
+/* The runlevels an init script starts in, "" when none. */
+const char *apps_sysv_runlevels(const struct apps_enabled *e, const char *script);
 
 /* Entry points from systemd units, SysV init scripts and crontabs; module
- * loading commands in them. */
-void apps_entries(struct scan_ctx *c, struct apps *a);
+ * loading commands in them are noted in refs and kept in a->loaders. */
+void apps_entries(struct scan_ctx *c, struct apps *a, struct kmod_refs *refs);
+/* Ties the kept module-loading lines to the applications shipping the
+ * modules they name, or to the application their file starts. */
+void apps_attach_loaders(struct apps *a);
+
+/* The findings of one decided application: one per concern, evidence
+ * counted ("... and N more"). */
+void apps_findings(struct scan_ctx *c, json_object *app);
 
 /* A command line's first word (the program), copied into buf. */
 const char *apps_argv0(const char *cmd, char *buf, size_t cap);

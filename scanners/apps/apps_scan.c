@@ -46,14 +46,6 @@ static const char *guest_glibc(json_object *files, char *buf, size_t cap)
     return buf[0] ? buf : NULL;
 }
 
-static int third_party_module(const char *path, int have_pkgdb)
-{
-    if (strstr(path, "/extra/") || strstr(path, "/updates/") || strstr(path, "/dkms/") ||
-        strstr(path, "/misc/"))
-        return 1;
-    return have_pkgdb;
-}
-
 static json_object *elf_by_path(json_object *files, const char *path)
 {
     for (size_t i = 0; path && i < json_object_array_length(files); i++) {
@@ -140,37 +132,45 @@ static void lib_facts(json_object *files, json_object *app, json_object *f, cons
             continue;
         }
         apps_push_str(needs, "sonames", so, 200);
+        if (lib)
+            apps_push_str(needs, "packages", doc_str(lib, "package"), 200);
     }
     for (size_t i = 0; missing && i < json_object_array_length(missing); i++)
         apps_push_str(needs, "missing", json_object_get_string(json_object_array_get_idx(missing, i)), 100);
 }
 
-static void group_elf(struct scan_ctx *c, struct apps *a, json_object *files, int have_pkgdb,
-                      int *budget)
+/* Third-party ELF files into applications by install root.  Files in
+ * transient trees make none; kernel module files wait in kmods (indexes
+ * into files) or in their application's module_candidates until what can
+ * load them is known. */
+static void group_elf(struct scan_ctx *c, struct apps *a, json_object *files,
+                      const struct apps_transient *t, json_object *kmods, int *budget)
 {
-    for (size_t i = 0; i < json_object_array_length(files); i++) {
+    json_object *copies = json_object_new_object();
+    for (size_t i = 0; copies && i < json_object_array_length(files); i++) {
         json_object *f = json_object_array_get_idx(files, i), *app;
         const char *path = doc_str(f, "path"), *type = doc_str(f, "type");
         char name[256], root[4096];
         if (!path || doc_str(f, "package") || !type || doc_str(f, "error"))
             continue;
-        int kmod = (doc_bool(f, "kernel_module") == 1);
-        if (apps_root_of(path, name, sizeof name, root, sizeof root)) {
-            app = apps_get(a, name, root, json_object_get_int(doc_get(f, "volume")));
-        } else if (kmod && third_party_module(path, have_pkgdb)) {
-            const char *b = strrchr(path, '/') + 1;
-            snprintf(name, sizeof name, "%.*s", (int)strcspn(b, "."), b);
-            app = apps_get(a, name, path, json_object_get_int(doc_get(f, "volume")));
-        } else {
+        int kmod = (doc_bool(f, "kernel_module") == 1), usual = 0;
+        /* A tree found by structure alone is no install when it is a checkout. */
+        if (apps_is_transient(t, path) ||
+            (!(usual = apps_root_of(path, name, sizeof name, root, sizeof root)) &&
+             !apps_root_by_structure(path, name, sizeof name, root, sizeof root)) ||
+            apps_inside_copy(c, copies, path, !usual)) {
+            if (kmod)
+                json_object_array_add(kmods, json_object_new_int64((int64_t)i));
             continue;
         }
+        app = apps_get(a, name, root, json_object_get_int(doc_get(f, "volume")));
         if (!app)
-            return;
-        apps_push_str(app, "files", path, FILES_CAP);
+            break;
         if (kmod) {
-            apps_push_str(app, "kernel_modules", path, 200);
+            apps_push(app, "module_candidates", jstr(path));
             continue;
         }
+        apps_push_str(app, "files", path, FILES_CAP);
         lib_facts(files, app, f, root);
         const char *cls = doc_str(f, "class");
         if ((doc_bool(f, "x32") == 1))
@@ -184,6 +184,61 @@ static void group_elf(struct scan_ctx *c, struct apps *a, json_object *files, in
             import_facts(c, app, path, budget);
         apps_kernel_strings(c->v, path, app);
     }
+    json_object_put(copies);
+}
+
+/* Module files of an application that something can load become its
+ * kernel modules; the others stay inventory only. */
+static void gate_candidates(json_object *app, const struct kmod_refs *refs,
+                            const struct apps_transient *t)
+{
+    json_object *cand = doc_get(app, "module_candidates"), *seen = json_object_new_object();
+    for (size_t i = 0; seen && i < doc_len(cand); i++) {
+        const char *p = json_object_get_string(json_object_array_get_idx(cand, i));
+        /* The ELF inventory and the root's walk both list a module. */
+        if (json_object_object_get_ex(seen, p, NULL) || !apps_kmod_counts(refs, t, p))
+            continue;
+        json_object_object_add(seen, p, NULL);
+        if (strstr(p, ".ko"))
+            apps_push_str(app, "files", p, FILES_CAP);
+        apps_push_str(app, "kernel_modules", p, 200);
+    }
+    /* Counted across calls: a module application gains its other kernels' copies. */
+    if (seen && json_object_object_length(seen))
+        json_object_object_add(app, "kernel_module_count",
+                               json_object_new_int(json_object_get_int(doc_get(app, "kernel_module_count")) +
+                                                   json_object_object_length(seen)));
+    json_object_put(seen);
+    json_object_object_del(app, "module_candidates");
+}
+
+/* Loadable module files outside any install root: an application per
+ * module name (a module installed for three kernels is one). */
+static void module_apps(struct scan_ctx *c, struct apps *a, json_object *files, json_object *kmods,
+                        struct kmod_refs *refs, const struct apps_transient *t)
+{
+    json_object *by_name = json_object_new_object();
+    for (size_t i = 0; by_name && i < doc_len(kmods); i++) {
+        json_object *f = json_object_array_get_idx(files,
+            (size_t)json_object_get_int64(json_object_array_get_idx(kmods, i)));
+        const char *path = doc_str(f, "path"), *b;
+        if (!path || !(b = strrchr(path, '/')) || !apps_kmod_counts(refs, t, path))
+            continue;
+        char name[256];
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(b + 1, "."), b + 1);
+        json_object *app = doc_get(by_name, name);
+        if (!app) {
+            app = apps_get(a, name, path, json_object_get_int(doc_get(f, "volume")));
+            if (!app)
+                break;
+            json_object_object_add(by_name, name, json_object_get(app));
+            apps_walk_root(c, app, path, t, refs);
+        } else {
+            apps_push(app, "module_candidates", jstr(path));
+        }
+        gate_candidates(app, refs, t);
+    }
+    json_object_put(by_name);
 }
 
 /* Directories under the usual roots with no ELF file can still be
@@ -223,93 +278,6 @@ static int empty(json_object *app)
     return 1;
 }
 
-/* What to do about a kernel-dependent syscall, by kind. */
-static const char *fix_for(const char *kind)
-{
-    if (kind && !strcmp(kind, "hardware"))
-        return "Give it CAP_SYS_RAWIO (a privileged container or a VM) and check which I/O "
-               "ports it drives: real devices behind them exist only on EC2 bare metal";
-    if (kind && !strcmp(kind, "removed"))
-        return "Run it on EC2 bare metal with KVM and its original kernel in a guest, or port "
-               "it off the removed syscall";
-    return "Run it on EC2 bare metal with KVM and its original kernel in a guest";
-}
-
-static void findings(struct scan_ctx *c, json_object *app)
-{
-    const char *name = doc_str(app, "name");
-    int vol = json_object_get_int(doc_get(app, "volume"));
-    json_object *f, *arr;
-
-    if ((arr = doc_get(app, "kernel_modules")) && json_object_array_length(arr)) {
-        f = report_add_findingf(c->r, F_APP_KERNEL_MODULE, vol, "Run it on EC2 bare metal with KVM "
-                                "and the original kernel in a guest, or port the module",
-                                "%s", name);
-        for (size_t i = 0; f && i < json_object_array_length(arr) && i < 20; i++)
-            report_finding_evidence(f, "%s", json_object_get_string(json_object_array_get_idx(arr, i)));
-    }
-    if ((arr = doc_get(app, "module_loaders")) && json_object_array_length(arr)) {
-        f = report_add_findingf(c->r, F_APP_KERNEL_MODULE, vol, NULL, "%s loads modules", name);
-        for (size_t i = 0; f && i < json_object_array_length(arr) && i < 20; i++) {
-            json_object *e = json_object_array_get_idx(arr, i);
-            report_finding_evidence(f, "%s: %s", doc_str(e, "path"), doc_str(e, "text"));
-        }
-    }
-    arr = doc_get(doc_get(app, "syscalls"), "flagged");
-    for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
-        json_object *e = json_object_array_get_idx(arr, i), *ad = doc_get(e, "addresses");
-        const char *kind = doc_str(e, "kind");
-        enum finding_id id = !strcmp(kind, "removed") ? F_APP_REMOVED_SYSCALL
-                           : !strcmp(kind, "hardware") ? F_APP_RAW_IO : F_APP_MODULE_SYSCALL;
-        f = report_add_findingf(c->r, id, vol, fix_for(kind), "%s calls %s", name, doc_str(e, "name"));
-        for (size_t k = 0; f && ad && k < json_object_array_length(ad); k++)
-            report_finding_evidence(f, "%s: %s (%s %d) at %s", doc_str(e, "path"), doc_str(e, "name"),
-                                    doc_str(e, "abi"), json_object_get_int(doc_get(e, "nr")),
-                                    json_object_get_string(json_object_array_get_idx(ad, k)));
-    }
-    arr = doc_get(doc_get(app, "syscalls"), "imports");
-    for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
-        json_object *e = json_object_array_get_idx(arr, i);
-        const char *kind = doc_str(e, "kind");
-        enum finding_id id = !strcmp(kind, "removed") ? F_APP_REMOVED_SYSCALL
-                           : !strcmp(kind, "hardware") ? F_APP_RAW_IO : F_APP_MODULE_SYSCALL;
-        f = report_add_findingf(c->r, id, vol, fix_for(kind), "%s imports %s()", name,
-                                doc_str(e, "import"));
-        if (f)
-            report_finding_evidence(f, "%s: imports %s() for the %s syscall", doc_str(e, "path"),
-                                    doc_str(e, "import"), doc_str(e, "name"));
-    }
-    json_object *compat = doc_get(app, "compat");
-    const char *base = doc_str(app, "base_image");
-    if ((arr = doc_get(compat, "vsyscall")) || (base && !strcmp(base, "centos:6"))) {
-        f = report_add_findingf(c->r, F_APP_VSYSCALL, vol, "Boot the container host with "
-                                "vsyscall=emulate, or rebuild against glibc >= 2.14", "%s", name);
-        for (size_t i = 0; f && arr && i < json_object_array_length(arr); i++) {
-            json_object *e = json_object_array_get_idx(arr, i);
-            report_finding_evidence(f, "%s: vsyscall address at %s", doc_str(e, "path"), doc_str(e, "address"));
-        }
-        if (f && base && !strcmp(base, "centos:6"))
-            report_finding_evidence(f, "needs centos:6 (glibc 2.12)");
-    }
-    if ((arr = doc_get(app, "kernel_paths")) && json_object_array_length(arr)) {
-        f = report_add_findingf(c->r, F_APP_KERNEL_PATH, vol, NULL, "%s", name);
-        for (size_t i = 0; f && i < json_object_array_length(arr) && i < 20; i++) {
-            json_object *e = json_object_array_get_idx(arr, i);
-            report_finding_evidence(f, "%s: %s", doc_str(e, "path"), doc_str(e, "string"));
-        }
-    }
-    if (doc_get(compat, "i386") || doc_get(compat, "x32"))
-        report_add_findingf(c->r, F_APP_32BIT, vol, NULL, "%s", name);
-    const char *d = doc_str(app, "decision");
-    if (d && (!strcmp(d, "port") || !strcmp(d, "uml")))
-        report_add_findingf(c->r, F_APP_NO_BASE_IMAGE, vol, NULL, "%s", name);
-    f = report_add_findingf(c->r, F_APP_DECISION, vol, NULL, "%s: %s%s%s", name, d ? d : "?",
-                            base ? " on " : "", base ? base : "");
-    arr = doc_get(app, "reasons");
-    for (size_t i = 0; f && arr && i < json_object_array_length(arr); i++)
-        report_finding_evidence(f, "%s", json_object_get_string(json_object_array_get_idx(arr, i)));
-}
-
 /* Applications in the order of their install roots, for stable reports. */
 static int cmp_app_root(const void *a, const void *b)
 {
@@ -321,29 +289,47 @@ static int cmp_app_root(const void *a, const void *b)
 int scan_apps(struct scan_ctx *c)
 {
     json_object *files = report_get(c->r, "elf_files"), *sum = report_get(c->r, "elf_summary");
+    json_object *kmods = json_object_new_array();
     struct apps a = {0};
+    struct apps_transient t = {0};
+    struct kmod_refs refs = {0};
     char gg[32];
     int budget = SCAN_FILES_CAP;
 
     if (!files || !json_object_is_type(files, json_type_array))
         files = NULL;
-    int have_pkgdb = doc_str(sum, "package_db") != NULL;
+    if (!kmods || apps_transient_init(c, &t, doc_get(sum, "cache_dirs")) < 0 ||
+        apps_kmod_init(c, &refs, doc_str(sum, "package_db") != NULL) < 0) {
+        json_object_put(kmods);
+        apps_transient_free(&t);
+        apps_kmod_free(&refs);
+        return -1;
+    }
     if (files)
-        group_elf(c, &a, files, have_pkgdb, &budget);
+        group_elf(c, &a, files, &t, kmods, &budget);
     other_roots(c, &a);
     json_object *aout = doc_get(sum, "aout_files");
     for (size_t i = 0; aout && i < json_object_array_length(aout); i++) {
         const char *p = json_object_get_string(json_object_array_get_idx(aout, i));
         char name[256], root[4096];
-        if (!apps_root_of(p, name, sizeof name, root, sizeof root))
+        if (apps_is_transient(&t, p) || !apps_root_of(p, name, sizeof name, root, sizeof root))
             continue;
         json_object *app = apps_get(&a, name, root, c->root_volume);
         if (app)
             apps_push_str(apps_obj(app, "compat"), "aout", p, 100);
     }
     for (size_t i = 0; i < a.n; i++)
-        apps_walk_root(c, a.v[i].o, a.v[i].root);
-    apps_entries(c, &a);
+        apps_walk_root(c, a.v[i].o, a.v[i].root, &t, &refs);
+    apps_entries(c, &a, &refs);
+    /* Every loader is known now: which module files count. */
+    for (size_t i = 0; i < a.n; i++)
+        gate_candidates(a.v[i].o, &refs, &t);
+    if (files)
+        module_apps(c, &a, files, kmods, &refs, &t);
+    apps_attach_loaders(&a);
+    json_object_put(kmods);
+    apps_transient_free(&t);
+    apps_kmod_free(&refs);
 
     const char *g = files ? guest_glibc(files, gg, sizeof gg) : NULL;
     json_object *list = json_object_new_array();
@@ -360,6 +346,6 @@ int scan_apps(struct scan_ctx *c)
     report_set(c->r, "applications", list);
     decide_compute(c->r->doc);
     for (size_t i = 0; i < json_object_array_length(list); i++)
-        findings(c, json_object_array_get_idx(list, i));
+        apps_findings(c, json_object_array_get_idx(list, i));
     return 0;
 }

@@ -11,6 +11,8 @@
 struct walk {
     struct scan_ctx *c;
     json_object *app;
+    const struct apps_transient *t;
+    struct kmod_refs *refs;
     long files, sources;
 };
 
@@ -40,7 +42,8 @@ static int is_source(const char *base)
 }
 
 /* Lines of a script that load kernel modules. */
-static void module_lines(const char *path, const char *text, json_object *app)
+static void module_lines(const char *path, const char *text, json_object *app,
+                         struct kmod_refs *refs)
 {
     const char *line = text;
     int n = 0;
@@ -53,7 +56,7 @@ static void module_lines(const char *path, const char *text, json_object *app)
         size_t m = code < sizeof buf - 1 ? code : sizeof buf - 1;
         memcpy(buf, line, m);
         buf[m] = 0;
-        if (strstr(buf, "insmod") || strstr(buf, "modprobe")) {
+        if ((strstr(buf, "insmod") || strstr(buf, "modprobe")) && apps_kmod_note_line(refs, buf)) {
             json_object *e = json_object_new_object();
             char *s = buf;
             while (*s == ' ' || *s == '\t')
@@ -77,7 +80,7 @@ static void script(struct walk *w, const char *path)
     apps_push_str(w->app, "files", path, LIST_CAP);
     apps_push_str(w->app, "scripts", path, LIST_CAP);
     if (vfs_read_file(w->c->v, path, SCRIPT_CAP, &text, &len) == 0) {
-        module_lines(path, text, w->app);
+        module_lines(path, text, w->app, w->refs);
         free(text);
     }
     apps_kernel_strings(w->c->v, path, w->app);
@@ -89,7 +92,8 @@ static int visit(const char *path, const struct vfs_stat *st, void *opaque)
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     if (st->type == VFS_DIR)
-        return !strcmp(base, ".git") || !strcmp(base, "node_modules") ? 1 : 0;
+        return !strcmp(base, ".git") || !strcmp(base, "node_modules") ||
+               apps_is_transient(w->t, path) ? 1 : 0;
     if (st->type != VFS_REG)
         return 0;
     w->files++;
@@ -98,7 +102,7 @@ static int visit(const char *path, const struct vfs_stat *st, void *opaque)
         apps_push_str(w->app, "sources", path, 20);
     } else if (ends(base, ".ko") || ends(base, ".ko.xz") || ends(base, ".ko.gz") ||
                !strcmp(base, "dkms.conf")) {
-        apps_push_str(w->app, "kernel_modules", path, LIST_CAP);
+        apps_push(w->app, "module_candidates", jstr(path));
     } else if (ends(base, ".jar") || ends(base, ".war")) {
         apps_push_str(w->app, "files", path, LIST_CAP);
     } else if ((st->mode & 0111) || ends(base, ".sh")) {
@@ -107,9 +111,10 @@ static int visit(const char *path, const struct vfs_stat *st, void *opaque)
     return 0;
 }
 
-void apps_walk_root(struct scan_ctx *c, json_object *app, const char *root)
+void apps_walk_root(struct scan_ctx *c, json_object *app, const char *root,
+                    const struct apps_transient *t, struct kmod_refs *refs)
 {
-    struct walk w = {c, app, 0, 0};
+    struct walk w = {c, app, t, refs, 0, 0};
     struct vfs_walk_limits lim = {12, 20000};
     struct vfs_walk_result res = {0};
     struct vfs_stat st;
@@ -117,9 +122,7 @@ void apps_walk_root(struct scan_ctx *c, json_object *app, const char *root)
     if (vfs_lstat(c->v, root, &st) < 0)
         return;
     if (st.type == VFS_REG) {
-        const char *b = strrchr(root, '/');
         visit(root, &st, &w);
-        (void)b;
     } else if (st.type == VFS_DIR) {
         vfs_walk(c->v, root, &lim, visit, &w, &res);
     }

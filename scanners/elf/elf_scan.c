@@ -21,6 +21,7 @@ struct walk_ctx {
     unsigned char *head;
     uint64_t regular, opened, read_errors, aout;
     struct strv aout_paths;     /* the first MAX_EVIDENCE a.out programs */
+    struct strv cache_dirs;     /* directories a CACHEDIR.TAG marks as caches */
     char first_read_error[600];
     int oom;
 };
@@ -47,6 +48,22 @@ static int is_aout(const unsigned char *h, size_t n, uint32_t mode)
            (magic == 0407 || magic == 0410 || magic == 0413 || magic == 0314);
 }
 
+/* The Cache Directory Tagging spec: a file CACHEDIR.TAG that begins with
+ * this signature marks its directory, and all below, as a cache. */
+#define CACHEDIR_SIGNATURE "Signature: 8a477f597d28d172789f06886806bc55"
+#define MAX_CACHE_DIRS 10000
+
+static int note_cache_dir(struct walk_ctx *w, const char *path)
+{
+    char sig[sizeof CACHEDIR_SIGNATURE - 1];
+    const char *slash = strrchr(path, '/');
+    if (w->cache_dirs.n >= MAX_CACHE_DIRS || !slash ||
+        vfs_pread(w->c->v, path, sig, sizeof sig, 0) != (ssize_t)sizeof sig ||
+        memcmp(sig, CACHEDIR_SIGNATURE, sizeof sig))
+        return 0;
+    return strv_addn(&w->cache_dirs, path, slash > path ? (size_t)(slash - path) : 1);
+}
+
 static int walk_cb(const char *path, const struct vfs_stat *st, void *opaque)
 {
     struct walk_ctx *w = opaque;
@@ -65,6 +82,9 @@ static int walk_cb(const char *path, const struct vfs_stat *st, void *opaque)
     if (st->type != VFS_REG)
         return 0;
     w->regular++;
+    const char *base = strrchr(path, '/');
+    if (base && !strcmp(base + 1, "CACHEDIR.TAG") && note_cache_dir(w, path) < 0)
+        goto oom;
     if (st->size < MIN_ELF_SIZE)
         return 0;
     /* Hard links: one entry, every name found by resolution. */
@@ -318,8 +338,46 @@ static void raise_max(const char **best, const char *v)
         *best = v;
 }
 
-/* One finding per volume, evidence capped. kind 0: missing libs, 1: corrupt. */
-static void add_findings(struct scan_ctx *c, const struct elf_inventory *inv, int kind)
+/* What one finding per volume collects.  A file an OS package owns missed
+ * its library before the move too (an optional plugin's dependency, say):
+ * that is information, not a warning. */
+enum elf_concern { MISSING_THIRD_PARTY, MISSING_PACKAGED, CORRUPT };
+
+/* The evidence line of g for this concern, or 0 when g has nothing of it. */
+static size_t concern_line(const struct elf_info *g, enum elf_concern kind, char *line, size_t cap)
+{
+    size_t o = 0;
+    if (kind == CORRUPT)
+        return g->error ? (size_t)snprintf(line, cap, "%s", g->error) : 0;
+    if ((kind == MISSING_PACKAGED) != (g->package != NULL))
+        return 0;
+    if (g->interp_missing)
+        o += (size_t)snprintf(line, cap, "%s", g->interp);
+    for (size_t k = 0; g->resolved && k < g->needed.n; k++)
+        if (!g->resolved[k] && !(g->outside && g->outside[k]) && o < cap)
+            o += (size_t)snprintf(line + o, cap - o, "%s%s", o ? ", " : "", g->needed.v[k]);
+    return o;
+}
+
+static json_object *concern_finding(struct scan_ctx *c, enum elf_concern kind, int vol)
+{
+    if (kind == CORRUPT)
+        return report_add_finding(c->r, F_ELF_CORRUPT, vol, NULL, NULL);
+    if (kind == MISSING_THIRD_PARTY)
+        return report_add_finding(c->r, F_ELF_MISSING_LIBS, vol,
+                                  "Install the packages that provide these libraries in the "
+                                  "target image, or ship them with the application.", NULL);
+    json_object *fd = report_add_findingf(c->r, F_ELF_MISSING_LIBS, vol,
+                                          "Nothing to do for the move: these files of OS "
+                                          "packages lacked the libraries before it too.",
+                                          "files of OS packages");
+    if (fd)
+        report_finding_severity(fd, SEV_INFO);
+    return fd;
+}
+
+/* One finding per volume, evidence capped. */
+static void add_findings(struct scan_ctx *c, const struct elf_inventory *inv, enum elf_concern kind)
 {
     int done_vols[64];
     int ndone = 0;
@@ -335,33 +393,14 @@ static void add_findings(struct scan_ctx *c, const struct elf_inventory *inv, in
         size_t nfiles = 0;
         for (size_t j = i; j < inv->n; j++) {
             const struct elf_info *g = &inv->files[j];
-            if (g->volume != vol)
-                continue;
             char line[1024];
-            if (kind == 1) {
-                if (!g->error)
-                    continue;
-                snprintf(line, sizeof line, "%s", g->error);
-            } else {
-                size_t o = 0;
-                if (g->interp_missing)
-                    o += (size_t)snprintf(line, sizeof line, "%s", g->interp);
-                for (size_t k = 0; g->resolved && k < g->needed.n; k++)
-                    if (!g->resolved[k] && !(g->outside && g->outside[k]) && o < sizeof line)
-                        o += (size_t)snprintf(line + o, sizeof line - o, "%s%s",
-                                              o ? ", " : "", g->needed.v[k]);
-                if (!o)
-                    continue;
-            }
+            if (g->volume != vol || !concern_line(g, kind, line, sizeof line))
+                continue;
             nfiles++;
             if (nfiles <= MAX_EVIDENCE) {
                 if (!fd)
-                    fd = report_add_finding(c->r, kind ? F_ELF_CORRUPT : F_ELF_MISSING_LIBS,
-                                            vol, kind ? NULL :
-                                            "Install the packages that provide these libraries "
-                                            "in the target image, or ship them with the application.",
-                                            NULL);
-                report_finding_evidence(fd, kind ? "%s: %s" : "%s needs %s", g->path, line);
+                    fd = concern_finding(c, kind, vol);
+                report_finding_evidence(fd, kind == CORRUPT ? "%s: %s" : "%s needs %s", g->path, line);
             }
         }
         if (fd && nfiles > MAX_EVIDENCE)
@@ -508,12 +547,14 @@ int scan_elf(struct scan_ctx *c)
     json_object_object_add(sum, "elf_reads", json_object_new_int64((int64_t)reads));
     json_object_object_add(sum, "aout_count", json_object_new_int64((int64_t)w.aout));
     json_object_object_add(sum, "aout_files", jarr(&w.aout_paths));
+    json_object_object_add(sum, "cache_dirs", jarr(&w.cache_dirs));
     free(order);
     report_set(c->r, "elf_files", files);
     report_set(c->r, "elf_summary", sum);
 
-    add_findings(c, &inv, 0);
-    add_findings(c, &inv, 1);
+    add_findings(c, &inv, MISSING_THIRD_PARTY);
+    add_findings(c, &inv, MISSING_PACKAGED);
+    add_findings(c, &inv, CORRUPT);
     if (w.aout) {
         json_object *fd = report_add_findingf(
             c->r, F_ELF_AOUT, -1, "Run these programs in a VM with an older kernel, or rebuild "
@@ -532,6 +573,7 @@ out:
     free(w.head);
     strmap_free(&w.inodes);
     strv_free(&w.aout_paths);
+    strv_free(&w.cache_dirs);
     for (size_t i = 0; i < inv.n; i++)
         elf_info_free(&inv.files[i]);
     free(inv.files);

@@ -128,3 +128,151 @@ if command -v go >/dev/null 2>&1; then
 else
     skip go "golang-go is not installed"
 fi
+
+# ---- A lived-in server: copies, caches and toolchains that are no
+# applications, and the module files something can load that are.
+#   OUT/expect/host_kver      the kernel whose modules were copied
+#   OUT/expect/backup_mods    the copied module paths, as the guest sees them
+KMODS=""
+if [ -d "/lib/modules/$(uname -r)/kernel" ]; then
+    HOST_KVER=$(uname -r)
+else
+    HOST_KVER=$(ls /lib/modules 2>/dev/null | sort -V | sed -n '$p')
+fi
+if [ -n "$HOST_KVER" ] && [ -d "/lib/modules/$HOST_KVER/kernel" ]; then
+    KMODS=$(cd "/lib/modules/$HOST_KVER" && find kernel -name '*.ko' ! -name 'loop.ko' | sort | sed -n 1,6p)
+fi
+if [ -z "$KMODS" ]; then
+    skip hostmods "no uncompressed kernel modules under /lib/modules"
+    # Stand-ins so the rest of the tree still stages.
+    HOST_KVER=0.0.0-none
+    KMODS=kernel/lcstand.ko
+    mkdir -p "$B/stand/kernel"
+    gcc -c -o "$B/stand/kernel/lcstand.ko" "$B/mod.c"
+    MODSRC=$B/stand
+else
+    MODSRC=/lib/modules/$HOST_KVER
+fi
+echo "$HOST_KVER" > "$E/host_kver"
+: > "$E/backup_mods"
+for m in $KMODS; do
+    for dst in "root/backup/lib/modules/$HOST_KVER" "tmp/initrd-unpacked/usr/lib/modules/$HOST_KVER" \
+               "root/.cache/kmods/$HOST_KVER"; do
+        mkdir -p "$R/$dst/$(dirname "$m")"
+        cp "$MODSRC/$m" "$R/$dst/$m"
+    done
+    echo "/root/backup/lib/modules/$HOST_KVER/$m" >> "$E/backup_mods"
+done
+mkdir -p "$R/tmp/initrd-unpacked/usr/bin" "$R/root/.cache/pip/wheels" \
+    "$R/root/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/bin" \
+    "$R/root/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/lib" \
+    "$R/home/dev/project/bin" "$R/home/dev/project/target/debug"
+cp "$R/opt/kmod/bin/lcfood" "$R/tmp/initrd-unpacked/usr/bin/busybox"
+cat > "$B/speedups.c" <<'C'
+int speedup(int x) { return x * 2; }
+C
+gcc -shared -fPIC -o "$R/root/.cache/pip/wheels/_speedups.cpython-311-x86_64-linux-gnu.so" "$B/speedups.c"
+cp "$R/opt/web/bin/web" "$R/root/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/bin/rustc"
+gcc -shared -fPIC -Wl,-soname,librustc_driver.so -o \
+    "$R/root/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/lib/librustc_driver.so" "$B/speedups.c"
+# A build tree whose output directory is tagged as a cache (CACHEDIR.TAG).
+cp "$R/opt/web/bin/web" "$R/home/dev/project/bin/tool"
+cp "$R/opt/web/bin/web" "$R/home/dev/project/target/debug/app"
+cp "$R/opt/kmod/modules/lcfoo.ko" "$R/home/dev/project/target/debug/lcbuilt.ko"
+printf 'Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag.\n' \
+    > "$R/home/dev/project/target/CACHEDIR.TAG"
+
+# An installed kernel (its image and modules tree): an out-of-tree module
+# there counts; a module it provides (modules.dep) is the one modprobe loads,
+# so the backup's copy of that name stays inventory even when named.
+KV=9.9.9-lc
+mkdir -p "$R/boot" "$R/lib/modules/$KV/extra" "$R/etc/modules-load.d" "$R/srv/lcload"
+: > "$R/boot/vmlinuz-$KV"
+cp "$R/opt/kmod/modules/lcfoo.ko" "$R/lib/modules/$KV/extra/lcvendor.ko"
+FIRST=$(echo "$KMODS" | sed -n 1p)
+FIRST_NAME=$(basename "$FIRST" .ko)
+printf '%s:\nextra/lcvendor.ko:\n' "$FIRST" > "$R/lib/modules/$KV/modules.dep"
+echo "$FIRST_NAME" > "$E/provided_name"
+# modules-load.d names a module shipped under /srv, and the provided one.
+cp "$R/opt/kmod/modules/lcfoo.ko" "$R/srv/lcload/lcload.ko"
+printf '# loaded at boot\nlcload\n%s\n' "$FIRST_NAME" > "$R/etc/modules-load.d/lc.conf"
+# rc.local loads a module from /tmp by its path: that one counts.
+mkdir -p "$R/tmp/lcdrv" "$R/etc/rc.d"
+cp "$R/opt/kmod/modules/lcfoo.ko" "$R/tmp/lcdrv/lctmp.ko"
+printf '#!/bin/sh\n/sbin/insmod /tmp/lcdrv/lctmp.ko debug=1\nexit 0\n' > "$R/etc/rc.d/rc.local"
+chmod +x "$R/etc/rc.d/rc.local"
+ln -s rc.d/rc.local "$R/etc/rc.local"
+# A vendor bundle of 25 modules that modules-load.d names: one finding.
+mkdir -p "$R/opt/many/modules"
+for i in $(seq -w 1 25); do
+    cp "$R/opt/kmod/modules/lcfoo.ko" "$R/opt/many/modules/lcm$i.ko"
+    echo "lcm$i" >> "$R/etc/modules-load.d/lcmany.conf"
+done
+
+# The dpkg database: iproute2 owns a plugin whose optional library is not
+# installed (missing before any move: information); a third-party program
+# misses its library (a warning).
+mkdir -p "$R/var/lib/dpkg/info" "$R/usr/lib/x86_64-linux-gnu/tc" "$R/opt/broken/bin"
+cat > "$B/atm.c" <<'C'
+int atm_open(void) { return 0; }
+C
+gcc -shared -fPIC -Wl,-soname,libatm.so.1 -o "$B/libatm.so.1" "$B/atm.c"
+cat > "$B/q_atm.c" <<'C'
+int atm_open(void);
+int q_atm_init(void) { return atm_open(); }
+C
+gcc -shared -fPIC -o "$R/usr/lib/x86_64-linux-gnu/tc/q_atm.so" "$B/q_atm.c" "$B/libatm.so.1"
+gcc -shared -fPIC -Wl,-soname,liblcgone.so.3 -o "$B/liblcgone.so.3" "$B/atm.c"
+printf 'int atm_open(void);\nint main(void) { return atm_open(); }\n' > "$B/broken.c"
+gcc -o "$R/opt/broken/bin/broken" "$B/broken.c" "$B/liblcgone.so.3"
+# An application using a library of an OS package (libdemo1).
+mkdir -p "$R/opt/demo/bin"
+gcc -shared -fPIC -Wl,-soname,libdemo.so.1 -o "$R/usr/lib/libdemo.so.1" "$B/atm.c"
+gcc -o "$R/opt/demo/bin/demo" "$B/broken.c" "$R/usr/lib/libdemo.so.1"
+cat > "$R/var/lib/dpkg/status" <<'S'
+Package: iproute2
+Status: install ok installed
+Architecture: amd64
+Version: 6.1.0-3
+
+Package: libdemo1
+Status: install ok installed
+Architecture: amd64
+Version: 1.0-1
+
+S
+printf '/usr/lib/libdemo.so.1\n' > "$R/var/lib/dpkg/info/libdemo1.list"
+printf '/.\n/usr\n/usr/lib\n/usr/lib/x86_64-linux-gnu\n/usr/lib/x86_64-linux-gnu/tc\n/usr/lib/x86_64-linux-gnu/tc/q_atm.so\n' \
+    > "$R/var/lib/dpkg/info/iproute2.list"
+
+# ---- What starts applications, and whether it runs at boot.
+mkdir -p "$R/etc/systemd/system/multi-user.target.wants" "$R/etc/rc2.d" "$R/etc/rc3.d" \
+    "$R/etc/rc5.d" "$R/etc/rc0.d" "$R/etc/init" "$R/etc/xinetd.d" \
+    "$R/opt/upd/bin" "$R/opt/inittabd/bin" "$R/opt/xsvc/bin"
+ln -s ../web.service "$R/etc/systemd/system/multi-user.target.wants/web.service"
+for l in 2 3 5; do ln -s ../init.d/legacy "$R/etc/rc$l.d/S20legacy"; done
+ln -s ../init.d/legacy "$R/etc/rc0.d/K01legacy"
+cp "$R/opt/web/bin/web" "$R/opt/upd/bin/upd"
+cp "$R/opt/web/bin/web" "$R/opt/inittabd/bin/itd"
+cp "$R/opt/web/bin/web" "$R/opt/xsvc/bin/xsvc"
+printf 'description "update daemon"\nstart on runlevel [2345]\nexec /opt/upd/bin/upd --daemon\n' \
+    > "$R/etc/init/lcup.conf"
+printf 'id:3:initdefault:\nit:2345:respawn:/opt/inittabd/bin/itd -f\n' > "$R/etc/inittab"
+printf 'service lcx\n{\n\tsocket_type = stream\n\tserver = /opt/xsvc/bin/xsvc\n}\n' > "$R/etc/xinetd.d/lcx"
+printf 'SHELL=/bin/sh\n7\t10\tlc.weekly\t/opt/web/bin/web --weekly\n' > "$R/etc/anacrontab"
+printf '/opt/old/bin/old &\n' >> "$R/etc/rc.d/rc.local"
+
+# ---- Install roots found by structure outside the usual places, and a
+# copy of a whole root filesystem (a backup) that is none.
+mkdir -p "$R/u01/app/oradb/product/19c/dbhome_1/bin" "$R/u01/app/oradb/product/19c/dbhome_1/lib" \
+    "$R/usr/sap/LC1/SYS/exe/run" "$R/old_root/etc" "$R/old_root/var/log" "$R/old_root/usr/bin" \
+    "$R/export/.state/bin" "$R/build/liftsrc/.git" "$R/build/liftsrc/out/bin"
+cp "$R/opt/web/bin/web" "$R/u01/app/oradb/product/19c/dbhome_1/bin/oradaemon"
+gcc -shared -fPIC -o "$R/u01/app/oradb/product/19c/dbhome_1/lib/libora.so" "$B/speedups.c"
+cp "$R/opt/web/bin/web" "$R/usr/sap/LC1/SYS/exe/run/disp+work"
+cp "$R/opt/web/bin/web" "$R/old_root/usr/bin/oldtool"
+cp "$R/opt/web/bin/web" "$R/export/.state/bin/helper"
+# A version-control checkout with its build output: a build tree.
+cp "$R/opt/web/bin/web" "$R/build/liftsrc/out/bin/tool"
+printf '[Service]\nExecStart=/u01/app/oradb/product/19c/dbhome_1/bin/oradaemon -d\n' \
+    > "$R/etc/systemd/system/oradb.service"

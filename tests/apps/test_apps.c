@@ -31,15 +31,21 @@ static const char *sfield(json_object *o, const char *k)
     return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
 
-static json_object *app(const char *name)
+/* The entry of a report section whose key has this value. */
+static json_object *find_in(const char *section, const char *key, const char *value)
 {
-    json_object *apps = report_get(rep, "applications");
-    for (size_t i = 0; apps && i < json_object_array_length(apps); i++) {
-        json_object *a = json_object_array_get_idx(apps, i);
-        if (!strcmp(sfield(a, "name"), name))
+    json_object *arr = report_get(rep, section);
+    for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
+        json_object *a = json_object_array_get_idx(arr, i);
+        if (!strcmp(sfield(a, key), value))
             return a;
     }
     return NULL;
+}
+
+static json_object *app(const char *name)
+{
+    return find_in("applications", "name", name);
 }
 
 static int arr_has(json_object *arr, const char *s)
@@ -311,6 +317,228 @@ static void test_dockerfile(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* ---- A lived-in server: copies, caches, toolchains (stage.sh, second part). */
+
+static int under(const char *path, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return path && !strncmp(path, prefix, n) && (!path[n] || path[n] == '/');
+}
+
+static const char *const lived_in_noise[] = {"/root/backup", "/tmp/initrd-unpacked", "/root/.cache",
+                                             "/root/.rustup", "/home/dev/project/target", NULL};
+
+static json_object *elf_file(const char *path)
+{
+    return find_in("elf_files", "path", path);
+}
+
+static void test_lived_in_inventory_only(void **state)
+{
+    (void)state;
+    char mods[8192], path[4096];
+    json_object *apps = report_get(rep, "applications");
+    for (size_t i = 0; i < json_object_array_length(apps); i++) {
+        json_object *a = json_object_array_get_idx(apps, i);
+        for (int k = 0; lived_in_noise[k]; k++)
+            if (under(sfield(a, "root"), lived_in_noise[k]))
+                fail_msg("application %s from %s", sfield(a, "name"), sfield(a, "root"));
+        assert_true(sfield(a, "name")[0] != '.');
+        assert_false(arr_has(field(a, "kernel_modules"), "/root/backup/"));
+    }
+    /* Still in the inventory. */
+    slurp("backup_mods", mods, sizeof mods);
+    assert_true(mods[0]);
+    for (char *save = NULL, *m = strtok_r(mods, "\n", &save); m; m = strtok_r(NULL, "\n", &save)) {
+        json_object *f = elf_file(m);
+        assert_non_null(f);
+        assert_true(json_object_get_boolean(field(f, "kernel_module")));
+        snprintf(path, sizeof path, "/tmp/initrd-unpacked/usr/lib/modules/%s",
+                 m + strlen("/root/backup/lib/modules/"));
+        assert_non_null(elf_file(path));
+    }
+    assert_non_null(elf_file("/root/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/bin/rustc"));
+    assert_non_null(elf_file("/root/.cache/pip/wheels/_speedups.cpython-311-x86_64-linux-gnu.so"));
+    assert_non_null(elf_file("/home/dev/project/target/debug/app"));
+    /* The build tree is an application; its tagged cache is not part of it. */
+    json_object *p = app("project");
+    assert_non_null(p);
+    assert_true(arr_has(field(p, "files"), "/home/dev/project/bin/tool"));
+    assert_false(arr_has(field(p, "files"), "/target/"));
+    assert_true(arr_has(field(report_get(rep, "elf_summary"), "cache_dirs"), "/home/dev/project/target"));
+}
+
+static void test_loadable_modules(void **state)
+{
+    (void)state;
+    char provided[256];
+    json_object *a = app("lcvendor");
+    assert_non_null(a);
+    assert_true(arr_has(field(a, "kernel_modules"), "/lib/modules/9.9.9-lc/extra/lcvendor.ko"));
+    assert_string_equal(sfield(a, "decision"), "bare-metal-kvm");
+    a = app("lcload");
+    assert_non_null(a);
+    assert_string_equal(sfield(a, "root"), "/srv/lcload");
+    assert_true(arr_has(field(a, "kernel_modules"), "/srv/lcload/lcload.ko"));
+    /* Named by path from a transient tree: that file counts. */
+    a = app("lctmp");
+    assert_non_null(a);
+    assert_true(arr_has(field(a, "kernel_modules"), "/tmp/lcdrv/lctmp.ko"));
+    assert_true(arr_has(field(a, "module_loaders"), "/etc/rc.local"));
+    assert_int_equal(json_object_get_int(field(app("many"), "kernel_module_count")), 25);
+    /* A name the installed kernel provides is that kernel's module. */
+    slurp("provided_name", provided, sizeof provided);
+    assert_true(provided[0]);
+    assert_null(app(provided));
+}
+
+/* "Title: NAME..." is about the application NAME. */
+static int about(json_object *f, const char *name)
+{
+    const char *t = strstr(sfield(f, "title"), ": ");
+    size_t n = strlen(name);
+    return t && !strncmp(t + 2, name, n) && (!t[2 + n] || t[2 + n] == ' ');
+}
+
+static void test_findings_per_application(void **state)
+{
+    (void)state;
+    static const char *const per_app[] = {"APP-KERNEL-MODULE", "APP-REMOVED-SYSCALL",
+        "APP-MODULE-SYSCALL", "APP-RAW-IO", "APP-VSYSCALL", "APP-KERNEL-PATH", "APP-32BIT",
+        "APP-NO-BASE-IMAGE", "APP-DECISION", NULL};
+    json_object *apps = report_get(rep, "applications");
+    size_t warnings = 0;
+    for (size_t i = 0; i < json_object_array_length(rep->findings); i++) {
+        json_object *f = json_object_array_get_idx(rep->findings, i);
+        warnings += !strcmp(sfield(f, "severity"), "warning");
+        if (strncmp(sfield(f, "id"), "APP-", 4))
+            continue;
+        for (int k = 0; lived_in_noise[k]; k++)
+            assert_false(arr_has(field(f, "evidence"), lived_in_noise[k]));
+    }
+    for (size_t i = 0; i < json_object_array_length(apps); i++) {
+        const char *name = sfield(json_object_array_get_idx(apps, i), "name");
+        for (int k = 0; per_app[k]; k++) {
+            int n = 0;
+            for (size_t j = 0; j < json_object_array_length(rep->findings); j++) {
+                json_object *f = json_object_array_get_idx(rep->findings, j);
+                n += !strcmp(sfield(f, "id"), per_app[k]) && about(f, name);
+            }
+            if (n > 1)
+                fail_msg("%d %s findings for %s", n, per_app[k], name);
+        }
+    }
+    /* 25 modules: one finding, 20 shown and the rest counted. */
+    int many = 0;
+    for (size_t j = 0; j < json_object_array_length(rep->findings); j++) {
+        json_object *f = json_object_array_get_idx(rep->findings, j), *ev = field(f, "evidence");
+        if (strcmp(sfield(f, "id"), "APP-KERNEL-MODULE") || !about(f, "many"))
+            continue;
+        many++;
+        assert_int_equal(json_object_array_length(ev), 21);
+        assert_string_equal(json_object_get_string(json_object_array_get_idx(ev, 20)), "... and 5 more");
+    }
+    assert_int_equal(many, 1);
+    /* About one warning per kernel-dependent application, not one per file. */
+    assert_true(warnings < json_object_array_length(apps) + 4);
+}
+
+static void test_missing_lib_of_package_is_info(void **state)
+{
+    (void)state;
+    int packaged = 0, third = 0;
+    for (size_t i = 0; i < json_object_array_length(rep->findings); i++) {
+        json_object *f = json_object_array_get_idx(rep->findings, i), *ev = field(f, "evidence");
+        if (strcmp(sfield(f, "id"), "ELF-MISSING-LIBS"))
+            continue;
+        if (arr_has(ev, "/usr/lib/x86_64-linux-gnu/tc/q_atm.so needs libatm.so.1")) {
+            packaged++;
+            assert_string_equal(sfield(f, "severity"), "info");
+            assert_false(arr_has(ev, "/opt/broken/bin/broken"));
+        }
+        if (arr_has(ev, "/opt/broken/bin/broken needs")) {
+            third++;
+            assert_string_equal(sfield(f, "severity"), "warning");
+            assert_true(arr_has(ev, "liblcgone.so.3"));
+        }
+    }
+    assert_int_equal(packaged, 1);
+    assert_int_equal(third, 1);
+}
+
+/* The entry point of app from source, or NULL. */
+static json_object *entry_from(const char *name, const char *source)
+{
+    json_object *eps = field(app(name), "entry_points");
+    for (size_t i = 0; eps && i < json_object_array_length(eps); i++) {
+        json_object *e = json_object_array_get_idx(eps, i);
+        if (!strcmp(sfield(e, "source"), source))
+            return e;
+    }
+    return NULL;
+}
+
+static void test_entry_points_as_run(void **state)
+{
+    (void)state;
+    /* application, what starts it, and a field of that entry point */
+    static const char *const rows[][4] = {
+        {"web", "/etc/systemd/system/web.service", "state", "enabled"},
+        {"kmod", "/etc/systemd/system/lcfoo.service", "state", "disabled"},
+        {"legacy", "/etc/init.d/legacy", "runlevels", "235"},
+        {"legacy", "/etc/init.d/legacy", "state", "enabled"},
+        {"upd", "/etc/init/lcup.conf", "kind", "upstart"},
+        {"upd", "/etc/init/lcup.conf", "command", "exec /opt/upd/bin/upd --daemon"},
+        {"inittabd", "/etc/inittab", "kind", "inittab"},
+        {"inittabd", "/etc/inittab", "runlevels", "2345"},
+        {"inittabd", "/etc/inittab", "command", "/opt/inittabd/bin/itd -f"},
+        {"xsvc", "/etc/xinetd.d/lcx", "kind", "xinetd"},
+        {"web", "/etc/anacrontab", "kind", "anacron"},
+        /* rc.local is read through its link, as RHEL has it. */
+        {"old", "/etc/rc.local", "kind", "sysv"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        json_object *e = entry_from(rows[i][0], rows[i][1]);
+        if (!e)
+            fail_msg("%s has no entry point from %s", rows[i][0], rows[i][1]);
+        if (!sfield(e, rows[i][2]) || strcmp(sfield(e, rows[i][2]), rows[i][3]))
+            fail_msg("%s from %s: %s is %s, not %s", rows[i][0], rows[i][1], rows[i][2],
+                     sfield(e, rows[i][2]) ? sfield(e, rows[i][2]) : "absent", rows[i][3]);
+    }
+}
+
+static void test_install_roots_by_structure(void **state)
+{
+    (void)state;
+    json_object *a = app("dbhome_1");
+    assert_non_null(a);
+    assert_string_equal(sfield(a, "root"), "/u01/app/oradb/product/19c/dbhome_1");
+    assert_true(arr_has(field(a, "files"), "/lib/libora.so"));
+    assert_non_null(entry_from("dbhome_1", "/etc/systemd/system/oradb.service"));
+    a = app("LC1");
+    assert_non_null(a);
+    assert_string_equal(sfield(a, "root"), "/usr/sap/LC1");
+    json_object *apps = report_get(rep, "applications");
+    for (size_t i = 0; i < json_object_array_length(apps); i++) {
+        const char *root = sfield(json_object_array_get_idx(apps, i), "root");
+        assert_false(under(root, "/old_root") || under(root, "/usr/bin") || under(root, "/build"));
+        assert_null(strstr(root, "/."));
+    }
+    assert_non_null(elf_file("/old_root/usr/bin/oldtool"));
+    assert_non_null(elf_file("/build/liftsrc/out/bin/tool"));
+}
+
+/* The OS libraries an application needs, and the packages they come from. */
+static void test_needs_packages(void **state)
+{
+    (void)state;
+    json_object *needs = field(app("demo"), "needs");
+    assert_non_null(needs);
+    assert_true(arr_has(field(needs, "sonames"), "libdemo.so.1"));
+    assert_true(arr_has(field(needs, "packages"), "libdemo1"));
+    assert_false(arr_has(field(needs, "packages"), "iproute2"));
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 5) {
@@ -333,6 +561,13 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_server_decision),
         cmocka_unit_test(test_redecide),
         cmocka_unit_test(test_dockerfile),
+        cmocka_unit_test(test_lived_in_inventory_only),
+        cmocka_unit_test(test_loadable_modules),
+        cmocka_unit_test(test_findings_per_application),
+        cmocka_unit_test(test_missing_lib_of_package_is_info),
+        cmocka_unit_test(test_entry_points_as_run),
+        cmocka_unit_test(test_install_roots_by_structure),
+        cmocka_unit_test(test_needs_packages),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,7 +1,9 @@
 /* The whole ELF inventory and the application scan on a tree given in the
  * input (see memvfs_from_tree): the walk, ELF headers, ld.so.conf and
- * library resolution, dpkg and apk ownership databases, application
- * grouping and the syscall evidence of static binaries.  The rpm database is read by
+ * library resolution, dpkg and apk ownership databases, CACHEDIR.TAG
+ * files, application grouping (/etc/passwd homes, modprobe.d,
+ * modules-load.d, module-loading commands of units and scripts) and the
+ * syscall evidence of static binaries.  The rpm database is read by
  * librpm, not by our code, so rpm paths are dropped from the tree. */
 #include "fuzz.h"
 #include "scanners/scanners.h"

@@ -182,6 +182,39 @@ fi
     printf '==> /etc/ld-musl-x86_64.path <==\n/lib:/usr/local/lib:/usr/lib\n'
     printf '==> /lib/apk/db/installed <==\nC:Q1abc=\nP:hello\nV:1.0-r0\nA:x86_64\nF:usr/bin\nR:hello\nZ:Q1def=\n\n'
 } > "$out/elf_scan/gen-alpine-tree"
+# ---- a lived-in tree: module loaders, an installed kernel, caches, homes ----
+entry() { printf '==> %s <==\n' "$1"; cat "$2"; printf '\n'; }
+{
+    printf '==> /boot/vmlinuz-6.1.0-9 <==\n\n'
+    printf '==> /lib/modules/6.1.0-9/modules.dep <==\nkernel/fs/ext4.ko: kernel/fs/jbd2.ko\nextra/vendor.ko:\n'
+    printf '==> /lib/modules/6.1.0-9/modules.builtin <==\nkernel/drivers/block/loop.ko\n'
+    entry /lib/modules/6.1.0-9/extra/vendor.ko "$work/ena.ko"
+    entry /root/backup/lib/modules/6.1.0-9/kernel/fs/ext4.ko "$work/ena.ko"
+    entry /tmp/x/lctmp.ko "$work/ena.ko"
+    entry /srv/drv/lcload.ko "$work/ena.ko"
+    entry /root/.cache/pip/tool "$work/hello-nopie"
+    printf '==> /home/dev/proj/target/CACHEDIR.TAG <==\nSignature: 8a477f597d28d172789f06886806bc55\n'
+    entry /home/dev/proj/target/app "$work/hello-nopie"
+    entry /home/dev/proj/bin/app "$work/hello-nopie"
+    entry /u01/app/db/bin/dbd "$work/hello-nopie"
+    entry /u01/src/out/bin/t "$work/hello-nopie"
+    printf '==> /u01/src/.git <==\ngitdir: /elsewhere\n'
+    entry /usr/sap/LC1/SYS/exe/run/dw "$work/hello-nopie"
+    entry /old_root/usr/bin/t "$work/hello-nopie"
+    printf '==> /old_root/etc/hostname <==\nold\n==> /old_root/var/log/x <==\n\n'
+    printf '==> /etc/systemd/system/multi-user.target.wants/drv.service -> ../drv.service <==\n'
+    printf '==> /etc/rc2.d/S20lc -> ../init.d/lc <==\n==> /etc/init.d/lc <==\n#!/bin/sh\n/u01/app/db/bin/dbd\n'
+    printf '==> /etc/inittab <==\nid:3:initdefault:\nx:2345:respawn:/u01/app/db/bin/dbd -f\n::::\n'
+    printf '==> /etc/init/lc.conf <==\nexec /u01/app/db/bin/dbd\n==> /etc/xinetd.d/lc <==\nserver = /u01/app/db/bin/dbd\n'
+    printf '==> /etc/passwd <==\nroot:x:0:0:root:/root:/bin/bash\napp:x:999:999::/srv/drv:/bin/sh\nbad:x\n'
+    printf '==> /etc/modprobe.d/vendor.conf <==\ninstall vendor /sbin/modprobe --ignore-install vendor; /sbin/insmod /tmp/x/lctmp.ko\n'
+    printf 'alias pci:v* lcload\noptions lcload debug=1\nsoftdep lcload pre: ext4 post: vendor\ninstall usb_storage /bin/false\nblacklist pcspkr\n'
+    printf '==> /etc/modules-load.d/x.conf <==\n# boot\nlcload\n; comment\next4\n'
+    printf '==> /etc/modules <==\nloop\n'
+    printf '==> /etc/rc.d/rc.local <==\n#!/bin/sh\n[ -x /sbin/modprobe ] && modprobe -a -C /etc/x lcload vendor $X\ninsmod /tmp/x/lctmp.ko arg=1 # load\n'
+    printf '==> /etc/rc.local -> rc.d/rc.local <==\n'
+    printf '==> /etc/systemd/system/drv.service <==\n[Service]\nExecStartPre=/sbin/modprobe lcload\nExecStart=/srv/drv/run\n'
+} > "$out/elf_scan/gen-lived-in-tree"
 # ---- file-tree snapshots, as the appliance-side probe writes them ----
 probe=${PROBE:-$here/../../build/probe/liftcheck-probe}
 if [ -x "$probe" ]; then
