@@ -35,11 +35,15 @@ static int ifcfg_ignored(const char *base)
 
 static void suse_slave(struct ifcfg *f, const char *name, const char *line)
 {
-    struct net_cfg *s = net_cfg_add(f->l, f->l->v[f->idx].path, f->line, "ifcfg");
+    /* copies first: adding may move the array they live in */
+    char path[256], master[NET_NAME_MAX];
+    str_fmt(path, sizeof path, "%s", f->l->v[f->idx].path);
+    str_fmt(master, sizeof master, "%s", f->l->v[f->idx].name);
+    struct net_cfg *s = net_cfg_add(f->l, path, f->line, "ifcfg");
     if (!s)
         return;
     net_cfg_bind_name(s, name);
-    str_fmt(s->master, sizeof s->master, "%s", f->l->v[f->idx].name);
+    str_fmt(s->master, sizeof s->master, "%s", master);
     net_cfg_evidence(s, line);
 }
 
