@@ -85,6 +85,16 @@ int net_name_matches(const char *pattern, const char *ifname)
     return 0;
 }
 
+int net_virtual_driver(const char *driver)
+{
+    static const char *const virt[] = { "veth", "bridge", "tun", "bonding", "dummy", "vxlan",
+                                        "macvlan", "ipvlan", "wireguard", "team", NULL };
+    for (const char *const *v = virt; *v; v++)
+        if (!strcmp(driver, *v))
+            return 1;
+    return 0;
+}
+
 void net_unquote(char *out, size_t cap, const char *s)
 {
     size_t n = strlen(s);

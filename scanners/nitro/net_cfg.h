@@ -27,6 +27,7 @@ struct net_cfg {
     enum net_bind bind;
     char name[NET_NAME_MAX];     /* bound name or glob ("" when none) */
     char mac[NET_NAME_MAX];      /* old MAC matched, or set when mac_set */
+    char driver[NET_NAME_MAX];   /* driver glob it also requires ("" any) */
     int mac_set;                 /* the config sets this MAC on the interface */
     enum net_addr addr;
     int onboot;                  /* 0: not started at boot (ONBOOT=no, no auto...) */
@@ -59,6 +60,8 @@ struct net_cfg *net_cfg_find(struct net_cfgs *l, const char *path, const char *n
 void net_cfg_bind_name(struct net_cfg *c, const char *name);
 void net_cfg_bind_mac(struct net_cfg *c, const char *mac);
 void net_cfg_evidence(struct net_cfg *c, const char *line);
+/* Is the driver one of a virtual device (veth, bridge, tun...), never ENA? */
+int net_virtual_driver(const char *driver);
 /* Does a bound name, glob or space-separated list of them take ifname? */
 int net_name_matches(const char *pattern, const char *ifname);
 /* Value of a shell-style KEY=value line with quotes removed; 0 when key

@@ -67,6 +67,9 @@ static void ethernet(struct net_cfgs *l, const char *path, const struct ytree *t
         str_fmt(ev, sizeof ev, "%s: match: (driver or nothing: any interface)", id);
         net_cfg_evidence(c, ev);
     }
+    const char *driver = ytree_str(t, ytree_get(t, match, "driver"));
+    if (driver)
+        str_fmt(c->driver, sizeof c->driver, "%s", driver);
     const char *set_name = ytree_str(t, ytree_get(t, dev, "set-name"));
     if (set_name && match >= 0)
         str_fmt(c->set_name, sizeof c->set_name, "%s", set_name);

@@ -33,11 +33,16 @@ static void match_key(struct networkd *d, const char *key, const char *v, const 
         else
             str_fmt(names, sizeof names, "%s", v);
         net_cfg_bind_name(c, names);
+    } else if (!strcmp(key, "Driver")) {
+        if (net_virtual_driver(v))
+            d->other_medium = 1;
+        str_fmt(c->driver, sizeof c->driver, "%s", v);
+        return;
     } else {
         if (!strcmp(key, "Virtualization") || !strcmp(key, "Kind") || !strcmp(key, "SSID") ||
             !strcmp(key, "WLANInterfaceType") || (!strcmp(key, "Type") && strcmp(v, "ether")))
             d->other_medium = 1;
-        return;   /* Driver=, Type=ether, Path=: any Ethernet interface may match */
+        return;   /* Type=ether, Path=: any Ethernet interface may match */
     }
     net_cfg_evidence(c, line);
     c->line = d->line;

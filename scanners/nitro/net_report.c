@@ -46,6 +46,8 @@ static void judge_one(const struct net_facts *f, struct net_cfg *k)
         k->why = NULL;   /* judged through its members */
     else if (k->bind == NET_BIND_NAME && !net_name_matches(k->name, f->pred.name))
         k->why = "bound to an interface name the instance will not have";
+    else if (k->driver[0] && !net_name_matches(k->driver, "ena"))
+        k->why = "matches another driver than ena";
     else {
         k->brings_up = 1;
         k->why = "takes the instance's interface";
@@ -229,6 +231,7 @@ static json_object *config_json(const struct net_cfg *k)
     json_object_object_add(o, "interface", jstr_or_null(k->name[0] ? k->name : NULL));
     json_object_object_add(o, "mac", jstr_or_null(k->mac[0] ? k->mac : NULL));
     json_object_object_add(o, "sets_mac", json_object_new_boolean(k->mac_set));
+    json_object_object_add(o, "driver", jstr_or_null(k->driver[0] ? k->driver : NULL));
     json_object_object_add(o, "renames_to", jstr_or_null(k->set_name[0] ? k->set_name : NULL));
     json_object_object_add(o, "address", jstr(addr_str(k->addr)));
     json_object_object_add(o, "master", jstr_or_null(k->master[0] ? k->master : NULL));

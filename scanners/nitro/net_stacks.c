@@ -82,7 +82,8 @@ static int sysv_started(vfs *v, const char *script, char *where, size_t cap)
     return 0;
 }
 
-static void one_stack(const struct scan_ctx *c, const struct stack_def *d, struct net_stack *s)
+static void one_stack(const struct scan_ctx *c, const struct stack_def *d, int systemd, int sysv,
+                      struct net_stack *s)
 {
     s->format = d->format;
     s->enabled = -1;
@@ -125,6 +126,14 @@ static void one_stack(const struct scan_ctx *c, const struct stack_def *d, struc
         s->enabled = 0;
         str_fmt(s->evidence, sizeof s->evidence, "/etc/systemd/system/%s -> /dev/null",
                 d->units[0]);
+    } else if (d->units[0] && systemd) {
+        /* systemctl enable and the presets leave a wants/ link: none means off */
+        s->enabled = 0;
+        str_fmt(where, sizeof where, "%s", s->evidence);
+        str_fmt(s->evidence, sizeof s->evidence, "%s (no %s link in a wants/ directory)", where,
+                d->units[0]);
+    } else if (sysv) {
+        s->enabled = 0;
     }
     /* netplan's generator runs at every boot once installed */
     if (!strcmp(d->format, "netplan"))
@@ -135,15 +144,21 @@ void net_stacks_scan(const struct scan_ctx *c, struct net_stacks *st)
 {
     memset(st, 0, sizeof *st);
     st->none_found = 1;
+    int systemd = present(c->v, "/lib/systemd/systemd") || present(c->v, "/usr/lib/systemd/systemd");
+    int sysv = 0;
+    for (const char *const *d = rc_dirs; *d && !sysv; d++)
+        sysv = present(c->v, *d);
     for (int i = 0; i < NET_FMT_COUNT; i++) {
-        one_stack(c, &defs[i], &st->s[i]);
+        one_stack(c, &defs[i], systemd, sysv, &st->s[i]);
         if (st->s[i].installed)
             st->none_found = 0;
     }
     /* netplan hands its configuration to networkd (or NetworkManager) */
     struct net_stack *nd = &st->s[NET_FMT_NETWORKD];
-    if (st->s[NET_FMT_NETPLAN].installed && nd->installed && nd->enabled != 0)
+    if (st->s[NET_FMT_NETPLAN].installed && nd->installed && !masked(c->v, "systemd-networkd.service")) {
         nd->enabled = 1;
+        str_fmt(nd->evidence, sizeof nd->evidence, "started by netplan's generator");
+    }
 }
 
 int net_stack_active(const struct net_stacks *st, const char *format)

@@ -144,6 +144,22 @@ Name=host0
 [Network]
 DHCP=yes
 C
+file usr/lib/systemd/network/80-container-ve.network <<'C'
+[Match]
+Name=ve-*
+Driver=veth
+
+[Network]
+DHCPServer=yes
+C
+# a match on the old hypervisor's driver takes nothing on Nitro
+file etc/systemd/network/20-vmxnet3.network <<'C'
+[Match]
+Driver=vmxnet3
+
+[Network]
+DHCP=yes
+C
 file usr/lib/systemd/network/99-default.link <<'C'
 [Match]
 OriginalName=*
@@ -255,6 +271,8 @@ C
 # Debian 12, ifupdown in use with a static address on ens5; a netplan file
 # left behind without netplan installed is not read
 tree debian-static-ens5
+marker usr/lib/systemd/systemd
+marker lib/systemd/systemd-networkd
 marker etc/init.d/networking
 enable networking.service
 file etc/network/interfaces <<'C'

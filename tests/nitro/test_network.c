@@ -211,7 +211,11 @@ static void test_networkd_ens192_static(void **s)
     (void)s;
     struct net_run run = scan("networkd-ens192", "debian", "12.5", "ro quiet");
     assert_string_equal(predicted(&run), "ens5");
-    assert_int_equal(config_count(&run), 1);   /* systemd's container and policy files are not */
+    /* systemd's container and policy files are not configurations of ENA */
+    assert_int_equal(config_count(&run), 2);
+    json_object *d = config(&run, "/etc/systemd/network/20-vmxnet3.network", NULL);
+    assert_string_equal(get_s(d, "driver"), "vmxnet3");
+    assert_false(get_b(d, "brings_up_primary"));
     json_object *c = config(&run, "/etc/systemd/network/10-ens192.network", "ens192");
     assert_string_equal(get_s(c, "address"), "static");
     assert_true(get_b(c, "service_active"));
@@ -300,6 +304,11 @@ static void test_static_on_primary_and_inactive_format(void **s)
     /* netplan is not installed: its file is listed but not read at boot */
     json_object *np = config(&run, "/etc/netplan/01-old.yaml", "ens33");
     assert_false(get_b(np, "service_active"));
+    /* networkd is installed but nothing starts it */
+    json_object *svc = json_object_array_get_idx(json_object_object_get(run.net, "services"), 1);
+    assert_string_equal(get_s(svc, "format"), "networkd");
+    assert_true(get_b(svc, "installed"));
+    assert_false(get_b(svc, "enabled"));
     assert_int_equal(findings(&run, "NET-NAME-GONE", NULL), 0);
     done(&run);
 }
