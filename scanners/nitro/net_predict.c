@@ -124,7 +124,8 @@ void net_predict(const struct scan_ctx *c, const char *cmdline, const struct net
      * .link's OriginalName= is the kernel's name, eth0 for the first NIC */
     for (int i = 0; l && i < l->n; i++) {
         const struct net_cfg *k = &l->v[i];
-        if (!k->set_name[0] || k->bind == NET_BIND_MAC)
+        if (!k->set_name[0] || k->bind == NET_BIND_MAC ||
+            (k->driver[0] && !net_name_matches(k->driver, "ena")))
             continue;
         if (k->bind == NET_BIND_ANY || net_name_matches(k->name, "eth0") ||
             net_name_matches(k->name, p->name)) {

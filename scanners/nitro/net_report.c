@@ -32,7 +32,8 @@ static struct net_cfg *master_of(struct net_cfgs *l, const struct net_cfg *k)
 
 static void judge_one(const struct net_facts *f, struct net_cfg *k)
 {
-    k->active = net_stack_active(&f->stacks, k->format);
+    /* udev applies .link files, whether networkd runs or not */
+    k->active = k->is_link || net_stack_active(&f->stacks, k->format);
     if (k->is_link)
         k->why = k->bind == NET_BIND_MAC ? "names the old MAC's interface; the new MAC never matches"
                                          : "renames the interfaces it matches";

@@ -289,5 +289,39 @@ network:
     ens33: {dhcp4: true}
 C
 
+# networkd: a .link names every ENA interface lan0, a .network configures
+# lan0; another .link and .network follow the old MAC
+tree networkd-link-rename
+marker lib/systemd/systemd-networkd
+enable systemd-networkd.service
+file etc/systemd/network/10-ena.link <<'C'
+[Match]
+Driver=ena
+
+[Link]
+Name=lan0
+C
+file etc/systemd/network/20-lan0.network <<'C'
+[Match]
+Name=lan0
+
+[Network]
+DHCP=yes
+C
+file etc/systemd/network/05-old.link <<'C'
+[Match]
+MACAddress=00:50:56:aa:bb:cc
+
+[Link]
+Name=wan0
+C
+file etc/systemd/network/30-wan0.network <<'C'
+[Match]
+Name=wan0
+
+[Network]
+Address=203.0.113.5/24
+C
+
 cd "$OUT"
 echo ok > stamp

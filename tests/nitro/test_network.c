@@ -224,6 +224,24 @@ static void test_networkd_ens192_static(void **s)
     done(&run);
 }
 
+static void test_networkd_link_renames(void **s)
+{
+    (void)s;
+    struct net_run run = scan("networkd-link-rename", "debian", "12.5", "ro quiet");
+    assert_string_equal(predicted(&run), "lan0");
+    assert_non_null(strstr(reason(&run), "10-ena.link"));
+    assert_true(get_b(run.net, "primary_configured"));
+    assert_true(get_b(config(&run, "/etc/systemd/network/20-lan0.network", "lan0"),
+                      "brings_up_primary"));
+    /* the old MAC's .link and what it names are stale, not blocking */
+    assert_string_equal(get_s(config(&run, "/etc/systemd/network/05-old.link", NULL), "renames_to"),
+                        "wan0");
+    assert_int_equal(findings(&run, "NET-MAC-PINNED", "info"), 1);
+    assert_int_equal(findings(&run, "NET-NAME-GONE", "info"), 1);
+    assert_int_equal(findings(&run, "NET-NO-PRIMARY-CONFIG", NULL), 0);
+    done(&run);
+}
+
 static void test_nm_keyfile_mac(void **s)
 {
     (void)s;
@@ -327,6 +345,7 @@ int main(void)
         cmocka_unit_test(test_ubuntu_netplan_glob_dhcp),
         cmocka_unit_test(test_debian_eth0_with_ifnames0),
         cmocka_unit_test(test_networkd_ens192_static),
+        cmocka_unit_test(test_networkd_link_renames),
         cmocka_unit_test(test_nm_keyfile_mac),
         cmocka_unit_test(test_bond_slaves_by_name),
         cmocka_unit_test(test_sles11_eth0),
