@@ -12,6 +12,7 @@ struct nm {
     unsigned line;
     char section[48];
     char type[48];
+    int connection;     /* a [connection] section: the file is a keyfile */
 };
 
 static int nm_key(const char *line, const char *key, char *out, size_t cap)
@@ -40,6 +41,7 @@ static int nm_line(char *raw, void *opaque)
         return 0;
     if (*line == '[') {
         str_fmt(m->section, sizeof m->section, "%s", line);
+        m->connection |= !strcmp(line, "[connection]");
         return 0;
     }
     const char *s = m->section;
@@ -101,6 +103,6 @@ void net_nm_parse(struct net_cfgs *l, const char *path, const char *buf, size_t 
         return;
     net_cfg_evidence(m.c, "no interface-name= or mac-address= (any Ethernet device)");
     for_each_line(buf, len, nm_line, &m);
-    if (other_medium(m.type))
+    if (!m.connection || other_medium(m.type))
         l->n--;
 }

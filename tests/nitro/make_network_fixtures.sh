@@ -195,6 +195,9 @@ interface-name=eno1
 method=manual
 address1=10.9.8.7/24,10.9.8.1
 C
+file etc/NetworkManager/system-connections/README <<'C'
+Connection profiles live here.
+C
 file etc/NetworkManager/system-connections/home-wifi.nmconnection <<'C'
 [connection]
 id=home
