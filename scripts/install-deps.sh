@@ -8,7 +8,7 @@ packages=(
   gcc meson ninja-build pkg-config
   libguestfs-dev libelf-dev libmagic-dev libjson-c-dev libzstd-dev liblzma-dev
   zlib1g-dev liblz4-dev libbz2-dev libarchive-dev librpm-dev libcapstone-dev libcmocka-dev
-  libext2fs-dev comerr-dev
+  libext2fs-dev comerr-dev libyaml-dev
   # run: the libguestfs appliance needs qemu and a host kernel to boot
   libguestfs-tools qemu-system-x86 qemu-utils linux-image-amd64
   # image recipes and test fixtures

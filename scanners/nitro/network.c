@@ -1,329 +1,226 @@
-/* Interface naming after the move: ENA gets a new MAC and, with predictable
- * names, the name ens5.  Configuration tied to the old MAC or only to eth0
- * leaves the instance unreachable. */
+/* Interface naming and configuration after the move: reads every network
+ * configuration format from the disk (one parser per format, net_*.c),
+ * what starts them, udev's persistent names and cloud-init, predicts the
+ * ENA interface's name and hands all of it to net_report.c. */
 #include "nitro_int.h"
+#include "net_cfg.h"
 
-#include <ctype.h>
-#include <stdio.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define NET_CAP (1u << 20)
-#define MAX_IFNAMES 32
+#define NET_FILE_CAP (1u << 20)
+#define NET_DIR_FILES 128          /* files read per directory */
+#define IFUP_MAX_FILES 64
+#define IFUP_MAX_DEPTH 4
 
-struct net {
-    struct scan_ctx *c;
-    json_object *pinned;
-    const char *path;
-    char ifnames[MAX_IFNAMES][32];
-    int nif;
-    int wildcard;           /* some config matches any interface */
-    int rules_found;
-    /* per-file parser state */
-    int in_match;
-    int match_indent;
-    int eth_indent, child_indent;
-    char section[32];
-    char cur_if[32];
-};
+/* What a file is read as. */
+enum net_kind { K_RULES, K_IFCFG, K_NETWORKD, K_NETPLAN, K_NM, K_CLOUDINIT };
 
-static void add_ifname(struct net *n, const char *name)
+static void parse_file(struct net_facts *f, enum net_kind k, const char *p, const char *b,
+                       size_t n)
 {
-    if (!*name || !strcmp(name, "lo"))
-        return;
-    if (strpbrk(name, "*?[")) {
-        n->wildcard = 1;
-        return;
+    switch (k) {
+    case K_RULES: net_udev_rules_parse(&f->rules, p, b, n); break;
+    case K_IFCFG: net_ifcfg_parse(&f->cfgs, p, b, n); break;
+    case K_NETWORKD: net_networkd_parse(&f->cfgs, p, b, n); break;
+    case K_NETPLAN: net_netplan_parse(&f->cfgs, p, b, n); break;
+    case K_NM: net_nm_parse(&f->cfgs, p, b, n); break;
+    case K_CLOUDINIT: net_cloudinit_parse(&f->ci, p, b, n); break;
     }
-    for (int i = 0; i < n->nif; i++)
-        if (!strcmp(n->ifnames[i], name))
-            return;
-    if (n->nif < MAX_IFNAMES)
-        str_fmt(n->ifnames[n->nif++], sizeof n->ifnames[0], "%s", name);
 }
 
-static void pin(struct net *n, enum finding_id id, const char *ifname, const char *mac,
-                const char *line, const char *remedy)
+static int cmp_names(const void *a, const void *b)
 {
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "path", jstr(n->path));
-    json_object_object_add(o, "interface", jstr_or_null(ifname && *ifname ? ifname : NULL));
-    json_object_object_add(o, "mac", jstr(mac));
-    json_object_array_add(n->pinned, o);
-    json_object *f = report_add_findingf(n->c->r, id, n->c->root_volume, remedy, "%s", n->path);
-    report_finding_evidence(f, "%s: %s", n->path, line);
+    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Value after key in a udev rule: ATTR{address}=="..." */
-static int udev_val(const char *line, const char *key, char *out, size_t cap)
+static int has_suffix(const char *s, const char *suffix)
 {
-    const char *p = strstr(line, key);
-    if (!p)
-        return 0;
-    p += strlen(key);
-    while (*p == '=' || *p == '!' || *p == ' ')
-        p++;
-    if (*p == '"')
-        p++;
-    size_t k = strcspn(p, "\"");
-    str_fmt(out, cap, "%.*s", (int)k, p);
-    return 1;
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && !strcmp(s + n - k, suffix);
 }
 
-static int rules_line(char *raw, void *opaque)
-{
-    struct net *n = opaque;
-    char *line = trim(raw), mac[64], name[32] = "";
-    if (*line == '#' || !udev_val(line, "ATTR{address}", mac, sizeof mac))
-        return 0;
-    udev_val(line, "NAME", name, sizeof name);
-    n->rules_found = 1;
-    pin(n, F_NET_PERSISTENT_RULES, name, mac, line,
-        "Remove /etc/udev/rules.d/70-persistent-net.rules before migrating (and the generator "
-        "rule 75-persistent-net-generator.rules if present).");
-    add_ifname(n, name);
-    return 0;
-}
-
-/* KEY=value with optional quotes; copies value. */
-static int shell_kv(const char *line, const char *key, char *out, size_t cap)
-{
-    size_t kl = strlen(key);
-    if (strncmp(line, key, kl) || line[kl] != '=')
-        return 0;
-    const char *v = line + kl + 1;
-    if (*v == '"' || *v == '\'')
-        v++;
-    size_t k = strcspn(v, "\"' \t");
-    str_fmt(out, cap, "%.*s", (int)k, v);
-    return 1;
-}
-
-static int ifcfg_line(char *raw, void *opaque)
-{
-    struct net *n = opaque;
-    char *line = trim(raw), val[128];
-    if (shell_kv(line, "DEVICE", val, sizeof val))
-        str_fmt(n->cur_if, sizeof n->cur_if, "%s", val);
-    else if ((shell_kv(line, "HWADDR", val, sizeof val) ||
-              shell_kv(line, "MACADDR", val, sizeof val) ||
-              shell_kv(line, "LLADDR", val, sizeof val)) && val[0])
-        pin(n, F_NET_MAC_PINNED, n->cur_if, val, line,
-            "Remove HWADDR=/MACADDR= from the ifcfg file, or name the file and DEVICE= after "
-            "the ENA interface (ens5 or eth0 with net.ifnames=0).");
-    return 0;
-}
-
-static int indent_of(const char *s)
-{
-    int i = 0;
-    while (s[i] == ' ')
-        i++;
-    return i;
-}
-
-static int netplan_line(char *raw, void *opaque)
-{
-    struct net *n = opaque;
-    int ind = indent_of(raw);
-    char *line = trim(raw);
-    if (!*line || *line == '#')
-        return 0;
-    if (n->in_match && ind <= n->match_indent)
-        n->in_match = 0;
-    if (n->eth_indent >= 0 && ind <= n->eth_indent) {
-        n->eth_indent = -1;
-        n->child_indent = -1;
-    }
-    if (!strcmp(line, "ethernets:")) {
-        n->eth_indent = ind;
-        n->child_indent = -1;
-        return 0;
-    }
-    if (n->eth_indent >= 0 && ind > n->eth_indent) {
-        if (n->child_indent < 0)
-            n->child_indent = ind;
-        if (ind == n->child_indent) {
-            size_t k = strcspn(line, ":");
-            str_fmt(n->cur_if, sizeof n->cur_if, "%.*s", (int)k, line);
-            /* a key with a match: block is only a label, not a name */
-            add_ifname(n, n->cur_if);
-            return 0;
-        }
-    }
-    if (!strcmp(line, "match:")) {
-        n->in_match = 1;
-        n->match_indent = ind;
-        return 0;
-    }
-    if (!strncmp(line, "macaddress:", 11)) {
-        char *v = trim(line + 11);
-        if (*v == '"' || *v == '\'')
-            v++;
-        char mac[64];
-        str_fmt(mac, sizeof mac, "%.*s", (int)strcspn(v, "\"'"), v);
-        pin(n, F_NET_MAC_PINNED, n->cur_if, mac, line,
-            "Replace `match: macaddress:` in netplan with `match: name: \"e*\"` (or "
-            "driver: ena), then run netplan generate.");
-    } else if (n->in_match && !strncmp(line, "name:", 5)) {
-        char *v = trim(line + 5);
-        if (*v == '"' || *v == '\'')
-            v++;
-        char nm[32];
-        str_fmt(nm, sizeof nm, "%.*s", (int)strcspn(v, "\"'"), v);
-        add_ifname(n, nm);
-    } else if (n->in_match && !strncmp(line, "driver:", 7)) {
-        n->wildcard = 1;
-    }
-    return 0;
-}
-
-static int networkd_line(char *raw, void *opaque)
-{
-    struct net *n = opaque;
-    char *line = trim(raw);
-    if (*line == '[') {
-        str_fmt(n->section, sizeof n->section, "%s", line);
-        return 0;
-    }
-    if (strcmp(n->section, "[Match]"))
-        return 0;
-    if (!strncmp(line, "MACAddress=", 11) || !strncmp(line, "PermanentMACAddress=", 20)) {
-        pin(n, F_NET_MAC_PINNED, NULL, strchr(line, '=') + 1, line,
-            "Match the interface by Name= or Driver=ena instead of its old MAC address.");
-    } else if (!strncmp(line, "Name=", 5)) {
-        char *s = line + 5, *tok, *save = NULL;
-        for (tok = strtok_r(s, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
-            add_ifname(n, tok);
-    } else if (!strncmp(line, "Driver=", 7) || !strncmp(line, "Type=", 5)) {
-        n->wildcard = 1;
-    }
-    return 0;
-}
-
-static int nm_line(char *raw, void *opaque)
-{
-    struct net *n = opaque;
-    char *line = trim(raw);
-    if (!strncmp(line, "mac-address=", 12))
-        pin(n, F_NET_MAC_PINNED, NULL, line + 12, line,
-            "Remove mac-address= from the NetworkManager connection.");
-    else if (!strncmp(line, "interface-name=", 15))
-        add_ifname(n, line + 15);
-    return 0;
-}
-
-static int ifaces_line(char *raw, void *opaque)
-{
-    struct net *n = opaque;
-    char *line = trim(raw), a[32], b[64];
-    if (sscanf(line, "%31s %63s", a, b) == 2 &&
-        (!strcmp(a, "iface") || !strcmp(a, "auto") || !strcmp(a, "allow-hotplug")))
-        add_ifname(n, b);
-    return 0;
-}
-
-static void each_file(struct net *n, const char *dir, const char *prefix, const char *suffix,
-                      line_fn fn)
+/* Reads the regular files of dir whose names match pattern (fnmatch), in
+ * name order. */
+static void each_file(struct scan_ctx *c, struct net_facts *f, const char *dir,
+                      const char *pattern, enum net_kind kind)
 {
     char **names = NULL, p[600];
-    if (vfs_list(n->c->v, dir, &names) < 0)
+    if (vfs_list(c->v, dir, &names) < 0)
         return;
-    for (char **nm = names; *nm; nm++) {
-        size_t l = strlen(*nm), sl = suffix ? strlen(suffix) : 0;
-        if (prefix && strncmp(*nm, prefix, strlen(prefix)))
+    size_t n = 0;
+    while (names[n])
+        n++;
+    qsort(names, n, sizeof *names, cmp_names);
+    int read = 0;
+    for (size_t i = 0; i < n && read < NET_DIR_FILES; i++) {
+        struct vfs_stat st;
+        if (fnmatch(pattern, names[i], 0) || has_suffix(names[i], "~"))
             continue;
-        if (suffix && (l < sl || strcmp(*nm + l - sl, suffix)))
+        str_fmt(p, sizeof p, "%s/%s", dir, names[i]);
+        if (vfs_stat(c->v, p, &st) < 0 || st.type != VFS_REG)
             continue;
-        str_fmt(p, sizeof p, "%s/%s", dir, *nm);
         size_t len;
-        char *buf = read_small(n->c->v, p, NET_CAP, &len);
+        char *buf = read_small(c->v, p, NET_FILE_CAP, &len);
         if (!buf)
             continue;
-        n->path = p;
-        n->cur_if[0] = '\0';
-        n->section[0] = '\0';
-        n->in_match = 0;
-        n->eth_indent = n->child_indent = -1;
-        if (fn == ifcfg_line && prefix) {
-            /* ifcfg-eth0 names eth0 even without DEVICE= */
-            str_fmt(n->cur_if, sizeof n->cur_if, "%s", *nm + strlen(prefix));
-            add_ifname(n, n->cur_if);
-        }
-        for_each_line(buf, len, fn, n);
+        read++;
+        parse_file(f, kind, p, buf, len);
         free(buf);
-        n->path = NULL;
     }
     vfs_free_names(names);
 }
 
-static int links_to_null(vfs *v, const char *path)
+/* networkd reads a file name once: /etc hides /run, which hides /lib. */
+static void networkd_files(struct scan_ctx *c, struct net_facts *f)
 {
-    char *t = NULL;
-    int r = vfs_readlink(v, path, &t) == 0 && !strcmp(t, "/dev/null");
-    free(t);
-    return r;
+    static const char *const dirs[] = { "/etc/systemd/network", "/run/systemd/network",
+                                        "/usr/lib/systemd/network", "/lib/systemd/network" };
+    for (int d = 0; d < 4; d++) {
+        char **names = NULL;
+        if (vfs_list(c->v, dirs[d], &names) < 0)
+            continue;
+        for (char **nm = names; *nm; nm++) {
+            if (!has_suffix(*nm, ".network") && !has_suffix(*nm, ".link"))
+                continue;
+            int hidden = 0;
+            for (int e = 0; e < d && !hidden; e++) {
+                char p[600];
+                str_fmt(p, sizeof p, "%s/%s", dirs[e], *nm);
+                hidden = vfs_exists(c->v, p);
+            }
+            if (hidden)
+                continue;
+            char p[600];
+            size_t len;
+            str_fmt(p, sizeof p, "%s/%s", dirs[d], *nm);
+            char *buf = read_small(c->v, p, NET_FILE_CAP, &len);
+            if (buf)
+                parse_file(f, K_NETWORKD, p, buf, len);
+            free(buf);
+        }
+        vfs_free_names(names);
+    }
+}
+
+/* ifupdown: interfaces, then what its source lines name, breadth first,
+ * bounded in files and depth. */
+static void ifupdown_files(struct scan_ctx *c, struct net_facts *f)
+{
+    struct net_ifupdown *st = calloc(1, sizeof *st);
+    char (*queue)[300] = calloc(IFUP_MAX_FILES, sizeof *queue);
+    int depth[IFUP_MAX_FILES], nq = 0;
+    if (!st || !queue)
+        goto out;
+    str_fmt(queue[nq], sizeof queue[0], "/etc/network/interfaces");
+    depth[nq++] = 0;
+    for (int q = 0; q < nq; q++) {
+        size_t len;
+        char *buf = read_small(c->v, queue[q], NET_FILE_CAP, &len);
+        if (!buf)
+            continue;
+        st->nsources = 0;
+        net_ifupdown_parse(&f->cfgs, st, queue[q], buf, len);
+        free(buf);
+        if (depth[q] >= IFUP_MAX_DEPTH)
+            continue;
+        for (int s = 0; s < st->nsources; s++) {
+            char pat[300], dir[300];
+            const char *src = st->sources[s];
+            if (*src == '/')
+                str_fmt(pat, sizeof pat, "%s", src);
+            else
+                str_fmt(pat, sizeof pat, "/etc/network/%s", src);
+            /* source-directory takes the names run-parts would run */
+            const char *glob = st->source_dir[s] ? "[A-Za-z0-9_-]*" : net_basename(pat);
+            if (st->source_dir[s])
+                str_fmt(dir, sizeof dir, "%s", pat);
+            else
+                str_fmt(dir, sizeof dir, "%.*s", (int)(net_basename(pat) - pat - 1), pat);
+            char **names = NULL;
+            if (!*dir || vfs_list(c->v, dir, &names) < 0)
+                continue;
+            size_t n = 0;
+            while (names[n])
+                n++;
+            qsort(names, n, sizeof *names, cmp_names);
+            for (size_t i = 0; i < n && nq < IFUP_MAX_FILES; i++) {
+                if (fnmatch(glob, names[i], 0) ||
+                    (st->source_dir[s] && names[i][strspn(names[i], "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                        "abcdefghijklmnopqrstuvwxyz0123456789_-")]))
+                    continue;
+                str_fmt(queue[nq], sizeof queue[0], "%s/%s", dir, names[i]);
+                depth[nq++] = depth[q] + 1;
+            }
+            vfs_free_names(names);
+        }
+    }
+    net_ifupdown_finish(&f->cfgs, st);
+out:
+    free(st);
+    free(queue);
+}
+
+static void cloud_init_facts(struct scan_ctx *c, struct net_facts *f, const char *cmdline)
+{
+    struct net_cloudinit *ci = &f->ci;
+    char val[32];
+    ci->installed = vfs_exists(c->v, "/usr/bin/cloud-init") ||
+                    vfs_exists(c->v, "/etc/cloud/cloud.cfg");
+    ci->disabled = vfs_exists(c->v, "/etc/cloud/cloud-init.disabled") ||
+                   (cmdline && cmdline_get(cmdline, "cloud-init", val, sizeof val) &&
+                    !strcmp(val, "disabled"));
+    if (!ci->installed)
+        return;
+    size_t len;
+    char *buf = read_small(c->v, "/etc/cloud/cloud.cfg", NET_FILE_CAP, &len);
+    if (buf)
+        parse_file(f, K_CLOUDINIT, "/etc/cloud/cloud.cfg", buf, len);
+    free(buf);
+    each_file(c, f, "/etc/cloud/cloud.cfg.d", "*.cfg", K_CLOUDINIT);
+    /* on its first boot on EC2 (a new instance id) cloud-init writes a DHCP
+     * configuration for the NIC it finds, unless told not to */
+    f->cloud_init_renders = !ci->disabled && !ci->network_disabled &&
+                            (!ci->have_datasources || ci->ec2_listed);
+}
+
+/* NetworkManager's automatic "Wired connection" for an unconfigured NIC,
+ * unless no-auto-default= names every device. */
+static int nm_auto_default(struct scan_ctx *c, const struct net_facts *f)
+{
+    const struct net_stack *nm = &f->stacks.s[NET_FMT_NM];
+    if (!nm->installed || nm->enabled == 0)
+        return 0;
+    size_t len;
+    char *buf = read_small(c->v, "/etc/NetworkManager/NetworkManager.conf", NET_FILE_CAP, &len);
+    int off = buf && strstr(buf, "no-auto-default=*") != NULL;
+    free(buf);
+    return !off;
 }
 
 json_object *network_scan(struct scan_ctx *c, const char *cmdline)
 {
-    struct net n;
-    char val[64];
-    memset(&n, 0, sizeof n);
-    n.c = c;
-    n.pinned = json_object_new_array();
-    n.eth_indent = n.child_indent = -1;
-
-    size_t len;
-    char *buf = read_small(c->v, "/etc/udev/rules.d/70-persistent-net.rules", NET_CAP, &len);
-    if (buf) {
-        n.path = "/etc/udev/rules.d/70-persistent-net.rules";
-        for_each_line(buf, len, rules_line, &n);
-        free(buf);
-    }
-    each_file(&n, "/etc/sysconfig/network-scripts", "ifcfg-", NULL, ifcfg_line);
-    each_file(&n, "/etc/sysconfig/network", "ifcfg-", NULL, ifcfg_line);
-    each_file(&n, "/etc/netplan", NULL, ".yaml", netplan_line);
-    each_file(&n, "/etc/systemd/network", NULL, ".network", networkd_line);
-    each_file(&n, "/etc/systemd/network", NULL, ".link", networkd_line);
-    each_file(&n, "/etc/NetworkManager/system-connections", NULL, NULL, nm_line);
-    buf = read_small(c->v, "/etc/network/interfaces", NET_CAP, &len);
-    if (buf) {
-        n.path = "/etc/network/interfaces";
-        for_each_line(buf, len, ifaces_line, &n);
-        free(buf);
-    }
-
-    /* predictable names: systemd's udev, unless switched off */
-    int has_systemd = vfs_exists(c->v, "/lib/systemd/systemd") ||
-                      vfs_exists(c->v, "/usr/lib/systemd/systemd");
-    int off = (cmdline && cmdline_get(cmdline, "net.ifnames", val, sizeof val) &&
-               !strcmp(val, "0")) ||
-              links_to_null(c->v, "/etc/udev/rules.d/80-net-setup-link.rules") ||
-              links_to_null(c->v, "/etc/systemd/network/99-default.link");
-    int predictable = has_systemd && !off;
-    int cloud_init = vfs_exists(c->v, "/etc/cloud/cloud.cfg") ||
-                     vfs_exists(c->v, "/usr/bin/cloud-init");
-
-    int only_eth0 = n.nif > 0 && !n.wildcard;
-    for (int i = 0; i < n.nif; i++)
-        if (strncmp(n.ifnames[i], "eth", 3))
-            only_eth0 = 0;
-    if (predictable && only_eth0) {
-        json_object *f = report_add_findingf(c->r, F_NET_ETH0_ONLY, c->root_volume,
-            cloud_init
-                ? "Add net.ifnames=0 to the kernel command line, or configure the ENA name "
-                  "(ens5); cloud-init may render a new configuration on first boot."
-                : "Add net.ifnames=0 to the kernel command line (GRUB_CMDLINE_LINUX), or "
-                  "configure the ENA interface name (ens5).",
-            "%s", n.ifnames[0]);
-        for (int i = 0; i < n.nif; i++)
-            report_finding_evidence(f, "configured interface: %s", n.ifnames[i]);
-    }
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "persistent_rules", json_object_new_boolean(n.rules_found));
-    json_object_object_add(o, "mac_pinned", n.pinned);
-    json_object_object_add(o, "predictable_names", json_object_new_boolean(predictable));
-    json_object_object_add(o, "cloud_init", json_object_new_boolean(cloud_init));
+    struct net_facts *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    each_file(c, f, "/etc/udev/rules.d", "*.rules", K_RULES);
+    each_file(c, f, "/etc/sysconfig/network-scripts", "ifcfg-*", K_IFCFG);
+    each_file(c, f, "/etc/sysconfig/network", "ifcfg-*", K_IFCFG);
+    networkd_files(c, f);
+    each_file(c, f, "/lib/netplan", "*.yaml", K_NETPLAN);
+    each_file(c, f, "/etc/netplan", "*.yaml", K_NETPLAN);
+    each_file(c, f, "/run/netplan", "*.yaml", K_NETPLAN);
+    each_file(c, f, "/etc/NetworkManager/system-connections", "*", K_NM);
+    each_file(c, f, "/run/NetworkManager/system-connections", "*", K_NM);
+    each_file(c, f, "/usr/lib/NetworkManager/system-connections", "*", K_NM);
+    ifupdown_files(c, f);
+    cloud_init_facts(c, f, cmdline);
+    net_stacks_scan(c, &f->stacks);
+    f->nm_auto_default = nm_auto_default(c, f);
+    net_predict(c, cmdline, &f->rules, &f->cfgs, &f->pred);
+    json_object *o = net_report(c, f);
+    net_cfgs_free(&f->cfgs);
+    free(f);
     return o;
 }
