@@ -36,13 +36,16 @@ RUN_TIMEOUT = 300
 # util/stop.h: how long a stopped run may take to unwind before it exits.
 STOP_GRACE_S = 30
 
-# How a progress line starts (util/progress.c): "liftcheck: [  12.3s] stage".
+# How a progress line starts (util/progress.c): "liftcheck: [  12.3s] stage";
+# a stage's percentage is redrawn in place ("\r  42%").
 PROGRESS_LINE = re.compile(r"^liftcheck: \[ *[0-9.]+s\] ")
+PERCENT_LINE = re.compile(r"^ *[0-9]{1,3}% *$")
 
 
 def messages(stderr):
     """The lines of stderr that are not progress lines."""
-    return [l for l in stderr.splitlines() if l.strip() and not PROGRESS_LINE.match(l)]
+    return [l for l in stderr.splitlines()
+            if l.strip() and not PROGRESS_LINE.match(l) and not PERCENT_LINE.match(l)]
 
 
 def last_stage(stderr):
