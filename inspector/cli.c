@@ -41,8 +41,11 @@ static const char usage_text[] =
 "                           Lines, one elf_files entry per line\n"
 "  --fail-on LEVEL          blocker|warning|never: findings that make exit 1\n"
 "  --skip SCANNERS          comma list of scanners to skip: elf,nitro,apps\n"
-"  --timeout SEC            stop scanning after SEC seconds; the report says\n"
-"                           what was cut short (exit code 4)\n"
+"  --timeout SEC            stop the run after SEC seconds, in any stage; the\n"
+"                           report says what was cut short (exit code 4)\n"
+"  --stall-timeout SEC      stop when one wait (the appliance's launch, a call\n"
+"                           into it, the probe, qemu-img, a disk read) makes\n"
+"                           no progress for SEC seconds (180; exit code 4)\n"
 "  -q, --quiet              no messages on stderr but errors\n"
 "  --no-progress            no progress lines (default: only on a terminal)\n"
 "  -h, --help               this text\n"
@@ -58,7 +61,7 @@ static const char usage_text[] =
 
 enum { OPT_ROOT = 256, OPT_FORMAT, OPT_BACKING, OPT_ACCEL, OPT_KVM_TIMEOUT,
        OPT_FAIL_ON, OPT_NO_PROGRESS, OPT_PROGRESS, OPT_SKIP, OPT_TIMEOUT,
-       OPT_FORMATS, OPT_OUTPUT_DIR, OPT_NO_PROBE, OPT_ELF_LIST };
+       OPT_FORMATS, OPT_OUTPUT_DIR, OPT_NO_PROBE, OPT_ELF_LIST, OPT_STALL_TIMEOUT };
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -66,6 +69,19 @@ static int usage_error(const char *fmt, const char *arg)
     fprintf(stderr, fmt, arg);
     fputs(" (see liftcheck --help)\n", stderr);
     return -1;
+}
+
+/* Seconds from 1 to max for option opt; -1 after a usage error. */
+static long seconds(const char *opt, const char *arg, long max)
+{
+    char *end;
+    long t = strtol(arg, &end, 10);
+    if (*end || end == arg || t < 1 || t > max) {
+        fprintf(stderr, "liftcheck: %s takes seconds from 1 to %ld, not '%s' "
+                "(see liftcheck --help)\n", opt, max, arg);
+        return -1;
+    }
+    return t;
 }
 
 int cli_parse(int argc, char **argv, struct options *o)
@@ -83,6 +99,7 @@ int cli_parse(int argc, char **argv, struct options *o)
         {"fail-on", required_argument, NULL, OPT_FAIL_ON},
         {"skip", required_argument, NULL, OPT_SKIP},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"stall-timeout", required_argument, NULL, OPT_STALL_TIMEOUT},
         {"format", required_argument, NULL, OPT_FORMATS},
         {"output-dir", required_argument, NULL, OPT_OUTPUT_DIR},
         {"elf-list", required_argument, NULL, OPT_ELF_LIST},
@@ -94,6 +111,7 @@ int cli_parse(int argc, char **argv, struct options *o)
         {NULL, 0, NULL, 0},
     };
     int c;
+    long t;
 
     memset(o, 0, sizeof *o);
     o->progress = -1;
@@ -107,6 +125,7 @@ int cli_parse(int argc, char **argv, struct options *o)
         argc -= 2;
     }
     o->img.kvm_timeout = 20;
+    o->stall_timeout = 180;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":vxo:qhV", longopts, NULL)) != -1) {
         switch (c) {
@@ -130,22 +149,21 @@ int cli_parse(int argc, char **argv, struct options *o)
             break;
         case OPT_OUTPUT_DIR: o->output_dir = optarg; break;
         case OPT_ELF_LIST: o->elf_list = optarg; break;
-        case OPT_TIMEOUT: {
-            char *end;
-            long t = strtol(optarg, &end, 10);
-            if (*end || t < 1 || t > 7 * 24 * 3600)
-                return usage_error("--timeout takes seconds from 1 to 604800, not '%s'", optarg);
+        case OPT_TIMEOUT:
+            if ((t = seconds("--timeout", optarg, 7 * 24 * 3600)) < 0)
+                return -1;
             o->timeout = (unsigned)t;
             break;
-        }
-        case OPT_KVM_TIMEOUT: {
-            char *end;
-            long t = strtol(optarg, &end, 10);
-            if (*end || t < 1 || t > 3600)
-                return usage_error("--kvm-timeout takes seconds from 1 to 3600, not '%s'", optarg);
+        case OPT_STALL_TIMEOUT:
+            if ((t = seconds("--stall-timeout", optarg, 7 * 24 * 3600)) < 0)
+                return -1;
+            o->stall_timeout = (unsigned)t;
+            break;
+        case OPT_KVM_TIMEOUT:
+            if ((t = seconds("--kvm-timeout", optarg, 3600)) < 0)
+                return -1;
             o->img.kvm_timeout = (int)t;
             break;
-        }
         case 'v': o->img.verbose = 1; break;
         case 'x': o->img.trace = 1; break;
         case 'o': o->output = optarg; break;

@@ -27,6 +27,7 @@ struct options {
     int skip_elf, skip_nitro, skip_apps;
     int no_probe;               /* --no-probe: every read a round trip */
     unsigned timeout;           /* --timeout SEC for the whole run; 0 = none */
+    unsigned stall_timeout;     /* --stall-timeout SEC for each wait */
     int formats;                /* FMT_* mask from --format */
     const char *output_dir;     /* --output-dir DIR */
     const char *elf_list;       /* --elf-list FILE */

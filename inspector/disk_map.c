@@ -1,6 +1,7 @@
 #include "disk_map.h"
 
 #include "run_capture.h"
+#include "util/stop.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -244,7 +245,7 @@ int disk_map_readable(const struct disk_map *m, uint64_t off, uint64_t len)
     return 1;
 }
 
-int disk_map_pread(const struct disk_map *m, void *buf, size_t len, uint64_t off)
+static int pread_pieces(const struct disk_map *m, void *buf, size_t len, uint64_t off)
 {
     if (off > m->size || len > m->size - off)
         return -1;
@@ -272,6 +273,15 @@ int disk_map_pread(const struct disk_map *m, void *buf, size_t len, uint64_t off
         pos = upto;
     }
     return pos == end ? 0 : -1;
+}
+
+int disk_map_pread(const struct disk_map *m, void *buf, size_t len, uint64_t off)
+{
+    /* A disk that stops answering (a dead network block device) is a stall. */
+    stop_wait("a read of an input disk on the host");
+    int r = pread_pieces(m, buf, len, off);
+    stop_wait_done();
+    return r;
 }
 
 void disk_map_advise(const struct disk_map *m, uint64_t off, uint64_t len)

@@ -24,19 +24,38 @@
 #include <unistd.h>
 
 #include "util/progress.h"
+#include "util/stop.h"
 #include "util/tmpdir.h"
 
 #define KVM_CACHE_TTL (24 * 3600)
 #define PROBE_DISK_SIZE (4ULL << 30)
 #define TCG_CACHE_MIB 64
 
-static void progress_cb(guestfs_h *g, void *opaque, uint64_t event, int eh,
-                        int flags, const char *buf, size_t len,
-                        const uint64_t *array, size_t alen)
+/* Every call into the appliance is a wait the watchdog bounds (util/stop.h);
+ * its progress messages restart the clock.  The launch is one wait: the
+ * calls libguestfs makes to itself meanwhile are part of it. */
+static int launching;
+
+static void call_event(guestfs_h *g, void *opaque, uint64_t event, int eh,
+                       int flags, const char *buf, size_t len,
+                       const uint64_t *array, size_t alen)
 {
-    (void)g; (void)opaque; (void)event; (void)eh; (void)flags; (void)buf; (void)len;
-    if (alen >= 4)
+    (void)g; (void)opaque; (void)eh; (void)flags;
+    if (event == GUESTFS_EVENT_ENTER) {
+        char what[128];
+        if (launching)
+            return;
+        if (len == 6 && !memcmp(buf, "launch", 6)) {
+            snprintf(what, sizeof what, "the appliance to start");
+            launching = 1;
+        } else
+            snprintf(what, sizeof what, "the appliance (libguestfs call %.*s)",
+                     (int)(len < 64 ? len : 64), buf);
+        stop_wait(what);
+    } else if (alen >= 4) {
+        stop_wait_progress();
         progress_percent(array[2], array[3]);
+    }
 }
 
 static guestfs_h *new_handle(const struct image_options *opt, int force_tcg)
@@ -51,8 +70,8 @@ static guestfs_h *new_handle(const struct image_options *opt, int force_tcg)
         char *settings[] = {"force_tcg", NULL};
         guestfs_set_backend_settings(g, settings);
     }
-    if (progress_enabled())
-        guestfs_set_event_callback(g, progress_cb, GUESTFS_EVENT_PROGRESS, 0, NULL);
+    guestfs_set_event_callback(g, call_event, GUESTFS_EVENT_ENTER | GUESTFS_EVENT_PROGRESS, 0,
+                               NULL);
     /* A second vCPU: the probe keeps several reads in flight, and under
      * emulation each vCPU is a host thread (the appliance also boots
      * faster).  More vCPUs than host CPUs would only compete. */
@@ -277,9 +296,10 @@ static int small_tcg_cache(guestfs_h *g)
     return ok ? mib : 0;
 }
 
-/* One launch attempt; returns 0 or -1 with the reason in err. */
+/* One launch attempt; returns 0 or -1 with the reason in err (libguestfs's
+ * text, several lines) and a few words in brief. */
 static int try_launch(struct image *im, const struct image_options *opt, int tcg,
-                      int watch, char *err, size_t errlen)
+                      int watch, char *err, size_t errlen, char *brief, size_t brieflen)
 {
     struct watchdog w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0,
                          opt->kvm_timeout};
@@ -298,7 +318,10 @@ static int try_launch(struct image *im, const struct image_options *opt, int tcg
     }
     if (watch && pthread_create(&th, NULL, watchdog_main, &w) == 0)
         watching = 1;
+    stop_set_victim_finder(find_qemu_child);   /* a stop during the launch kills qemu */
     int r = guestfs_launch(im->g);
+    launching = 0;
+    stop_set_victim_finder(NULL);
     if (watching) {
         pthread_mutex_lock(&w.mu);
         w.done = 1;
@@ -311,8 +334,13 @@ static int try_launch(struct image *im, const struct image_options *opt, int tcg
             snprintf(err, errlen, "KVM launch made no progress in %d s", opt->kvm_timeout);
         else
             snprintf(err, errlen, "%s", guestfs_last_error(im->g));
+        if (w.fired)
+            snprintf(brief, brieflen, "no progress in %d s", opt->kvm_timeout);
+        else
+            snprintf(brief, brieflen, "the appliance did not start");
         goto fail;
     }
+    stop_set_victim(guestfs_get_pid(im->g));
     return 0;
 fail:
     guestfs_close(im->g);
@@ -357,26 +385,31 @@ int image_open(struct image *im, struct disk *disks, int ndisks,
         }
     }
 
+    char brief[128];
+    im->accelerator = tcg ? "tcg" : "kvm";     /* also what a stopped launch reports */
     progress_stage("launching the appliance (%s)", tcg ? "TCG" : "KVM");
-    if (try_launch(im, opt, tcg, opt->accel == ACCEL_AUTO && !tcg, why, sizeof why) == 0) {
-        im->accelerator = tcg ? "tcg" : "kvm";
+    if (try_launch(im, opt, tcg, opt->accel == ACCEL_AUTO && !tcg, why, sizeof why,
+                   brief, sizeof brief) == 0)
         goto launched;
-    }
-    if (opt->accel != ACCEL_AUTO || tcg) {
+    if (opt->accel != ACCEL_AUTO || tcg || stop_requested()) {
         snprintf(err, errlen, "appliance launch failed: %s", why);
         return -1;
     }
-    /* KVM did not work: say so and run under TCG. */
+    /* KVM did not work: say so in one line and run under TCG; libguestfs's
+     * own account (several lines of advice) only under -v. */
     free(im->fallback_reason);
     im->fallback_reason = strdup(why);
     im->kvm_failed = 1;
-    notice("KVM launch failed (%s); relaunching with TCG (slower)", why);
+    notice("KVM launch failed (%s); continuing under TCG (slower)", brief);
+    if (opt->verbose)
+        notice("the KVM launch failed with: %s", why);
     kvm_remember_broken();
-    if (try_launch(im, opt, 1, 0, why, sizeof why) < 0) {
+    im->accelerator = "tcg";
+    progress_stage("launching the appliance (TCG)");
+    if (try_launch(im, opt, 1, 0, why, sizeof why, brief, sizeof brief) < 0) {
         snprintf(err, errlen, "appliance launch failed under TCG too: %s", why);
         return -1;
     }
-    im->accelerator = "tcg";
 launched:;
     char **devs = guestfs_list_devices(im->g);
     if (devs) {
@@ -398,6 +431,7 @@ void image_close(struct image *im)
         guestfs_shutdown(im->g);
         guestfs_close(im->g);
     }
+    stop_set_victim(0);     /* its pid may be reused once it is gone */
     /* The overlays go with the disks; then their directory. */
     for (int i = 0; i < im->ndisks; i++)
         if (im->disks[i].overlay) {

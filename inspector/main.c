@@ -69,16 +69,22 @@ static void run_scanners(const struct options *o, vfs *v, struct report *r,
         .ndevs = ins->ndevs,
         .progress = progress_enabled(),
     };
+    /* A stopped run reads nothing more: a scanner would only report as
+     * missing what it could not read. */
+    if (stop_requested()) {
+        r->incomplete = 1;
+        return;
+    }
     if (!o->skip_nitro && ins->has_os) {
         progress_stage("checking kernels, initramfs, boot and network");
         if (scan_nitro(&c) < 0)
             r->incomplete = 1;
     }
-    if (!o->skip_elf) {
+    if (!o->skip_elf && !stop_requested()) {
         progress_stage("finding ELF files");
         if (scan_elf(&c) < 0)
             r->incomplete = 1;
-        else if (!o->skip_apps) {
+        else if (!o->skip_apps && !stop_requested()) {
             progress_stage("grouping applications and deciding where each runs");
             if (scan_apps(&c) < 0)
                 r->incomplete = 1;
@@ -108,7 +114,14 @@ static int finish(const struct options *o, struct report *r, long long t0)
     if (stop_requested() == STOP_TIMEOUT) {
         json_object *f = report_add_finding(r, F_SCAN_TIMEOUT, -1,
             "Run again with a larger --timeout, or skip scanners with --skip.", NULL);
-        report_finding_evidence(f, "--timeout %u s reached", o->timeout);
+        report_finding_evidence(f, "%s", stop_description());
+        r->incomplete = 1;
+    }
+    if (stop_requested() == STOP_STALL) {
+        json_object *f = report_add_finding(r, F_SCAN_STALLED, -1,
+            "Run again with --progress -v to see what the appliance did; on a very busy "
+            "host, a larger --stall-timeout.", NULL);
+        report_finding_evidence(f, "%s", stop_description());
         r->incomplete = 1;
     }
     report_set(r, "duration_ms", json_object_new_int64(now_ms() - t0));
@@ -188,7 +201,14 @@ static int run_disks(const struct options *o, struct report *r, long long t0)
     if (image_open(&im, disks, o->ndisks, &o->img, err, sizeof err) < 0) {
         if (stop_requested() == STOP_SIGNAL)
             rc = 128 + stop_signal_number();
-        else
+        else if (stop_requested()) {
+            /* Stopped in the launch (the message said where): what is
+             * known goes into a report marked incomplete. */
+            add_launch(r, im.accelerator, im.fallback_reason, im.tcg_cache_mib);
+            inspect_disks_only(disks, o->ndisks, r);
+            r->incomplete = 1;
+            rc = finish(o, r, t0);
+        } else
             fprintf(stderr, "liftcheck: %s: %s\n", o->disks[0], err);
         goto out;
     }
@@ -196,7 +216,6 @@ static int run_disks(const struct options *o, struct report *r, long long t0)
         rc = 128 + stop_signal_number();
         goto out;
     }
-    stop_set_victim(guestfs_get_pid(im.g));
     add_launch(r, im.accelerator, im.fallback_reason, im.tcg_cache_mib);
     if (im.kvm_failed) {
         json_object *f = report_add_finding(r, F_LAUNCH_TCG_FALLBACK, -1, NULL, NULL);
@@ -214,9 +233,15 @@ static int run_disks(const struct options *o, struct report *r, long long t0)
             rc = 128 + stop_signal_number();
             goto out;
         }
+        r->incomplete = 1;
+        if (stop_requested()) {     /* cut short, not a bad image */
+            if (!json_object_object_get_ex(r->doc, "os", NULL))
+                report_set(r, "os", NULL);
+            rc = finish(o, r, t0);
+            goto out;
+        }
         fprintf(stderr, "liftcheck: %s: %s\n",
                 o->ndisks == 1 ? o->disks[0] : "disks", err);
-        r->incomplete = 1;
         finish(o, r, t0);
         rc = EXIT_INSPECT;
         goto out;
@@ -256,7 +281,7 @@ int main(int argc, char **argv)
     if (p != 0)
         return p < 0 ? EXIT_USAGE : EXIT_OK;
     progress_setup(o.quiet, o.progress < 0 ? isatty(2) : o.progress);
-    stop_setup(o.timeout);
+    stop_setup(o.timeout, o.stall_timeout);
 
     if (o.render_input)
         return run_render(&o);

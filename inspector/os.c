@@ -539,6 +539,29 @@ static void mount_os_filesystems(struct image *im, struct report *r, struct insp
     }
 }
 
+/* A disk's entry in "volumes"; its filesystems go into *fs. */
+static json_object *volume_json(const struct disk *d, int index, json_object **fs)
+{
+    json_object *v = json_object_new_object();
+    json_object_object_add(v, "index", json_object_new_int(index));
+    json_object_object_add(v, "path", jstr(d->path));
+    json_object_object_add(v, "format", jstr(d->format));
+    json_object_object_add(v, "format_source", jstr(d->format_source));
+    json_object_object_add(v, "virtual_size", json_object_new_int64((int64_t)d->virtual_size));
+    *fs = json_object_new_array();
+    json_object_object_add(v, "filesystems", *fs);
+    return v;
+}
+
+void inspect_disks_only(const struct disk *disks, int ndisks, struct report *r)
+{
+    json_object *volumes = json_object_new_array(), *fs;
+    for (int i = 0; i < ndisks; i++)
+        json_object_array_add(volumes, volume_json(&disks[i], i, &fs));
+    report_set(r, "volumes", volumes);
+    report_set(r, "os", NULL);
+}
+
 int inspect_image(struct image *im, struct report *r, struct inspection *ins,
                   char *err, size_t errlen)
 {
@@ -559,17 +582,8 @@ int inspect_image(struct image *im, struct report *r, struct inspection *ins,
     vol_fs = calloc((size_t)im->ndisks, sizeof *vol_fs);
     if (!vol_fs)
         goto out;
-    for (int i = 0; i < im->ndisks; i++) {
-        json_object *v = json_object_new_object();
-        json_object_object_add(v, "index", json_object_new_int(i));
-        json_object_object_add(v, "path", jstr(im->disks[i].path));
-        json_object_object_add(v, "format", jstr(im->disks[i].format));
-        json_object_object_add(v, "format_source", jstr(im->disks[i].format_source));
-        json_object_object_add(v, "virtual_size", json_object_new_int64((int64_t)im->disks[i].virtual_size));
-        vol_fs[i] = json_object_new_array();
-        json_object_object_add(v, "filesystems", vol_fs[i]);
-        json_object_array_add(volumes, v);
-    }
+    for (int i = 0; i < im->ndisks; i++)
+        json_object_array_add(volumes, volume_json(&im->disks[i], i, &vol_fs[i]));
 
     progress_stage("finding filesystems");
     discover(g, im, devices, &fss, &nfs);

@@ -23,6 +23,10 @@ struct inspection {
 int inspect_image(struct image *im, struct report *r, struct inspection *ins,
                   char *err, size_t errlen);
 
+/* "volumes" with the disks alone and "os" null: a run stopped before
+ * the appliance could look at them. */
+void inspect_disks_only(const struct disk *disks, int ndisks, struct report *r);
+
 /* The same for --root DIR: one volume, the directory. */
 int inspect_dir(vfs *v, const char *root, struct report *r, struct inspection *ins);
 

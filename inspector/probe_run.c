@@ -97,6 +97,10 @@ static int wait_probe(struct image *im, const char *disk, char *why, size_t cap)
 {
     const struct timespec tick = {0, 50 * 1000 * 1000};
     unsigned shown = 1;
+    /* The record must move: a probe that stops moving is a stall. */
+    unsigned long long last = ~0ULL;
+    struct timespec moved;
+    clock_gettime(CLOCK_MONOTONIC, &moved);
     for (unsigned polls = 1;; polls++) {
         unsigned phase = 0;
         unsigned long long done = 0, total = 0;
@@ -107,6 +111,16 @@ static int wait_probe(struct image *im, const char *disk, char *why, size_t cap)
             return -1;
         }
         int have = read_progress(disk, &phase, &done, &total, &state);
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (have && done + ((unsigned long long)phase << 56) != last) {
+            last = done + ((unsigned long long)phase << 56);
+            moved = now;
+        } else if (stop_stall_seconds() && now.tv_sec - moved.tv_sec >= stop_stall_seconds()) {
+            stop_stalled("the probe inside the appliance (its progress record)");
+            snprintf(why, cap, "stopped");
+            return -1;
+        }
         if ((have && state != 'R') || polls % 40 == 0) {
             if (probe_exit(im, why, cap, &status) < 0)
                 return -1;

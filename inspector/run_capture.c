@@ -1,10 +1,13 @@
 #include "run_capture.h"
 
+#include "util/stop.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -36,6 +39,9 @@ int run_capture(char *const argv[], size_t cap, int timeout_ms, char **out, char
         errno = sr;
         goto out;
     }
+    char what[128];
+    snprintf(what, sizeof what, "%s%s%s", argv[0], argv[1] ? " " : "", argv[1] ? argv[1] : "");
+    stop_wait(what);
     struct pollfd pfd[2] = {{po[0], POLLIN, 0}, {pe[0], POLLIN, 0}};
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -44,7 +50,7 @@ int run_capture(char *const argv[], size_t cap, int timeout_ms, char **out, char
         struct timespec now;
         clock_gettime(CLOCK_MONOTONIC, &now);
         long elapsed = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
-        if (elapsed > timeout_ms) {
+        if (elapsed > timeout_ms || stop_requested()) {
             kill(pid, SIGKILL);
             killed = 1;
             break;
@@ -80,6 +86,7 @@ int run_capture(char *const argv[], size_t cap, int timeout_ms, char **out, char
     }
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
+    stop_wait_done();
     if (killed)
         status = -1;
     else

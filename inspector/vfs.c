@@ -22,27 +22,32 @@ int vfs_fail(vfs *v, int err, const char *fmt, ...)
 
 const char *vfs_error(vfs *v) { return v->error; }
 
-/* After a stop request every call fails fast, so scanners unwind. */
-#define STOPPED(v, path) \
-    (stop_requested() ? vfs_fail(v, ECANCELED, "%s: scan stopped", path) : 0)
+/* After a stop request every call fails fast, so scanners unwind.  A call
+ * here also means that the last wait outside the process is over (its
+ * bound no longer runs while the process works on its own). */
+static int stopped(vfs *v, const char *path)
+{
+    stop_wait_done();
+    return stop_requested() ? vfs_fail(v, ECANCELED, "%s: scan stopped", path) : 0;
+}
 
 int vfs_lstat(vfs *v, const char *path, struct vfs_stat *st)
 {
-    if (STOPPED(v, path))
+    if (stopped(v, path))
         return -1;
     return v->ops->lstat(v, path, st);
 }
 
 ssize_t vfs_pread(vfs *v, const char *path, void *buf, size_t len, uint64_t off)
 {
-    if (STOPPED(v, path))
+    if (stopped(v, path))
         return -1;
     return v->ops->pread(v, path, buf, len, off);
 }
 
 int vfs_readlink(vfs *v, const char *path, char **target)
 {
-    if (STOPPED(v, path))
+    if (stopped(v, path))
         return -1;
     return v->ops->readlink(v, path, target);
 }
@@ -62,7 +67,7 @@ int vfs_walk(vfs *v, const char *start, const struct vfs_walk_limits *lim,
     if (!res)
         res = &dummy;
     memset(res, 0, sizeof *res);
-    if (STOPPED(v, start))
+    if (stopped(v, start))
         return -1;
     return v->ops->walk(v, start, &l, fn, opaque, res);
 }

@@ -5,7 +5,8 @@
  *   fixable        a config change or an initramfs rebuild suffices, or
  *                  another installed kernel is ready
  *   blocked        no installed kernel can drive NVMe and ENA
- *   not_applicable no operating system; unknown when the scan did not run */
+ *   not_applicable no operating system; unknown when the scan did not run
+ *   (or stopped before any filesystem was found) */
 #include "report.h"
 
 #include <string.h>
@@ -69,11 +70,33 @@ static int naming_trap(json_object *doc)
     return 0;
 }
 
+/* Whether any volume lists a filesystem. */
+static int has_filesystems(json_object *doc)
+{
+    json_object *vols = NULL;
+    if (!json_object_object_get_ex(doc, "volumes", &vols) || !vols ||
+        !json_object_is_type(vols, json_type_array))
+        return 0;
+    for (size_t i = 0; i < json_object_array_length(vols); i++) {
+        json_object *fs = NULL, *v = json_object_array_get_idx(vols, i);
+        if (v && json_object_is_type(v, json_type_object) &&
+            json_object_object_get_ex(v, "filesystems", &fs) && fs &&
+            json_object_is_type(fs, json_type_array) && json_object_array_length(fs) > 0)
+            return 1;
+    }
+    return 0;
+}
+
 const char *verdict_nitro_boot(json_object *doc)
 {
     json_object *os = NULL, *kernels = NULL;
+    json_object *complete = NULL;
     if (!json_object_object_get_ex(doc, "os", &os) || !os)
-        return "not_applicable";
+        /* No OS found, or none looked for: a run stopped before it could. */
+        return json_object_object_get_ex(doc, "complete", &complete) && complete &&
+               json_object_is_type(complete, json_type_boolean) &&
+               !json_object_get_boolean(complete) && !has_filesystems(doc)
+                   ? "unknown" : "not_applicable";
     if (!json_object_object_get_ex(doc, "kernels", &kernels) || !kernels ||
         !json_object_is_type(kernels, json_type_array))
         return "unknown";

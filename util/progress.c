@@ -1,5 +1,6 @@
 #include "progress.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
@@ -7,6 +8,10 @@
 static int q_quiet, q_progress;
 static int line_open;   /* a percentage line is drawn without newline */
 static struct timespec t_start;
+/* The current stage, kept even without progress lines: a stopped run
+ * names it.  The watchdog thread reads it. */
+static pthread_mutex_t stage_mu = PTHREAD_MUTEX_INITIALIZER;
+static char stage[256] = "preparing the disks";
 
 static double elapsed(void)
 {
@@ -35,6 +40,11 @@ static void close_line(void)
 void progress_stage(const char *fmt, ...)
 {
     va_list ap;
+    pthread_mutex_lock(&stage_mu);
+    va_start(ap, fmt);
+    vsnprintf(stage, sizeof stage, fmt, ap);
+    va_end(ap);
+    pthread_mutex_unlock(&stage_mu);
     if (!q_progress)
         return;
     close_line();
@@ -43,6 +53,13 @@ void progress_stage(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
+}
+
+void progress_stage_text(char *buf, size_t n)
+{
+    pthread_mutex_lock(&stage_mu);
+    snprintf(buf, n, "%s", stage);
+    pthread_mutex_unlock(&stage_mu);
 }
 
 void progress_percent(unsigned long long done, unsigned long long total)
@@ -55,15 +72,28 @@ void progress_percent(unsigned long long done, unsigned long long total)
         fputc('\n', stderr);
 }
 
+static void message(const char *fmt, va_list ap)
+{
+    close_line();
+    fputs("liftcheck: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void alert(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    message(fmt, ap);
+    va_end(ap);
+}
+
 void notice(const char *fmt, ...)
 {
     va_list ap;
     if (q_quiet)
         return;
-    close_line();
-    fputs("liftcheck: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    message(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }

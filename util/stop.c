@@ -1,23 +1,100 @@
 #include "stop.h"
 
+#include "progress.h"
+
+#include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t reason, signo;
 static volatile pid_t victim;
 
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pid_t (*finder)(void);
+static unsigned run_timeout_s, stall_s;
+static long long deadline_ms, wait_since_ms, stopped_ms;
+static atomic_int waiting;          /* a wait is on: the hot path's test */
+static char wait_what[256];
+static char description[1024];
+static int victim_killed;
+
+static long long now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 static void on_signal(int sig)
 {
     if (!reason) {
-        reason = sig == SIGALRM ? STOP_TIMEOUT : STOP_SIGNAL;
+        reason = STOP_SIGNAL;
         signo = sig;
     }
     if (victim > 0)
         kill(victim, SIGKILL);
 }
 
-void stop_setup(unsigned timeout_s)
+/* Records why the run stops (mu held) and says so on stderr. */
+static void describe(enum stop_reason why, const char *fmt, ...)
+{
+    char stage[256], what[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    progress_stage_text(stage, sizeof stage);
+    snprintf(description, sizeof description, "%s, in stage '%s'", what, stage);
+    reason = why;
+    alert("stopped: %s", description);
+}
+
+/* Kills the appliance once a stop is requested (mu held): the victim, or
+ * while it is not known yet (the launch), what the finder finds. */
+static void kill_victim(void)
+{
+    pid_t pid = victim > 0 ? victim : finder ? finder() : 0;
+    if (pid > 0 && !victim_killed) {
+        kill(pid, SIGKILL);
+        victim_killed = 1;
+    }
+}
+
+static void *watchdog_main(void *arg)
+{
+    (void)arg;
+    const struct timespec tick = {0, 200 * 1000 * 1000};
+    for (;;) {
+        nanosleep(&tick, NULL);
+        long long now = now_ms();
+        pthread_mutex_lock(&mu);
+        if (!reason && deadline_ms && now >= deadline_ms)
+            describe(STOP_TIMEOUT, "--timeout %u s reached", run_timeout_s);
+        else if (!reason && stall_s && atomic_load(&waiting) &&
+                 now - wait_since_ms >= (long long)stall_s * 1000)
+            describe(STOP_STALL, "no progress in %u s waiting for %s", stall_s, wait_what);
+        if (reason) {
+            kill_victim();
+            if (!stopped_ms)
+                stopped_ms = now;
+            else if (now - stopped_ms >= STOP_GRACE_S * 1000) {
+                /* Blocked where killing qemu does not reach (a read stuck
+                 * in the kernel): end the run without its report. */
+                alert("the run did not stop within %d s; exiting", STOP_GRACE_S);
+                _exit(reason == STOP_SIGNAL ? 128 + signo : 4);
+            }
+        }
+        pthread_mutex_unlock(&mu);
+    }
+    return NULL;
+}
+
+void stop_setup(unsigned timeout_s, unsigned stall)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -26,17 +103,76 @@ void stop_setup(unsigned timeout_s)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
-    sigaction(SIGALRM, &sa, NULL);
+    run_timeout_s = timeout_s;
+    stall_s = stall;
     if (timeout_s)
-        alarm(timeout_s);
+        deadline_ms = now_ms() + (long long)timeout_s * 1000;
+    /* The watchdog takes no signal: they go to the thread that waits. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pthread_t th;
+    if (pthread_create(&th, NULL, watchdog_main, NULL) == 0)
+        pthread_detach(th);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 void stop_set_victim(pid_t pid)
 {
+    pthread_mutex_lock(&mu);
     victim = pid;
+    victim_killed = 0;
     if (reason && pid > 0)
-        kill(pid, SIGKILL);
+        kill_victim();
+    pthread_mutex_unlock(&mu);
 }
 
+void stop_set_victim_finder(pid_t (*find)(void))
+{
+    pthread_mutex_lock(&mu);
+    finder = find;
+    pthread_mutex_unlock(&mu);
+}
+
+void stop_wait(const char *what)
+{
+    pthread_mutex_lock(&mu);
+    snprintf(wait_what, sizeof wait_what, "%s", what);
+    wait_since_ms = now_ms();
+    atomic_store(&waiting, 1);
+    pthread_mutex_unlock(&mu);
+}
+
+void stop_wait_progress(void)
+{
+    if (!atomic_load(&waiting))
+        return;
+    pthread_mutex_lock(&mu);
+    wait_since_ms = now_ms();
+    pthread_mutex_unlock(&mu);
+}
+
+void stop_wait_done(void)
+{
+    if (atomic_load(&waiting))
+        atomic_store(&waiting, 0);
+}
+
+void stop_stalled(const char *what)
+{
+    pthread_mutex_lock(&mu);
+    if (!reason) {
+        describe(STOP_STALL, "no progress in %u s from %s", stall_s, what);
+        kill_victim();
+    }
+    pthread_mutex_unlock(&mu);
+}
+
+unsigned stop_stall_seconds(void) { return stall_s; }
 enum stop_reason stop_requested(void) { return (enum stop_reason)reason; }
 int stop_signal_number(void) { return signo; }
+
+const char *stop_description(void)
+{
+    return description;
+}

@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -32,6 +33,25 @@ FIXTURES = os.path.join(CACHE, "fixtures")
 
 # Every run is bounded: the tool must never hang on an image.
 RUN_TIMEOUT = 300
+# util/stop.h: how long a stopped run may take to unwind before it exits.
+STOP_GRACE_S = 30
+
+# How a progress line starts (util/progress.c): "liftcheck: [  12.3s] stage";
+# a stage's percentage is redrawn in place ("\r  42%").
+PROGRESS_LINE = re.compile(r"^liftcheck: \[ *[0-9.]+s\] ")
+PERCENT_LINE = re.compile(r"^ *[0-9]{1,3}% *$")
+
+
+def messages(stderr):
+    """The lines of stderr that are not progress lines."""
+    return [l for l in stderr.splitlines()
+            if l.strip() and not PROGRESS_LINE.match(l) and not PERCENT_LINE.match(l)]
+
+
+def last_stage(stderr):
+    """The last progress line of a run, or None."""
+    stages = [l for l in stderr.splitlines() if PROGRESS_LINE.match(l)]
+    return stages[-1] if stages else None
 
 # Identifiers fixed by images/build-sample.sh and images/build-fixtures.sh.
 SAMPLE_BOOT_UUID = "0b0e1a5e-0000-4000-8000-00000000b007"
@@ -96,6 +116,18 @@ def ensure_legacy():
         raise RuntimeError("images/build-legacy.sh failed (%d)" % r.returncode)
     sys.stderr.write("legacy image ready in %.1f s\n" % (time.monotonic() - t0))
     return LEGACY_IMAGE
+
+
+STANDIN_QEMU = os.path.join(HERE, "standin-qemu.sh")
+
+
+def standin_env(mode):
+    """The environment that makes libguestfs launch the stand-in qemu
+    (standin-qemu.sh) in `mode`, in front of the real one."""
+    real = shutil.which("qemu-system-x86_64")
+    if not real:
+        raise unittest.SkipTest("no qemu-system-x86_64 to stand in front of")
+    return {"LIBGUESTFS_HV": STANDIN_QEMU, "STANDIN_QEMU": real, "STANDIN_MODE": mode}
 
 
 def sha256_file(path):
@@ -182,7 +214,10 @@ class Run:
         if as_nobody:
             cmd += ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
             os.chmod(self.tmp, 0o777)
-        cmd += ["timeout", "--kill-after=10", str(timeout or RUN_TIMEOUT), liftcheck()]
+        # With --progress, a run that hangs leaves the last stage it reached
+        # in its stderr (kept below); a run's own --no-progress or -q wins.
+        cmd += ["timeout", "--kill-after=10", str(timeout or RUN_TIMEOUT), liftcheck(),
+                "--progress"]
         if report:
             cmd += ["-o", self.report_path]
         cmd += list(args)
@@ -217,10 +252,20 @@ class Run:
         sys.stderr.write("$ %s\n  -> exit %d in %.1f s\n" % (
             " ".join(cmd), self.rc, self.elapsed_ms / 1000))
         if self.stderr:
-            sys.stderr.write("".join("  stderr: %s\n" % l for l in self.stderr.splitlines()[:40]))
+            lines = self.stderr.splitlines()
+            shown = lines if len(lines) <= 60 else lines[:20] + ["..."] + lines[-40:]
+            sys.stderr.write("".join("  stderr: %s\n" % l for l in shown))
 
     def describe(self):
-        return "command: %s\nexit: %d\nstderr:\n%s" % (" ".join(self.cmd), self.rc, self.stderr)
+        """The command, its exit and the end of its stderr (where a run
+        killed by the timeout shows the last stage it reached)."""
+        tail = self.stderr.splitlines()[-60:]
+        why = ""
+        if self.rc in (124, 137):
+            why = " (killed by timeout %s s; last stage: %s)" % (
+                self.cmd[self.cmd.index("timeout") + 2], last_stage(self.stderr))
+        return "command: %s\nexit: %d%s\nstderr (last %d lines):\n%s" % (
+            " ".join(self.cmd), self.rc, why, len(tail), "\n".join(tail))
 
     def cleanup(self):
         shutil.rmtree(self.tmp, ignore_errors=True)

@@ -64,7 +64,7 @@ class TestBadInputs(lc.ReportTest):
         for name, (fname, words) in CASES.items():
             with self.subTest(name):
                 run = self.runs[name]
-                lines = [l for l in run.stderr.splitlines() if l.strip()]
+                lines = lc.messages(run.stderr)
                 self.assertEqual(len(lines), 1, "expected exactly one stderr line\n" + run.describe())
                 self.assertIn(fname, lines[0])
                 if words:

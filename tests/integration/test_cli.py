@@ -41,6 +41,9 @@ class TestCli(unittest.TestCase):
             "bad disk format": (["--disk-format", "floppy", disk], "floppy"),
             "bad accelerator": (["--accel", "warp", disk], "warp"),
             "--root without dir": (["--root"], None),
+            "bad --timeout": (["--timeout", "0", disk], "--timeout"),
+            "bad --stall-timeout": (["--stall-timeout", "5s", disk], "5s"),
+            "bad --kvm-timeout": (["--kvm-timeout", "3601", disk], "3601"),
         }
         for name, (args, word) in cases.items():
             with self.subTest(name):

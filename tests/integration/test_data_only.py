@@ -93,7 +93,7 @@ class TestBackingFileAllowed(lc.ReportTest):
     def test_refused_by_default(self):
         run = self.runs["refused"]
         self.assertEqual(run.rc, 3, run.describe())
-        lines = [l for l in run.stderr.splitlines() if l.strip()]
+        lines = lc.messages(run.stderr)
         self.assertEqual(len(lines), 1, run.describe())
         self.assertIn("overlay.qcow2", lines[0])
         self.assertIn("backing", lines[0].lower())

@@ -1,0 +1,49 @@
+#!/bin/sh
+# A stand-in for qemu (LIBGUESTFS_HV) that misbehaves on purpose, for the
+# tests of the launch fallback and of stalls.  libguestfs's own queries of
+# qemu (-help, -device ?, QMP) go to the real qemu unchanged; an appliance
+# launch (-kernel among the arguments) is changed by $STANDIN_MODE:
+#   no-kvm       a KVM launch fails at once, as on a host with broken KVM
+#   paused       qemu starts with its CPUs stopped: the appliance never boots
+#   stall-after  qemu stops (SIGSTOP) once the host has written the probe
+#                into its disk, i.e. after boot and mounts, mid-run
+# $STANDIN_QEMU is the real qemu.
+set -eu
+real=${STANDIN_QEMU:?STANDIN_QEMU names the real qemu}
+launch=no
+for a; do
+    [ "$a" = -kernel ] && launch=yes
+done
+[ "$launch" = yes ] || exec "$real" "$@"
+case ${STANDIN_MODE:-} in
+no-kvm)
+    case " $* " in
+    *accel=kvm*) echo "stand-in qemu: KVM refused" >&2; exit 1 ;;
+    esac
+    ;;
+paused)
+    exec "$real" -S "$@"
+    ;;
+stall-after)
+    disk=
+    for a; do
+        case $a in
+        file=*probe.img,*) disk=${a#file=}; disk=${disk%%,*} ;;
+        esac
+    done
+    me=$$
+    # Bounded, and gone with qemu: never outlives the test.
+    (
+        i=0
+        while [ $i -lt 3000 ] && kill -0 "$me" 2>/dev/null; do
+            if [ -n "$disk" ] && head -c 4 "$disk" 2>/dev/null | grep -qa ELF; then
+                kill -STOP "$me"
+                exit 0
+            fi
+            sleep 0.2
+            i=$((i + 1))
+        done
+    ) </dev/null >/dev/null 2>&1 &
+    ;;
+esac
+exec "$real" "$@"

@@ -1,0 +1,81 @@
+"""A run that waits on something that stops answering ends on its own within
+--stall-timeout: one line names the stage and what it waited for, and the
+report is written, marked incomplete (exit 4, SCAN-STALLED).  The stalls are
+forced with a stand-in qemu (standin-qemu.sh): one whose CPUs never start,
+and one that stops once the appliance has booted and the run is under way."""
+
+import os
+import re
+import shutil
+import tempfile
+import unittest
+
+import lc
+
+STOPPED = re.compile(r"^liftcheck: stopped: no progress in (\d+) s waiting for (.+), "
+                     r"in stage '(.+)'$", re.M)
+
+
+class TestStall(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.disk = lc.fixture("debian12-sep-boot.raw")
+        cls.tmp = tempfile.mkdtemp(prefix="liftcheck-stall-")
+        cls.runs = {}
+        env = dict(lc.standin_env("paused"), TMPDIR=cls.tmp, LIBGUESTFS_CACHEDIR="/var/tmp")
+        cls.runs["launch"] = lc.Run(["--stall-timeout", "10", cls.disk], inputs=[cls.disk],
+                                    env=env)
+        # Long enough for a launch on a busy host, so that the stall comes after.
+        # The tree and the files are read in the appliance, a window of seconds
+        # in which the stand-in stops.
+        env = dict(lc.standin_env("stall-after"), LIFTCHECK_HOST_TREE="0", LIFTCHECK_DIRECT="0")
+        cls.runs["after_boot"] = lc.Run(["--stall-timeout", "120", cls.disk], inputs=[cls.disk],
+                                        env=env, timeout=420)
+
+    @classmethod
+    def tearDownClass(cls):
+        for r in cls.runs.values():
+            r.cleanup()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def check_stalled(self, run, bound):
+        self.assertEqual(run.rc, 4, run.describe())
+        m = STOPPED.search(run.stderr)
+        self.assertIsNotNone(m, "no line saying where the run stopped\n" + run.describe())
+        self.assertEqual(int(m.group(1)), bound)
+        rep = run.report
+        self.assertIsNotNone(rep, "no report\n" + run.describe())
+        lc.validate(rep)
+        self.assertFalse(rep["complete"])
+        stalled = [f for f in rep["findings"] if f["id"] == "SCAN-STALLED"]
+        self.assertEqual(len(stalled), 1, run.describe())
+        self.assertIn(m.group(3), stalled[0]["evidence"][0])
+        self.assertEqual([v["path"] for v in rep["volumes"]], [self.disk])
+        self.assertEqual(lc.sha256_file(self.disk), run.before[self.disk])
+        # Within the bound: the stall is seen within seconds of it.
+        return m.group(2), m.group(3), rep
+
+    def test_launch_that_never_boots(self):
+        run = self.runs["launch"]
+        what, stage, rep = self.check_stalled(run, 10)
+        self.assertEqual(what, "the appliance to start")
+        self.assertEqual(stage, "launching the appliance (TCG)")
+        self.assertLess(run.elapsed_ms, 60 * 1000, "the stall took long to be seen")
+        self.assertEqual(rep["os"], None)
+        self.assertEqual(rep["verdict"]["nitro_boot"], "unknown")
+        # qemu was killed and nothing was left in the temporary directory
+        self.assertEqual([n for n in os.listdir(self.tmp) if n != ".guestfs-0"], [])
+
+    def test_appliance_that_stops_after_boot(self):
+        run = self.runs["after_boot"]
+        what, stage, rep = self.check_stalled(run, 120)
+        self.assertNotIn("launching", stage)
+        self.assertTrue(what.startswith("the appliance (libguestfs call ") or
+                        what.startswith("the probe inside the appliance"), what)
+        # the launch and the inspection before the stall are in the report
+        self.assertEqual(rep["launch"]["accelerator"], "tcg")
+        self.assertEqual(rep["os"]["distro"], "debian")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -1,0 +1,93 @@
+/* util/stop.c: the watchdog behind --timeout and --stall-timeout.  The
+ * watchdog is per process, so the --timeout case runs in a child. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "util/progress.h"
+#include "util/stop.h"
+
+static void pause_ms(long ms)
+{
+    struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&t, &t) != 0)
+        ;
+}
+
+static void test_timeout_in_any_stage(void **state)
+{
+    (void)state;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        progress_setup(1, 0);
+        progress_stage("launching the appliance (TCG)");
+        stop_setup(1, 0);
+        pause_ms(1600);
+        _exit(stop_requested() == STOP_TIMEOUT &&
+              strstr(stop_description(), "--timeout 1 s reached") &&
+              strstr(stop_description(), "in stage 'launching the appliance (TCG)'") ? 0 : 1);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void test_stalled_wait_kills_the_victim(void **state)
+{
+    (void)state;
+    progress_setup(1, 0);
+    stop_setup(0, 1);
+    progress_stage("mounting filesystems read-only");
+
+    /* A wait that ends, or that makes progress, is no stall. */
+    stop_wait("a quick thing");
+    stop_wait_done();
+    pause_ms(1500);
+    assert_int_equal(stop_requested(), STOP_NONE);
+    stop_wait("a slow thing");
+    for (int i = 0; i < 8; i++) {
+        pause_ms(200);
+        stop_wait_progress();
+    }
+    stop_wait_done();
+    assert_int_equal(stop_requested(), STOP_NONE);
+
+    /* One that does not: the run stops and the victim is killed. */
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        pause();
+        _exit(0);
+    }
+    stop_set_victim(child);
+    stop_wait("the stand-in (libguestfs call mount_ro)");
+    for (int i = 0; i < 30 && !stop_requested(); i++)
+        pause_ms(100);
+    assert_int_equal(stop_requested(), STOP_STALL);
+    assert_string_equal(stop_description(),
+                        "no progress in 1 s waiting for the stand-in (libguestfs call mount_ro), "
+                        "in stage 'mounting filesystems read-only'");
+    int status;
+    assert_int_equal(waitpid(child, &status, 0), child);
+    assert_true(WIFSIGNALED(status));
+    assert_int_equal(WTERMSIG(status), SIGKILL);
+    stop_set_victim(0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_timeout_in_any_stage),
+        cmocka_unit_test(test_stalled_wait_kills_the_victim),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
