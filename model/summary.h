@@ -27,6 +27,10 @@ enum summary_fail_on { SUMMARY_FAIL_BLOCKER, SUMMARY_FAIL_WARNING, SUMMARY_FAIL_
 json_object *summary_read_report(const char *path, const char *name,
                                  enum summary_fail_on fail_on);
 
+/* The same from a parsed document (any JSON value, or NULL). */
+json_object *summary_read_doc(json_object *doc, const char *path, const char *name,
+                              enum summary_fail_on fail_on);
+
 /* The summary document from the server entries (an array, taken over). */
 json_object *summary_build(json_object *servers, enum summary_fail_on fail_on);
 

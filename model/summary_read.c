@@ -234,7 +234,19 @@ static int read_server(json_object *doc, json_object *e, enum summary_fail_on fa
     return 0;
 }
 
-json_object *summary_read_report(const char *path, const char *name, enum summary_fail_on fail_on)
+/* The entry of a server whose report was not read, with the reason. */
+static json_object *unreadable(const char *path, const char *name, const char *why)
+{
+    json_object *u = json_object_new_object();
+    json_object_object_add(u, "name", jstr(name));
+    json_object_object_add(u, "report", jstr(path));
+    json_object_object_add(u, "status", jstr("unreadable"));
+    json_object_object_add(u, "error", jstr(why));
+    return u;
+}
+
+json_object *summary_read_doc(json_object *doc, const char *path, const char *name,
+                              enum summary_fail_on fail_on)
 {
     json_object *e = json_object_new_object();
     struct why w = {""};
@@ -243,20 +255,24 @@ json_object *summary_read_report(const char *path, const char *name, enum summar
         return NULL;
     json_object_object_add(e, "name", jstr(name));
     json_object_object_add(e, "report", jstr(path));
-    json_object *doc = load(path, &w);
-    int ok = doc && read_server(doc, e, fail_on, &w) == 0;
-    json_object_put(doc);
-    if (ok) {
-        json_object_object_add(e, "status", jstr("read"));
-        json_object_object_add(e, "error", NULL);
-        return e;
+    if (read_server(doc, e, fail_on, &w) < 0) {
+        /* Only what was sure before the failure: name, path and why. */
+        json_object_put(e);
+        return unreadable(path, name, w.s);
     }
-    /* Only what was sure before the failure: name and path. */
-    json_object *u = json_object_new_object();
-    json_object_object_add(u, "name", jstr(name));
-    json_object_object_add(u, "report", jstr(path));
-    json_object_object_add(u, "status", jstr("unreadable"));
-    json_object_object_add(u, "error", jstr(w.s));
-    json_object_put(e);
-    return u;
+    json_object_object_add(e, "status", jstr("read"));
+    json_object_object_add(e, "error", NULL);
+    return e;
+}
+
+json_object *summary_read_report(const char *path, const char *name, enum summary_fail_on fail_on)
+{
+    struct why w = {""};
+    json_object *doc = load(path, &w);
+
+    if (!doc)
+        return unreadable(path, name, w.s);
+    json_object *e = summary_read_doc(doc, path, name, fail_on);
+    json_object_put(doc);
+    return e;
 }
