@@ -25,9 +25,21 @@ static int is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* Reports already read, by real path: a report named twice (a file and
+ * its directory, say) is one server, counted once. */
+static json_object *seen;
+
 static void add(json_object *servers, const char *path, const char *name,
                 enum summary_fail_on fail_on)
 {
+    char *real = realpath(path, NULL);
+    if (real && doc_get(seen, real)) {
+        free(real);
+        return;
+    }
+    if (real)
+        json_object_object_add(seen, real, json_object_new_boolean(1));
+    free(real);
     json_object *e = summary_read_report(path, name, fail_on);
     const char *err = doc_str(e, "error");
     if (err)
@@ -115,7 +127,8 @@ int run_summary(const struct options *o)
     json_object *servers = json_object_new_array();
     int64_t unreadable = 0, failing = 0, incomplete = 0;
 
-    if (!servers)
+    seen = json_object_new_object();
+    if (!servers || !seen)
         return EXIT_INSPECT;
     for (int i = 0; i < o->ndisks; i++) {
         if (is_dir(o->disks[i]))
@@ -123,6 +136,8 @@ int run_summary(const struct options *o)
         else
             add_file(servers, o->disks[i], fail_on);
     }
+    json_object_put(seen);
+    seen = NULL;
     json_object *doc = summary_build(servers, fail_on);
     json_object *t = doc_obj(doc, "totals");
     doc_int(t, "unreadable", &unreadable);

@@ -223,6 +223,9 @@ static int read_server(json_object *doc, json_object *e, enum summary_fail_on fa
     json_object_object_add(e, "os", os_line(os));
     json_object_object_add(e, "nitro_boot", jstr(verdicts[k]));
     json_object_object_add(e, "complete", json_object_new_boolean(doc_bool(doc, "complete") != 0));
+    json_object_object_add(e, "fails", NULL);
+    json_object_object_add(e, "blockers", NULL);
+    json_object_object_add(e, "warnings", NULL);
     json_object_object_add(e, "server_decision", NULL);
     if (read_findings(doc, e, w, &b, &wn) < 0 || read_apps(doc, e, w) < 0)
         return -1;
@@ -255,13 +258,13 @@ json_object *summary_read_doc(json_object *doc, const char *path, const char *na
         return NULL;
     json_object_object_add(e, "name", jstr(name));
     json_object_object_add(e, "report", jstr(path));
+    json_object_object_add(e, "status", jstr("read"));   /* members keep this order */
+    json_object_object_add(e, "error", NULL);
     if (read_server(doc, e, fail_on, &w) < 0) {
         /* Only what was sure before the failure: name, path and why. */
         json_object_put(e);
         return unreadable(path, name, w.s);
     }
-    json_object_object_add(e, "status", jstr("read"));
-    json_object_object_add(e, "error", NULL);
     return e;
 }
 

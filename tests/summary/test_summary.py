@@ -239,6 +239,10 @@ class Summary(unittest.TestCase):
         r = run('summary', *self.args, '--format', 'md', check_rc=1)
         self.assertEqual(r.stdout, self.read('md'))
         run('summary', *self.args, '--fail-on', 'never', check_rc=0)
+        # A report named twice is one server.
+        again = os.path.join(self.reports, 'net01', '..', 'net01', 'report.json')
+        r = run('summary', *self.args, again, check_rc=1)
+        self.assertEqual(json.loads(r.stdout)['totals']['servers'], len(SERVERS))
         ready = os.path.join(self.reports, 'ready01')
         run('summary', ready, check_rc=0)                        # warnings only
         r = run('summary', ready, '--fail-on', 'warning', '--format', 'csv', check_rc=1)
