@@ -27,6 +27,9 @@ enum summary_fail_on { SUMMARY_FAIL_BLOCKER, SUMMARY_FAIL_WARNING, SUMMARY_FAIL_
 json_object *summary_read_report(const char *path, const char *name,
                                  enum summary_fail_on fail_on);
 
+/* The entry of a server whose report could not be read, with why. */
+json_object *summary_unreadable(const char *path, const char *name, const char *why);
+
 /* The same from a parsed document (any JSON value, or NULL). */
 json_object *summary_read_doc(json_object *doc, const char *path, const char *name,
                               enum summary_fail_on fail_on);

@@ -237,8 +237,7 @@ static int read_server(json_object *doc, json_object *e, enum summary_fail_on fa
     return 0;
 }
 
-/* The entry of a server whose report was not read, with the reason. */
-static json_object *unreadable(const char *path, const char *name, const char *why)
+json_object *summary_unreadable(const char *path, const char *name, const char *why)
 {
     json_object *u = json_object_new_object();
     json_object_object_add(u, "name", jstr(name));
@@ -263,7 +262,7 @@ json_object *summary_read_doc(json_object *doc, const char *path, const char *na
     if (read_server(doc, e, fail_on, &w) < 0) {
         /* Only what was sure before the failure: name, path and why. */
         json_object_put(e);
-        return unreadable(path, name, w.s);
+        return summary_unreadable(path, name, w.s);
     }
     return e;
 }
@@ -274,7 +273,7 @@ json_object *summary_read_report(const char *path, const char *name, enum summar
     json_object *doc = load(path, &w);
 
     if (!doc)
-        return unreadable(path, name, w.s);
+        return summary_unreadable(path, name, w.s);
     json_object *e = summary_read_doc(doc, path, name, fail_on);
     json_object_put(doc);
     return e;
