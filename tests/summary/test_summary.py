@@ -17,6 +17,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -104,8 +105,16 @@ class Tables(html.parser.HTMLParser):
 
 def md_tables(text):
     """Markdown tables as rows of cells (header first, the rule left out)."""
-    tables, cur = [], None
+    tables, cur, fence = [], None, 0
     for line in text.split('\n'):
+        m = re.match(r'(`{3,})', line)
+        if fence:                       # inside a fenced code block
+            if m and len(m.group(1)) >= fence and not line.strip('`'):
+                fence = 0
+            continue
+        if m:
+            fence, cur = len(m.group(1)), None
+            continue
         if line.startswith('|'):
             if cur is None:
                 cur = []
@@ -115,6 +124,23 @@ def md_tables(text):
         else:
             cur = None
     return tables
+
+
+def cmark_check(test, md):
+    """Renders md as GitHub does (cmark-gfm with tables): no raw HTML, and
+    every pipe table a table with all its rows."""
+    cmark = shutil.which('cmark-gfm')
+    if not cmark:
+        return 'cmark-gfm is not installed (Debian package: cmark-gfm)'
+    r = subprocess.run([cmark, '-e', 'table', '--validate-utf8'], input=md.encode(),
+                       capture_output=True, timeout=60)
+    test.assertEqual(r.returncode, 0, r.stderr)
+    out = r.stdout.decode()
+    test.assertNotIn('raw HTML omitted', out)
+    tables = md_tables(md)
+    test.assertEqual(out.count('<table>'), len(tables))
+    test.assertEqual(out.count('<tr>'), sum(len(t) for t in tables))
+    return None
 
 
 class Summary(unittest.TestCase):
@@ -217,6 +243,9 @@ class Summary(unittest.TestCase):
                          [e['servers_unblocked'] for e in self.doc['findings']])
         servers = next(tb for tb in tables if tb[0][0] == 'Server')
         self.assertEqual([r[0] for r in servers[1:]], [s['name'] for s in self.doc['servers']])
+        why = cmark_check(self, text)
+        if why:
+            print('cmark-gfm check skipped:', why)
         images = next(tb for tb in tables if tb[0][0] == 'Base image')
         self.assertEqual([(r[0], int(r[1])) for r in images[1:]],
                          [(i['image'], i['applications']) for i in self.doc['base_images']])
@@ -353,6 +382,7 @@ class Summary(unittest.TestCase):
             self.assertNotIn('<', line)
         for tb in md_tables(md):
             self.assertEqual({len(row) for row in tb}, {len(tb[0])}, tb[0])
+        cmark_check(self, md)
         # HTML: no element a string could have made.
         p = Tables()
         with open(os.path.join(out, 'summary.html')) as f:
