@@ -79,6 +79,8 @@ static int check_header(json_object *doc, struct why *w)
 
     if (!json_object_is_type(doc, json_type_object))
         return fail(w, "not a liftcheck report: the top level is not a JSON object");
+    if (doc_obj(doc, "totals") && doc_arr(doc, "servers"))
+        return fail(w, "a liftcheck summary, not a server's report");
     if (!ver || !tool || strcmp(tool, "liftcheck"))
         return fail(w, "not a liftcheck report: no schema_version or tool.name \"liftcheck\"");
     if (!json_object_is_type(ver, json_type_string))

@@ -309,6 +309,7 @@ class Summary(unittest.TestCase):
         put('verdictstr.json', variant(verdict='ready'))
         put('appsobj.json', variant(applications={}))
         put('deep.json', text='[' * 5000 + ']' * 5000)
+        put('wave.json', self.doc)      # a summary left among the reports
         # Guest strings that a spreadsheet, a Markdown viewer or a browser
         # would act on.
         evil = variant()
@@ -346,7 +347,8 @@ class Summary(unittest.TestCase):
                 'findingsstr': 'findings is not an array',
                 'severityint': 'findings[0] has no severity string',
                 'verdictstr': 'verdict.nitro_boot', 'appsobj': 'applications is not an array',
-                'deep': 'not JSON', 'no-such': 'cannot open', empty_dir: 'no report'}
+                'deep': 'not JSON', 'wave': 'a liftcheck summary', 'no-such': 'cannot open',
+                empty_dir: 'no report'}
         self.assertEqual(set(errors), set(want))
         for name, phrase in want.items():
             self.assertIn(phrase, errors[name], name)
