@@ -310,6 +310,9 @@ class Summary(unittest.TestCase):
         put('appsobj.json', variant(applications={}))
         put('deep.json', text='[' * 5000 + ']' * 5000)
         put('wave.json', self.doc)      # a summary left among the reports
+        # A later 1.x: a field and a verdict this liftcheck does not know.
+        put('minor.json', variant(schema_version='1.9', new_section={'x': [1]},
+                                  verdict={'nitro_boot': 'sideways', 'blockers': 1, 'warnings': 0}))
         # Guest strings that a spreadsheet, a Markdown viewer or a browser
         # would act on.
         evil = variant()
@@ -356,7 +359,10 @@ class Summary(unittest.TestCase):
         # The good reports are still rolled up.
         read = [s['name'] for s in doc['servers'] if s['status'] == 'read']
         self.assertEqual(read, ['db01', 'net01', 'ready01', 'web01', 'old01', 'ena01', '=evil',
-                                'hostile'])
+                                'hostile', 'minor'])
+        minor = next(s for s in doc['servers'] if s['name'] == 'minor')
+        self.assertEqual((minor['schema_version'], minor['nitro_boot'], minor['blocker_ids']),
+                         ('1.9', 'unknown', ['NET-PERSISTENT-RULES']))
         self.assertEqual(doc['totals']['unreadable'], len(want))
         # CSV: one row per server whatever the strings hold; formulas stay text.
         with open(os.path.join(out, 'summary.csv'), newline='') as f:
