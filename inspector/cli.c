@@ -6,17 +6,22 @@
 #include <string.h>
 
 #include "disk_format.h"
+#include "helper_path.h"
 #include "reports/output.h"
+#include "reports/summary.h"
 
 static const char usage_text[] =
 "Usage: liftcheck [OPTIONS] DISK [DISK...]\n"
 "       liftcheck [OPTIONS] --root DIR\n"
 "       liftcheck render REPORT.json [--format ...] [-o FILE | --output-dir DIR]\n"
+"       liftcheck summary REPORT... [--format ...] [-o FILE | --output-dir DIR]\n"
 "\n"
 "Inspects the disks of one Linux server, without booting it and without\n"
 "writing to them, and reports whether it will boot and run on an AWS Nitro\n"
 "instance.  DISKs are the server's disks in order: raw, qcow2, vmdk, vhd,\n"
 "vhdx images or block devices.  The JSON report goes to stdout or -o FILE.\n"
+"summary rolls up many servers' reports (report files, --output-dir\n"
+"directories, or directories of those) into one page per wave.\n"
 "\n"
 "Input:\n"
 "  --root DIR               scan a directory tree (mounted snapshot, or / on a\n"
@@ -34,9 +39,11 @@ static const char usage_text[] =
 "Output:\n"
 "  -o, --output FILE        write the report to FILE (atomically)\n"
 "  --format LIST            json,markdown,html,junit (default json; with\n"
-"                           --output-dir all four)\n"
+"                           --output-dir all four); summary: json,markdown,\n"
+"                           html,csv\n"
 "  --output-dir DIR         write report.<ext> for the server and\n"
 "                           volume-<n>.<ext> for each disk, every format\n"
+"                           (summary: summary.<ext>)\n"
 "  --elf-list FILE          also write the ELF inventory to FILE as JSON\n"
 "                           Lines, one elf_files entry per line\n"
 "  --fail-on LEVEL          blocker|warning|never: findings that make exit 1\n"
@@ -55,7 +62,8 @@ static const char usage_text[] =
 "  0  no finding at the --fail-on level (default: no blockers)\n"
 "  1  findings at the --fail-on level (default: blockers found)\n"
 "  2  usage error\n"
-"  3  could not inspect: bad, unreadable or empty image\n"
+"  3  could not inspect: bad, unreadable or empty image (summary: a report\n"
+"     could not be read; the summary lists it)\n"
 "  4  report written, but part of the scan failed or was cut short\n"
 "  130/143  interrupted by SIGINT/SIGTERM: no report, nothing left behind\n";
 
@@ -123,6 +131,11 @@ int cli_parse(int argc, char **argv, struct options *o)
         argv[2] = argv[0];
         argv += 2;
         argc -= 2;
+    } else if (argc >= 2 && !strcmp(argv[1], "summary")) {
+        o->summary = 1;
+        argv[1] = argv[0];
+        argv++;
+        argc--;
     }
     o->img.kvm_timeout = 20;
     o->stall_timeout = 180;
@@ -144,7 +157,10 @@ int cli_parse(int argc, char **argv, struct options *o)
             else return usage_error("--accel takes auto, kvm or tcg, not '%s'", optarg);
             break;
         case OPT_FORMATS:
-            if ((o->formats = output_parse_formats(optarg)) < 0)
+            if (o->summary && (o->formats = summary_parse_formats(optarg)) < 0)
+                return usage_error("summary --format takes a list of json, markdown, html, csv, "
+                                   "not '%s'", optarg);
+            if (!o->summary && (o->formats = output_parse_formats(optarg)) < 0)
                 return usage_error("--format takes a list of json, markdown, html, junit, not '%s'", optarg);
             break;
         case OPT_OUTPUT_DIR: o->output_dir = optarg; break;
@@ -192,13 +208,19 @@ int cli_parse(int argc, char **argv, struct options *o)
         case OPT_NO_PROGRESS: o->progress = 0; break;
         case OPT_PROGRESS: o->progress = 1; break;
         case 'h': fputs(usage_text, stdout); return 1;
-        case 'V': printf("liftcheck %s\n", LIFTCHECK_VERSION); return 1;
+        case 'V':
+            printf("liftcheck %s\n", LIFTCHECK_VERSION);
+            helper_paths_print(stdout);
+            return 1;
         case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
         default: return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
     o->disks = argv + optind;
     o->ndisks = argc - optind;
+    if (!o->formats && o->summary)
+        o->formats = o->output_dir ? SUMMARY_JSON | SUMMARY_MARKDOWN | SUMMARY_HTML | SUMMARY_CSV
+                                   : SUMMARY_JSON;
     if (!o->formats)
         o->formats = o->output_dir ? FMT_JSON | FMT_MARKDOWN | FMT_HTML | FMT_JUNIT : FMT_JSON;
     if (o->output && o->output_dir)
@@ -208,6 +230,11 @@ int cli_parse(int argc, char **argv, struct options *o)
     if (o->render_input) {
         if (o->ndisks > 0 || o->root)
             return usage_error("%s", "render takes one report and no disks");
+        return 0;
+    }
+    if (o->summary) {
+        if (o->root || o->ndisks == 0)
+            return usage_error("%s", "summary takes reports: liftcheck summary REPORT...");
         return 0;
     }
     if (o->root && o->ndisks > 0)

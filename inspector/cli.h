@@ -32,6 +32,7 @@ struct options {
     const char *output_dir;     /* --output-dir DIR */
     const char *elf_list;       /* --elf-list FILE */
     const char *render_input;   /* `liftcheck render REPORT.json` */
+    int summary;                /* `liftcheck summary REPORT...`: reports in disks */
 };
 
 /* Parses argv; returns -1 on a usage error (message printed), 1 when

@@ -1,7 +1,6 @@
 #include "helper_path.h"
 
 #include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -10,6 +9,15 @@
 #ifndef LIFTCHECK_LIBEXECDIR
 #define LIFTCHECK_LIBEXECDIR "/usr/local/libexec/liftcheck"
 #endif
+/* libexecdir/liftcheck seen from bindir, e.g. "../libexec/liftcheck". */
+#ifndef LIFTCHECK_BIN_TO_LIBEXEC
+#define LIFTCHECK_BIN_TO_LIBEXEC "../libexec/liftcheck"
+#endif
+
+const struct helper HELPER_PROBE = {"LIFTCHECK_PROBE", "probe/liftcheck-probe",
+                                    "liftcheck-probe"};
+const struct helper HELPER_QEMU_TCG = {"LIFTCHECK_QEMU_TCG", "inspector/liftcheck-qemu-tcg",
+                                       "liftcheck-qemu-tcg"};
 
 static int regular(const char *path)
 {
@@ -17,11 +25,17 @@ static int regular(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-int helper_path(const char *env_name, const char *build_rel, const char *name, char *out,
-                size_t cap)
+/* <dir>/<rel> into out if it fits and is a regular file. */
+static int try_in(const char *dir, const char *rel, char *out, size_t cap)
 {
-    const char *env = getenv(env_name);
-    char self[PATH_MAX];
+    int w = snprintf(out, cap, "%s/%s", dir, rel);
+    return w > 0 && (size_t)w < cap && regular(out);
+}
+
+int helper_path(const struct helper *h, char *out, size_t cap)
+{
+    const char *env = getenv(h->env_name);
+    char self[PATH_MAX], rel[PATH_MAX];
 
     if (env && *env) {
         snprintf(out, cap, "%s", env);
@@ -33,11 +47,29 @@ int helper_path(const char *env_name, const char *build_rel, const char *name, c
         char *slash = strrchr(self, '/');
         if (slash) {
             *slash = '\0';
-            int w = snprintf(out, cap, "%s/%s", self, build_rel);
-            if (w > 0 && (size_t)w < cap && regular(out))
+            if (try_in(self, h->build_rel, out, cap))
+                return 0;
+            snprintf(rel, sizeof rel, "%s/%s", LIFTCHECK_BIN_TO_LIBEXEC, h->name);
+            if (*LIFTCHECK_BIN_TO_LIBEXEC && try_in(self, rel, out, cap))
                 return 0;
         }
     }
-    snprintf(out, cap, "%s/%s", LIFTCHECK_LIBEXECDIR, name);
+    snprintf(out, cap, "%s/%s", LIFTCHECK_LIBEXECDIR, h->name);
     return regular(out) ? 0 : -1;
+}
+
+void helper_paths_print(FILE *f)
+{
+    static const struct {
+        const char *label;
+        const struct helper *h;
+    } all[] = {{"probe", &HELPER_PROBE}, {"qemu wrapper (TCG)", &HELPER_QEMU_TCG}};
+    char path[PATH_MAX];
+
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        if (helper_path(all[i].h, path, sizeof path) == 0)
+            fprintf(f, "%s: %s\n", all[i].label, path);
+        else
+            fprintf(f, "%s: not found (looked for %s)\n", all[i].label, path);
+    }
 }

@@ -283,8 +283,7 @@ static int small_tcg_cache(guestfs_h *g)
     int mib = env && *env ? atoi(env) : TCG_CACHE_MIB;
     char wrapper[4096], num[16];
     if (mib <= 0 || mib > 4096 ||
-        helper_path("LIFTCHECK_QEMU_TCG", "inspector/liftcheck-qemu-tcg", "liftcheck-qemu-tcg",
-                    wrapper, sizeof wrapper) < 0 || access(wrapper, X_OK) < 0)
+        helper_path(&HELPER_QEMU_TCG, wrapper, sizeof wrapper) < 0 || access(wrapper, X_OK) < 0)
         return 0;
     char *hv = guestfs_get_hv(g);
     if (!hv)

@@ -16,6 +16,7 @@
 #include "reports/output.h"
 #include "reports/reports.h"
 #include "scanners/scanners.h"
+#include "summary_cmd.h"
 #include "util/progress.h"
 #include "util/stop.h"
 
@@ -28,17 +29,8 @@ static long long now_ms(void)
 
 static void add_header(struct report *r)
 {
-    json_object *tool = json_object_new_object();
-    char when[32];
-    time_t t = time(NULL);
-    struct tm tm;
-
-    json_object_object_add(tool, "name", jstr("liftcheck"));
-    json_object_object_add(tool, "version", jstr(LIFTCHECK_VERSION));
-    report_set(r, "tool", tool);
-    gmtime_r(&t, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    report_set(r, "started_at", jstr(when));
+    report_set(r, "tool", report_tool());
+    report_set(r, "started_at", report_utc_now());
 }
 
 static void add_launch(struct report *r, const char *accel, const char *reason,
@@ -285,6 +277,8 @@ int main(int argc, char **argv)
 
     if (o.render_input)
         return run_render(&o);
+    if (o.summary)
+        return run_summary(&o);
 
     struct report *r = report_new();
     if (!r)

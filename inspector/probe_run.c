@@ -179,8 +179,7 @@ static int install_probe(struct image *im, char **listing, char *why, size_t cap
         snprintf(why, cap, "no probe disk");
         return -1;
     }
-    if (helper_path("LIFTCHECK_PROBE", "probe/liftcheck-probe", "liftcheck-probe", probe,
-                    sizeof probe) < 0 || stat(probe, &st) < 0) {
+    if (helper_path(&HELPER_PROBE, probe, sizeof probe) < 0 || stat(probe, &st) < 0) {
         snprintf(why, cap, "liftcheck-probe not found (looked for %s)", probe);
         return -1;
     }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util/utf8.h"
 
@@ -48,6 +49,25 @@ json_object *jstr(const char *s)
 }
 
 json_object *jstr_or_null(const char *s) { return s ? jstr(s) : NULL; }
+
+json_object *report_tool(void)
+{
+    json_object *tool = json_object_new_object();
+    json_object_object_add(tool, "name", jstr("liftcheck"));
+    json_object_object_add(tool, "version", jstr(LIFTCHECK_VERSION));
+    return tool;
+}
+
+json_object *report_utc_now(void)
+{
+    char when[32];
+    time_t t = time(NULL);
+    struct tm tm;
+
+    gmtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return jstr(when);
+}
 
 struct report *report_new(void)
 {

@@ -57,6 +57,11 @@ void report_finding_severity(json_object *finding, enum severity s);
 void report_set(struct report *r, const char *key, json_object *val);
 json_object *report_get(struct report *r, const char *key);
 
+/* {"name": "liftcheck", "version": ...}, and the current UTC time as
+ * "2026-01-31T12:00:00Z": the header of every document liftcheck writes. */
+json_object *report_tool(void);
+json_object *report_utc_now(void);
+
 /* Small json-c helpers that treat NULL strings as JSON null. */
 json_object *jstr(const char *s);
 json_object *jstr_or_null(const char *s);

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum target { T_MD, T_MD_CODE, T_HTML, T_XML };
+enum target { T_MD, T_MD_CODE, T_HTML, T_XML, T_CSV };
 
 /* Length of the UTF-8 sequence at s (strict: no overlongs, surrogates or
  * values above U+10FFFF), 0 if the first byte does not start one. */
@@ -150,7 +150,9 @@ static void escape(struct strbuf *out, const char *str, size_t max, int flags, e
                 show_code(out, cp);
         } else if (t == T_MD_CODE && cp == '<' && md_code_tag_start(s + i)) {
             sb_puts(out, "\\x3C");
-        } else if (cp >= 0x80 || t == T_MD_CODE) {
+        } else if (t == T_CSV && cp == '"') {
+            sb_puts(out, "\"\"");
+        } else if (cp >= 0x80 || t == T_MD_CODE || t == T_CSV) {
             sb_add(out, (const char *)s + i, n);
         } else if (t == T_MD) {
             put_md(out, cp);
@@ -225,4 +227,14 @@ void html_escape(struct strbuf *out, const char *s, size_t max, int flags)
 void xml_escape(struct strbuf *out, const char *s, size_t max, int flags)
 {
     escape(out, s, max, flags, T_XML);
+}
+
+void csv_field(struct strbuf *out, const char *s, size_t max)
+{
+    s = s ? s : "";
+    sb_puts(out, "\"");
+    if (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r')
+        sb_puts(out, "'");
+    escape(out, s, max, 0, T_CSV);
+    sb_puts(out, "\"");
 }

@@ -45,4 +45,9 @@ void html_escape(struct strbuf *out, const char *s, size_t max, int flags);
  * forbids never reach the output. */
 void xml_escape(struct strbuf *out, const char *s, size_t max, int flags);
 
+/* One quoted CSV field (RFC 4180): " doubled, and a text that a
+ * spreadsheet would take for a formula (= + - @, tab, CR first) starts
+ * with a ' so it stays text. */
+void csv_field(struct strbuf *out, const char *s, size_t max);
+
 #endif

@@ -9,6 +9,7 @@
 
 #include "doc.h"
 #include "escape.h"
+#include "html_page.h"
 #include "table.h"
 
 #define CELL_MAX 1000
@@ -86,7 +87,7 @@ static void td_list(struct strbuf *o, json_object *r)
     sb_puts(o, "</td>");
 }
 
-static const struct table_fmt html_table = {
+const struct table_fmt table_html = {
     .head = thead, .row_begin = tr_begin, .cell = td, .list_cell = td_list,
     .row_end = tr_end, .end = table_close, .max_rows = SIZE_MAX,
 };
@@ -110,6 +111,21 @@ static const char *verdict_class(const char *label)
     return "v-other";
 }
 
+void html_page_open(struct strbuf *o, const char *title, const char *guest)
+{
+    sb_puts(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+               "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+               "style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'\">\n"
+               "<meta name=\"referrer\" content=\"no-referrer\">\n"
+               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    sb_printf(o, "<title>liftcheck: %s", title);
+    if (guest && *guest) {
+        sb_puts(o, " \xE2\x80\x94 ");
+        html_escape(o, guest, 200, 0);
+    }
+    sb_printf(o, "</title>\n<style>%s</style>\n</head>\n<body>\n", style);
+}
+
 static void head(json_object *doc, struct strbuf *o)
 {
     const char *label = doc_verdict_label(doc);
@@ -120,17 +136,7 @@ static void head(json_object *doc, struct strbuf *o)
 
     doc_int(v, "blockers", &b);
     doc_int(v, "warnings", &w);
-    sb_puts(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-               "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-               "style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'\">\n"
-               "<meta name=\"referrer\" content=\"no-referrer\">\n"
-               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    sb_printf(o, "<title>liftcheck: %s", label);
-    if (host && *host) {
-        sb_puts(o, " \xE2\x80\x94 ");
-        html_escape(o, host, 200, 0);
-    }
-    sb_printf(o, "</title>\n<style>%s</style>\n</head>\n<body>\n", style);
+    html_page_open(o, label, host);
     sb_printf(o, "<header class=\"verdict %s\"><h1>Nitro boot: %s</h1>\n<p>%" PRId64
                  " blocker%s, %" PRId64 " warning%s",
               verdict_class(label), label, b, b == 1 ? "" : "s", w, w == 1 ? "" : "s");
@@ -253,7 +259,7 @@ static void kernels(json_object *doc, struct strbuf *o)
         sb_puts(o, "<p class=\"muted\">Not scanned.</p>\n");
     else if (!doc_len(ks))
         sb_puts(o, "<p>No installed kernel found.</p>\n");
-    table_kernels(&html_table, ks, o);
+    table_kernels(&table_html, ks, o);
     if (boot) {
         sb_puts(o, "<p>Bootloader: ");
         esc(o, doc_str(boot, "loader") ? doc_str(boot, "loader") : "?");
@@ -279,8 +285,8 @@ static void volumes(json_object *doc, struct strbuf *o)
     sb_puts(o, "<section><h2>Volumes and filesystems</h2>\n");
     if (!doc_len(vols))
         sb_puts(o, "<p class=\"muted\">None listed.</p>");
-    table_volumes(&html_table, vols, o);
-    table_filesystems(&html_table, vols, o);
+    table_volumes(&table_html, vols, o);
+    table_filesystems(&table_html, vols, o);
     sb_puts(o, "</section>\n");
 }
 
@@ -295,7 +301,7 @@ static void fstab(json_object *doc, struct strbuf *o)
         issues += doc_str(doc_at(fs, i), "issue") != NULL;
     sb_printf(o, "<section><h2>fstab issues</h2>\n<p>%zu entr%s, %zu with issues.</p>\n",
               doc_len(fs), doc_len(fs) == 1 ? "y" : "ies", issues);
-    table_fstab_issues(&html_table, fs, o);
+    table_fstab_issues(&table_html, fs, o);
     sb_puts(o, "</section>\n");
 }
 
@@ -313,7 +319,7 @@ static void network(json_object *doc, struct strbuf *o)
               table_yes_no_unknown(doc_bool(n, "predictable_names")));
     sb_printf(o, "<li>cloud-init: %s</li>\n", table_yes_no_unknown(doc_bool(n, "cloud_init")));
     sb_printf(o, "<li>MAC-pinned configurations: %zu</li>\n</ul>\n", doc_len(pins));
-    table_mac_pins(&html_table, pins, o);
+    table_mac_pins(&table_html, pins, o);
     sb_puts(o, "</section>\n");
 }
 
@@ -326,7 +332,7 @@ static void applications(json_object *doc, struct strbuf *o)
     sb_puts(o, "<section><h2>Applications</h2>\n");
     if (!doc_len(apps))
         sb_puts(o, "<p>No third-party applications found.</p>");
-    table_applications(&html_table, apps, o);
+    table_applications(&table_html, apps, o);
     sb_puts(o, "</section>\n");
 }
 

@@ -69,7 +69,7 @@ static void cell_list(struct strbuf *o, json_object *r)
     sb_free(&t);
 }
 
-static const struct table_fmt md_table = {
+const struct table_fmt table_md = {
     .head = table_head, .row_begin = row_begin, .cell = cell, .list_cell = cell_list,
     .row_end = row_end, .end = table_end, .max_rows = ROWS_MAX,
 };
@@ -210,7 +210,7 @@ static void kernels(json_object *doc, struct strbuf *o)
         sb_puts(o, "Not scanned.\n\n");
     else if (!doc_len(ks))
         sb_puts(o, "No installed kernel found.\n\n");
-    table_kernels(&md_table, ks, o);
+    table_kernels(&table_md, ks, o);
     if (boot) {
         sb_puts(o, "Bootloader: ");
         text(o, doc_str(boot, "loader") ? doc_str(boot, "loader") : "?");
@@ -233,8 +233,8 @@ static void volumes(json_object *doc, struct strbuf *o)
     sb_puts(o, "## Volumes and filesystems\n\n");
     if (!doc_len(vols))
         sb_puts(o, "None listed.\n\n");
-    table_volumes(&md_table, vols, o);
-    table_filesystems(&md_table, vols, o);
+    table_volumes(&table_md, vols, o);
+    table_filesystems(&table_md, vols, o);
 }
 
 static void fstab(json_object *doc, struct strbuf *o)
@@ -249,7 +249,7 @@ static void fstab(json_object *doc, struct strbuf *o)
         issues += doc_str(doc_at(fs, i), "issue") != NULL;
     sb_printf(o, "%zu entr%s, %zu with issues.\n\n", doc_len(fs), doc_len(fs) == 1 ? "y" : "ies",
               issues);
-    table_fstab_issues(&md_table, fs, o);
+    table_fstab_issues(&table_md, fs, o);
 }
 
 static void network(json_object *doc, struct strbuf *o)
@@ -266,7 +266,7 @@ static void network(json_object *doc, struct strbuf *o)
               table_yes_no_unknown(doc_bool(n, "predictable_names")));
     sb_printf(o, "- cloud-init: %s\n", table_yes_no_unknown(doc_bool(n, "cloud_init")));
     sb_printf(o, "- MAC-pinned configurations: %zu\n\n", doc_len(pins));
-    table_mac_pins(&md_table, pins, o);
+    table_mac_pins(&table_md, pins, o);
 }
 
 static void applications(json_object *doc, struct strbuf *o)
@@ -278,7 +278,7 @@ static void applications(json_object *doc, struct strbuf *o)
     sb_puts(o, "## Applications\n\n");
     if (!doc_len(apps))
         sb_puts(o, "No third-party applications found.\n\n");
-    table_applications(&md_table, apps, o);
+    table_applications(&table_md, apps, o);
 }
 
 static void counts(struct strbuf *o, const char *label, json_object *obj)

@@ -10,11 +10,7 @@
 #include "reports.h"
 #include "reports/dockerfile.h"
 
-static const struct {
-    int bit;
-    const char *name, *ext;
-    int (*render)(json_object *, struct strbuf *);
-} formats[] = {
+static const struct output_format formats[] = {
     {FMT_JSON, "json", "json", NULL},
     {FMT_MARKDOWN, "markdown", "md", render_markdown},
     {FMT_HTML, "html", "html", render_html},
@@ -22,52 +18,68 @@ static const struct {
 };
 #define NFORMATS (sizeof formats / sizeof formats[0])
 
-int output_parse_formats(const char *list)
+int output_formats_parse(const struct output_format *table, size_t n, const char *list)
 {
     int mask = 0;
-    char *copy = strdup(list), *save = NULL;
-    if (!copy)
-        return -1;
-    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        size_t i;
-        for (i = 0; i < NFORMATS; i++)
-            if (!strcmp(t, formats[i].name) || (!strcmp(t, "md") && formats[i].bit == FMT_MARKDOWN))
-                break;
-        if (i == NFORMATS) {
-            free(copy);
-            return -1;
+    const char *p = list;
+
+    while (*p) {
+        size_t len = strcspn(p, ","), i;
+        if (!len) {   /* empty items are skipped, as strtok did */
+            p++;
+            continue;
         }
-        mask |= formats[i].bit;
+        for (i = 0; i < n; i++)
+            if ((strlen(table[i].name) == len && !strncmp(p, table[i].name, len)) ||
+                (len == 2 && !strncmp(p, "md", 2) && !strcmp(table[i].name, "markdown")))
+                break;
+        if (i == n)
+            return -1;
+        mask |= table[i].bit;
+        p += len + (p[len] == ',');
     }
-    free(copy);
     return mask ? mask : -1;
 }
 
-/* Renders doc in format i to path (NULL: stdout). */
+int output_parse_formats(const char *list)
+{
+    return output_formats_parse(formats, NFORMATS, list);
+}
+
+int output_render(json_object *doc, int (*render)(json_object *, struct strbuf *),
+                  const char *path)
+{
+    struct strbuf sb;
+    int rc = -1;
+
+    if (!render)
+        return report_write_json(doc, path);
+    sb_init(&sb);
+    if (render(doc, &sb) == 0 && !sb.oom) {
+        if (!path || !strcmp(path, "-"))
+            rc = fwrite(sb.s, 1, sb.len, stdout) == sb.len && fflush(stdout) == 0 ? 0 : -1;
+        else
+            rc = write_file_atomic(path, sb.s, sb.len, NULL);
+    } else {
+        errno = ENOMEM;
+    }
+    sb_free(&sb);
+    return rc;
+}
+
+int output_format_write(const struct output_format *f, json_object *doc, const char *path,
+                        const char *what)
+{
+    if (output_render(doc, f->render, path) == 0)
+        return 0;
+    fprintf(stderr, "liftcheck: %s: cannot write the %s %s: %s\n", path ? path : "stdout",
+            f->name, what, strerror(errno));
+    return -1;
+}
+
 static int write_one(json_object *doc, size_t i, const char *path)
 {
-    if (!formats[i].render) {
-        if (report_write_json(doc, path) == 0)
-            return 0;
-    } else {
-        struct strbuf sb;
-        int rc = -1;
-        sb_init(&sb);
-        if (formats[i].render(doc, &sb) == 0 && !sb.oom) {
-            if (!path || !strcmp(path, "-"))
-                rc = fwrite(sb.s, 1, sb.len, stdout) == sb.len && fflush(stdout) == 0 ? 0 : -1;
-            else
-                rc = write_file_atomic(path, sb.s, sb.len, NULL);
-        } else {
-            errno = ENOMEM;
-        }
-        sb_free(&sb);
-        if (rc == 0)
-            return 0;
-    }
-    fprintf(stderr, "liftcheck: %s: cannot write the %s report: %s\n",
-            path ? path : "stdout", formats[i].name, strerror(errno));
-    return -1;
+    return output_format_write(&formats[i], doc, path, "report");
 }
 
 /* Dockerfile.<n> for each application decided `container`. */
@@ -95,28 +107,45 @@ static int write_dockerfiles(json_object *doc, const char *dir)
     return 0;
 }
 
-int output_write(json_object *doc, int mask, const char *file, const char *dir)
+int output_write_formats(const struct output_format *table, size_t n, int mask,
+                         json_object *doc, const char *file, const char *dir,
+                         const char *stem, const char *what)
 {
     if (!dir) {
-        for (size_t i = 0; i < NFORMATS; i++)
-            if (mask & formats[i].bit)
-                return write_one(doc, i, file);
+        for (size_t i = 0; i < n; i++)
+            if (mask & table[i].bit)
+                return output_format_write(&table[i], doc, file, what);
         return -1;
     }
     if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-        fprintf(stderr, "liftcheck: %s: cannot create the output directory: %s\n", dir, strerror(errno));
+        fprintf(stderr, "liftcheck: %s: cannot create the output directory: %s\n", dir,
+                strerror(errno));
         return -1;
     }
+    for (size_t i = 0; i < n; i++) {
+        char path[4096];
+        if (!(mask & table[i].bit))
+            continue;
+        snprintf(path, sizeof path, "%s/%s.%s", dir, stem, table[i].ext);
+        if (output_format_write(&table[i], doc, path, what) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int output_write(json_object *doc, int mask, const char *file, const char *dir)
+{
+    if (output_write_formats(formats, NFORMATS, mask, doc, file, dir, "report", "report") < 0)
+        return -1;
+    if (!dir)
+        return 0;
     json_object *vols = NULL;
     size_t nvol = json_object_object_get_ex(doc, "volumes", &vols) ? json_object_array_length(vols) : 0;
     for (size_t i = 0; i < NFORMATS; i++) {
         if (!(mask & formats[i].bit))
             continue;
-        char path[4096];
-        snprintf(path, sizeof path, "%s/report.%s", dir, formats[i].ext);
-        if (write_one(doc, i, path) < 0)
-            return -1;
         for (size_t v = 0; v < nvol; v++) {
+            char path[4096];
             json_object *view = report_volume_view(doc, (int)v);
             if (!view)
                 return -1;

@@ -5,7 +5,33 @@
 
 #include <json-c/json.h>
 
+#include "util/strbuf.h"
+
 enum { FMT_JSON = 1, FMT_MARKDOWN = 2, FMT_HTML = 4, FMT_JUNIT = 8 };
+
+/* One output format of a document: its bit in a mask, its name for
+ * --format, its file extension, and its renderer (NULL: JSON). */
+struct output_format {
+    int bit;
+    const char *name, *ext;
+    int (*render)(json_object *, struct strbuf *);
+};
+
+/* A comma list of the names in table[0..n) (and "md" for "markdown") into
+ * a mask; -1 on an unknown name or an empty list. */
+int output_formats_parse(const struct output_format *table, size_t n, const char *list);
+
+/* Writes doc as f to path (NULL: stdout); 0, or -1 with a message naming
+ * the file and what ("report", "summary") could not be written. */
+int output_format_write(const struct output_format *f, json_object *doc, const char *path,
+                        const char *what);
+
+/* Writes doc in the formats of mask: the first to file (NULL: stdout)
+ * without dir, else each as DIR/<stem>.<ext> (DIR is created).  0, or -1
+ * with a message printed. */
+int output_write_formats(const struct output_format *table, size_t n, int mask,
+                         json_object *doc, const char *file, const char *dir,
+                         const char *stem, const char *what);
 
 /* Parses "json,markdown,html,junit" into a mask; -1 on an unknown name. */
 int output_parse_formats(const char *list);
@@ -15,5 +41,10 @@ int output_parse_formats(const char *list);
  * report.<ext> and volume-<n>.<ext> are written for each format.
  * Returns 0, or -1 with a message printed naming the file. */
 int output_write(json_object *doc, int formats, const char *file, const char *dir);
+
+/* Renders doc with render (NULL: JSON) to path (NULL or "-": stdout),
+ * a file atomically.  0, or -1 with errno set; prints nothing. */
+int output_render(json_object *doc, int (*render)(json_object *, struct strbuf *),
+                  const char *path);
 
 #endif

@@ -9,8 +9,8 @@
 const char *table_yes_no(int b) { return b < 0 ? NULL : b ? "yes" : "no"; }
 const char *table_yes_no_unknown(int b) { return b < 0 ? "unknown" : b ? "yes" : "no"; }
 
-static void cell_int(const struct table_fmt *f, struct strbuf *o, json_object *obj,
-                     const char *key)
+void table_cell_int(const struct table_fmt *f, struct strbuf *o, json_object *obj,
+                    const char *key)
 {
     int64_t v;
     char buf[32];
@@ -72,7 +72,7 @@ void table_volumes(const struct table_fmt *f, json_object *vols, struct strbuf *
         json_object *v = doc_at(vols, i);
         int64_t size;
         f->row_begin(o);
-        cell_int(f, o, v, "index");
+        table_cell_int(f, o, v, "index");
         f->cell(o, doc_str(v, "path"));
         t.len = 0;
         sb_puts(&t, doc_str(v, "format") ? doc_str(v, "format") : "?");
@@ -106,7 +106,7 @@ void table_filesystems(const struct table_fmt *f, json_object *vols, struct strb
             json_object *fs = doc_at(fss, j);
             f->row_begin(o);
             f->cell(o, doc_str(fs, "device"));
-            cell_int(f, o, fs, "volume");
+            table_cell_int(f, o, fs, "volume");
             f->cell(o, doc_str(fs, "type"));
             f->cell(o, doc_str(fs, "uuid"));
             f->cell(o, doc_str(fs, "label"));

@@ -21,6 +21,14 @@ struct table_fmt {
     size_t max_rows;          /* rows of an unbounded list */
 };
 
+/* The Markdown and HTML ways (markdown.c, html.c), for other documents'
+ * tables too. */
+extern const struct table_fmt table_md, table_html;
+
+/* obj[key] as a number cell, a dash when it is not an integer. */
+void table_cell_int(const struct table_fmt *f, struct strbuf *o, json_object *obj,
+                    const char *key);
+
 const char *table_yes_no(int b);
 const char *table_yes_no_unknown(int b);
 

@@ -19,6 +19,8 @@ packages=(
   clang libclang-rt-14-dev valgrind chromium
   # Markdown reports rendered as GitHub does (cmark-gfm, tables extension)
   cmark-gfm
+  # the installed man page is rendered with warnings on (groff)
+  groff-base
 )
 
 missing=()

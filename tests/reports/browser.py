@@ -33,15 +33,14 @@ class Tags(html.parser.HTMLParser):
             self.title += d
 
 
-def main():
-    tool, data = sys.argv[1], sys.argv[2]
-    browser = next((shutil.which(b) for b in ('chromium', 'chromium-browser', 'google-chrome')
-                    if shutil.which(b)), None)
-    if not browser:
-        print('SKIP: chromium is not installed (Debian package: chromium)')
-        return SKIP
-    html = subprocess.run([tool, 'html', os.path.join(data, 'hostile.json')], check=True,
-                          capture_output=True).stdout
+def find_browser():
+    return next((shutil.which(b) for b in ('chromium', 'chromium-browser', 'google-chrome')
+                 if shutil.which(b)), None)
+
+
+def dump_dom(browser, html):
+    """The DOM headless Chromium builds from the page html (bytes), or
+    raises RuntimeError with why it could not."""
     with tempfile.TemporaryDirectory() as tmp:
         page = os.path.join(tmp, 'report.html')
         with open(page, 'wb') as f:
@@ -55,11 +54,37 @@ def main():
                                 '--dump-dom', 'file://' + page],
                                capture_output=True, timeout=90)
         except subprocess.TimeoutExpired:
-            print('FAIL: chromium did not finish in 90 s')
-            return 1
+            raise RuntimeError('chromium did not finish in 90 s')
     dom = r.stdout.decode('utf-8', 'replace')
     if r.returncode != 0 or '<html' not in dom:
-        print(f'FAIL: chromium exited {r.returncode}: {r.stderr.decode(errors="replace")[-2000:]}')
+        raise RuntimeError(f'chromium exited {r.returncode}: {r.stderr.decode(errors="replace")[-2000:]}')
+    return dom
+
+
+def element_problems(parsed):
+    """Elements and attributes that a script, a load or a link could use."""
+    problems = []
+    for tag in ('script', 'img', 'iframe', 'object', 'embed', 'svg', 'a', 'link', 'base', 'form'):
+        if tag in parsed.tags:
+            problems.append(f'the DOM holds a <{tag}> element')
+    handlers = [a for a in parsed.attrs if a.startswith('on') or a in ('href', 'src', 'srcdoc')]
+    if handlers:
+        problems.append(f'the DOM holds attributes {handlers}')
+    return problems
+
+
+def main():
+    tool, data = sys.argv[1], sys.argv[2]
+    browser = find_browser()
+    if not browser:
+        print('SKIP: chromium is not installed (Debian package: chromium)')
+        return SKIP
+    html = subprocess.run([tool, 'html', os.path.join(data, 'hostile.json')], check=True,
+                          capture_output=True).stdout
+    try:
+        dom = dump_dom(browser, html)
+    except RuntimeError as e:
+        print('FAIL:', e)
         return 1
     parsed = Tags()
     parsed.feed(dom)
@@ -69,12 +94,7 @@ def main():
         problems.append(f'a script changed the title to {parsed.title[:80]!r}')
     if 'PWNED' not in parsed.title:
         problems.append('the hostile hostname is not shown as text in the title')
-    for tag in ('script', 'img', 'iframe', 'object', 'embed', 'svg', 'a', 'link', 'base', 'form'):
-        if tag in parsed.tags:
-            problems.append(f'the DOM holds a <{tag}> element')
-    handlers = [a for a in parsed.attrs if a.startswith('on') or a in ('href', 'src', 'srcdoc')]
-    if handlers:
-        problems.append(f'the DOM holds attributes {handlers}')
+    problems += element_problems(parsed)
     for p in problems:
         print('FAIL:', p)
     print(f'chromium {"found problems" if problems else "ran no script"} ({len(dom)} bytes of DOM)')
