@@ -2,8 +2,8 @@
 # Stages the server trees the summary test inspects with `liftcheck --root`,
 # from the Nitro fixtures (tests/nitro/make_fixtures.sh: the host's Debian
 # kernel and modules) and the application tree (tests/apps/stage.sh):
-#   ready01  a Debian 12 server that boots on Nitro, with applications
-#   net01    the same with udev rules pinning eth0 to a MAC: one blocker
+#   ready01  a Debian 12 server that boots on Nitro (DHCP on en*), with applications
+#   net01    the same, its network bound to VMware's ens192: one blocker
 #   web01    deb-generic: many blockers, net01's among them
 #   db01     rhel-cloud: blockers and a kernel-module application
 #   old01    nvmem-only: no NVMe and no ENA driver (blocked)
@@ -42,15 +42,20 @@ cp "$F/initrds/early-zstd" "$R/boot/initrd.img-$GEN"
 printf "menuentry 'Debian GNU/Linux' {\n\tlinux /boot/vmlinuz-%s root=UUID=1234 ro quiet\n\tinitrd /boot/initrd.img-%s\n}\n" \
     "$GEN" "$GEN" > "$R/boot/grub/grub.cfg"
 printf 'UUID=1234 / ext4 errors=remount-ro 0 1\n' > "$R/etc/fstab"
+mkdir -p "$R/etc/systemd/network"
+printf '[Match]\nName=en*\n\n[Network]\nDHCP=yes\n' > "$R/etc/systemd/network/50-dhcp.network"
 os_release "$R" ready01
 rm -rf "$OUT/apps"
 
-# net01: ready01's boot, and a persistent-net rule.
+# net01: ready01's boot; its only network config names VMware's ens192, and a
+# persistent-net rule pins eth0 to the old MAC.
 R=$OUT/net01
 mkdir -p "$R"
 cp -a "$OUT/ready01/boot" "$OUT/ready01/usr" "$OUT/ready01/lib" "$R/"
 mkdir -p "$R/etc/udev/rules.d"
 cp "$OUT/ready01/etc/fstab" "$R/etc/"
+mkdir -p "$R/etc/systemd/network"
+printf '[Match]\nName=ens192\n\n[Network]\nDHCP=yes\n' > "$R/etc/systemd/network/50-ens192.network"
 os_release "$R" net01
 printf 'SUBSYSTEM=="net", ACTION=="add", ATTR{address}=="52:54:00:12:34:56", KERNEL=="eth*", NAME="eth0"\n' \
     > "$R/etc/udev/rules.d/70-persistent-net.rules"
@@ -59,3 +64,5 @@ for pair in web01:deb-generic db01:rhel-cloud old01:nvmem-only ena01:vmlinuz-onl
     cp -a "$F/${pair#*:}" "$OUT/${pair%%:*}"
     os_release "$OUT/${pair%%:*}" "${pair%%:*}"
 done
+# ena01's only blocker is the missing ENA driver: its network comes up by DHCP.
+cp -a "$OUT/ready01/etc/systemd" "$OUT/ena01/etc/"

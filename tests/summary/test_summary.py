@@ -214,10 +214,10 @@ class Summary(unittest.TestCase):
         self.assertEqual(self.doc['base_images'], images)
         # The two fixes that alone unblock a server come first.
         top = {e['id']: e['servers_unblocked'] for e in self.doc['findings'][:2]}
-        self.assertEqual(top, {'NET-PERSISTENT-RULES': 1, 'NITRO-ENA-MISSING': 1})
-        net = next(e for e in self.doc['findings'] if e['id'] == 'NET-PERSISTENT-RULES')
-        self.assertEqual((net['servers_hit'], net['servers_blocked']), (2, 2))
-        self.assertEqual(sum(fx['servers'] for fx in net['fixes']), 2)
+        self.assertEqual(top, {'NET-NO-PRIMARY-CONFIG': 1, 'NITRO-ENA-MISSING': 1})
+        net = next(e for e in self.doc['findings'] if e['id'] == 'NET-NO-PRIMARY-CONFIG')
+        self.assertEqual((net['servers_hit'], net['servers_blocked']), (3, 3))
+        self.assertEqual(sum(fx['servers'] for fx in net['fixes']), 3)
         self.assertTrue(net['fixes'][0]['remediation'])
 
     def test_csv(self):
@@ -362,7 +362,7 @@ class Summary(unittest.TestCase):
                                 'hostile', 'minor'])
         minor = next(s for s in doc['servers'] if s['name'] == 'minor')
         self.assertEqual((minor['schema_version'], minor['nitro_boot'], minor['blocker_ids']),
-                         ('1.9', 'unknown', ['NET-PERSISTENT-RULES']))
+                         ('1.9', 'unknown', ['NET-NO-PRIMARY-CONFIG']))
         self.assertEqual(doc['totals']['unreadable'], len(want))
         # CSV: one row per server whatever the strings hold; formulas stay text.
         with open(os.path.join(out, 'summary.csv'), newline='') as f:
