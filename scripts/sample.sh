@@ -3,7 +3,7 @@
 # sample server image (cached after the first run) and inspects it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh run
 scripts/build.sh >/dev/null
 images_dir="${LIFTCHECK_IMAGES:-$HOME/.cache/liftcheck/images}"
 images/build-sample.sh "$images_dir"
