@@ -3,7 +3,6 @@ and the report says which accelerator ran, why it fell back, and the size of
 the translation cache it gave TCG."""
 
 import os
-import unittest
 
 import lc
 
@@ -35,4 +34,4 @@ class TestAccelAuto(lc.ReportTest):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    lc.main()

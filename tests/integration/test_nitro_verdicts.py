@@ -7,8 +7,6 @@ come from images/build-fixtures.sh and boot the host's real generic kernel
   nitro-blocked.img  nvme and ena removed, config "is not set"  -> blocked
 """
 
-import unittest
-
 import lc
 
 
@@ -169,4 +167,4 @@ class TestNitroBlocked(NitroImage, lc.ReportTest):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    lc.main()

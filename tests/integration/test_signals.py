@@ -113,4 +113,4 @@ class TestSignals(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    lc.main()
