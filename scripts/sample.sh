@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh run
-scripts/build.sh >/dev/null
+scripts/build.sh run >/dev/null
 images_dir="${LIFTCHECK_IMAGES:-$HOME/.cache/liftcheck/images}"
 images/build-sample.sh "$images_dir"
 mkdir -p out
