@@ -11,7 +11,7 @@ run_packages=(
   gcc meson ninja-build pkg-config
   libguestfs-dev libelf-dev libmagic-dev libjson-c-dev libzstd-dev liblzma-dev
   zlib1g-dev liblz4-dev libbz2-dev libarchive-dev librpm-dev libcapstone-dev libcmocka-dev
-  libext2fs-dev comerr-dev python3
+  libext2fs-dev comerr-dev libyaml-dev python3
   # run: the libguestfs appliance needs qemu and a host kernel to boot
   libguestfs-tools qemu-system-x86 qemu-utils linux-image-amd64
   # the sample image (images/build-sample.sh) and its summary (scripts/sample.sh)
