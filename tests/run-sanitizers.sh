@@ -12,7 +12,7 @@ modes=("$@")
 [ ${#modes[@]} -eq 0 ] && modes=(asan valgrind)
 suite_args=()
 for s in $suites; do suite_args+=(--suite "$s"); done
-# The ELF suite's optional parts scan the same tree as its main test.
+# Those of the ELF suite's optional parts that only read the main test's scan.
 suite_args+=(--no-suite elf-parts)
 fail=0
 
