@@ -37,6 +37,8 @@
 #                                 (modules, modules.dep and config; blocked)
 #   hostile.img                   root with hostile file names, fstab mount
 #                                 points and an initramfs decompression bomb
+#   expect                        what the images were built from that the
+#                                 archive moves (nitro_kernel=: the host kernel)
 # Bad inputs:
 #   empty.img (0 bytes), random.img (8 MiB, fixed seed), truncated.qcow2 (a
 #   qcow2 cut in half), backing.qcow2 (backing file /etc/shadow),
@@ -691,5 +693,7 @@ for f in "$WORK"/*.img "$WORK"/*.raw "$WORK"/*.qcow2 "$WORK"/*.bin "$WORK"/*.dis
 done
 rm -rf "$OUTDIR/root-tree"
 mv "$WORK/root-tree" "$OUTDIR/root-tree"
+# What the images hold that the archive moves, for the tests to expect.
+printf 'nitro_kernel=%s\n' "$KVER" >"$OUTDIR/expect"
 echo "$stamp" >"$OUTDIR/.stamp"
 log "done: $OUTDIR in $(($(date +%s) - start)) s"

@@ -1,20 +1,27 @@
 #!/bin/bash
-# Installs everything liftcheck needs to build, run and test on Debian 12.
+# Installs the Debian 12 packages liftcheck needs.
+#   install-deps.sh run    build it, run it, build the sample image (scripts/sample.sh)
+#   install-deps.sh test   all of that, and what the test suites need (scripts/test.sh)
 # Idempotent: packages already there are skipped by apt.
 set -euo pipefail
 
-packages=(
-  # build
+mode=${1:-test}
+run_packages=(
+  # build (the test programs are built with it: cmocka)
   gcc meson ninja-build pkg-config
   libguestfs-dev libelf-dev libmagic-dev libjson-c-dev libzstd-dev liblzma-dev
   zlib1g-dev liblz4-dev libbz2-dev libarchive-dev librpm-dev libcapstone-dev libcmocka-dev
-  libext2fs-dev comerr-dev libyaml-dev
+  libext2fs-dev comerr-dev libyaml-dev python3
   # run: the libguestfs appliance needs qemu and a host kernel to boot
   libguestfs-tools qemu-system-x86 qemu-utils linux-image-amd64
+  # the sample image (images/build-sample.sh) and its summary (scripts/sample.sh)
+  debootstrap e2fsprogs fdisk zstd jq
+)
+test_packages=(
   # image recipes and test fixtures
-  debootstrap e2fsprogs dosfstools mtools fdisk lvm2 mdadm cpio gzip bzip2 xz-utils zstd lz4 lzop
+  dosfstools mtools lvm2 mdadm cpio gzip bzip2 xz-utils lz4 lzop
   binutils file busybox-static musl-tools gcc-multilib g++ golang-go
-  rpm python3 python3-jsonschema jq
+  rpm python3-jsonschema
   # hostile-input checks: fuzzers, sanitizers, a real browser for the HTML report
   clang libclang-rt-14-dev valgrind chromium
   # Markdown reports rendered as GitHub does (cmark-gfm, tables extension)
@@ -22,6 +29,11 @@ packages=(
   # the installed man page is rendered with warnings on (groff)
   groff-base
 )
+case $mode in
+  run) packages=("${run_packages[@]}") ;;
+  test) packages=("${run_packages[@]}" "${test_packages[@]}") ;;
+  *) echo "usage: $0 run|test" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

@@ -3,8 +3,8 @@
 # sample server image (cached after the first run) and inspects it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
-scripts/build.sh >/dev/null
+scripts/install-deps.sh run
+scripts/build.sh run >/dev/null
 images_dir="${LIFTCHECK_IMAGES:-$HOME/.cache/liftcheck/images}"
 images/build-sample.sh "$images_dir"
 mkdir -p out

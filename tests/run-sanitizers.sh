@@ -12,6 +12,8 @@ modes=("$@")
 [ ${#modes[@]} -eq 0 ] && modes=(asan valgrind)
 suite_args=()
 for s in $suites; do suite_args+=(--suite "$s"); done
+# Those of the ELF suite's optional parts that only read the main test's scan.
+suite_args+=(--no-suite elf-parts)
 fail=0
 
 # Sanitizer reports are fatal and name the faulting line.

@@ -4,7 +4,9 @@
 #   OUT/root                 the guest's "/"
 #   OUT/expect/elf.txt       every ELF inode: its paths, '|'-separated (python magic check)
 #   OUT/expect/objdump.txt   path<TAB>glibc max<TAB>glibcxx max<TAB>cxxabi max<TAB>NEEDED,...
-#   OUT/expect/skips.txt     features this host cannot stage, with the reason
+#   OUT/expect/skips.txt     optional parts this host cannot stage ("part: reason"; the
+#                            test of each part then exits 77: static, i386, musl, go, rpm,
+#                            schema), all staged once scripts/install-deps.sh test has run
 #   OUT/expect/go_version    Go version of /opt/go/hello, when Go is installed
 # Usage: stage.sh OUT
 set -euo pipefail
@@ -278,9 +280,13 @@ else
         mkdir -p "$R/usr/lib/modules/test/kernel"
         xz -dc "$kox" > "$R/usr/lib/modules/test/kernel/$(basename "$kox" .xz)"
     else
-        skip kmod "no kernel modules under /lib/modules"
+        echo "no kernel module under /lib/modules (linux-image-amd64)" >&2
+        exit 1
     fi
 fi
+
+# The schema check of the report (tests/elf/check_schema.py).
+$PY -c 'import jsonschema' 2>/dev/null || skip schema "python3-jsonschema is not installed"
 
 # Hostile and truncated files, a synthetic core file, a fuzzed corpus.
 head -c 100 /bin/ls > "$R/opt/bad/truncated"

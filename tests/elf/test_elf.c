@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "tests/staged.h"
 #include "scanners/scanners.h"
 #include "inspector/snapshot_format.h"
 #include "scanners/elf/elf_int.h"
@@ -47,13 +48,6 @@ static json_object *file_entry(const char *path)
     return NULL;
 }
 
-static int has_skip(const char *what)
-{
-    char key[64];
-    snprintf(key, sizeof key, "%s:", what);
-    return strstr(skips, key) != NULL;
-}
-
 static char *slurp(const char *name)
 {
     char path[4096];
@@ -70,18 +64,8 @@ static char *slurp(const char *name)
 
 static int setup(void **state)
 {
-    char cmd[8192], root[4096];
+    char root[4096];
     (void)state;
-    snprintf(cmd, sizeof cmd, "bash '%s' '%s' >'%s.log' 2>&1", stage_script, stage_dir, stage_dir);
-    if (system(cmd) != 0) {
-        fprintf(stderr, "staging failed, see %s.log\n", stage_dir);
-        return -1;
-    }
-    char *s = slurp("skips.txt");
-    if (s) {
-        snprintf(skips, sizeof skips, "%s", s);
-        free(s);
-    }
     snprintf(root, sizeof root, "%s/root", stage_dir);
     vfs *v = vfs_dir_open(root);
     if (!v)
@@ -237,61 +221,71 @@ static void test_program_facts(void **state)
     expect_str(blob, "soname", "libm.so.6");
 }
 
-static void test_static_i386_musl_go_kmod(void **state)
+/* The optional parts: each runs only when stage.sh could stage it. */
+static void test_static(void **state)
 {
     (void)state;
-    if (!has_skip("static")) {
-        json_object *bb = file_entry("/usr/bin/busybox");
-        assert_non_null(bb);
-        assert_true(json_object_get_boolean(field(bb, "static")));
-        expect_str(bb, "interpreter", NULL);
-        assert_int_equal(json_object_array_length(field(bb, "needed")), 0);
-        char *kern = slurp("busybox_kernel");
-        assert_non_null(kern);
-        kern[strcspn(kern, "\n")] = '\0';
-        assert_true(kern[0] != '\0');
-        expect_str(bb, "min_kernel", kern);
-        expect_str(bb, "libc", "glibc");
-        free(kern);
-    }
-    if (!has_skip("i386")) {
-        json_object *h = file_entry("/opt/app/bin/hello32");
-        assert_non_null(h);
-        expect_str(h, "class", "ELF32");
-        expect_str(h, "machine", "i386");
-        /* ld.so skips the 64-bit libc found first and takes the 32-bit one. */
-        expect_str(field(h, "resolved"), "libc.so.6", "/usr/lib32/libc.so.6");
-    }
-    if (!has_skip("musl")) {
-        json_object *m = file_entry("/opt/musl/hello");
-        assert_non_null(m);
-        expect_str(m, "libc", "musl");
-        expect_str(field(m, "resolved"), "libc.so", "/usr/lib/x86_64-linux-musl/libc.so");
-    }
-    if (!has_skip("go")) {
-        char *want = slurp("go_version");
-        assert_non_null(want);
-        want[strcspn(want, "\n")] = '\0';
-        json_object *g = file_entry("/opt/go/hello");
-        assert_non_null(g);
-        expect_str(g, "go_version", want);
-        free(want);
-    }
-    if (!has_skip("kmod")) {
-        json_object *files = report_get(rep, "elf_files");
-        int kmods = 0;
-        for (size_t i = 0; i < json_object_array_length(files); i++) {
-            json_object *f = json_object_array_get_idx(files, i);
-            if (strstr(sfield(f, "path"), "/modules/test/kernel/")) {
-                kmods++;
-                assert_true(json_object_get_boolean(field(f, "kernel_module")));
-                expect_str(f, "type", "relocatable");
-            }
+    json_object *bb = file_entry("/usr/bin/busybox");
+    assert_non_null(bb);
+    assert_true(json_object_get_boolean(field(bb, "static")));
+    expect_str(bb, "interpreter", NULL);
+    assert_int_equal(json_object_array_length(field(bb, "needed")), 0);
+    char *kern = slurp("busybox_kernel");
+    assert_non_null(kern);
+    kern[strcspn(kern, "\n")] = '\0';
+    assert_true(kern[0] != '\0');
+    expect_str(bb, "min_kernel", kern);
+    expect_str(bb, "libc", "glibc");
+    free(kern);
+    expect_str(bb, "package", NULL);    /* only its config files are left */
+}
+
+static void test_i386(void **state)
+{
+    (void)state;
+    json_object *h = file_entry("/opt/app/bin/hello32");
+    assert_non_null(h);
+    expect_str(h, "class", "ELF32");
+    expect_str(h, "machine", "i386");
+    /* ld.so skips the 64-bit libc found first and takes the 32-bit one. */
+    expect_str(field(h, "resolved"), "libc.so.6", "/usr/lib32/libc.so.6");
+}
+
+static void test_musl(void **state)
+{
+    (void)state;
+    json_object *m = file_entry("/opt/musl/hello");
+    assert_non_null(m);
+    expect_str(m, "libc", "musl");
+    expect_str(field(m, "resolved"), "libc.so", "/usr/lib/x86_64-linux-musl/libc.so");
+}
+
+static void test_go(void **state)
+{
+    (void)state;
+    char *want = slurp("go_version");
+    assert_non_null(want);
+    want[strcspn(want, "\n")] = '\0';
+    json_object *g = file_entry("/opt/go/hello");
+    assert_non_null(g);
+    expect_str(g, "go_version", want);
+    free(want);
+}
+
+static void test_kmod(void **state)
+{
+    (void)state;
+    json_object *files = report_get(rep, "elf_files");
+    int kmods = 0;
+    for (size_t i = 0; i < json_object_array_length(files); i++) {
+        json_object *f = json_object_array_get_idx(files, i);
+        if (strstr(sfield(f, "path"), "/modules/test/kernel/")) {
+            kmods++;
+            assert_true(json_object_get_boolean(field(f, "kernel_module")));
+            expect_str(f, "type", "relocatable");
         }
-        assert_int_equal(kmods, 1);
     }
-    if (skips[0])
-        print_message("skipped parts: %s", skips);
+    assert_int_equal(kmods, 1);
 }
 
 static void test_resolution(void **state)
@@ -395,8 +389,6 @@ static void test_ownership(void **state)
     expect_str(file_entry("/usr/bin/tool"), "package", "wrapper");
     expect_str(file_entry("/usr/bin/tool.distrib"), "package", "toolpkg");
     expect_str(file_entry("/opt/app/bin/cxxapp"), "package", NULL);
-    if (!has_skip("static"))    /* only its config files are left */
-        expect_str(file_entry("/usr/bin/busybox"), "package", NULL);
 
     /* Third-party maximum: computed here from the files without a package. */
     json_object *files = report_get(rep, "elf_files");
@@ -608,8 +600,6 @@ static void test_snapshot_matches_direct(void **state)
 static void test_apk_ownership(void **state)
 {
     (void)state;
-    if (has_skip("musl"))
-        skip();
     char root[4096];
     snprintf(root, sizeof root, "%s/apkroot", stage_dir);
     vfs *v = vfs_dir_open(root);
@@ -654,8 +644,6 @@ static void test_json_is_utf8(void **state)
 static void test_rpm_ownership(void **state)
 {
     (void)state;
-    if (has_skip("rpm"))
-        skip();
     char root[4096];
     snprintf(root, sizeof root, "%s/rpmroot", stage_dir);
     vfs *v = vfs_dir_open(root);
@@ -686,10 +674,6 @@ static void test_schema(void **state)
     assert_int_equal(json_object_to_file_ext(out, rep->doc, JSON_C_TO_STRING_PRETTY), 0);
     snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s' '%s' '%s'", schema_check, schema_path, out);
     int r = system(cmd);
-    if (WIFEXITED(r) && WEXITSTATUS(r) == 77) {
-        print_message("schema check skipped: python3-jsonschema is not installed\n");
-        skip();
-    }
     assert_true(WIFEXITED(r) && WEXITSTATUS(r) == 0);
 }
 
@@ -734,7 +718,7 @@ static void test_version_compare(void **state)
 int main(int argc, char **argv)
 {
     if (argc < 6) {
-        fprintf(stderr, "usage: %s STAGE_SCRIPT STAGE_DIR SCHEMA CHECK_SCHEMA_PY PROBE\n",
+        fprintf(stderr, "usage: %s STAGE_SCRIPT STAGE_DIR SCHEMA CHECK_SCHEMA_PY PROBE [PART]\n",
                 argv[0]);
         return 2;
     }
@@ -743,22 +727,27 @@ int main(int argc, char **argv)
     schema_path = argv[3];
     schema_check = argv[4];
     probe_path = argv[5];
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_version_compare),
-        cmocka_unit_test(test_elf_set_matches_listing),
-        cmocka_unit_test(test_versions_match_objdump),
-        cmocka_unit_test(test_program_facts),
-        cmocka_unit_test(test_static_i386_musl_go_kmod),
-        cmocka_unit_test(test_resolution),
-        cmocka_unit_test(test_corrupt_files),
-        cmocka_unit_test(test_ownership),
-        cmocka_unit_test(test_apk_ownership),
-        cmocka_unit_test(test_rpm_ownership),
-        cmocka_unit_test(test_json_is_utf8),
-        cmocka_unit_test(test_aout),
-        cmocka_unit_test(test_schema),
-        cmocka_unit_test(test_read_budget),
-        cmocka_unit_test(test_snapshot_matches_direct),
+    static const struct staged_test tests[] = {
+        {NULL, cmocka_unit_test(test_version_compare)},
+        {NULL, cmocka_unit_test(test_elf_set_matches_listing)},
+        {NULL, cmocka_unit_test(test_versions_match_objdump)},
+        {NULL, cmocka_unit_test(test_program_facts)},
+        {NULL, cmocka_unit_test(test_kmod)},
+        {NULL, cmocka_unit_test(test_resolution)},
+        {NULL, cmocka_unit_test(test_corrupt_files)},
+        {NULL, cmocka_unit_test(test_ownership)},
+        {NULL, cmocka_unit_test(test_json_is_utf8)},
+        {NULL, cmocka_unit_test(test_aout)},
+        {NULL, cmocka_unit_test(test_read_budget)},
+        {NULL, cmocka_unit_test(test_snapshot_matches_direct)},
+        {"static", cmocka_unit_test(test_static)},
+        {"i386", cmocka_unit_test(test_i386)},
+        {"musl", cmocka_unit_test(test_musl)},
+        {"musl", cmocka_unit_test(test_apk_ownership)},
+        {"go", cmocka_unit_test(test_go)},
+        {"rpm", cmocka_unit_test(test_rpm_ownership)},
+        {"schema", cmocka_unit_test(test_schema)},
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return staged_run("elf", stage_script, stage_dir, argc > 6 ? argv[6] : NULL, tests,
+                      sizeof tests / sizeof tests[0], skips, sizeof skips, setup, teardown);
 }

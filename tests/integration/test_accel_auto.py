@@ -59,4 +59,4 @@ class TestAccelAuto(lc.ReportTest):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    lc.main()

@@ -4,7 +4,6 @@ that names the file, no crash, bounded time (timeout 300), input untouched."""
 import os
 import shutil
 import tempfile
-import unittest
 
 import lc
 
@@ -88,4 +87,4 @@ class TestBadInputs(lc.ReportTest):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    lc.main()

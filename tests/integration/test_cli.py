@@ -119,4 +119,4 @@ class TestRootDir(lc.ReportTest):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    lc.main()

@@ -1,8 +1,6 @@
 """A disk with one ext4 data filesystem and no OS; its name has no known
 extension, so the format is probed."""
 
-import unittest
-
 import lc
 
 
@@ -112,4 +110,4 @@ class TestBackingFileAllowed(lc.ReportTest):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    lc.main()

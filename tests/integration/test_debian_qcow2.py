@@ -1,7 +1,6 @@
 """Debian 12 sample server (qcow2, separate /boot): inspection facts."""
 
 import os
-import unittest
 
 import lc
 
@@ -75,4 +74,4 @@ class TestDebianQcow2(DebianSample, lc.ReportTest):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    lc.main()

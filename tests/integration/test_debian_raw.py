@@ -1,7 +1,5 @@
 """Raw copy of the Debian 12 sample: same facts, format raw."""
 
-import unittest
-
 import lc
 from test_debian_qcow2 import DebianSample
 
@@ -15,4 +13,4 @@ class TestDebianRaw(DebianSample, lc.ReportTest):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    lc.main()

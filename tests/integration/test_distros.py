@@ -1,8 +1,6 @@
 """Distro detection on SYNTHETIC roots (release files only, see
 images/build-fixtures.sh) for distros libguestfs 1.48 names poorly."""
 
-import unittest
-
 import lc
 
 CASES = {
@@ -44,4 +42,4 @@ class TestDistros(lc.ReportTest):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    lc.main()

@@ -2,8 +2,6 @@
 file name: two-disk-0.vmdk (/), two-disk-1.vhdx (/srv), data-only.vhd, and
 whole-disk.img (raw, ext4 on the whole disk without a partition table)."""
 
-import unittest
-
 import lc
 
 
@@ -46,4 +44,4 @@ class TestFormats(lc.ReportTest):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    lc.main()

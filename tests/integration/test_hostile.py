@@ -15,7 +15,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-import unittest
 import xml.dom.minidom
 
 import lc
@@ -256,4 +255,4 @@ class TestHostile(lc.ReportTest):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    lc.main()

@@ -18,7 +18,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-import unittest
 import xml.dom.minidom
 
 import lc
@@ -546,4 +545,4 @@ class TestLegacy(lc.ReportTest):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    lc.main()

@@ -1,7 +1,5 @@
 """Root on LVM: one disk (lvm-root) and one VG spanning two disks (lvm-span)."""
 
-import unittest
-
 import lc
 
 
@@ -68,4 +66,4 @@ class TestLvmSpan(lc.ReportTest):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    lc.main()

@@ -96,4 +96,4 @@ class NetworkImages(lc.ReportTest):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    lc.main()

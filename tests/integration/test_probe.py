@@ -14,7 +14,6 @@ exercised against the libguestfs calls they replace.
 """
 
 import re
-import unittest
 
 import lc
 
@@ -237,4 +236,4 @@ class TestProbeLvm(TestProbe):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    lc.main()

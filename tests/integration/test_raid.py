@@ -1,8 +1,6 @@
 """Root on software RAID: md RAID1 over one partition of each of two disks
 (images/build-fixtures.sh raid-0.img raid-1.img)."""
 
-import unittest
-
 import lc
 
 
@@ -41,4 +39,4 @@ class TestRaid(lc.ReportTest):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    lc.main()

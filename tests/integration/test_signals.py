@@ -118,4 +118,4 @@ class TestSignals(unittest.TestCase):
         self.assertEqual(lc.sha256_file(self.disk), self.before)
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    lc.main()

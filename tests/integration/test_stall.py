@@ -78,4 +78,4 @@ class TestStall(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    lc.main()

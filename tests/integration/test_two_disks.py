@@ -2,8 +2,6 @@
 /var/backups on disk 1, a filesystem that will not mount.  Run with
 --disk-format raw, so the format comes from the option."""
 
-import unittest
-
 import lc
 
 
@@ -56,4 +54,4 @@ class TestTwoDisks(lc.ReportTest):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    lc.main()

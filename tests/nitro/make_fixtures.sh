@@ -2,11 +2,16 @@
 # Builds the Nitro scanner's fixture trees from real parts: the host's Debian
 # generic kernel (nvme and ena are modules) and Debian's cloud kernel (nvme
 # built in, downloaded once into the cache).  Usage: make_fixtures.sh OUT [CACHE]
+# OUT/expect records what was used (kernel releases, their compression), so
+# the tests take their expected values from it rather than from the archive
+# of the day they were written.
 set -euo pipefail
 OUT=$1
 CACHE=${2:-${LIFTCHECK_CACHE:-$HOME/.cache/liftcheck}}
 GEN=$(ls /lib/modules | grep -E '^[0-9].*-amd64$' | grep -v cloud | sort -V | tail -1)
 [ -n "$GEN" ] && [ -f "/boot/vmlinuz-$GEN" ] || { echo "need linux-image-amd64 installed" >&2; exit 1; }
+# The cloud kernel of the same ABI; when the archive has moved past the host's
+# kernel, the one Debian's cloud metapackage points to today.
 CLOUD=${GEN%-amd64}-cloud-amd64
 HM=/lib/modules/$GEN
 TMP=$(mktemp -d)
@@ -15,8 +20,15 @@ rm -rf "$OUT"
 mkdir -p "$OUT" "$CACHE"
 
 # --- the cloud kernel package, cached outside the source tree ---
+if [ ! -d "$CACHE/cloud-$CLOUD/boot" ] && ! ls "$CACHE"/linux-image-"$CLOUD"_*.deb >/dev/null 2>&1 &&
+   ! ( cd "$CACHE" && apt-get download "linux-image-$CLOUD" ); then
+    CLOUD=$(apt-cache depends linux-image-cloud-amd64 | sed -n 's/^ *Depends: linux-image-\(.*-cloud-amd64\)$/\1/p' | head -1)
+    [ -n "$CLOUD" ] || { echo "no cloud kernel package found (apt-get update?)" >&2; exit 1; }
+    echo "using the archive's cloud kernel $CLOUD" >&2
+fi
 if [ ! -d "$CACHE/cloud-$CLOUD/boot" ]; then
     ( cd "$CACHE" && { ls linux-image-"$CLOUD"_*.deb >/dev/null 2>&1 || apt-get download "linux-image-$CLOUD"; } )
+    rm -rf "$CACHE/cloud-$CLOUD.tmp"
     mkdir -p "$CACHE/cloud-$CLOUD.tmp"
     dpkg-deb -x "$CACHE"/linux-image-"$CLOUD"_*.deb "$CACHE/cloud-$CLOUD.tmp"
     mv "$CACHE/cloud-$CLOUD.tmp" "$CACHE/cloud-$CLOUD"
@@ -246,4 +258,15 @@ printf '[Match]\nMACAddress=52:54:00:44:55:66\n[Link]\nName=lan0\n' > "$R/etc/sy
 
 # --- root: nothing at all ---
 mkdir -p "$OUT/empty/etc"
-echo "fixtures: $GEN $CLOUD" > "$OUT/stamp"
+
+# --- what the fixtures were built from, for the tests to expect ---
+kernel_compression() { # config file: the compression of the kernel image it built
+    sed -n 's/^CONFIG_KERNEL_\(GZIP\|BZIP2\|LZMA\|XZ\|LZO\|LZ4\|ZSTD\)=y$/\1/p' "$1" | tr 'A-Z' 'a-z'
+}
+cat > "$OUT/expect" <<X
+generic_release=$GEN
+generic_compression=$(kernel_compression "/boot/config-$GEN")
+cloud_release=$CLOUD
+cloud_compression=$(kernel_compression "$CR/boot/config-$CLOUD")
+old_release=$OLD
+X
