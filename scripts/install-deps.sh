@@ -7,7 +7,7 @@ packages=(
   # build
   gcc meson ninja-build pkg-config
   libguestfs-dev libelf-dev libmagic-dev libjson-c-dev libzstd-dev liblzma-dev
-  zlib1g-dev liblz4-dev libbz2-dev libarchive-dev librpm-dev libcapstone-dev libcmocka-dev
+  zlib1g-dev liblz4-dev libbz2-dev librpm-dev libcapstone-dev libcmocka-dev
   libext2fs-dev comerr-dev
   # run: the libguestfs appliance needs qemu and a host kernel to boot
   libguestfs-tools qemu-system-x86 qemu-utils linux-image-amd64
