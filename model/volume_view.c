@@ -17,7 +17,8 @@ static int filter_array(json_object *doc, const char *key, int idx, int keep_nul
         json_object *it = doc_at(arr, i);
         int64_t v;
         int keep = !doc_get(it, "volume") ? keep_null : doc_int(it, "volume", &v) && v == idx;
-        if (keep && doc_push(kept, json_object_get(it)) < 0) {
+        /* a JSON null item stays what it was */
+        if (keep && (it ? doc_push(kept, json_object_get(it)) : json_object_array_add(kept, NULL)) < 0) {
             json_object_put(kept);
             return -1;
         }

@@ -114,8 +114,10 @@ int output_write(json_object *doc, int mask, const char *file, const char *dir)
             return -1;
         for (size_t v = 0; v < nvol; v++) {
             json_object *view = report_volume_view(doc, (int)v);
-            if (!view)
+            if (!view) {
+                fprintf(stderr, "liftcheck: %s: out of memory for the report of volume %zu\n", dir, v);
                 return -1;
+            }
             snprintf(path, sizeof path, "%s/volume-%zu.%s", dir, v, formats[i].ext);
             int r = write_one(view, i, path);
             json_object_put(view);

@@ -114,12 +114,12 @@ static void test_volume_view_of_mistyped_document(void **state)
 {
     (void)state;
     json_object *doc = json_tokener_parse(
-        "{\"volumes\": \"vda\", \"findings\": [{\"volume\": \"0\"}, {\"volume\": null}, 3,"
+        "{\"volumes\": \"vda\", \"findings\": [{\"volume\": \"0\"}, {\"volume\": null}, 3, null,"
         " {\"volume\": 0}, {\"volume\": 1}], \"elf_files\": {}, \"applications\": [[0]]}");
     json_object *view = report_volume_view(doc, 0);
     assert_non_null(view);
-    /* kept: the server-wide ones (null, none) and volume 0 */
-    assert_int_equal(doc_len(doc_arr(view, "findings")), 3);
+    /* kept: the server-wide ones (volume null, none; a null item) and volume 0 */
+    assert_int_equal(doc_len(doc_arr(view, "findings")), 4);
     assert_non_null(doc_get(view, "volumes"));
     assert_int_equal(doc_len(doc_arr(view, "applications")), 1);
     json_object_put(view);
