@@ -34,8 +34,9 @@ static void add_header(struct report *r)
     time_t t = time(NULL);
     struct tm tm;
 
-    json_object_object_add(tool, "name", jstr("liftcheck"));
-    json_object_object_add(tool, "version", jstr(LIFTCHECK_VERSION));
+    /* doc_put, not json_object_object_add: json-c aborts on a NULL object */
+    doc_put(tool, "name", jstr("liftcheck"));
+    doc_put(tool, "version", jstr(LIFTCHECK_VERSION));
     report_set(r, "tool", tool);
     gmtime_r(&t, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -46,10 +47,12 @@ static void add_launch(struct report *r, const char *accel, const char *reason,
                        int tcg_cache_mib)
 {
     json_object *l = json_object_new_object();
-    json_object_object_add(l, "accelerator", jstr(accel));
-    json_object_object_add(l, "fallback_reason", jstr_or_null(reason));
-    json_object_object_add(l, "tcg_cache_mib",
-                           tcg_cache_mib > 0 ? json_object_new_int(tcg_cache_mib) : NULL);
+    doc_put(l, "accelerator", jstr(accel));
+    if (l) {
+        json_object_object_add(l, "fallback_reason", jstr_or_null(reason));
+        json_object_object_add(l, "tcg_cache_mib",
+                               tcg_cache_mib > 0 ? json_object_new_int(tcg_cache_mib) : NULL);
+    }
     report_set(r, "launch", l);
 }
 
