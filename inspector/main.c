@@ -11,6 +11,7 @@
 #include "disk_format.h"
 #include "image.h"
 #include "probe_run.h"
+#include "model/jdoc.h"
 #include "model/report.h"
 #include "os.h"
 #include "reports/output.h"
@@ -37,10 +38,12 @@ static void add_launch(struct report *r, const char *accel, const char *reason,
                        int tcg_cache_mib)
 {
     json_object *l = json_object_new_object();
-    json_object_object_add(l, "accelerator", jstr(accel));
-    json_object_object_add(l, "fallback_reason", jstr_or_null(reason));
-    json_object_object_add(l, "tcg_cache_mib",
-                           tcg_cache_mib > 0 ? json_object_new_int(tcg_cache_mib) : NULL);
+    doc_put(l, "accelerator", jstr(accel));
+    if (l) {
+        json_object_object_add(l, "fallback_reason", jstr_or_null(reason));
+        json_object_object_add(l, "tcg_cache_mib",
+                               tcg_cache_mib > 0 ? json_object_new_int(tcg_cache_mib) : NULL);
+    }
     report_set(r, "launch", l);
 }
 
@@ -86,12 +89,10 @@ static void run_scanners(const struct options *o, vfs *v, struct report *r,
 
 static int exit_code_for(const struct options *o, struct report *r)
 {
-    json_object *v = report_get(r, "verdict"), *b = NULL, *w = NULL;
-    int blockers = 0, warnings = 0;
-    if (v && json_object_object_get_ex(v, "blockers", &b))
-        blockers = json_object_get_int(b);
-    if (v && json_object_object_get_ex(v, "warnings", &w))
-        warnings = json_object_get_int(w);
+    json_object *v = doc_obj(r->doc, "verdict");
+    int64_t blockers = 0, warnings = 0;
+    doc_int(v, "blockers", &blockers);
+    doc_int(v, "warnings", &warnings);
     if (o->fail_on == FAIL_ON_BLOCKER && blockers > 0)
         return EXIT_BLOCKERS;
     if (o->fail_on == FAIL_ON_WARNING && blockers + warnings > 0)
@@ -118,7 +119,10 @@ static int finish(const struct options *o, struct report *r, long long t0)
     }
     report_set(r, "duration_ms", json_object_new_int64(now_ms() - t0));
     report_set(r, "complete", json_object_new_boolean(!r->incomplete));
-    verdict_compute(r->doc);
+    if (verdict_compute(r->doc) < 0) {
+        fprintf(stderr, "liftcheck: out of memory computing the verdict\n");
+        return EXIT_INSPECT;
+    }
     if (output_write(r->doc, o->formats, o->output, o->output_dir) < 0)
         return EXIT_INSPECT;
     if (o->elf_list && write_elf_list(r->doc, o->elf_list) < 0) {
@@ -140,13 +144,19 @@ static int run_render(const struct options *o)
         json_object_put(doc);
         return EXIT_INSPECT;
     }
-    struct report r = {.doc = doc, .findings = NULL, .incomplete = 0};
-    json_object *c;
-    if (json_object_object_get_ex(doc, "complete", &c) && !json_object_get_boolean(c))
-        r.incomplete = 1;
-    verdict_compute(doc);
-    int rc = output_write(doc, o->formats, o->output, o->output_dir) < 0
-                 ? EXIT_INSPECT : exit_code_for(o, &r);
+    /* a report that does not say it is complete (false, null, mistyped)
+     * keeps the exit code of an incomplete scan; one that never said (an
+     * older report) does not */
+    struct report r = {.doc = doc, .findings = NULL,
+                       .incomplete = doc_has(doc, "complete") && doc_bool(doc, "complete") != 1};
+    int rc;
+    if (verdict_compute(doc) < 0) {
+        fprintf(stderr, "liftcheck: %s: out of memory computing the verdict\n", o->render_input);
+        rc = EXIT_INSPECT;
+    } else {
+        rc = output_write(doc, o->formats, o->output, o->output_dir) < 0 ? EXIT_INSPECT
+                                                                           : exit_code_for(o, &r);
+    }
     json_object_put(doc);
     return rc;
 }

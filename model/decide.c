@@ -109,37 +109,45 @@ const struct base_image *decide_base_image(const struct app_needs *n, char *why,
 
 /* ---- reading facts ---- */
 
-
-
-
 struct out {
     json_object *reasons, *evidence;
+    int failed;     /* memory ran out: reasons or items are missing */
 };
 
-/* Adds a reason and its evidence items (taken). */
+static void item(struct out *o, json_object *items, const char *text)
+{
+    if (doc_push(items, jstr(text)) < 0)
+        o->failed = 1;
+}
+
+/* Adds a reason and its evidence items (taken; NULL when they could not be
+ * made). */
 static void reason(struct out *o, const char *text, json_object *items)
 {
     json_object *e = json_object_new_object();
-    json_object_array_add(o->reasons, jstr(text));
-    json_object_object_add(e, "reason", jstr(text));
-    json_object_object_add(e, "items", items ? items : json_object_new_array());
-    json_object_array_add(o->evidence, e);
+    if (doc_push(o->reasons, jstr(text)) < 0 || doc_put(e, "reason", jstr(text)) < 0 ||
+        doc_put(e, "items", json_object_get(items)) < 0 ||
+        doc_push(o->evidence, json_object_get(e)) < 0)
+        o->failed = 1;
+    json_object_put(items);
+    json_object_put(e);
 }
 
 /* Evidence items from an array of strings, or of objects (key fields joined). */
-static json_object *items_of(json_object *arr, const char *k1, const char *k2, size_t cap)
+static json_object *items_of(struct out *o, json_object *arr, const char *k1, const char *k2,
+                             size_t cap)
 {
     json_object *items = json_object_new_array();
     char buf[1024];
     for (size_t i = 0; i < doc_len(arr) && i < cap; i++) {
-        json_object *x = json_object_array_get_idx(arr, i);
+        json_object *x = doc_at(arr, i);
         if (json_object_is_type(x, json_type_string)) {
-            json_object_array_add(items, jstr(json_object_get_string(x)));
+            item(o, items, json_object_get_string(x));
             continue;
         }
         const char *a = doc_str(x, k1), *b = k2 ? doc_str(x, k2) : NULL;
         snprintf(buf, sizeof buf, "%s%s%s", a ? a : "?", b ? ": " : "", b ? b : "");
-        json_object_array_add(items, jstr(buf));
+        item(o, items, buf);
     }
     return items;
 }
@@ -155,31 +163,31 @@ static int kernel_reasons(json_object *app, struct out *o)
 
     if (doc_len(mods)) {
         snprintf(buf, sizeof buf, "ships %zu third-party kernel module(s)", doc_len(mods));
-        reason(o, buf, items_of(mods, NULL, NULL, 20));
+        reason(o, buf, items_of(o, mods, NULL, NULL, 20));
         n++;
     }
     if (doc_len(loaders)) {
         reason(o, "loads kernel modules from its scripts or units",
-               items_of(loaders, "path", "text", 20));
+               items_of(o, loaders, "path", "text", 20));
         n++;
     }
     if (doc_len(flagged)) {
         json_object *items = json_object_new_array();
         int removed = 0, module = 0, other = 0;
         for (size_t i = 0; i < doc_len(flagged); i++) {
-            json_object *f = json_object_array_get_idx(flagged, i);
-            const char *kind = doc_str(f, "kind");
-            json_object *ad = doc_get(f, "addresses");
+            json_object *f = doc_at(flagged, i);
+            const char *kind = doc_str(f, "kind"), *addr = doc_str_at(doc_get(f, "addresses"), 0);
+            size_t naddr = doc_len(doc_get(f, "addresses"));
+            int64_t nr = 0;
+            doc_int(f, "nr", &nr);
             removed += kind && !strcmp(kind, "removed");
             module += kind && !strcmp(kind, "module");
             other += kind && strcmp(kind, "removed") && strcmp(kind, "module");
             snprintf(buf, sizeof buf, "%s: %s (%s %d) at %s%s", doc_str(f, "path") ? doc_str(f, "path") : "?",
                      doc_str(f, "name") ? doc_str(f, "name") : "?", doc_str(f, "abi") ? doc_str(f, "abi") : "?",
-                     json_object_get_int(doc_get(f, "nr")),
-                     doc_len(ad) ? json_object_get_string(json_object_array_get_idx(ad, 0)) : "?",
-                     doc_len(ad) > 1 ? " ..." : "");
+                     (int)nr, addr ? addr : "?", naddr > 1 ? " ..." : "");
             if (i < 40)
-                json_object_array_add(items, jstr(buf));
+                item(o, items, buf);
         }
         snprintf(buf, sizeof buf, "makes %s%s%s%s%s syscalls",
                  removed ? "removed" : "", removed && (module || other) ? ", " : "",
@@ -192,28 +200,28 @@ static int kernel_reasons(json_object *app, struct out *o)
     if (doc_len(imports)) {
         json_object *items = json_object_new_array();
         for (size_t i = 0; i < doc_len(imports) && i < 40; i++) {
-            json_object *f = json_object_array_get_idx(imports, i);
+            json_object *f = doc_at(imports, i);
             snprintf(buf, sizeof buf, "%s: imports %s() (%s: %s)",
                      doc_str(f, "path") ? doc_str(f, "path") : "?",
                      doc_str(f, "import") ? doc_str(f, "import") : "?",
                      doc_str(f, "name") ? doc_str(f, "name") : "?",
                      doc_str(f, "why") ? doc_str(f, "why") : "?");
-            json_object_array_add(items, jstr(buf));
+            item(o, items, buf);
         }
         reason(o, "calls kernel-dependent syscalls through libc", items);
         n++;
     }
     for (size_t i = 0; i < doc_len(kp); i++) {
-        const char *s = doc_str(json_object_array_get_idx(kp, i), "string");
+        const char *s = doc_str(doc_at(kp, i), "string");
         if (s && (!strcmp(s, "/proc/ksyms") || !strncmp(s, "/lib/modules/", 13))) {
-            reason(o, "hard-codes a kernel-version-specific path", items_of(kp, "path", "string", 20));
+            reason(o, "hard-codes a kernel-version-specific path", items_of(o, kp, "path", "string", 20));
             n++;
             break;
         }
     }
     if (doc_len(aout)) {
         reason(o, "has a.out programs: kernels since 6.1 cannot run them",
-               items_of(aout, NULL, NULL, 20));
+               items_of(o, aout, NULL, NULL, 20));
         n++;
     }
     return n;
@@ -224,18 +232,20 @@ static int kernel_reasons(json_object *app, struct out *o)
 static const struct base_image *guest_image(json_object *os)
 {
     const char *d = doc_str(os, "distro");
-    int major = json_object_get_int(doc_get(os, "major")), minor = json_object_get_int(doc_get(os, "minor"));
+    int64_t major = 0, minor = 0;
+    doc_int(os, "major", &major);
+    doc_int(os, "minor", &minor);
     char name[64];
     if (!d)
         return decide_image_named("amazonlinux:2023");
     if (!strcmp(d, "debian"))
-        snprintf(name, sizeof name, "debian:%d", major);
+        snprintf(name, sizeof name, "debian:%d", (int)major);
     else if (!strcmp(d, "ubuntu"))
-        snprintf(name, sizeof name, "ubuntu:%d.%02d", major, minor);
+        snprintf(name, sizeof name, "ubuntu:%d.%02d", (int)major, (int)minor);
     else if (!strcmp(d, "centos") || !strcmp(d, "rhel") || !strcmp(d, "rocky") || !strcmp(d, "almalinux"))
-        snprintf(name, sizeof name, major <= 7 ? "centos:%d" : "rockylinux:%d", major);
+        snprintf(name, sizeof name, major <= 7 ? "centos:%d" : "rockylinux:%d", (int)major);
     else if (!strcmp(d, "amazonlinux") || !strcmp(d, "amzn"))
-        snprintf(name, sizeof name, "amazonlinux:%d", major);
+        snprintf(name, sizeof name, "amazonlinux:%d", (int)major);
     else
         snprintf(name, sizeof name, "amazonlinux:2023");
     const struct base_image *b = decide_image_named(name);
@@ -248,13 +258,13 @@ static void container_caveats(json_object *app, const struct base_image *b, stru
     const char *gg = doc_str(compat, "guest_glibc");
 
     if (!strcmp(b->name, "centos:6") || doc_len(doc_get(compat, "vsyscall"))) {
-        json_object *items = items_of(doc_get(compat, "vsyscall"), "path", "address", 20);
+        json_object *items = items_of(o, doc_get(compat, "vsyscall"), "path", "address", 20);
         if (!strcmp(b->name, "centos:6"))
-            json_object_array_add(items, jstr("base image centos:6 has glibc 2.12"));
+            item(o, items, "base image centos:6 has glibc 2.12");
         if (gg && decide_vercmp(gg, "2.13") <= 0) {
             char buf[128];
             snprintf(buf, sizeof buf, "guest glibc %s", gg);
-            json_object_array_add(items, jstr(buf));
+            item(o, items, buf);
         }
         reason(o, "vsyscall: glibc <= 2.13 calls the fixed vsyscall page; hosts booted with "
                   "vsyscall=none kill it (exit 139): boot the host with vsyscall=emulate",
@@ -262,39 +272,44 @@ static void container_caveats(json_object *app, const struct base_image *b, stru
     }
     if (doc_len(doc_get(compat, "i386")))
         reason(o, "32-bit programs: the host kernel needs IA32 emulation",
-               items_of(doc_get(compat, "i386"), NULL, NULL, 20));
+               items_of(o, doc_get(compat, "i386"), NULL, NULL, 20));
     if (doc_len(doc_get(compat, "x32")))
         reason(o, "x32 programs: the host kernel needs CONFIG_X86_X32_ABI",
-               items_of(doc_get(compat, "x32"), NULL, NULL, 20));
+               items_of(o, doc_get(compat, "x32"), NULL, NULL, 20));
     if (doc_len(kp))
         reason(o, "uses kernel device or proc paths: needs a privileged container",
-               items_of(kp, "path", "string", 20));
+               items_of(o, kp, "path", "string", 20));
     if (b->eol) {
         char buf[128];
         snprintf(buf, sizeof buf, "%s is end-of-life: its repositories live on a vault", b->name);
-        reason(o, buf, NULL);
+        reason(o, buf, json_object_new_array());
     }
 }
 
-void decide_app(json_object *app, json_object *os)
+int decide_app(json_object *app, json_object *os)
 {
-    struct out o = {json_object_new_array(), json_object_new_array()};
+    struct out o = {NULL, NULL, 0};
     const char *decision, *base = NULL;
     json_object *needs = doc_get(app, "needs"), *sources = doc_get(app, "sources");
     char why[256], buf[512];
 
+    if (!json_object_is_type(app, json_type_object))
+        return 0;
+    o.reasons = json_object_new_array();
+    o.evidence = json_object_new_array();
     if (kernel_reasons(app, &o)) {
         decision = "bare-metal-kvm";
         if (doc_len(sources))
             reason(&o, "source is present: porting away from the kernel dependency is the "
-                       "long-term fix", items_of(sources, NULL, NULL, 10));
+                       "long-term fix", items_of(&o, sources, NULL, NULL, 10));
         goto done;
     }
     json_object *so = doc_get(needs, "sonames");
     const char *sov[64];
     size_t nso = 0;
     for (size_t i = 0; i < doc_len(so) && nso < 64; i++)
-        sov[nso++] = json_object_get_string(json_object_array_get_idx(so, i));
+        if (doc_str_at(so, i))
+            sov[nso++] = doc_str_at(so, i);
     struct app_needs n = {doc_str(needs, "glibc_max"), doc_str(needs, "glibcxx_max"),
                           doc_str(needs, "cxxabi_max"), sov, nso};
     const struct base_image *b;
@@ -312,24 +327,28 @@ void decide_app(json_object *app, json_object *os)
     if (b) {
         decision = "container";
         base = b->name;
-        reason(&o, buf, items_of(doc_get(needs, "evidence"), NULL, NULL, 20));
+        reason(&o, buf, items_of(&o, doc_get(needs, "evidence"), NULL, NULL, 20));
         container_caveats(app, b, &o);
         goto done;
     }
-    reason(&o, why, items_of(doc_get(needs, "evidence"), NULL, NULL, 20));
+    reason(&o, why, items_of(&o, doc_get(needs, "evidence"), NULL, NULL, 20));
     if (doc_len(sources)) {
         decision = "port";
         reason(&o, "source is present: rebuild it on a current distribution",
-               items_of(sources, NULL, NULL, 20));
+               items_of(&o, sources, NULL, NULL, 20));
     } else {
         decision = "uml";
-        reason(&o, "no container image fits and no source: consider User-mode Linux", NULL);
+        reason(&o, "no container image fits and no source: consider User-mode Linux",
+               json_object_new_array());
     }
 done:
-    json_object_object_add(app, "decision", jstr(decision));
-    json_object_object_add(app, "base_image", jstr_or_null(base));
-    json_object_object_add(app, "reasons", o.reasons);
-    json_object_object_add(app, "evidence", o.evidence);
+    /* every put runs: each takes its value */
+    o.failed |= doc_put(app, "decision", jstr(decision)) < 0;
+    o.failed |= (base ? doc_put(app, "base_image", jstr(base))
+                      : json_object_object_add(app, "base_image", NULL)) < 0;
+    o.failed |= doc_put(app, "reasons", o.reasons) < 0;
+    o.failed |= doc_put(app, "evidence", o.evidence) < 0;
+    return o.failed ? -1 : 0;
 }
 
 static int rank(const char *d)
@@ -341,17 +360,19 @@ static int rank(const char *d)
     return -1;
 }
 
-void decide_compute(json_object *doc)
+int decide_compute(json_object *doc)
 {
     json_object *apps = doc_get(doc, "applications"), *os = doc_get(doc, "os");
     size_t count[4] = {0};
     int worst = -1;
     const char *worst_app = NULL;
     char summary[1024];
+    int rc = 0;
 
     for (size_t i = 0; i < doc_len(apps); i++) {
-        json_object *a = json_object_array_get_idx(apps, i);
-        decide_app(a, os);
+        json_object *a = doc_at(apps, i);
+        if (decide_app(a, os) < 0)
+            rc = -1;
         int r = rank(doc_str(a, "decision"));
         if (r < 0)
             continue;
@@ -362,8 +383,8 @@ void decide_compute(json_object *doc)
         }
     }
     json_object *sd = json_object_new_object();
+    const char *decision = "none";
     if (worst < 0) {
-        json_object_object_add(sd, "decision", jstr("none"));
         snprintf(summary, sizeof summary, "No third-party applications found.");
     } else {
         static const char *const names[] = {"container", "port", "uml", "bare-metal-kvm"};
@@ -375,8 +396,11 @@ void decide_compute(json_object *doc)
         if (len > 0 && (size_t)len < sizeof summary)
             snprintf(summary + len, sizeof summary - (size_t)len, " the server needs %s (%s).",
                      names[worst], worst_app ? worst_app : "?");
-        json_object_object_add(sd, "decision", jstr(names[worst]));
+        decision = names[worst];
     }
-    json_object_object_add(sd, "summary", jstr(summary));
-    json_object_object_add(doc, "server_decision", sd);
+    if (doc_put(sd, "decision", jstr(decision)) < 0 || doc_put(sd, "summary", jstr(summary)) < 0)
+        rc = -1;
+    if (doc_put(doc, "server_decision", sd) < 0)
+        rc = -1;
+    return rc;
 }

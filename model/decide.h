@@ -35,10 +35,13 @@ const struct base_image *decide_base_image(const struct app_needs *n, char *why,
 int decide_vercmp(const char *a, const char *b);
 
 /* Sets decision, base_image, reasons[] and evidence[] of one application
- * object from its facts; os is the report's "os" section or NULL. */
-void decide_app(json_object *app, json_object *os);
+ * object from its facts; os is the report's "os" section or NULL.  An app
+ * that is not an object is left alone.  Returns 0, or -1 when memory ran
+ * out (the decision may lack reasons). */
+int decide_app(json_object *app, json_object *os);
 
-/* Re-decides every doc["applications"] entry and sets doc["server_decision"]. */
-void decide_compute(json_object *doc);
+/* Re-decides every doc["applications"] entry and sets doc["server_decision"];
+ * 0, or -1 when memory ran out. */
+int decide_compute(json_object *doc);
 
 #endif

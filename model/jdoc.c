@@ -17,6 +17,11 @@ json_object *doc_get(json_object *o, const char *key)
     return v;
 }
 
+int doc_has(json_object *o, const char *key)
+{
+    return json_object_is_type(o, json_type_object) && json_object_object_get_ex(o, key, NULL);
+}
+
 json_object *doc_obj(json_object *o, const char *key) { return member(o, key, json_type_object); }
 json_object *doc_arr(json_object *o, const char *key) { return member(o, key, json_type_array); }
 
@@ -36,6 +41,12 @@ const char *doc_str(json_object *o, const char *key)
     return v ? json_object_get_string(v) : NULL;
 }
 
+const char *doc_str_at(json_object *arr, size_t i)
+{
+    json_object *v = doc_at(arr, i);
+    return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
 int doc_int(json_object *o, const char *key, int64_t *v)
 {
     json_object *i = member(o, key, json_type_int);
@@ -51,3 +62,19 @@ int doc_bool(json_object *o, const char *key)
     return b ? json_object_get_boolean(b) != 0 : -1;
 }
 
+
+int doc_put(json_object *o, const char *key, json_object *v)
+{
+    if (v && json_object_is_type(o, json_type_object) && json_object_object_add(o, key, v) == 0)
+        return 0;
+    json_object_put(v);
+    return -1;
+}
+
+int doc_push(json_object *arr, json_object *v)
+{
+    if (v && json_object_is_type(arr, json_type_array) && json_object_array_add(arr, v) == 0)
+        return 0;
+    json_object_put(v);
+    return -1;
+}

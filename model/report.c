@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "jdoc.h"
 #include "util/utf8.h"
 
 static const struct {
@@ -76,8 +77,15 @@ struct report *report_new(void)
         return NULL;
     r->doc = json_object_new_object();
     r->findings = json_object_new_array();
-    json_object_object_add(r->doc, "schema_version", jstr(REPORT_SCHEMA_VERSION));
-    json_object_object_add(r->doc, "findings", r->findings);
+    /* the document holds the findings array; r->findings borrows it */
+    if (doc_put(r->doc, "schema_version", jstr(REPORT_SCHEMA_VERSION)) < 0 ||
+        doc_put(r->doc, "findings", json_object_get(r->findings)) < 0) {
+        json_object_put(r->findings);
+        json_object_put(r->doc);
+        free(r);
+        return NULL;
+    }
+    json_object_put(r->findings);
     return r;
 }
 
@@ -91,7 +99,10 @@ void report_free(struct report *r)
 
 void report_set(struct report *r, const char *key, json_object *val)
 {
-    json_object_object_add(r->doc, key, val);
+    if (json_object_object_add(r->doc, key, val) < 0) {
+        json_object_put(val);
+        r->incomplete = 1;
+    }
 }
 
 json_object *report_get(struct report *r, const char *key)
@@ -105,13 +116,20 @@ static json_object *add_finding(struct report *r, enum finding_id id, int volume
                                 const char *remediation, const char *title)
 {
     json_object *f = json_object_new_object();
-    json_object_object_add(f, "id", jstr(finding_id_str(id)));
-    json_object_object_add(f, "severity", jstr(severity_str(finding_default_severity(id))));
-    json_object_object_add(f, "volume", volume >= 0 ? json_object_new_int(volume) : NULL);
-    json_object_object_add(f, "title", jstr(title));
-    json_object_object_add(f, "evidence", json_object_new_array());
-    json_object_object_add(f, "remediation", jstr_or_null(remediation));
-    json_object_array_add(r->findings, f);
+    if (doc_put(f, "id", jstr(finding_id_str(id))) < 0 ||
+        doc_put(f, "severity", jstr(severity_str(finding_default_severity(id)))) < 0 ||
+        (volume >= 0 ? doc_put(f, "volume", json_object_new_int(volume))
+                     : json_object_object_add(f, "volume", NULL)) < 0 ||
+        doc_put(f, "title", jstr(title)) < 0 || doc_put(f, "evidence", json_object_new_array()) < 0 ||
+        (remediation ? doc_put(f, "remediation", jstr(remediation))
+                     : json_object_object_add(f, "remediation", NULL)) < 0 ||
+        doc_push(r->findings, json_object_get(f)) < 0) {
+        /* a finding that cannot be recorded makes the report incomplete */
+        json_object_put(f);
+        r->incomplete = 1;
+        return NULL;
+    }
+    json_object_put(f);
     return f;
 }
 
@@ -139,19 +157,19 @@ json_object *report_add_findingf(struct report *r, enum finding_id id, int volum
 
 void report_finding_evidence(json_object *finding, const char *fmt, ...)
 {
-    json_object *ev;
+    json_object *ev = doc_arr(finding, "evidence");
     char buf[4096];
     va_list ap;
 
-    if (!finding || !json_object_object_get_ex(finding, "evidence", &ev))
+    if (!ev)
         return;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    json_object_array_add(ev, jstr(buf));
+    doc_push(ev, jstr(buf));
 }
 
 void report_finding_severity(json_object *finding, enum severity s)
 {
-    json_object_object_add(finding, "severity", jstr(severity_str(s)));
+    doc_put(finding, "severity", jstr(severity_str(s)));
 }

@@ -70,7 +70,9 @@ json_object *jstr_or_null(const char *s);
  * or on the whole server, its ELF files; NULL on failure. */
 json_object *report_volume_view(json_object *doc, int idx);
 
-/* Recomputes doc["verdict"] from facts and findings. */
-void verdict_compute(json_object *doc);
+/* Recomputes doc["verdict"] (and the application decisions) from facts and
+ * findings, whatever their types.  Returns 0, or -1 when doc is not an
+ * object or memory ran out (the verdict may then be missing). */
+int verdict_compute(json_object *doc);
 
 #endif

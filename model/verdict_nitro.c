@@ -11,55 +11,34 @@
 
 #include <string.h>
 
+#include "jdoc.h"
+
 const char *verdict_nitro_boot(json_object *doc);
 
-static const char *gets(json_object *o, const char *k)
+/* A driver status that an initramfs rebuild can use. */
+static int driver_usable(json_object *k, const char *driver)
 {
-    json_object *v;
-    return o && json_object_object_get_ex(o, k, &v) && v ? json_object_get_string(v) : NULL;
-}
-
-static int getb(json_object *o, const char *k)
-{
-    json_object *v;
-    return o && json_object_object_get_ex(o, k, &v) && v ? json_object_get_boolean(v) : 0;
-}
-
-static int is_true(json_object *o, const char *k)
-{
-    json_object *v;
-    return o && json_object_object_get_ex(o, k, &v) && v &&
-           json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
+    const char *s = doc_str(doc_obj(k, driver), "status");
+    return s && (!strcmp(s, "builtin") || !strcmp(s, "module") || !strcmp(s, "out_of_tree"));
 }
 
 /* A kernel that an initramfs rebuild makes ready: 64-bit HVM, nvme present
- * as a module, ENA present. */
+ * as a module, ENA present (a stale out-of-tree ENA is rebuilt, not
+ * replaced). */
 static int kernel_fixable(json_object *k)
 {
-    json_object *nvme = NULL, *ena = NULL, *bits = NULL;
-    json_object_object_get_ex(k, "nvme", &nvme);
-    json_object_object_get_ex(k, "ena", &ena);
-    json_object_object_get_ex(k, "bits", &bits);
-    if (getb(k, "xen_pv_only") || (bits && json_object_get_int(bits) == 32))
+    int64_t bits;
+    if (doc_bool(k, "xen_pv_only") == 1 || (doc_int(k, "bits", &bits) && bits == 32))
         return 0;
-    const char *ns = gets(nvme, "status"), *es = gets(ena, "status");
-    if (!ns || !es)
-        return 0;
-    int nvme_ok = !strcmp(ns, "builtin") || !strcmp(ns, "module") || !strcmp(ns, "out_of_tree");
-    /* a stale out-of-tree ENA is rebuilt, not replaced */
-    int ena_ok = !strcmp(es, "builtin") || !strcmp(es, "module") || !strcmp(es, "out_of_tree");
-    return nvme_ok && ena_ok;
+    return driver_usable(k, "nvme") && driver_usable(k, "ena");
 }
 
 static int naming_trap(json_object *doc)
 {
-    json_object *findings;
-    if (!json_object_object_get_ex(doc, "findings", &findings))
-        return 0;
-    size_t n = json_object_array_length(findings);
-    for (size_t i = 0; i < n; i++) {
-        json_object *f = json_object_array_get_idx(findings, i);
-        const char *id = gets(f, "id"), *sev = gets(f, "severity");
+    json_object *findings = doc_arr(doc, "findings");
+    for (size_t i = 0; i < doc_len(findings); i++) {
+        json_object *f = doc_at(findings, i);
+        const char *id = doc_str(f, "id"), *sev = doc_str(f, "severity");
         if (!id || !sev || strcmp(sev, "blocker"))
             continue;
         if (!strncmp(id, "BOOT-", 5) || !strncmp(id, "NET-", 4) ||
@@ -73,48 +52,37 @@ static int naming_trap(json_object *doc)
 /* Whether any volume lists a filesystem. */
 static int has_filesystems(json_object *doc)
 {
-    json_object *vols = NULL;
-    if (!json_object_object_get_ex(doc, "volumes", &vols) || !vols ||
-        !json_object_is_type(vols, json_type_array))
-        return 0;
-    for (size_t i = 0; i < json_object_array_length(vols); i++) {
-        json_object *fs = NULL, *v = json_object_array_get_idx(vols, i);
-        if (v && json_object_is_type(v, json_type_object) &&
-            json_object_object_get_ex(v, "filesystems", &fs) && fs &&
-            json_object_is_type(fs, json_type_array) && json_object_array_length(fs) > 0)
+    json_object *vols = doc_arr(doc, "volumes");
+    for (size_t i = 0; i < doc_len(vols); i++)
+        if (doc_len(doc_arr(doc_at(vols, i), "filesystems")) > 0)
             return 1;
-    }
     return 0;
 }
 
 const char *verdict_nitro_boot(json_object *doc)
 {
-    json_object *os = NULL, *kernels = NULL;
-    json_object *complete = NULL;
-    if (!json_object_object_get_ex(doc, "os", &os) || !os)
+    if (!doc_obj(doc, "os"))
         /* No OS found, or none looked for: a run stopped before it could. */
-        return json_object_object_get_ex(doc, "complete", &complete) && complete &&
-               json_object_is_type(complete, json_type_boolean) &&
-               !json_object_get_boolean(complete) && !has_filesystems(doc)
-                   ? "unknown" : "not_applicable";
-    if (!json_object_object_get_ex(doc, "kernels", &kernels) || !kernels ||
-        !json_object_is_type(kernels, json_type_array))
+        return doc_bool(doc, "complete") == 0 && !has_filesystems(doc) ? "unknown"
+                                                                       : "not_applicable";
+    json_object *kernels = doc_arr(doc, "kernels");
+    if (!kernels)
         return "unknown";
-    size_t n = json_object_array_length(kernels);
+    size_t n = doc_len(kernels);
     json_object *def = NULL;
     int any_ready = 0, any_fixable = 0;
     for (size_t i = 0; i < n; i++) {
-        json_object *k = json_object_array_get_idx(kernels, i);
-        if (is_true(k, "default"))
+        json_object *k = doc_at(kernels, i);
+        if (doc_bool(k, "default") == 1)
             def = k;
-        if (is_true(k, "nitro_ready"))
+        if (doc_bool(k, "nitro_ready") == 1)
             any_ready = 1;
         if (kernel_fixable(k))
             any_fixable = 1;
     }
     if (!def && n)
-        def = json_object_array_get_idx(kernels, 0);
-    if (def && is_true(def, "nitro_ready") && !naming_trap(doc))
+        def = doc_at(kernels, 0);
+    if (def && doc_bool(def, "nitro_ready") == 1 && !naming_trap(doc))
         return "ready";
     if (any_ready || any_fixable)
         return "fixable";

@@ -3,42 +3,47 @@
  * ticket about one volume still needs to know whether the server boots. */
 #include "report.h"
 
+#include "jdoc.h"
+
 /* Keeps the items of array key whose "volume" is idx (or null when
- * keep_null), dropping the rest. */
-static void filter_array(json_object *doc, const char *key, int idx, int keep_null)
+ * keep_null), dropping the rest; -1 when memory ran out. */
+static int filter_array(json_object *doc, const char *key, int idx, int keep_null)
 {
-    json_object *arr, *kept;
-    if (!json_object_object_get_ex(doc, key, &arr) || !json_object_is_type(arr, json_type_array))
-        return;
+    json_object *arr = doc_arr(doc, key), *kept;
+    if (!arr)
+        return 0;
     kept = json_object_new_array();
-    size_t n = json_object_array_length(arr);
-    for (size_t i = 0; i < n; i++) {
-        json_object *it = json_object_array_get_idx(arr, i), *v = NULL;
-        int has = json_object_object_get_ex(it, "volume", &v);
-        int keep = (!has || v == NULL) ? keep_null
-                                       : json_object_get_int(v) == idx;
-        if (keep)
-            json_object_array_add(kept, json_object_get(it));
+    for (size_t i = 0; kept && i < doc_len(arr); i++) {
+        json_object *it = doc_at(arr, i);
+        int64_t v;
+        int keep = !doc_get(it, "volume") ? keep_null : doc_int(it, "volume", &v) && v == idx;
+        /* a JSON null item stays what it was */
+        if (keep && (it ? doc_push(kept, json_object_get(it)) : json_object_array_add(kept, NULL)) < 0) {
+            json_object_put(kept);
+            return -1;
+        }
     }
-    json_object_object_add(doc, key, kept);
+    return doc_put(doc, key, kept);
 }
 
 json_object *report_volume_view(json_object *doc, int idx)
 {
-    json_object *copy = NULL, *vols, *one;
+    json_object *copy = NULL, *vols, *v;
     if (json_object_deep_copy(doc, &copy, NULL) != 0 || !copy)
         return NULL;
-    if (json_object_object_get_ex(copy, "volumes", &vols) &&
-        json_object_is_type(vols, json_type_array)) {
-        one = json_object_new_array();
-        json_object *v = json_object_array_get_idx(vols, (size_t)idx);
-        if (v)
-            json_object_array_add(one, json_object_get(v));
-        json_object_object_add(copy, "volumes", one);
+    if ((vols = doc_arr(copy, "volumes"))) {
+        json_object *one = json_object_new_array();
+        int bad = (v = idx >= 0 ? doc_at(vols, (size_t)idx) : NULL) &&
+                  doc_push(one, json_object_get(v)) < 0;
+        if (doc_put(copy, "volumes", one) < 0 || bad)
+            goto fail;
     }
-    filter_array(copy, "findings", idx, 1);
-    filter_array(copy, "elf_files", idx, 0);
-    filter_array(copy, "applications", idx, 1);
-    json_object_object_add(copy, "volume_view", json_object_new_int(idx));
+    if (filter_array(copy, "findings", idx, 1) < 0 || filter_array(copy, "elf_files", idx, 0) < 0 ||
+        filter_array(copy, "applications", idx, 1) < 0 ||
+        doc_put(copy, "volume_view", json_object_new_int(idx)) < 0)
+        goto fail;
     return copy;
+fail:
+    json_object_put(copy);
+    return NULL;
 }

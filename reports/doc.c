@@ -98,3 +98,17 @@ void doc_join(struct strbuf *out, json_object *v, const char *sep)
         sb_puts(out, json_object_get_string(e));
     }
 }
+
+void doc_counts(struct strbuf *out, json_object *counts)
+{
+    const char *sep = "";
+
+    if (!json_object_is_type(counts, json_type_object))
+        return;
+    json_object_object_foreach(counts, k, v) {
+        if (!json_object_is_type(v, json_type_int))
+            continue;
+        sb_printf(out, "%s%s %" PRId64, sep, k, json_object_get_int64(v));
+        sep = ", ";
+    }
+}

@@ -25,6 +25,9 @@ void doc_os_line(json_object *doc, struct strbuf *out);
 /* Bytes as "1.5 GiB". */
 void doc_size(struct strbuf *out, int64_t bytes);
 
+/* "ext4 3, xfs 1" from an object of counts (members not integers skipped). */
+void doc_counts(struct strbuf *out, json_object *counts);
+
 /* "a; b; c" from an array of strings, or the string itself. */
 void doc_join(struct strbuf *out, json_object *arr_or_str, const char *sep);
 

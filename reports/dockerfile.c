@@ -123,7 +123,7 @@ static void entrypoint(json_object *app, struct strbuf *o)
     json_object *eps = doc_get(app, "entry_points");
     json_object *best = NULL;
     for (size_t i = 0; i < doc_len(eps); i++) {
-        json_object *e = json_object_array_get_idx(eps, i);
+        json_object *e = doc_at(eps, i);
         const char *k = doc_str(e, "kind");
         if (k && !strcmp(k, "systemd")) {
             best = e;
@@ -187,10 +187,10 @@ int app_dockerfile(json_object *app, struct strbuf *out)
     comment(out, "# ", head.s);
     sb_free(&head);
     for (size_t i = 0; i < doc_len(reasons); i++) {
-        json_object *r = json_object_array_get_idx(reasons, i), *items = doc_get(r, "items");
+        json_object *r = doc_at(reasons, i), *items = doc_get(r, "items");
         comment(out, "#  - ", doc_str(r, "reason"));
         for (size_t k = 0; k < doc_len(items) && k < 10; k++)
-            comment(out, "#      ", json_object_get_string(json_object_array_get_idx(items, k)));
+            comment(out, "#      ", doc_str_at(items, k));
     }
     sb_printf(out, "FROM %s\n", b->name);
     vault(b, out);
@@ -199,8 +199,8 @@ int app_dockerfile(json_object *app, struct strbuf *out)
     sb_init(&pk);
     json_object *so = doc_get(needs, "sonames");
     for (size_t i = 0; i < doc_len(so); i++) {
-        const char *s = json_object_get_string(json_object_array_get_idx(so, i));
-        if (in_base(s))
+        const char *s = doc_str_at(so, i);
+        if (!s || in_base(s))
             continue;
         const char *p = package_of(s, b);
         if (!p) {
@@ -224,11 +224,11 @@ int app_dockerfile(json_object *app, struct strbuf *out)
     else {
         json_object *files = doc_get(app, "files");
         for (size_t i = 0; i < doc_len(files); i++)
-            copy(out, json_object_get_string(json_object_array_get_idx(files, i)));
+            copy(out, doc_str_at(files, i));
     }
     json_object *libs = doc_get(app, "libraries_outside");
     for (size_t i = 0; i < doc_len(libs); i++)
-        copy(out, json_object_get_string(json_object_array_get_idx(libs, i)));
+        copy(out, doc_str_at(libs, i));
     sb_puts(out, "RUN ldconfig\n");
     entrypoint(app, out);
     return out->oom ? -1 : 0;

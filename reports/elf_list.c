@@ -6,23 +6,23 @@
 #include <errno.h>
 #include <string.h>
 
+#include "model/jdoc.h"
+
 int write_elf_list(json_object *doc, const char *path)
 {
-    json_object *files;
+    json_object *files = doc_arr(doc, "elf_files");
     struct strbuf sb;
     int rc = -1;
 
     sb_init(&sb);
-    if (json_object_object_get_ex(doc, "elf_files", &files) &&
-        json_object_is_type(files, json_type_array)) {
-        size_t n = json_object_array_length(files);
-        for (size_t i = 0; i < n; i++) {
-            /* Plain: no newline inside a record, whatever the names hold. */
-            sb_puts(&sb, json_object_to_json_string_ext(json_object_array_get_idx(files, i),
-                                                        JSON_C_TO_STRING_PLAIN |
-                                                        JSON_C_TO_STRING_NOSLASHESCAPE));
-            sb_puts(&sb, "\n");
-        }
+    for (size_t i = 0; i < doc_len(files); i++) {
+        /* Plain: no newline inside a record, whatever the names hold. */
+        const char *line = json_object_to_json_string_ext(doc_at(files, i), JSON_C_TO_STRING_PLAIN |
+                                                          JSON_C_TO_STRING_NOSLASHESCAPE);
+        if (!line)
+            sb.oom = 1;
+        sb_puts(&sb, line ? line : "");
+        sb_puts(&sb, "\n");
     }
     if (sb.oom)
         errno = ENOMEM;

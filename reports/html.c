@@ -339,15 +339,11 @@ static void applications(json_object *doc, struct strbuf *o)
 static void counts(struct strbuf *o, const char *label, json_object *obj)
 {
     struct strbuf t;
-    int first = 1;
 
     if (!obj)
         return;
     sb_init(&t);
-    json_object_object_foreach(obj, k, v) {
-        sb_printf(&t, "%s%s %" PRId64, first ? "" : ", ", k, json_object_get_int64(v));
-        first = 0;
-    }
+    doc_counts(&t, obj);
     row2(o, label, t.len ? t.s : NULL);
     sb_free(&t);
 }

@@ -62,6 +62,11 @@ int report_write_json(json_object *doc, const char *path)
     const char *s = json_object_to_json_string_length(
         doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
 
+    if (!s) {
+        errno = ENOMEM;
+        return -1;
+    }
+
     if (!path || !strcmp(path, "-")) {
         if (fwrite(s, 1, len, stdout) != len || fputc('\n', stdout) == EOF || fflush(stdout) == EOF)
             return -1;

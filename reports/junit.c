@@ -188,7 +188,7 @@ static void app_cases(json_object *doc, struct suite *s)
     json_object *apps = doc_arr(doc, "applications");
 
     for (size_t i = 0; i < doc_len(apps); i++) {
-        json_object *a = doc_at(apps, i), *r = NULL;
+        json_object *a = doc_at(apps, i), *r = doc_get(a, "reasons");
         const char *d = doc_str(a, "decision"), *img = doc_str(a, "base_image");
         struct strbuf *o = &s->body;
         struct strbuf t;
@@ -200,8 +200,6 @@ static void app_cases(json_object *doc, struct suite *s)
             sb_puts(o, "\nBase image: ");
             xml_escape(o, img, TEXT_MAX, 0);
         }
-        if (json_object_is_type(a, json_type_object))
-            json_object_object_get_ex(a, "reasons", &r);
         sb_init(&t);
         doc_join(&t, r, "; ");
         if (t.len) {

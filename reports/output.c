@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "model/jdoc.h"
 #include "model/report.h"
 #include "reports.h"
 #include "reports/dockerfile.h"
@@ -85,16 +86,12 @@ static int write_one(json_object *doc, size_t i, const char *path)
 /* Dockerfile.<n> for each application decided `container`. */
 static int write_dockerfiles(json_object *doc, const char *dir)
 {
-    json_object *apps;
-    if (!json_object_object_get_ex(doc, "applications", &apps) ||
-        !json_object_is_type(apps, json_type_array))
-        return 0;
-    size_t n = json_object_array_length(apps);
-    for (size_t i = 0; i < n; i++) {
+    json_object *apps = doc_arr(doc, "applications");
+    for (size_t i = 0; i < doc_len(apps); i++) {
         struct strbuf sb;
         char path[4096];
         sb_init(&sb);
-        if (app_dockerfile(json_object_array_get_idx(apps, i), &sb) == 0 && !sb.oom) {
+        if (app_dockerfile(doc_at(apps, i), &sb) == 0 && !sb.oom) {
             snprintf(path, sizeof path, "%s/Dockerfile.%zu", dir, i);
             if (write_file_atomic(path, sb.s, sb.len, NULL) < 0) {
                 fprintf(stderr, "liftcheck: %s: cannot write: %s\n", path, strerror(errno));
@@ -139,16 +136,17 @@ int output_write(json_object *doc, int mask, const char *file, const char *dir)
         return -1;
     if (!dir)
         return 0;
-    json_object *vols = NULL;
-    size_t nvol = json_object_object_get_ex(doc, "volumes", &vols) ? json_object_array_length(vols) : 0;
+    size_t nvol = doc_len(doc_arr(doc, "volumes"));
     for (size_t i = 0; i < NFORMATS; i++) {
         if (!(mask & formats[i].bit))
             continue;
         for (size_t v = 0; v < nvol; v++) {
             char path[4096];
             json_object *view = report_volume_view(doc, (int)v);
-            if (!view)
+            if (!view) {
+                fprintf(stderr, "liftcheck: %s: out of memory for the report of volume %zu\n", dir, v);
                 return -1;
+            }
             snprintf(path, sizeof path, "%s/volume-%zu.%s", dir, v, formats[i].ext);
             int r = write_one(view, i, path);
             json_object_put(view);

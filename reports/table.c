@@ -167,13 +167,11 @@ void table_applications(const struct table_fmt *f, json_object *apps, struct str
         return;
     f->head(o, cols);
     for (size_t i = 0; i < doc_len(apps); i++) {
-        json_object *a = doc_at(apps, i), *r = NULL;
+        json_object *a = doc_at(apps, i), *r = doc_get(a, "reasons");
         f->row_begin(o);
         f->cell(o, doc_str(a, "name"));
         f->cell(o, doc_str(a, "decision"));
         f->cell(o, doc_str(a, "base_image"));
-        if (json_object_is_type(a, json_type_object))
-            json_object_object_get_ex(a, "reasons", &r);
         f->list_cell(o, r);
         f->row_end(o);
     }

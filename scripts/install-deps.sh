@@ -10,7 +10,7 @@ run_packages=(
   # build (the test programs are built with it: cmocka)
   gcc meson ninja-build pkg-config
   libguestfs-dev libelf-dev libmagic-dev libjson-c-dev libzstd-dev liblzma-dev
-  zlib1g-dev liblz4-dev libbz2-dev libarchive-dev librpm-dev libcapstone-dev libcmocka-dev
+  zlib1g-dev liblz4-dev libbz2-dev librpm-dev libcapstone-dev libcmocka-dev
   libext2fs-dev comerr-dev libyaml-dev python3
   # run: the libguestfs appliance needs qemu and a host kernel to boot
   libguestfs-tools qemu-system-x86 qemu-utils linux-image-amd64

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Runs the unit, nitro, elf and fuzz-replay suites (and, under ASan, probe) twice: built with
+# Runs the unit, nitro, elf and fuzz-replay suites (and, under ASan, probe and reports) twice: built with
 # ASan + UBSan (gcc, build-asan) and under valgrind (plain gcc build,
 # build-san).  Any sanitizer report, valgrind error or definite leak fails.
 #
@@ -35,10 +35,11 @@ for m in "${modes[@]}"; do
         if ! setup "$dir" -Db_sanitize=address,undefined -Db_lundef=false; then
             echo "meson setup $dir failed" >&2; fail=1; continue
         fi
-        # The probe suite runs the probe from a Python test: under ASan the
-        # probe is instrumented; under valgrind only the interpreter would be.
+        # The probe and reports suites run the probe and liftcheck from Python
+        # tests: under ASan they are instrumented; under valgrind only the
+        # interpreter would be.
         meson test -C "$dir" --print-errorlogs --num-processes 2 "${suite_args[@]}" \
-            --suite probe || fail=1
+            --suite probe --suite reports || fail=1
         ;;
     valgrind)
         dir=$root/build-san

@@ -11,7 +11,7 @@ py=/usr/bin/python3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-for t in bzimage decompress cpio modinfo grub boot cmdline fstab os_release network utf8 nitro elf elf_scan snapshot; do
+for t in bzimage decompress cpio modinfo grub boot cmdline fstab os_release network utf8 nitro elf elf_scan snapshot render; do
     mkdir -p "$out/$t"
     find "$out/$t" -type f -name 'gen-*' -delete
 done
@@ -243,4 +243,20 @@ PY
 else
     echo "no $probe: snapshot seeds not regenerated (build first)" >&2
 fi
+# ---- saved reports, as `liftcheck render` reads them ----
+# The reports of tests/reports/data cut to size (every array to 3 items, every
+# string to 300 characters), and some with a member of the wrong type.
+trim='walk(if type == "array" then .[:3] elif type == "string" then .[:300] else . end)'
+for f in "$here"/../reports/data/*.json; do
+    jq -c "$trim" "$f" > "$out/render/gen-$(basename "$f")"
+done
+mistype() { # name jq-filter
+    jq -c "$2" "$out/render/gen-blocked.json" > "$out/render/gen-mistyped-$1.json"
+}
+mistype findings-object '.findings = {"id": "BOOT-X"}'
+mistype severity-null '.findings[0].severity = null'
+mistype app-number '.applications[0] = 7'
+mistype volumes-string '.volumes = "vda"'
+mistype kernel-drivers '.kernels[0].nvme = ["module"] | .kernels[0].bits = "32"'
+mistype os-array '.os = [.os]'
 echo "seeds written to $out: $(du -sh "$out" | cut -f1)"

@@ -5,6 +5,7 @@
 
 #include <cmocka.h>
 
+#include "model/jdoc.h"
 #include "model/report.h"
 #include "util/utf8.h"
 
@@ -58,12 +59,81 @@ static void test_invalid_utf8_becomes_valid_json(void **state)
     assert_true(utf8_valid("caf\xc3\xa9 \xf0\x9f\x98\x80", 10));
 }
 
+/* The verdict of a document parsed from text: nitro_boot, blockers. */
+static json_object *judged(const char *text, const char **nitro, int64_t *blockers)
+{
+    json_object *doc = json_tokener_parse(text);
+    assert_non_null(doc);
+    assert_int_equal(verdict_compute(doc), 0);
+    *nitro = doc_str(doc_obj(doc, "verdict"), "nitro_boot");
+    assert_non_null(*nitro);
+    assert_true(doc_int(doc_obj(doc, "verdict"), "blockers", blockers));
+    return doc;
+}
+
+/* Members of the wrong type read as absent: no abort in json-c, no crash. */
+static void test_verdict_of_mistyped_documents(void **state)
+{
+    (void)state;
+    const char *nitro;
+    int64_t blockers;
+    json_object *doc;
+
+    doc = judged("{\"os\": {}, \"kernels\": [{\"default\": true, \"nitro_ready\": true}],"
+                 " \"findings\": {\"id\": \"BOOT-X\", \"severity\": \"blocker\"}}", &nitro, &blockers);
+    assert_string_equal(nitro, "ready");
+    assert_int_equal(blockers, 0);
+    json_object_put(doc);
+
+    doc = judged("{\"os\": {}, \"kernels\": [7, {\"nvme\": {\"status\": \"module\"},"
+                 " \"ena\": {\"status\": \"module\"}, \"bits\": \"32\", \"xen_pv_only\": 1}],"
+                 " \"findings\": [{\"severity\": null}, 7, {\"id\": null, \"severity\": \"blocker\"}],"
+                 " \"applications\": [7, \"app\", null, {\"name\": \"a\", \"needs\": {\"sonames\": [1, null]}}]}",
+                 &nitro, &blockers);
+    assert_string_equal(nitro, "fixable");
+    assert_int_equal(blockers, 1);
+    json_object *apps = doc_arr(doc, "applications");
+    assert_int_equal(json_object_get_int(doc_at(apps, 0)), 7);
+    assert_string_equal(doc_str(doc_at(apps, 3), "decision"), "container");
+    assert_string_equal(doc_str(doc_obj(doc, "server_decision"), "decision"), "container");
+    json_object_put(doc);
+
+    doc = judged("{\"os\": \"debian\", \"kernels\": {}, \"applications\": {}}", &nitro, &blockers);
+    assert_string_equal(nitro, "not_applicable");
+    json_object_put(doc);
+    doc = judged("{\"os\": {}, \"kernels\": \"6.1\"}", &nitro, &blockers);
+    assert_string_equal(nitro, "unknown");
+    json_object_put(doc);
+
+    doc = json_tokener_parse("[1, 2]");
+    assert_int_equal(verdict_compute(doc), -1);
+    json_object_put(doc);
+}
+
+static void test_volume_view_of_mistyped_document(void **state)
+{
+    (void)state;
+    json_object *doc = json_tokener_parse(
+        "{\"volumes\": \"vda\", \"findings\": [{\"volume\": \"0\"}, {\"volume\": null}, 3, null,"
+        " {\"volume\": 0}, {\"volume\": 1}], \"elf_files\": {}, \"applications\": [[0]]}");
+    json_object *view = report_volume_view(doc, 0);
+    assert_non_null(view);
+    /* kept: the server-wide ones (volume null, none; a null item) and volume 0 */
+    assert_int_equal(doc_len(doc_arr(view, "findings")), 4);
+    assert_non_null(doc_get(view, "volumes"));
+    assert_int_equal(doc_len(doc_arr(view, "applications")), 1);
+    json_object_put(view);
+    json_object_put(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_finding_shape),
         cmocka_unit_test(test_ids_unique_and_well_formed),
         cmocka_unit_test(test_invalid_utf8_becomes_valid_json),
+        cmocka_unit_test(test_verdict_of_mistyped_documents),
+        cmocka_unit_test(test_volume_view_of_mistyped_document),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
