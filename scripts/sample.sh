@@ -4,7 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh run
-scripts/build.sh run >/dev/null
+# The build is quiet when it works and shows its whole output when it fails.
+build_log=$(mktemp)
+scripts/build.sh run >"$build_log" 2>&1 || { cat "$build_log" >&2; echo "build failed" >&2; exit 1; }
+rm -f "$build_log"
 images_dir="${LIFTCHECK_IMAGES:-$HOME/.cache/liftcheck/images}"
 images/build-sample.sh "$images_dir"
 mkdir -p out

@@ -7,7 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh test
-scripts/build.sh >/dev/null
+# The build is quiet when it works and shows its whole output when it fails.
+build_log=$(mktemp)
+scripts/build.sh >"$build_log" 2>&1 || { cat "$build_log" >&2; echo "build failed" >&2; exit 1; }
+rm -f "$build_log"
 # The Dockerfile checks lint generated files with a maintained parser from npm.
 # (Node.js comes with these machines; Debian's nodejs package conflicts with it.)
 if command -v npm >/dev/null && [ ! -d build/tests/apps/node/node_modules/dockerfile-utils ]; then

@@ -20,6 +20,10 @@ rm -rf "$OUT"
 mkdir -p "$OUT" "$CACHE"
 
 # --- the cloud kernel package, cached outside the source tree ---
+# Several fixture builds may share the cache at once (the nitro and summary
+# suites each build a copy): one downloads and unpacks while the others wait.
+exec 9>"$CACHE/.cloud-kernel.lock"
+flock 9
 if [ ! -d "$CACHE/cloud-$CLOUD/boot" ] && ! ls "$CACHE"/linux-image-"$CLOUD"_*.deb >/dev/null 2>&1 &&
    ! ( cd "$CACHE" && apt-get download "linux-image-$CLOUD" ); then
     CLOUD=$(apt-cache depends linux-image-cloud-amd64 | sed -n 's/^ *Depends: linux-image-\(.*-cloud-amd64\)$/\1/p' | head -1)
@@ -34,6 +38,7 @@ if [ ! -d "$CACHE/cloud-$CLOUD/boot" ]; then
     mv "$CACHE/cloud-$CLOUD.tmp" "$CACHE/cloud-$CLOUD"
 fi
 CR=$CACHE/cloud-$CLOUD
+exec 9>&-
 
 # initramfs content: a few real modules in a cpio newc archive
 mkinitrd_tree() { # dir kver with_nvme
