@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "fstab_spec.h"
+#include "luks_open.h"
 #include "util/progress.h"
 
 static void free_strv(char **v)
@@ -183,6 +184,11 @@ struct fs {
     char *mount_opts;      /* "subvol=..." for btrfs roots, or NULL */
     char *mounted_at;      /* where it is in the vfs, or NULL */
     int volume;
+    enum luks_state luks;  /* crypto_LUKS: whether a key opened it */
+    char *luks_mapper;     /* /dev/mapper/luks-UUID once opened */
+    char *luks_error;      /* why the keys given did not open it */
+    int luks_keys_tried;
+    size_t parent;         /* 1 + index of the LUKS volume it lies in, or 0 */
     json_object *json;
 };
 
@@ -419,6 +425,117 @@ static void discover(guestfs_h *g, struct image *im, char **devices, struct fs *
     *nout = nfs;
 }
 
+static int listed(const struct fs *fss, size_t nfs, const char *dev)
+{
+    for (size_t i = 0; i < nfs; i++)
+        if (!strcmp(fss[i].device, dev))
+            return 1;
+    return 0;
+}
+
+/* Opens every LUKS volume a key is given for, read-only, and adds what is
+ * inside: a filesystem, or the LVs of a volume group on it (LVM on LUKS).
+ * An LV that is itself LUKS (LUKS on LVM) is opened on the next round. */
+static void unlock_luks(guestfs_h *g, const struct luks_keys *ks, struct fs **fss, size_t *nfs)
+{
+    int lvm = 0, raid = 0;
+    for (int round = 0; round < 8; round++) {
+        int opened = 0;
+        size_t n = *nfs;
+        for (size_t i = 0; i < n; i++) {
+            struct fs *f = &(*fss)[i];
+            char why[1024] = "", *mapper = NULL;
+            if (strcmp(f->type, "crypto_LUKS") || f->luks != LUKS_UNTRIED)
+                continue;
+            progress_stage("opening the encrypted volume %s", f->device);
+            f->luks = luks_open_ro(g, ks, f->device, f->uuid, &mapper, &f->luks_keys_tried,
+                                   why, sizeof why);
+            if (f->luks == LUKS_REJECTED)
+                f->luks_error = strdup(why);
+            if (f->luks != LUKS_OPENED)
+                continue;
+            f->luks_mapper = mapper;
+            size_t before = *nfs;
+            probe_device(g, mapper, fss, nfs, &lvm, &raid);
+            if (*nfs > before)
+                (*fss)[before].parent = i + 1;
+            opened = 1;
+        }
+        if (!opened)
+            break;
+        /* A volume group on what was just opened: activate it, add its LVs. */
+        guestfs_lvm_scan(g, 1);
+        char **lvs = guestfs_lvs(g);
+        for (size_t i = 0; lvs && lvs[i]; i++)
+            if (!listed(*fss, *nfs, lvs[i]))
+                probe_device(g, lvs[i], fss, nfs, &lvm, &raid);
+        free_strv(lvs);
+    }
+}
+
+/* The disk of a filesystem inside LUKS: the LUKS volume's, or for an LV
+ * whose physical volume is an opened LUKS volume, that volume's.  The
+ * names the kernel gives those lead to no input disk. */
+static int luks_volume(guestfs_h *g, const struct fs *fss, size_t nfs, const struct fs *f)
+{
+    if (f->parent)
+        return fss[f->parent - 1].volume;
+    char *lv = guestfs_lvm_canonical_lv_name(g, f->device), vg[256] = "";
+    char **pvuuids = lv && sscanf(lv, "/dev/%255[^/]/", vg) == 1 ? guestfs_vgpvuuids(g, vg) : NULL;
+    struct guestfs_lvm_pv_list *pvs = pvuuids ? guestfs_pvs_full(g) : NULL;
+    int volume = -1;
+    for (size_t i = 0; pvs && pvuuids[i] && volume < 0; i++)
+        for (size_t j = 0; j < pvs->len && volume < 0; j++) {
+            if (!same_pv_uuid(pvuuids[i], pvs->val[j].pv_uuid))
+                continue;
+            char *canon = guestfs_canonical_device_name(g, pvs->val[j].pv_name);
+            for (size_t k = 0; k < nfs && volume < 0; k++)
+                if (fss[k].luks_mapper && (!strcmp(fss[k].luks_mapper, pvs->val[j].pv_name) ||
+                                           (canon && !strcmp(fss[k].luks_mapper, canon))))
+                    volume = fss[k].volume;
+            free(canon);
+        }
+    if (pvs)
+        guestfs_free_lvm_pv_list(pvs);
+    free_strv(pvuuids);
+    free(lv);
+    return volume;
+}
+
+/* A LUKS volume left closed is never silent: a blocker when no root was
+ * found (it may hold it), a warning otherwise; its contents were not read. */
+static void report_locked(struct report *r, const struct fs *fss, size_t nfs, int have_root)
+{
+    for (size_t i = 0; i < nfs; i++) {
+        const struct fs *f = &fss[i];
+        if (strcmp(f->type, "crypto_LUKS") || f->luks == LUKS_OPENED)
+            continue;
+        int rejected = f->luks == LUKS_REJECTED;
+        json_object *fd = report_add_findingf(r, rejected ? F_FS_LUKS_KEY_REJECTED : F_FS_LUKS_LOCKED,
+            f->volume,
+            rejected ? "Give the volume's passphrase: --key DEVICE:key:PASSPHRASE, "
+                       "--key UUID:file:FILE or --keys-from-stdin."
+                     : "Give the volume's passphrase so it can be read: --key DEVICE:key:PASSPHRASE, "
+                       "--key UUID:file:FILE (ID: the device or the LUKS UUID) or --keys-from-stdin.",
+            "%s", f->device);
+        report_finding_evidence(fd, "%s: LUKS volume, UUID %s", f->device, f->uuid ? f->uuid : "unknown");
+        if (rejected)
+            report_finding_evidence(fd, "%d key(s) given for it did not open it: %s",
+                                    f->luks_keys_tried, f->luks_error ? f->luks_error : "");
+        else
+            report_finding_evidence(fd, "no key was given for %s or %s", f->device,
+                                    f->uuid ? f->uuid : "its UUID");
+        if (!have_root) {
+            report_finding_severity(fd, SEV_BLOCKER);
+            report_finding_evidence(fd, "no operating system root was found outside it: the server "
+                                        "cannot be judged until it is opened");
+        } else {
+            report_finding_evidence(fd, "the files inside it were not inspected");
+        }
+        r->incomplete = 1;
+    }
+}
+
 /* Mounts fs at / and tells whether it is an OS root; leaves it mounted
  * when it is.  btrfs roots often live in a subvolume. */
 static int try_root(guestfs_h *g, struct fs *f)
@@ -539,8 +656,8 @@ static void mount_os_filesystems(struct image *im, struct report *r, struct insp
     }
 }
 
-int inspect_image(struct image *im, struct report *r, struct inspection *ins,
-                  char *err, size_t errlen)
+int inspect_image(struct image *im, const struct luks_keys *keys, struct report *r,
+                  struct inspection *ins, char *err, size_t errlen)
 {
     guestfs_h *g = im->g;
     json_object *volumes = json_object_new_array();
@@ -573,13 +690,18 @@ int inspect_image(struct image *im, struct report *r, struct inspection *ins,
 
     progress_stage("finding filesystems");
     discover(g, im, devices, &fss, &nfs);
+    unlock_luks(g, keys, &fss, &nfs);
+    int luks = 0;
     for (size_t i = 0; i < nfs; i++) {
         struct fs *f = &fss[i];
         json_object *all = json_object_new_array();
         f->volume = volume_of_fs(g, devices, im->ndisks, f->device, all);
         f->volume = member_volumes(g, devices, im->ndisks, fss, nfs, f->device, all, f->volume);
+        if (f->volume < 0 && (f->volume = luks_volume(g, fss, nfs, f)) >= 0)
+            json_object_array_add(all, json_object_new_int(f->volume));
         if (is_filesystem(f->type))
             ins->filesystems++;
+        luks += !strcmp(f->type, "crypto_LUKS");
         f->json = json_object_new_object();
         json_object_object_add(f->json, "device", jstr(f->device));
         json_object_object_add(f->json, "type", jstr(f->type));
@@ -588,7 +710,7 @@ int inspect_image(struct image *im, struct report *r, struct inspection *ins,
         json_object_object_add(f->json, "volume", f->volume >= 0 ? json_object_new_int(f->volume) : NULL);
         json_object_object_add(f->json, "volumes", all);
     }
-    if (ins->filesystems == 0) {
+    if (ins->filesystems == 0 && !luks) {
         snprintf(err, errlen, "no partition table or filesystem found on %s",
                  im->ndisks == 1 ? "the disk" : "any disk");
         goto attach;
@@ -612,6 +734,7 @@ int inspect_image(struct image *im, struct report *r, struct inspection *ins,
     for (size_t i = 0; i < nfs && !root; i++)
         if (try_root(g, &fss[i]))
             root = &fss[i];
+    report_locked(r, fss, nfs, root != NULL);
     if (root) {
         ins->has_os = 1;
         ins->os.root_device = strdup(root->device);
@@ -664,6 +787,8 @@ out:
         free(fss[j].mountpoint);
         free(fss[j].mount_opts);
         free(fss[j].mounted_at);
+        free(fss[j].luks_mapper);
+        free(fss[j].luks_error);
         json_object_put(fss[j].json);   /* on no volume (unmapped) */
     }
     free(fss);

@@ -5,7 +5,8 @@
  *   fixable        a config change or an initramfs rebuild suffices, or
  *                  another installed kernel is ready
  *   blocked        no installed kernel can drive NVMe and ENA
- *   not_applicable no operating system; unknown when the scan did not run */
+ *   not_applicable no operating system; unknown when the scan did not run
+ *                  or when no root was found and a LUKS volume stayed closed */
 #include "report.h"
 
 #include <string.h>
@@ -69,11 +70,27 @@ static int naming_trap(json_object *doc)
     return 0;
 }
 
+/* No root was found and an encrypted volume stayed closed: the server may
+ * be in there, so it cannot be called not_applicable. */
+static int root_locked(json_object *doc)
+{
+    json_object *findings;
+    if (!json_object_object_get_ex(doc, "findings", &findings))
+        return 0;
+    for (size_t i = 0; i < json_object_array_length(findings); i++) {
+        json_object *f = json_object_array_get_idx(findings, i);
+        const char *id = gets(f, "id"), *sev = gets(f, "severity");
+        if (id && sev && !strcmp(sev, "blocker") && !strncmp(id, "FS-LUKS-", 8))
+            return 1;
+    }
+    return 0;
+}
+
 const char *verdict_nitro_boot(json_object *doc)
 {
     json_object *os = NULL, *kernels = NULL;
     if (!json_object_object_get_ex(doc, "os", &os) || !os)
-        return "not_applicable";
+        return root_locked(doc) ? "unknown" : "not_applicable";
     if (!json_object_object_get_ex(doc, "kernels", &kernels) || !kernels ||
         !json_object_is_type(kernels, json_type_array))
         return "unknown";
