@@ -9,6 +9,7 @@
 
 #include "fstab_spec.h"
 #include "luks_open.h"
+#include "md_names.h"
 #include "util/progress.h"
 
 static void free_strv(char **v)
@@ -566,17 +567,54 @@ static int try_root(guestfs_h *g, struct fs *f)
 }
 
 /* Gives each filesystem its mountpoint from the root's /etc/fstab. */
-static void read_fstab(guestfs_h *g, struct fs *fss, size_t nfs)
+/* A guest file of at most 1 MiB, NUL-terminated; NULL if missing or empty. */
+static char *read_guest_small(guestfs_h *g, const char *path)
 {
     size_t len = 0;
     char *text = NULL;
-    struct guestfs_statns *st = guestfs_statns(g, "/etc/fstab");
+    struct guestfs_statns *st = guestfs_statns(g, path);
     if (st && st->st_size > 0 && st->st_size < (1 << 20))
-        text = guestfs_read_file(g, "/etc/fstab", &len);
+        text = guestfs_read_file(g, path, &len);
     if (st)
         guestfs_free_statns(st);
+    return text;
+}
+
+/* The md array fstab names as the guest does (/dev/md0, /dev/md/boot)
+ * when the appliance assembled it under another name; -1 if none. */
+static int md_by_guest_name(guestfs_h *g, const char *spec, const struct fs *fss, size_t nfs,
+                            const struct md_conf_array *conf, size_t nconf)
+{
+    int found = -1;
+    if (strncmp(spec, "/dev/md", 7))
+        return -1;
+    for (size_t i = 0; i < nfs && found < 0; i++) {
+        if (strncmp(fss[i].device, "/dev/md", 7) || !is_filesystem(fss[i].type))
+            continue;
+        char **names = md_guest_names(g, fss[i].device, conf, nconf);
+        for (size_t k = 0; names && names[k]; k++)
+            if (!strcmp(names[k], spec))
+                found = (int)i;
+        free_strv(names);
+    }
+    return found;
+}
+
+#define MD_CONF_MAX 64
+
+static void read_fstab(guestfs_h *g, struct fs *fss, size_t nfs)
+{
+    char *text = read_guest_small(g, "/etc/fstab");
     if (!text)
         return;
+    struct md_conf_array conf[MD_CONF_MAX];
+    size_t nconf = 0;
+    char *mdconf = read_guest_small(g, "/etc/mdadm/mdadm.conf");
+    if (!mdconf)
+        mdconf = read_guest_small(g, "/etc/mdadm.conf");
+    if (mdconf)
+        nconf = mdadm_conf_parse(mdconf, conf, MD_CONF_MAX);
+    free(mdconf);
     struct fs_ident *ids = calloc(nfs ? nfs : 1, sizeof *ids);
     for (size_t i = 0; ids && i < nfs; i++)
         ids[i] = (struct fs_ident){fss[i].device, fss[i].uuid, fss[i].label, fss[i].partuuid};
@@ -586,6 +624,8 @@ static void read_fstab(guestfs_h *g, struct fs *fss, size_t nfs)
         if (fstab_split(line, fld) < 3 || fld[1][0] != '/')
             continue;
         int k = fstab_spec_match(fld[0], ids, nfs);
+        if (k < 0)
+            k = md_by_guest_name(g, fld[0], fss, nfs, conf, nconf);
         if (k < 0 || fss[k].mountpoint)
             continue;
         fss[k].mountpoint = strdup(fld[1]);

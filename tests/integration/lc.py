@@ -173,14 +173,15 @@ def validate(report):
                       for e in errors[:20])))
 
 
-# images/build-luks.sh: a root inside LUKS, and the passphrases.
-LUKS_DIR = os.path.join(CACHE, "luks")
+# images/build-volumes.sh: a root inside LUKS and its passphrases, /boot on
+# md named /dev/md0 by the guest.
+VOLUMES_DIR = os.path.join(CACHE, "volumes")
 
 
-def ensure_luks():
-    """Builds (or reuses) the LUKS fixture; returns its directory."""
-    build_with("build-luks.sh", LUKS_DIR, "luks fixture")
-    return LUKS_DIR
+def ensure_volumes():
+    """Builds (or reuses) the LUKS and md fixtures; returns their directory."""
+    build_with("build-volumes.sh", VOLUMES_DIR, "volume fixtures")
+    return VOLUMES_DIR
 
 
 class Run:

@@ -1,4 +1,4 @@
-"""Encrypted volumes (images/build-luks.sh): the root in an LV on LUKS
+"""Encrypted volumes (luks-root.img of images/build-volumes.sh): the root in an LV on LUKS
 (sda2), /srv in LUKS on an LV (vgdata/secret).  A volume left closed is a
 finding, a blocker when no root could be read, and such a run never exits
 0; keys given as --key or on standard input open them read-only."""
@@ -13,14 +13,14 @@ SRV_LUKS = lc.fixture_uuid(904)
 
 
 def passphrase(name):
-    with open(os.path.join(lc.LUKS_DIR, name)) as f:
+    with open(os.path.join(lc.VOLUMES_DIR, name)) as f:
         return f.readline().rstrip("\n")
 
 
 class TestLuks(lc.ReportTest):
     @classmethod
     def setUpClass(cls):
-        d = lc.ensure_luks()
+        d = lc.ensure_volumes()
         cls.disk = os.path.join(d, "luks-root.img")
         root_key = passphrase("luks-root.pass")
         cls.runs = {
