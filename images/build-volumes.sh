@@ -1,7 +1,8 @@
 #!/bin/bash
 # Build the fixtures of volume layers libguestfs assembles under other names
-# or cannot open alone: a root inside LUKS (tests/integration/test_luks.py)
-# and /boot on md RAID1 named /dev/md0 by the guest (test_md_names.py).
+# or cannot open alone: a root inside LUKS (tests/integration/test_luks.py),
+# /boot on md RAID1 named /dev/md0 by the guest and a btrfs root with /home
+# in a subvolume of its own (test_md_names.py, test_btrfs_subvols.py).
 #
 #   images/build-volumes.sh [OUTDIR]
 #
@@ -20,6 +21,9 @@
 #                 it as /dev/md127), holding the /boot ext4 (UUID ...0913)
 #   disk 0 sda2   root ext4 (UUID ...0914); fstab mounts /boot as /dev/md0,
 #                 which only the guest's mdadm.conf ARRAY line ties to the array
+# btrfs-subvols.img, 96 MiB, MBR (0x1f000920):
+#   sdd1  btrfs (UUID ...0921, mixed block groups) with subvolumes @ (the
+#         root) and @home; fstab mounts both, by the same UUID, with subvol=
 # The roots are SYNTHETIC (release files, fstab, crypttab or mdadm.conf and
 # one shell), labelled as such.  The LUKS volumes use PBKDF2 with few
 # iterations so an emulated appliance opens them in a moment; every UUID is
@@ -64,7 +68,7 @@ SRV_PASS=lc-srv-pass
 # 12's release files; the caller writes fstab and the volume configuration.
 stage_min_root() {
     local d=$1
-    mkdir -p "$d"/{etc,usr/bin,usr/lib,boot,srv,root,tmp,proc,sys,dev,run}
+    mkdir -p "$d"/{etc,usr/bin,usr/lib,boot,srv,home,root,tmp,proc,sys,dev,run}
     ln -s usr/bin "$d/bin"
     ln -s usr/lib "$d/lib"
     cp /usr/bin/dash "$d/usr/bin/dash"
@@ -153,13 +157,35 @@ printf 'label: dos\nlabel-id: 0x1f000911\nunit: sectors\n\n%s\n' \
     "start=2048, size=32768, type=fd" | sfdisk -q "$MD1"
 dd if="$WORK/md-root.ext4" of="$MD0" bs=1M seek=17 conv=notrunc,sparse status=none
 
+# ------------------------------------------------------------------ btrfs
+R=$WORK/btrfs-root
+stage_min_root "$R" btrfs-subvols
+cat >"$R/etc/fstab" <<EOF
+UUID=$(uuid 921)  /      btrfs  subvol=@,defaults      0  0
+UUID=$(uuid 921)  /home  btrfs  subvol=@home,defaults  0  0
+EOF
+tar -C "$R" -cf "$WORK/btrfs-root.tar" .
+BT=$WORK/btrfs-subvols.img
+truncate -s 96M "$BT"
+printf 'label: dos\nlabel-id: 0x1f000920\nunit: sectors\n\n%s\n' \
+    "start=2048, size=194560, type=83" | sfdisk -q "$BT"
+
 # The disks in the order added: the appliance's kernel names them /dev/sda,
-# /dev/sdb, /dev/sdc as the API does.
+# /dev/sdb, /dev/sdc, /dev/sdd as the API does.
 FAST="--pbkdf pbkdf2 --pbkdf-force-iterations 1000 --batch-mode"
 log "LUKS, LVM and md (guestfish)"
 LIBGUESTFS_BACKEND_SETTINGS=${LIBGUESTFS_BACKEND_SETTINGS:-force_tcg} \
-guestfish --rw -a "$IMG" -a "$MD0" -a "$MD1" <<EOF
+guestfish --rw -a "$IMG" -a "$MD0" -a "$MD1" -a "$BT" <<EOF
 run
+debug sh "mkfs.btrfs -q -f --mixed -U $(uuid 921) -L btrfs /dev/sdd1"
+mount /dev/sdd1 /
+btrfs-subvolume-create /@
+btrfs-subvolume-create /@home
+tar-in $WORK/btrfs-root.tar /@
+mkdir-p /@home/alice
+upload /usr/bin/dash /@home/alice/tool
+chmod 0755 /@home/alice/tool
+umount /
 debug sh "mdadm --create /dev/md0 --run --level=1 --raid-devices=2 --metadata=1.2 --homehost=oldsrv --name=boot --uuid=$MD_UUID /dev/sdb1 /dev/sdc1"
 upload $WORK/md-boot.ext4 /dev/md0
 debug sh "mdadm --stop /dev/md0"
@@ -182,6 +208,6 @@ EOF
 
 printf '%s\n' "$ROOT_PASS" >"$WORK/luks-root.pass"
 printf '%s\n' "$SRV_PASS" >"$WORK/luks-srv.pass"
-mv "$IMG" "$MD0" "$MD1" "$WORK/luks-root.pass" "$WORK/luks-srv.pass" "$OUTDIR/"
+mv "$IMG" "$MD0" "$MD1" "$BT" "$WORK/luks-root.pass" "$WORK/luks-srv.pass" "$OUTDIR/"
 echo "$stamp" >"$OUTDIR/.stamp"
 log "built in $(($(date +%s) - start)) s: $OUTDIR"

@@ -602,8 +602,32 @@ static int md_by_guest_name(guestfs_h *g, const char *spec, const struct fs *fss
 
 #define MD_CONF_MAX 64
 
-static void read_fstab(guestfs_h *g, struct fs *fss, size_t nfs)
+/* A second fstab line for a btrfs filesystem that is already placed: one
+ * more mount of it (another subvolume), as an entry of its own with no
+ * report object, copied from fss[k].  Returns its index, or -1. */
+static int add_subvolume_mount(struct fs **fss, size_t *nfs, size_t k)
 {
+    struct fs *n = realloc(*fss, sizeof **fss * (*nfs + 1));
+    if (!n)
+        return -1;
+    *fss = n;
+    struct fs *f = &n[*nfs];
+    memset(f, 0, sizeof *f);
+    f->device = strdup(n[k].device);
+    f->type = strdup(n[k].type);
+    f->volume = n[k].volume;
+    if (!f->device || !f->type) {
+        free(f->device);
+        free(f->type);
+        return -1;
+    }
+    return (int)(*nfs)++;
+}
+
+static void read_fstab(guestfs_h *g, struct fs **fssp, size_t *nfsp)
+{
+    struct fs *fss = *fssp;
+    size_t nfs = *nfsp;
     char *text = read_guest_small(g, "/etc/fstab");
     if (!text)
         return;
@@ -626,10 +650,18 @@ static void read_fstab(guestfs_h *g, struct fs *fss, size_t nfs)
         int k = fstab_spec_match(fld[0], ids, nfs);
         if (k < 0)
             k = md_by_guest_name(g, fld[0], fss, nfs, conf, nconf);
-        if (k < 0 || fss[k].mountpoint)
+        if (k < 0)
             continue;
+        int subvol = !strcmp(fss[k].type, "btrfs") && fld[3] && strstr(fld[3], "subvol");
+        if (fss[k].mountpoint) {
+            /* SUSE and Ubuntu mount several subvolumes of one btrfs:
+             * /home, /opt, /srv, /var... each needs its own mount. */
+            if (!subvol || (k = add_subvolume_mount(fssp, nfsp, (size_t)k)) < 0)
+                continue;
+            fss = *fssp;
+        }
         fss[k].mountpoint = strdup(fld[1]);
-        if (!strcmp(fss[k].type, "btrfs") && fld[3] && strstr(fld[3], "subvol")) {
+        if (subvol) {
             /* Keep only the subvolume choice from the options. */
             const char *sv = strstr(fld[3], "subvol");
             char opts[256];
@@ -771,14 +803,16 @@ int inspect_image(struct image *im, const struct luks_keys *keys, struct report 
 
     progress_stage("looking for the operating system");
     struct fs *root = NULL;
+    size_t root_at = 0;
     for (size_t i = 0; i < nfs && !root; i++)
         if (try_root(g, &fss[i]))
-            root = &fss[i];
+            root = &fss[i], root_at = i;
     report_locked(r, fss, nfs, root != NULL);
     if (root) {
         ins->has_os = 1;
         ins->os.root_device = strdup(root->device);
-        read_fstab(g, fss, nfs);
+        read_fstab(g, &fss, &nfs);
+        root = &fss[root_at];   /* fss may have moved */
         if (!root->mountpoint)
             root->mountpoint = strdup("/");
         progress_stage("mounting filesystems read-only");
@@ -798,6 +832,8 @@ int inspect_image(struct image *im, const struct luks_keys *keys, struct report 
     rc = 0;
 attach:
     for (size_t j = 0; j < nfs; j++) {
+        if (!fss[j].json)
+            continue;   /* a further subvolume mount of a listed btrfs */
         json_object_object_add(fss[j].json, "mountpoint", jstr_or_null(fss[j].mountpoint));
         json_object_object_add(fss[j].json, "mounted_at", jstr_or_null(fss[j].mounted_at));
         json_object_object_add(fss[j].json, "mounted", json_object_new_boolean(fss[j].mounted_at != NULL));

@@ -12,7 +12,7 @@ packages=(
   # run: the libguestfs appliance needs qemu and a host kernel to boot
   libguestfs-tools qemu-system-x86 qemu-utils linux-image-amd64
   # image recipes and test fixtures
-  debootstrap e2fsprogs dosfstools mtools fdisk lvm2 mdadm cpio gzip bzip2 xz-utils zstd lz4 lzop
+  debootstrap e2fsprogs dosfstools mtools fdisk lvm2 mdadm btrfs-progs cpio gzip bzip2 xz-utils zstd lz4 lzop
   binutils file busybox-static musl-tools gcc-multilib g++ golang-go
   rpm python3 python3-jsonschema jq
   # hostile-input checks: fuzzers, sanitizers, a real browser for the HTML report
