@@ -29,6 +29,11 @@ static const char usage_text[] =
 "  --disk-format FMT        raw|qcow2|vmdk|vhd|vhdx for every DISK (default:\n"
 "                           from the file name, else probed and reported)\n"
 "  --allow-backing-file     follow a qcow2/vmdk backing file (refused by default)\n"
+"  --key ID:key:PASSPHRASE  open the LUKS volume ID (device name as in the\n"
+"  --key ID:file:FILENAME   report, or LUKS UUID) read-only with this key,\n"
+"                           or the first line of FILENAME; repeatable\n"
+"  --keys-from-stdin        one line of standard input for each LUKS volume\n"
+"                           that no --key names, in the order they are found\n"
 "Appliance:\n"
 "  --accel auto|kvm|tcg     accelerator; auto tries KVM, falls back to TCG\n"
 "  --kvm-timeout SEC        how long a KVM boot may take in auto mode (20)\n"
@@ -69,7 +74,8 @@ static const char usage_text[] =
 
 enum { OPT_ROOT = 256, OPT_FORMAT, OPT_BACKING, OPT_ACCEL, OPT_KVM_TIMEOUT,
        OPT_FAIL_ON, OPT_NO_PROGRESS, OPT_PROGRESS, OPT_SKIP, OPT_TIMEOUT,
-       OPT_FORMATS, OPT_OUTPUT_DIR, OPT_NO_PROBE, OPT_ELF_LIST, OPT_STALL_TIMEOUT };
+       OPT_FORMATS, OPT_OUTPUT_DIR, OPT_NO_PROBE, OPT_ELF_LIST, OPT_STALL_TIMEOUT, OPT_KEY,
+       OPT_KEYS_STDIN };
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -98,6 +104,8 @@ int cli_parse(int argc, char **argv, struct options *o)
         {"root", required_argument, NULL, OPT_ROOT},
         {"disk-format", required_argument, NULL, OPT_FORMAT},
         {"allow-backing-file", no_argument, NULL, OPT_BACKING},
+        {"key", required_argument, NULL, OPT_KEY},
+        {"keys-from-stdin", no_argument, NULL, OPT_KEYS_STDIN},
         {"accel", required_argument, NULL, OPT_ACCEL},
         {"kvm-timeout", required_argument, NULL, OPT_KVM_TIMEOUT},
         {"verbose", no_argument, NULL, 'v'},
@@ -150,6 +158,13 @@ int cli_parse(int argc, char **argv, struct options *o)
             o->disk_format = optarg;
             break;
         case OPT_BACKING: o->allow_backing = 1; break;
+        case OPT_KEY: {
+            char why[512];
+            if (luks_keys_add(&o->keys, optarg, why, sizeof why) < 0)
+                return usage_error("%s", why);
+            break;
+        }
+        case OPT_KEYS_STDIN: o->keys.from_stdin = 1; break;
         case OPT_ACCEL:
             if (!strcmp(optarg, "auto")) o->img.accel = ACCEL_AUTO;
             else if (!strcmp(optarg, "kvm")) o->img.accel = ACCEL_KVM;

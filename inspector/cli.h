@@ -3,6 +3,7 @@
 #define LIFTCHECK_CLI_H
 
 #include "image.h"
+#include "luks_keys.h"
 
 enum exit_code {
     EXIT_OK = 0,            /* no finding at or above --fail-on */
@@ -20,6 +21,7 @@ struct options {
     const char *root;           /* --root DIR */
     const char *disk_format;
     int allow_backing;
+    struct luks_keys keys;      /* --key, --keys-from-stdin */
     struct image_options img;
     const char *output;         /* -o FILE; NULL = stdout */
     int quiet, progress;        /* progress: -1 auto, 0 off, 1 on */

@@ -230,7 +230,7 @@ static int run_disks(const struct options *o, struct report *r, long long t0)
                 "%s read as %s", disks[i].path, disks[i].format);
             (void)f;
         }
-    if (inspect_image(&im, r, &ins, err, sizeof err) < 0) {
+    if (inspect_image(&im, &o->keys, r, &ins, err, sizeof err) < 0) {
         if (stop_requested() == STOP_SIGNAL) {
             rc = 128 + stop_signal_number();
             goto out;
@@ -296,5 +296,6 @@ int main(int argc, char **argv)
     add_header(r);
     int rc = o.root ? run_root(&o, r, t0) : run_disks(&o, r, t0);
     report_free(r);
+    luks_keys_free(&o.keys);
     return rc;
 }

@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 
 #include "fstab_spec.h"
+#include "luks_open.h"
+#include "md_names.h"
 #include "util/progress.h"
 
 static void free_strv(char **v)
@@ -183,6 +185,11 @@ struct fs {
     char *mount_opts;      /* "subvol=..." for btrfs roots, or NULL */
     char *mounted_at;      /* where it is in the vfs, or NULL */
     int volume;
+    enum luks_state luks;  /* crypto_LUKS: whether a key opened it */
+    char *luks_mapper;     /* /dev/mapper/luks-UUID once opened */
+    char *luks_error;      /* why the keys given did not open it */
+    int luks_keys_tried;
+    size_t parent;         /* 1 + index of the LUKS volume it lies in, or 0 */
     json_object *json;
 };
 
@@ -419,6 +426,117 @@ static void discover(guestfs_h *g, struct image *im, char **devices, struct fs *
     *nout = nfs;
 }
 
+static int listed(const struct fs *fss, size_t nfs, const char *dev)
+{
+    for (size_t i = 0; i < nfs; i++)
+        if (!strcmp(fss[i].device, dev))
+            return 1;
+    return 0;
+}
+
+/* Opens every LUKS volume a key is given for, read-only, and adds what is
+ * inside: a filesystem, or the LVs of a volume group on it (LVM on LUKS).
+ * An LV that is itself LUKS (LUKS on LVM) is opened on the next round. */
+static void unlock_luks(guestfs_h *g, const struct luks_keys *ks, struct fs **fss, size_t *nfs)
+{
+    int lvm = 0, raid = 0;
+    for (int round = 0; round < 8; round++) {
+        int opened = 0;
+        size_t n = *nfs;
+        for (size_t i = 0; i < n; i++) {
+            struct fs *f = &(*fss)[i];
+            char why[1024] = "", *mapper = NULL;
+            if (strcmp(f->type, "crypto_LUKS") || f->luks != LUKS_UNTRIED)
+                continue;
+            progress_stage("opening the encrypted volume %s", f->device);
+            f->luks = luks_open_ro(g, ks, f->device, f->uuid, &mapper, &f->luks_keys_tried,
+                                   why, sizeof why);
+            if (f->luks == LUKS_REJECTED)
+                f->luks_error = strdup(why);
+            if (f->luks != LUKS_OPENED)
+                continue;
+            f->luks_mapper = mapper;
+            size_t before = *nfs;
+            probe_device(g, mapper, fss, nfs, &lvm, &raid);
+            if (*nfs > before)
+                (*fss)[before].parent = i + 1;
+            opened = 1;
+        }
+        if (!opened)
+            break;
+        /* A volume group on what was just opened: activate it, add its LVs. */
+        guestfs_lvm_scan(g, 1);
+        char **lvs = guestfs_lvs(g);
+        for (size_t i = 0; lvs && lvs[i]; i++)
+            if (!listed(*fss, *nfs, lvs[i]))
+                probe_device(g, lvs[i], fss, nfs, &lvm, &raid);
+        free_strv(lvs);
+    }
+}
+
+/* The disk of a filesystem inside LUKS: the LUKS volume's, or for an LV
+ * whose physical volume is an opened LUKS volume, that volume's.  The
+ * names the kernel gives those lead to no input disk. */
+static int luks_volume(guestfs_h *g, const struct fs *fss, size_t nfs, const struct fs *f)
+{
+    if (f->parent)
+        return fss[f->parent - 1].volume;
+    char *lv = guestfs_lvm_canonical_lv_name(g, f->device), vg[256] = "";
+    char **pvuuids = lv && sscanf(lv, "/dev/%255[^/]/", vg) == 1 ? guestfs_vgpvuuids(g, vg) : NULL;
+    struct guestfs_lvm_pv_list *pvs = pvuuids ? guestfs_pvs_full(g) : NULL;
+    int volume = -1;
+    for (size_t i = 0; pvs && pvuuids[i] && volume < 0; i++)
+        for (size_t j = 0; j < pvs->len && volume < 0; j++) {
+            if (!same_pv_uuid(pvuuids[i], pvs->val[j].pv_uuid))
+                continue;
+            char *canon = guestfs_canonical_device_name(g, pvs->val[j].pv_name);
+            for (size_t k = 0; k < nfs && volume < 0; k++)
+                if (fss[k].luks_mapper && (!strcmp(fss[k].luks_mapper, pvs->val[j].pv_name) ||
+                                           (canon && !strcmp(fss[k].luks_mapper, canon))))
+                    volume = fss[k].volume;
+            free(canon);
+        }
+    if (pvs)
+        guestfs_free_lvm_pv_list(pvs);
+    free_strv(pvuuids);
+    free(lv);
+    return volume;
+}
+
+/* A LUKS volume left closed is never silent: a blocker when no root was
+ * found (it may hold it), a warning otherwise; its contents were not read. */
+static void report_locked(struct report *r, const struct fs *fss, size_t nfs, int have_root)
+{
+    for (size_t i = 0; i < nfs; i++) {
+        const struct fs *f = &fss[i];
+        if (strcmp(f->type, "crypto_LUKS") || f->luks == LUKS_OPENED)
+            continue;
+        int rejected = f->luks == LUKS_REJECTED;
+        json_object *fd = report_add_findingf(r, rejected ? F_FS_LUKS_KEY_REJECTED : F_FS_LUKS_LOCKED,
+            f->volume,
+            rejected ? "Give the volume's passphrase: --key DEVICE:key:PASSPHRASE, "
+                       "--key UUID:file:FILE or --keys-from-stdin."
+                     : "Give the volume's passphrase so it can be read: --key DEVICE:key:PASSPHRASE, "
+                       "--key UUID:file:FILE (ID: the device or the LUKS UUID) or --keys-from-stdin.",
+            "%s", f->device);
+        report_finding_evidence(fd, "%s: LUKS volume, UUID %s", f->device, f->uuid ? f->uuid : "unknown");
+        if (rejected)
+            report_finding_evidence(fd, "%d key(s) given for it did not open it: %s",
+                                    f->luks_keys_tried, f->luks_error ? f->luks_error : "");
+        else
+            report_finding_evidence(fd, "no key was given for %s or %s", f->device,
+                                    f->uuid ? f->uuid : "its UUID");
+        if (!have_root) {
+            report_finding_severity(fd, SEV_BLOCKER);
+            report_finding_evidence(fd, "no operating system root was found outside it: the server "
+                                        "cannot be judged until it is opened");
+        } else {
+            report_finding_evidence(fd, "the files inside it were not inspected");
+        }
+        r->incomplete = 1;
+    }
+}
+
 /* Mounts fs at / and tells whether it is an OS root; leaves it mounted
  * when it is.  btrfs roots often live in a subvolume. */
 static int try_root(guestfs_h *g, struct fs *f)
@@ -449,17 +567,78 @@ static int try_root(guestfs_h *g, struct fs *f)
 }
 
 /* Gives each filesystem its mountpoint from the root's /etc/fstab. */
-static void read_fstab(guestfs_h *g, struct fs *fss, size_t nfs)
+/* A guest file of at most 1 MiB, NUL-terminated; NULL if missing or empty. */
+static char *read_guest_small(guestfs_h *g, const char *path)
 {
     size_t len = 0;
     char *text = NULL;
-    struct guestfs_statns *st = guestfs_statns(g, "/etc/fstab");
+    struct guestfs_statns *st = guestfs_statns(g, path);
     if (st && st->st_size > 0 && st->st_size < (1 << 20))
-        text = guestfs_read_file(g, "/etc/fstab", &len);
+        text = guestfs_read_file(g, path, &len);
     if (st)
         guestfs_free_statns(st);
+    return text;
+}
+
+/* The md array fstab names as the guest does (/dev/md0, /dev/md/boot)
+ * when the appliance assembled it under another name; -1 if none. */
+static int md_by_guest_name(guestfs_h *g, const char *spec, const struct fs *fss, size_t nfs,
+                            const struct md_conf_array *conf, size_t nconf)
+{
+    int found = -1;
+    if (strncmp(spec, "/dev/md", 7))
+        return -1;
+    for (size_t i = 0; i < nfs && found < 0; i++) {
+        if (strncmp(fss[i].device, "/dev/md", 7) || !is_filesystem(fss[i].type))
+            continue;
+        char **names = md_guest_names(g, fss[i].device, conf, nconf);
+        for (size_t k = 0; names && names[k]; k++)
+            if (!strcmp(names[k], spec))
+                found = (int)i;
+        free_strv(names);
+    }
+    return found;
+}
+
+#define MD_CONF_MAX 64
+
+/* A second fstab line for a btrfs filesystem that is already placed: one
+ * more mount of it (another subvolume), as an entry of its own with no
+ * report object, copied from fss[k].  Returns its index, or -1. */
+static int add_subvolume_mount(struct fs **fss, size_t *nfs, size_t k)
+{
+    struct fs *n = realloc(*fss, sizeof **fss * (*nfs + 1));
+    if (!n)
+        return -1;
+    *fss = n;
+    struct fs *f = &n[*nfs];
+    memset(f, 0, sizeof *f);
+    f->device = strdup(n[k].device);
+    f->type = strdup(n[k].type);
+    f->volume = n[k].volume;
+    if (!f->device || !f->type) {
+        free(f->device);
+        free(f->type);
+        return -1;
+    }
+    return (int)(*nfs)++;
+}
+
+static void read_fstab(guestfs_h *g, struct fs **fssp, size_t *nfsp)
+{
+    struct fs *fss = *fssp;
+    size_t nfs = *nfsp;
+    char *text = read_guest_small(g, "/etc/fstab");
     if (!text)
         return;
+    struct md_conf_array conf[MD_CONF_MAX];
+    size_t nconf = 0;
+    char *mdconf = read_guest_small(g, "/etc/mdadm/mdadm.conf");
+    if (!mdconf)
+        mdconf = read_guest_small(g, "/etc/mdadm.conf");
+    if (mdconf)
+        nconf = mdadm_conf_parse(mdconf, conf, MD_CONF_MAX);
+    free(mdconf);
     struct fs_ident *ids = calloc(nfs ? nfs : 1, sizeof *ids);
     for (size_t i = 0; ids && i < nfs; i++)
         ids[i] = (struct fs_ident){fss[i].device, fss[i].uuid, fss[i].label, fss[i].partuuid};
@@ -469,10 +648,20 @@ static void read_fstab(guestfs_h *g, struct fs *fss, size_t nfs)
         if (fstab_split(line, fld) < 3 || fld[1][0] != '/')
             continue;
         int k = fstab_spec_match(fld[0], ids, nfs);
-        if (k < 0 || fss[k].mountpoint)
+        if (k < 0)
+            k = md_by_guest_name(g, fld[0], fss, nfs, conf, nconf);
+        if (k < 0)
             continue;
+        int subvol = !strcmp(fss[k].type, "btrfs") && fld[3] && strstr(fld[3], "subvol");
+        if (fss[k].mountpoint) {
+            /* SUSE and Ubuntu mount several subvolumes of one btrfs:
+             * /home, /opt, /srv, /var... each needs its own mount. */
+            if (!subvol || (k = add_subvolume_mount(fssp, nfsp, (size_t)k)) < 0)
+                continue;
+            fss = *fssp;
+        }
         fss[k].mountpoint = strdup(fld[1]);
-        if (!strcmp(fss[k].type, "btrfs") && fld[3] && strstr(fld[3], "subvol")) {
+        if (subvol) {
             /* Keep only the subvolume choice from the options. */
             const char *sv = strstr(fld[3], "subvol");
             char opts[256];
@@ -562,8 +751,8 @@ void inspect_disks_only(const struct disk *disks, int ndisks, struct report *r)
     report_set(r, "os", NULL);
 }
 
-int inspect_image(struct image *im, struct report *r, struct inspection *ins,
-                  char *err, size_t errlen)
+int inspect_image(struct image *im, const struct luks_keys *keys, struct report *r,
+                  struct inspection *ins, char *err, size_t errlen)
 {
     guestfs_h *g = im->g;
     json_object *volumes = json_object_new_array();
@@ -587,13 +776,18 @@ int inspect_image(struct image *im, struct report *r, struct inspection *ins,
 
     progress_stage("finding filesystems");
     discover(g, im, devices, &fss, &nfs);
+    unlock_luks(g, keys, &fss, &nfs);
+    int luks = 0;
     for (size_t i = 0; i < nfs; i++) {
         struct fs *f = &fss[i];
         json_object *all = json_object_new_array();
         f->volume = volume_of_fs(g, devices, im->ndisks, f->device, all);
         f->volume = member_volumes(g, devices, im->ndisks, fss, nfs, f->device, all, f->volume);
+        if (f->volume < 0 && (f->volume = luks_volume(g, fss, nfs, f)) >= 0)
+            json_object_array_add(all, json_object_new_int(f->volume));
         if (is_filesystem(f->type))
             ins->filesystems++;
+        luks += !strcmp(f->type, "crypto_LUKS");
         f->json = json_object_new_object();
         json_object_object_add(f->json, "device", jstr(f->device));
         json_object_object_add(f->json, "type", jstr(f->type));
@@ -602,7 +796,7 @@ int inspect_image(struct image *im, struct report *r, struct inspection *ins,
         json_object_object_add(f->json, "volume", f->volume >= 0 ? json_object_new_int(f->volume) : NULL);
         json_object_object_add(f->json, "volumes", all);
     }
-    if (ins->filesystems == 0) {
+    if (ins->filesystems == 0 && !luks) {
         snprintf(err, errlen, "no partition table or filesystem found on %s",
                  im->ndisks == 1 ? "the disk" : "any disk");
         goto attach;
@@ -623,13 +817,16 @@ int inspect_image(struct image *im, struct report *r, struct inspection *ins,
 
     progress_stage("looking for the operating system");
     struct fs *root = NULL;
+    size_t root_at = 0;
     for (size_t i = 0; i < nfs && !root; i++)
         if (try_root(g, &fss[i]))
-            root = &fss[i];
+            root = &fss[i], root_at = i;
+    report_locked(r, fss, nfs, root != NULL);
     if (root) {
         ins->has_os = 1;
         ins->os.root_device = strdup(root->device);
-        read_fstab(g, fss, nfs);
+        read_fstab(g, &fss, &nfs);
+        root = &fss[root_at];   /* fss may have moved */
         if (!root->mountpoint)
             root->mountpoint = strdup("/");
         progress_stage("mounting filesystems read-only");
@@ -649,6 +846,8 @@ int inspect_image(struct image *im, struct report *r, struct inspection *ins,
     rc = 0;
 attach:
     for (size_t j = 0; j < nfs; j++) {
+        if (!fss[j].json)
+            continue;   /* a further subvolume mount of a listed btrfs */
         json_object_object_add(fss[j].json, "mountpoint", jstr_or_null(fss[j].mountpoint));
         json_object_object_add(fss[j].json, "mounted_at", jstr_or_null(fss[j].mounted_at));
         json_object_object_add(fss[j].json, "mounted", json_object_new_boolean(fss[j].mounted_at != NULL));
@@ -678,6 +877,8 @@ out:
         free(fss[j].mountpoint);
         free(fss[j].mount_opts);
         free(fss[j].mounted_at);
+        free(fss[j].luks_mapper);
+        free(fss[j].luks_error);
         json_object_put(fss[j].json);   /* on no volume (unmapped) */
     }
     free(fss);

@@ -4,6 +4,7 @@
 #define LIFTCHECK_OS_H
 
 #include "image.h"
+#include "luks_keys.h"
 #include "model/report.h"
 #include "os_release.h"
 #include "scanners/scanners.h"
@@ -20,8 +21,8 @@ struct inspection {
 /* Fills report sections "volumes" and "os" and mounts filesystems.
  * Returns 0, or -1 with err set when nothing could be inspected at all
  * (no filesystem on any disk). */
-int inspect_image(struct image *im, struct report *r, struct inspection *ins,
-                  char *err, size_t errlen);
+int inspect_image(struct image *im, const struct luks_keys *keys, struct report *r,
+                  struct inspection *ins, char *err, size_t errlen);
 
 /* "volumes" with the disks alone and "os" null: a run stopped before
  * the appliance could look at them. */

@@ -5,8 +5,9 @@
  *   fixable        a config change or an initramfs rebuild suffices, or
  *                  another installed kernel is ready
  *   blocked        no installed kernel can drive NVMe and ENA
- *   not_applicable no operating system; unknown when the scan did not run
- *   (or stopped before any filesystem was found) */
+ *   not_applicable no operating system
+ *   unknown        the scan did not run or stopped before any filesystem was
+ *                  found, or no root was found and a LUKS volume stayed closed */
 #include "report.h"
 
 #include <string.h>
@@ -59,12 +60,29 @@ static int has_filesystems(json_object *doc)
     return 0;
 }
 
+/* No root was found and an encrypted volume stayed closed: the server may
+ * be in there, so it cannot be called not_applicable. */
+static int root_locked(json_object *doc)
+{
+    json_object *findings = doc_arr(doc, "findings");
+    for (size_t i = 0; i < doc_len(findings); i++) {
+        json_object *f = doc_at(findings, i);
+        const char *id = doc_str(f, "id"), *sev = doc_str(f, "severity");
+        if (id && sev && !strcmp(sev, "blocker") && !strncmp(id, "FS-LUKS-", 8))
+            return 1;
+    }
+    return 0;
+}
+
 const char *verdict_nitro_boot(json_object *doc)
 {
-    if (!doc_obj(doc, "os"))
+    if (!doc_obj(doc, "os")) {
+        if (root_locked(doc))
+            return "unknown";
         /* No OS found, or none looked for: a run stopped before it could. */
         return doc_bool(doc, "complete") == 0 && !has_filesystems(doc) ? "unknown"
                                                                        : "not_applicable";
+    }
     json_object *kernels = doc_arr(doc, "kernels");
     if (!kernels)
         return "unknown";

@@ -22,7 +22,7 @@ struct scan_ctx {
     const char *distro;        /* "debian", "rhel", "amazonlinux", ... */
     const char *os_version;    /* "12.5" */
     int os_major, os_minor;
-    const char *package_format;/* "deb", "rpm", "apk" or NULL */
+    const char *package_format;/* "deb", "rpm", "pacman", "apk" or NULL */
     const char *arch;          /* "x86_64" ... */
     int root_volume;           /* volume of "/", 0 when unknown */
     const struct dev_volume *devs;

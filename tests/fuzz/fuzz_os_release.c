@@ -1,5 +1,6 @@
-/* os-release and redhat-release parsing, then the whole release-file reader
- * through the vfs with the input in every file it looks at (including the
+/* os-release, lsb-release, redhat-release, SuSE-release and first-line
+ * parsing, then the whole release-file reader through the vfs with the
+ * input in every file it looks at (including the hostname files and the
  * ELF header of /bin/sh, which gives the architecture). */
 #include "fuzz.h"
 #include "inspector/os_release.h"
@@ -41,10 +42,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (o.distro)
         (void)os_package_format(o.distro);
     os_info_free(&o);
+    os_release_parse_lsb(text, &o);
+    touch(&o);
+    os_info_free(&o);
+    os_release_parse_suse(text, &o);
+    touch(&o);
+    os_info_free(&o);
+    os_release_parse_first_line(text, "debian", &o);
+    touch(&o);
+    os_info_free(&o);
+    char *h = os_release_value(text, "HOSTNAME");
+    if (h)
+        fuzz_touch(h);
+    free(h);
     for_each_line(text, size, rhel_line, NULL);
 
     static const char *const files[] = { "/etc/os-release", "/usr/lib/os-release",
         "/etc/system-release", "/etc/redhat-release", "/etc/debian_version", "/etc/hostname",
+        "/etc/lsb-release", "/etc/oracle-release", "/etc/centos-release", "/etc/SuSE-release",
+        "/etc/alpine-release", "/etc/arch-release", "/etc/HOSTNAME", "/etc/sysconfig/network",
         "/bin/sh", NULL };
     vfs *v = memvfs_new();
     for (int i = 0; v && files[i]; i++)

@@ -104,17 +104,22 @@ LEGACY_TREE = os.path.join(CACHE, "legacy-tree")
 LEGACY_EXPECT = os.path.join(CACHE, "legacy-expect")
 
 
-def ensure_legacy():
-    """Builds (or reuses) the legacy image; returns its path.  The script
-    takes its own lock, so parallel callers share one build."""
+def build_with(script, outdir, what):
+    """Runs images/SCRIPT OUTDIR, which builds or reuses its images under its
+    own lock, so parallel callers share one build."""
     os.makedirs(CACHE, exist_ok=True)
     t0 = time.monotonic()
-    r = subprocess.run([os.path.join(IMAGES_SCRIPTS, "build-legacy.sh"), CACHE],
+    r = subprocess.run([os.path.join(IMAGES_SCRIPTS, script), outdir],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     sys.stderr.write(r.stdout)
     if r.returncode != 0:
-        raise RuntimeError("images/build-legacy.sh failed (%d)" % r.returncode)
-    sys.stderr.write("legacy image ready in %.1f s\n" % (time.monotonic() - t0))
+        raise RuntimeError("images/%s failed (%d)" % (script, r.returncode))
+    sys.stderr.write("%s ready in %.1f s\n" % (what, time.monotonic() - t0))
+
+
+def ensure_legacy():
+    """Builds (or reuses) the legacy image; returns its path."""
+    build_with("build-legacy.sh", CACHE, "legacy image")
     return LEGACY_IMAGE
 
 
@@ -200,11 +205,22 @@ def validate(report):
                       for e in errors[:20])))
 
 
+# images/build-volumes.sh: a root inside LUKS and its passphrases, /boot on
+# md named /dev/md0 by the guest.
+VOLUMES_DIR = os.path.join(CACHE, "volumes")
+
+
+def ensure_volumes():
+    """Builds (or reuses) the LUKS and md fixtures; returns their directory."""
+    build_with("build-volumes.sh", VOLUMES_DIR, "volume fixtures")
+    return VOLUMES_DIR
+
+
 class Run:
     """One liftcheck run: exit code, output, parsed report, image hashes."""
 
     def __init__(self, args, inputs=(), env=None, as_nobody=False, report=True, cwd=None,
-                 timeout=None):
+                 timeout=None, stdin=None):
         self.tmp = tempfile.mkdtemp(prefix="liftcheck-it-")
         atexit.register(shutil.rmtree, self.tmp, True)
         os.chmod(self.tmp, 0o755)
@@ -235,7 +251,8 @@ class Run:
         self.before = {p: fingerprint(p) for p in self.inputs}
         t0 = time.monotonic()
         self.started = datetime.datetime.now(datetime.timezone.utc)
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e, cwd=cwd)
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e, cwd=cwd,
+                           input=stdin.encode() if stdin is not None else None)
         self.elapsed_ms = (time.monotonic() - t0) * 1000
         self.rc = p.returncode
         self.stdout = p.stdout.decode("utf-8", "replace")
