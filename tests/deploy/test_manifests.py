@@ -220,10 +220,10 @@ class Manifests(unittest.TestCase):
                 self.assertIn('ReadWriteMany', self.pvc['spec']['accessModes'])
                 # A read-only root: whatever liftcheck and libguestfs write
                 # goes to a scratch emptyDir.
+                # libguestfs's sockets go to /tmp whatever TMPDIR says.
                 if c['securityContext'].get('readOnlyRootFilesystem'):
-                    for var in ('HOME', 'TMPDIR'):
-                        vol, _ = table[mount_of(env[var], table)]
-                        self.assertIn('emptyDir', vol, var)
+                    for path in (env['HOME'], env['TMPDIR'], env['LIBGUESTFS_CACHEDIR'], '/tmp'):
+                        self.assertIn('emptyDir', table[mount_of(path, table)][0], path)
                 self.assertIsNot(c['securityContext'].get('privileged'), True)
                 # Resources: the measured peak with its margin, requests
                 # within limits.
@@ -232,6 +232,10 @@ class Manifests(unittest.TestCase):
                 self.assertGreaterEqual(mib(res['requests']['memory']), MEASURED_PEAK_MIB)
                 self.assertLessEqual(mib(res['requests']['memory']), mib(res['limits']['memory']))
                 self.assertGreaterEqual(cpu(res['requests']['cpu']), 1)
+                # The emptyDirs count against the pod's ephemeral storage:
+                # full scratch volumes must not get the pod evicted.
+                scratch = sum(mib(v['emptyDir']['sizeLimit']) for v in pod['volumes'] if 'emptyDir' in v)
+                self.assertLessEqual(scratch, mib(res['limits']['ephemeral-storage']))
                 self.assertLessEqual(cpu(res['requests']['cpu']), cpu(res['limits']['cpu']))
                 # The scan stops itself, with a report, before the pod is killed.
                 timeout = int(option_value(c['args'], '--timeout'))
