@@ -22,6 +22,8 @@ test_packages=(
   dosfstools mtools lvm2 mdadm btrfs-progs cpio gzip bzip2 xz-utils lz4 lzop
   binutils file busybox-static musl-tools gcc-multilib g++ golang-go
   rpm python3-jsonschema
+  # deploy/ manifests (YAML) and the POSIX entrypoint both engines run
+  python3-yaml shellcheck
   # hostile-input checks: fuzzers, sanitizers, a real browser for the HTML report
   clang libclang-rt-14-dev valgrind chromium
   # Markdown reports rendered as GitHub does (cmark-gfm, tables extension)
