@@ -333,16 +333,65 @@ static const char *blkid_value(char **kv, const char *key)
     return NULL;
 }
 
+/* A partition's table scheme and type, for the boot mode: blkid's
+ * PART_ENTRY_* values, or, for a partition that holds nothing blkid knows
+ * (a BIOS boot partition), parted and sgdisk through libguestfs.  They go
+ * into the disk's "partition_table" and "partitions". */
+static void partition_facts(guestfs_h *g, const char *dev, char **kv, json_object *vol)
+{
+    const char *scheme = blkid_value(kv, "PART_ENTRY_SCHEME");
+    const char *ptype = blkid_value(kv, "PART_ENTRY_TYPE");
+    const char *num = blkid_value(kv, "PART_ENTRY_NUMBER");
+    const char *fstype = blkid_value(kv, "TYPE");
+    char *ask_scheme = NULL, *ask_type = NULL, mbr[8];
+    int partnum = num ? atoi(num) : guestfs_part_to_partnum(g, dev);
+
+    if (!scheme) {
+        char *whole = guestfs_part_to_dev(g, dev);
+        ask_scheme = whole ? guestfs_part_get_parttype(g, whole) : NULL;
+        if (ask_scheme && !strcmp(ask_scheme, "gpt") && partnum > 0)
+            ask_type = guestfs_part_get_gpt_type(g, whole, partnum);
+        else if (ask_scheme && !strcmp(ask_scheme, "msdos") && partnum > 0) {
+            int id = guestfs_part_get_mbr_id(g, whole, partnum);
+            if (id >= 0) {
+                snprintf(mbr, sizeof mbr, "0x%02x", id & 0xff);
+                ask_type = strdup(mbr);
+            }
+        }
+        free(whole);
+        scheme = ask_scheme && !strcmp(ask_scheme, "msdos") ? "dos" : ask_scheme;
+        ptype = ask_type;
+    }
+    if (scheme) {
+        json_object *parts;
+        json_object_object_add(vol, "partition_table", jstr(scheme));
+        if (!json_object_object_get_ex(vol, "partitions", &parts)) {
+            parts = json_object_new_array();
+            json_object_object_add(vol, "partitions", parts);
+        }
+        json_object *p = json_object_new_object();
+        json_object_object_add(p, "device", jstr(dev));
+        json_object_object_add(p, "number", partnum > 0 ? json_object_new_int(partnum) : NULL);
+        json_object_object_add(p, "type", jstr_or_null(ptype));
+        json_object_object_add(p, "filesystem", jstr_or_null(fstype));
+        json_object_array_add(parts, p);
+    }
+    free(ask_scheme);
+    free(ask_type);
+}
+
 /* Every block device that may hold a filesystem: unpartitioned disks,
  * partitions, LVs and md arrays.  One blkid call per device gives type,
  * UUID, label and partition UUID; this is several times cheaper than
  * list_filesystems plus per-device calls under TCG. */
 static void probe_device(guestfs_h *g, const char *dev, struct fs **fss, size_t *nfs,
-                         int *lvm, int *raid)
+                         int *lvm, int *raid, json_object *vol)
 {
     char **kv = guestfs_blkid(g, dev);
     const char *type = blkid_value(kv, "TYPE");
 
+    if (vol)
+        partition_facts(g, dev, kv, vol);
     if (!type)
         goto out;
     if (!strcmp(type, "LVM2_member")) {
@@ -373,7 +422,8 @@ out:
  * partitions, md arrays and LVs.
  * One blkid call per device gives type, UUID, label and partition UUID;
  * under TCG this is several times cheaper than list_filesystems. */
-static void discover(guestfs_h *g, struct image *im, char **devices, struct fs **out, size_t *nout)
+static void discover(guestfs_h *g, struct image *im, char **devices, json_object *volumes,
+                     struct fs **out, size_t *nout)
 {
     char **parts = guestfs_list_partitions(g);
     struct fs *fss = NULL;
@@ -386,10 +436,11 @@ static void discover(guestfs_h *g, struct image *im, char **devices, struct fs *
         for (size_t p = 0; parts && parts[p]; p++)
             if (!strncmp(parts[p], devices[i], dl)) {
                 has_parts = 1;
-                probe_device(g, parts[p], &fss, &nfs, &lvm, &raid);
+                probe_device(g, parts[p], &fss, &nfs, &lvm, &raid,
+                             json_object_array_get_idx(volumes, i));
             }
         if (!has_parts)
-            probe_device(g, devices[i], &fss, &nfs, &lvm, &raid);
+            probe_device(g, devices[i], &fss, &nfs, &lvm, &raid, NULL);
     }
     /* blkid does not always name PVs and md members (a PV whose VG is
      * active can come back without TYPE), so ask LVM and md directly. */
@@ -398,7 +449,7 @@ static void discover(guestfs_h *g, struct image *im, char **devices, struct fs *
     {
         char **mds = guestfs_list_md_devices(g);
         for (size_t i = 0; mds && mds[i]; i++)
-            probe_device(g, mds[i], &fss, &nfs, &lvm, &raid);
+            probe_device(g, mds[i], &fss, &nfs, &lvm, &raid, NULL);
         free_strv(mds);
     }
     {
@@ -411,7 +462,7 @@ static void discover(guestfs_h *g, struct image *im, char **devices, struct fs *
         char **lvs = !dm || atoi(dm) > 0 ? guestfs_lvs(g) : NULL;
         free(dm);
         for (size_t i = 0; lvs && lvs[i]; i++)
-            probe_device(g, lvs[i], &fss, &nfs, &lvm, &raid);
+            probe_device(g, lvs[i], &fss, &nfs, &lvm, &raid, NULL);
         free_strv(lvs);
     }
     free_strv(parts);
@@ -586,7 +637,7 @@ int inspect_image(struct image *im, struct report *r, struct inspection *ins,
         json_object_array_add(volumes, volume_json(&im->disks[i], i, &vol_fs[i]));
 
     progress_stage("finding filesystems");
-    discover(g, im, devices, &fss, &nfs);
+    discover(g, im, devices, volumes, &fss, &nfs);
     for (size_t i = 0; i < nfs; i++) {
         struct fs *f = &fss[i];
         json_object *all = json_object_new_array();
