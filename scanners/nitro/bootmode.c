@@ -148,8 +148,9 @@ json_object *boot_mode_scan(struct scan_ctx *c, const struct boot_info *bi)
     boot_disk_read(c, &d);
     boot_tree_read(c->v, &t);
 
-    int table_known = d.seen && d.table;
-    int gpt = table_known && !strcmp(d.table, "gpt");
+    /* other schemes (sun, bsd...) are neither */
+    int gpt = d.seen && d.table && !strcmp(d.table, "gpt");
+    int table_known = gpt || (d.seen && d.table && !strcmp(d.table, "dos"));
     /* grub-pc on GPT needs a BIOS boot partition to hold its core image;
      * firmware finds UEFI loaders only on an EFI system partition */
     int bios = t.grub_pc[0] && (!table_known || !gpt || d.bios_boot);
@@ -164,6 +165,8 @@ json_object *boot_mode_scan(struct scan_ctx *c, const struct boot_info *bi)
         json_object_array_add(ev, jstr("partition table not seen (a directory tree, not disks)"));
     else if (!d.table)
         json_object_array_add(ev, jstr("no partition table on the boot disk"));
+    else if (!table_known)
+        add_evidence(ev, "partition table: %s", d.table);
     else
         add_evidence(ev, "partition table: %s", gpt ? "GPT" : "MBR");
     if (d.esp)
