@@ -333,51 +333,29 @@ static const char *blkid_value(char **kv, const char *key)
     return NULL;
 }
 
-/* A partition's table scheme and type, for the boot mode: blkid's
- * PART_ENTRY_* values, or, for a partition that holds nothing blkid knows
- * (a BIOS boot partition), parted and sgdisk through libguestfs.  They go
- * into the disk's "partition_table" and "partitions". */
-static void partition_facts(guestfs_h *g, const char *dev, char **kv, json_object *vol)
+/* A partition's table scheme and type, for the boot mode, into the disk's
+ * "partition_table" and "partitions": blkid's PART_ENTRY_* values, which
+ * it gives for a partition that holds no filesystem too (a BIOS boot
+ * partition). */
+static void partition_facts(const char *dev, char **kv, json_object *vol)
 {
     const char *scheme = blkid_value(kv, "PART_ENTRY_SCHEME");
-    const char *ptype = blkid_value(kv, "PART_ENTRY_TYPE");
     const char *num = blkid_value(kv, "PART_ENTRY_NUMBER");
-    const char *fstype = blkid_value(kv, "TYPE");
-    char *ask_scheme = NULL, *ask_type = NULL, mbr[8];
-    int partnum = num ? atoi(num) : guestfs_part_to_partnum(g, dev);
+    json_object *parts, *p;
 
-    if (!scheme) {
-        char *whole = guestfs_part_to_dev(g, dev);
-        ask_scheme = whole ? guestfs_part_get_parttype(g, whole) : NULL;
-        if (ask_scheme && !strcmp(ask_scheme, "gpt") && partnum > 0)
-            ask_type = guestfs_part_get_gpt_type(g, whole, partnum);
-        else if (ask_scheme && !strcmp(ask_scheme, "msdos") && partnum > 0) {
-            int id = guestfs_part_get_mbr_id(g, whole, partnum);
-            if (id >= 0) {
-                snprintf(mbr, sizeof mbr, "0x%02x", id & 0xff);
-                ask_type = strdup(mbr);
-            }
-        }
-        free(whole);
-        scheme = ask_scheme && !strcmp(ask_scheme, "msdos") ? "dos" : ask_scheme;
-        ptype = ask_type;
+    if (!scheme)
+        return;
+    json_object_object_add(vol, "partition_table", jstr(scheme));
+    if (!json_object_object_get_ex(vol, "partitions", &parts)) {
+        parts = json_object_new_array();
+        json_object_object_add(vol, "partitions", parts);
     }
-    if (scheme) {
-        json_object *parts;
-        json_object_object_add(vol, "partition_table", jstr(scheme));
-        if (!json_object_object_get_ex(vol, "partitions", &parts)) {
-            parts = json_object_new_array();
-            json_object_object_add(vol, "partitions", parts);
-        }
-        json_object *p = json_object_new_object();
-        json_object_object_add(p, "device", jstr(dev));
-        json_object_object_add(p, "number", partnum > 0 ? json_object_new_int(partnum) : NULL);
-        json_object_object_add(p, "type", jstr_or_null(ptype));
-        json_object_object_add(p, "filesystem", jstr_or_null(fstype));
-        json_object_array_add(parts, p);
-    }
-    free(ask_scheme);
-    free(ask_type);
+    p = json_object_new_object();
+    json_object_object_add(p, "device", jstr(dev));
+    json_object_object_add(p, "number", num && atoi(num) > 0 ? json_object_new_int(atoi(num)) : NULL);
+    json_object_object_add(p, "type", jstr_or_null(blkid_value(kv, "PART_ENTRY_TYPE")));
+    json_object_object_add(p, "filesystem", jstr_or_null(blkid_value(kv, "TYPE")));
+    json_object_array_add(parts, p);
 }
 
 /* Every block device that may hold a filesystem: unpartitioned disks,
@@ -391,7 +369,7 @@ static void probe_device(guestfs_h *g, const char *dev, struct fs **fss, size_t 
     const char *type = blkid_value(kv, "TYPE");
 
     if (vol)
-        partition_facts(g, dev, kv, vol);
+        partition_facts(dev, kv, vol);
     if (!type)
         goto out;
     if (!strcmp(type, "LVM2_member")) {
