@@ -340,16 +340,43 @@ static const char *blkid_value(char **kv, const char *key)
     return NULL;
 }
 
+/* A partition's table scheme and type, for the boot mode, into the disk's
+ * "partition_table" and "partitions": blkid's PART_ENTRY_* values, which
+ * it gives for a partition that holds no filesystem too (a BIOS boot
+ * partition). */
+static void partition_facts(const char *dev, char **kv, json_object *vol)
+{
+    const char *scheme = blkid_value(kv, "PART_ENTRY_SCHEME");
+    const char *num = blkid_value(kv, "PART_ENTRY_NUMBER");
+    json_object *parts, *p;
+
+    if (!scheme)
+        return;
+    json_object_object_add(vol, "partition_table", jstr(scheme));
+    if (!json_object_object_get_ex(vol, "partitions", &parts)) {
+        parts = json_object_new_array();
+        json_object_object_add(vol, "partitions", parts);
+    }
+    p = json_object_new_object();
+    json_object_object_add(p, "device", jstr(dev));
+    json_object_object_add(p, "number", num && atoi(num) > 0 ? json_object_new_int(atoi(num)) : NULL);
+    json_object_object_add(p, "type", jstr_or_null(blkid_value(kv, "PART_ENTRY_TYPE")));
+    json_object_object_add(p, "filesystem", jstr_or_null(blkid_value(kv, "TYPE")));
+    json_object_array_add(parts, p);
+}
+
 /* Every block device that may hold a filesystem: unpartitioned disks,
  * partitions, LVs and md arrays.  One blkid call per device gives type,
  * UUID, label and partition UUID; this is several times cheaper than
  * list_filesystems plus per-device calls under TCG. */
 static void probe_device(guestfs_h *g, const char *dev, struct fs **fss, size_t *nfs,
-                         int *lvm, int *raid)
+                         int *lvm, int *raid, json_object *vol)
 {
     char **kv = guestfs_blkid(g, dev);
     const char *type = blkid_value(kv, "TYPE");
 
+    if (vol)
+        partition_facts(dev, kv, vol);
     if (!type)
         goto out;
     if (!strcmp(type, "LVM2_member")) {
@@ -380,7 +407,8 @@ out:
  * partitions, md arrays and LVs.
  * One blkid call per device gives type, UUID, label and partition UUID;
  * under TCG this is several times cheaper than list_filesystems. */
-static void discover(guestfs_h *g, struct image *im, char **devices, struct fs **out, size_t *nout)
+static void discover(guestfs_h *g, struct image *im, char **devices, json_object *volumes,
+                     struct fs **out, size_t *nout)
 {
     char **parts = guestfs_list_partitions(g);
     struct fs *fss = NULL;
@@ -393,10 +421,11 @@ static void discover(guestfs_h *g, struct image *im, char **devices, struct fs *
         for (size_t p = 0; parts && parts[p]; p++)
             if (!strncmp(parts[p], devices[i], dl)) {
                 has_parts = 1;
-                probe_device(g, parts[p], &fss, &nfs, &lvm, &raid);
+                probe_device(g, parts[p], &fss, &nfs, &lvm, &raid,
+                             json_object_array_get_idx(volumes, i));
             }
         if (!has_parts)
-            probe_device(g, devices[i], &fss, &nfs, &lvm, &raid);
+            probe_device(g, devices[i], &fss, &nfs, &lvm, &raid, NULL);
     }
     /* blkid does not always name PVs and md members (a PV whose VG is
      * active can come back without TYPE), so ask LVM and md directly. */
@@ -405,7 +434,7 @@ static void discover(guestfs_h *g, struct image *im, char **devices, struct fs *
     {
         char **mds = guestfs_list_md_devices(g);
         for (size_t i = 0; mds && mds[i]; i++)
-            probe_device(g, mds[i], &fss, &nfs, &lvm, &raid);
+            probe_device(g, mds[i], &fss, &nfs, &lvm, &raid, NULL);
         free_strv(mds);
     }
     {
@@ -418,7 +447,7 @@ static void discover(guestfs_h *g, struct image *im, char **devices, struct fs *
         char **lvs = !dm || atoi(dm) > 0 ? guestfs_lvs(g) : NULL;
         free(dm);
         for (size_t i = 0; lvs && lvs[i]; i++)
-            probe_device(g, lvs[i], &fss, &nfs, &lvm, &raid);
+            probe_device(g, lvs[i], &fss, &nfs, &lvm, &raid, NULL);
         free_strv(lvs);
     }
     free_strv(parts);
@@ -775,7 +804,7 @@ int inspect_image(struct image *im, const struct luks_keys *keys, struct report 
         json_object_array_add(volumes, volume_json(&im->disks[i], i, &vol_fs[i]));
 
     progress_stage("finding filesystems");
-    discover(g, im, devices, &fss, &nfs);
+    discover(g, im, devices, volumes, &fss, &nfs);
     unlock_luks(g, keys, &fss, &nfs);
     int luks = 0;
     for (size_t i = 0; i < nfs; i++) {

@@ -320,6 +320,7 @@ int scan_nitro(struct scan_ctx *c)
     json_object_object_add(boot, "config", jstr_or_null(bi.config[0] ? bi.config : NULL));
     json_object_object_add(boot, "default_kernel",
                            jstr_or_null(def >= 0 ? kl.k[def].version : NULL));
+    json_object_object_add(boot, "mode", boot_mode_scan(c, &bi));
 
     report_set(c->r, "kernels", karr);
     report_set(c->r, "boot", boot);

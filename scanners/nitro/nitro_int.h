@@ -234,6 +234,12 @@ void cmdline_devnames(struct scan_ctx *c, struct disk_names *dn, const char *cmd
 /* Value of key= in a command line, copied; 0 if absent. */
 int cmdline_get(const char *cmdline, const char *key, char *out, size_t cap);
 
+/* ---- bootmode.c ---- */
+/* The boot mode the disks support (bios, uefi, both, unknown) with its
+ * evidence, as the report's boot.mode; a UEFI-only server is an info
+ * finding, one with nothing bootable a warning. */
+json_object *boot_mode_scan(struct scan_ctx *c, const struct boot_info *bi);
+
 /* ---- devname.c, multipath.c: which device names survive the move ---- */
 #define NAMING_ALIASES_MAX 64
 struct naming {

@@ -214,6 +214,34 @@ class TestProbeDirtyJournal(TestProbe):
         for run in self.runs.values():
             self.assertIs(self.report_of(run)["complete"], True, run.describe())
 
+    def test_boot_mode_uefi_only(self):
+        # The builder's MBR disk: the root in a type 83 partition, the ESP
+        # (vfat) in a type ef one holding EFI/debian/grubx64.efi, and no
+        # grub-pc: only UEFI firmware boots it.
+        for name, run in self.runs.items():
+            rep = self.report_of(run)
+            vol = rep["volumes"][0]
+            self.assertEqual(vol["partition_table"], "dos", name)
+            esp = self.fs_by_uuid(rep, "1F00-0901")["device"]
+            parts = {p["device"]: p for p in vol["partitions"]}
+            self.assertEqual(parts[esp]["type"], "0xef", name)
+            self.assertEqual(parts[esp]["filesystem"], "vfat", name)
+            self.assertEqual(sorted(p["type"] for p in parts.values()), ["0x83", "0xef"], name)
+            m = rep["boot"]["mode"]
+            self.assertEqual(m["mode"], "uefi", "%s: %s" % (name, m))
+            self.assertEqual(m["partition_table"], "mbr", name)
+            self.assertIs(m["table_seen"], True, name)
+            self.assertEqual(m["esp"], esp, name)
+            self.assertIsNone(m["bios_boot_partition"], name)
+            self.assertIsNone(m["grub_pc"], name)
+            self.assertEqual(m["efi_loaders"], ["/boot/efi/EFI/debian/grubx64.efi"], name)
+            self.assertEqual(m["ami_boot_mode"], "uefi", name)
+            found = [f for f in rep["findings"] if f["id"] == "BOOT-MODE-UEFI-ONLY"]
+            self.assertEqual(len(found), 1, name)
+            self.assertEqual(found[0]["severity"], "info", name)
+            self.assertIn("EFI system partition: " + esp, found[0]["evidence"], name)
+            self.assertNotIn("BOOT-MODE-UNKNOWN", self.finding_ids(rep), name)
+
     def test_fstab_as_replayed(self):
         # The file names the root by UUID on the image; the journal's copy
         # names /dev/xvda1, which only a replaying reader sees.

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "scanners/nitro/nitro_int.h"
+#include "tree_scan.h"
 
 static const char *fx;
 
@@ -36,61 +36,12 @@ static const char *made(const char *key)
     return out;
 }
 
-/* Scans a tree; with_disks puts disks.json in as the report's volumes, as
- * inspection of disk images does. */
 static struct report *scan(const char *tree, int with_disks)
 {
-    char p[1024];
-    struct scan_ctx c;
-    memset(&c, 0, sizeof c);
+    char p[1024], disks[1024];
     snprintf(p, sizeof p, "%s/%s", fx, tree);
-    c.v = vfs_dir_open(p);
-    assert_non_null(c.v);
-    c.r = report_new();
-    c.distro = "centos";
-    c.package_format = "rpm";
-    if (with_disks) {
-        snprintf(p, sizeof p, "%s/disks.json", fx);
-        json_object *vols = json_object_from_file(p);
-        assert_non_null(vols);
-        report_set(c.r, "volumes", vols);
-    }
-    assert_int_equal(scan_nitro(&c), 0);
-    vfs_close(c.v);
-    return c.r;
-}
-
-static const char *sget(json_object *o, const char *key)
-{
-    json_object *v;
-    return json_object_object_get_ex(o, key, &v) && v ? json_object_get_string(v) : "";
-}
-
-/* The findings of an id (and severity, when given) whose title holds `in`. */
-static int findings(struct report *r, const char *id, const char *sev, const char *in,
-                    json_object **first)
-{
-    int n = 0;
-    for (size_t i = 0; i < json_object_array_length(r->findings); i++) {
-        json_object *f = json_object_array_get_idx(r->findings, i);
-        if (strcmp(sget(f, "id"), id) || (sev && strcmp(sget(f, "severity"), sev)) ||
-            (in && !strstr(sget(f, "title"), in)))
-            continue;
-        if (!n++ && first)
-            *first = f;
-    }
-    return n;
-}
-
-static int has_evidence(json_object *f, const char *needle)
-{
-    json_object *ev;
-    if (!f || !json_object_object_get_ex(f, "evidence", &ev))
-        return 0;
-    for (size_t i = 0; i < json_object_array_length(ev); i++)
-        if (strstr(json_object_get_string(json_object_array_get_idx(ev, i)), needle))
-            return 1;
-    return 0;
+    snprintf(disks, sizeof disks, "%s/disks.json", fx);
+    return tree_scan(p, "centos", "rpm", with_disks ? disks : NULL);
 }
 
 static void test_classifier(void **s)
@@ -127,45 +78,45 @@ static void test_centos7_vmware(void **s)
     json_object *f = NULL;
     /* fstab: the VMware disk serial of / and the Smart Array name; EBS's
      * by-id name and the LVM swap pass */
-    assert_int_equal(findings(r, "BOOT-FSTAB-DEVNAME", "blocker", NULL, NULL), 4);
-    assert_int_equal(findings(r, "BOOT-FSTAB-DEVNAME", NULL, "by-id/scsi-", &f), 1);
-    assert_true(has_evidence(f, "/etc/fstab:4: /dev/disk/by-id/scsi-"));
-    assert_true(has_evidence(f, "disk serial"));
-    assert_int_equal(findings(r, "BOOT-FSTAB-DEVNAME", NULL, "/dev/cciss/c0d0p3 on /data", NULL), 1);
-    assert_int_equal(findings(r, "BOOT-FSTAB-DEVNAME", NULL, "Amazon_Elastic_Block_Store", NULL), 0);
+    assert_int_equal(tree_findings(r, "BOOT-FSTAB-DEVNAME", "blocker", NULL, NULL), 4);
+    assert_int_equal(tree_findings(r, "BOOT-FSTAB-DEVNAME", NULL, "by-id/scsi-", &f), 1);
+    assert_true(tree_has_evidence(f, "/etc/fstab:4: /dev/disk/by-id/scsi-"));
+    assert_true(tree_has_evidence(f, "disk serial"));
+    assert_int_equal(tree_findings(r, "BOOT-FSTAB-DEVNAME", NULL, "/dev/cciss/c0d0p3 on /data", NULL), 1);
+    assert_int_equal(tree_findings(r, "BOOT-FSTAB-DEVNAME", NULL, "Amazon_Elastic_Block_Store", NULL), 0);
     /* multipath: an alias of multipath.conf and a bindings name */
-    assert_int_equal(findings(r, "BOOT-FSTAB-DEVNAME", NULL, "/dev/mapper/oradata on /u01", &f), 1);
-    assert_true(has_evidence(f, "multipath alias"));
-    assert_int_equal(findings(r, "BOOT-FSTAB-DEVNAME", NULL, "/dev/mapper/mpatha1 on /u02", NULL), 1);
-    assert_int_equal(findings(r, "BOOT-FSTAB-DEVNAME", NULL, "centos-swap", NULL), 0);
-    assert_int_equal(findings(r, "BOOT-CRYPTTAB-DEVNAME", "blocker", "/dev/sdb2", &f), 1);
-    assert_true(has_evidence(f, "/etc/crypttab:1:"));
+    assert_int_equal(tree_findings(r, "BOOT-FSTAB-DEVNAME", NULL, "/dev/mapper/oradata on /u01", &f), 1);
+    assert_true(tree_has_evidence(f, "multipath alias"));
+    assert_int_equal(tree_findings(r, "BOOT-FSTAB-DEVNAME", NULL, "/dev/mapper/mpatha1 on /u02", NULL), 1);
+    assert_int_equal(tree_findings(r, "BOOT-FSTAB-DEVNAME", NULL, "centos-swap", NULL), 0);
+    assert_int_equal(tree_findings(r, "BOOT-CRYPTTAB-DEVNAME", "blocker", "/dev/sdb2", &f), 1);
+    assert_true(tree_has_evidence(f, "/etc/crypttab:1:"));
     /* /boot is on the disk that boots: no nofail asked */
-    assert_int_equal(findings(r, "BOOT-FSTAB-NOFAIL", NULL, NULL, NULL), 0);
+    assert_int_equal(tree_findings(r, "BOOT-FSTAB-NOFAIL", NULL, NULL, NULL), 0);
     /* GRUB legacy's kernel line boots; /etc/default/grub acts at the next
      * regeneration (sysconfig/grub is a link to it: said once) */
-    assert_int_equal(findings(r, "BOOT-CMDLINE-DEVNAME", "blocker", "root=/dev/sda2", &f), 1);
-    assert_true(has_evidence(f, "/boot/grub/grub.conf"));
-    assert_non_null(strstr(sget(f, "remediation"), "GRUB_CMDLINE_LINUX"));
-    assert_int_equal(findings(r, "BOOT-CMDLINE-DEVNAME", "warning", "resume=/dev/sdb1", &f), 1);
-    assert_true(has_evidence(f, "/etc/default/grub:3"));
-    assert_false(has_evidence(f, "/etc/sysconfig/grub"));
-    assert_int_equal(findings(r, "BOOT-CMDLINE-DEVNAME", NULL, "rd.lvm.lv", NULL), 0);
+    assert_int_equal(tree_findings(r, "BOOT-CMDLINE-DEVNAME", "blocker", "root=/dev/sda2", &f), 1);
+    assert_true(tree_has_evidence(f, "/boot/grub/grub.conf"));
+    assert_non_null(strstr(tree_sget(f, "remediation"), "GRUB_CMDLINE_LINUX"));
+    assert_int_equal(tree_findings(r, "BOOT-CMDLINE-DEVNAME", "warning", "resume=/dev/sdb1", &f), 1);
+    assert_true(tree_has_evidence(f, "/etc/default/grub:3"));
+    assert_false(tree_has_evidence(f, "/etc/sysconfig/grub"));
+    assert_int_equal(tree_findings(r, "BOOT-CMDLINE-DEVNAME", NULL, "rd.lvm.lv", NULL), 0);
     /* device.map, and mdadm.conf scanning only sd* while an array is listed */
-    assert_int_equal(findings(r, "BOOT-CONFIG-DEVNAME", "warning", "device.map", &f), 1);
-    assert_true(has_evidence(f, "/boot/grub/device.map:2: (hd0)"));
-    assert_int_equal(findings(r, "BOOT-CONFIG-DEVNAME", "blocker", "/etc/mdadm.conf", &f), 1);
-    assert_true(has_evidence(f, "/etc/mdadm.conf:1: DEVICE /dev/sd*"));
+    assert_int_equal(tree_findings(r, "BOOT-CONFIG-DEVNAME", "warning", "device.map", &f), 1);
+    assert_true(tree_has_evidence(f, "/boot/grub/device.map:2: (hd0)"));
+    assert_int_equal(tree_findings(r, "BOOT-CONFIG-DEVNAME", "blocker", "/etc/mdadm.conf", &f), 1);
+    assert_true(tree_has_evidence(f, "/etc/mdadm.conf:1: DEVICE /dev/sd*"));
     /* the LVM filter accepts only sd* */
-    assert_int_equal(findings(r, "BOOT-LVM-FILTER", "blocker", "filter in /etc/lvm/lvm.conf", &f), 1);
-    assert_true(has_evidence(f, "/etc/lvm/lvm.conf:4: filter = ["));
-    assert_true(has_evidence(f, "r|.*|"));
+    assert_int_equal(tree_findings(r, "BOOT-LVM-FILTER", "blocker", "filter in /etc/lvm/lvm.conf", &f), 1);
+    assert_true(tree_has_evidence(f, "/etc/lvm/lvm.conf:4: filter = ["));
+    assert_true(tree_has_evidence(f, "r|.*|"));
     /* the distribution's dracut default is host-only, nothing adds nvme */
-    assert_int_equal(findings(r, "NITRO-INITRAMFS-HOSTONLY", "warning", "hostonly", &f), 1);
-    assert_true(has_evidence(f, "/usr/lib/dracut/dracut.conf.d/01-dist.conf:1"));
+    assert_int_equal(tree_findings(r, "NITRO-INITRAMFS-HOSTONLY", "warning", "hostonly", &f), 1);
+    assert_true(tree_has_evidence(f, "/usr/lib/dracut/dracut.conf.d/01-dist.conf:1"));
     /* no disks were read: the UUID of /boot could not be checked, and says so */
-    assert_int_equal(findings(r, "BOOT-UUID-UNCHECKED", "info", NULL, NULL), 1);
-    assert_int_equal(findings(r, "BOOT-UUID-UNRESOLVED", NULL, NULL, NULL), 0);
+    assert_int_equal(tree_findings(r, "BOOT-UUID-UNCHECKED", "info", NULL, NULL), 1);
+    assert_int_equal(tree_findings(r, "BOOT-UUID-UNRESOLVED", NULL, NULL, NULL), 0);
     report_free(r);
 }
 
@@ -177,7 +128,7 @@ static void test_stable_names(void **s)
         "BOOT-CMDLINE-DEVNAME", "BOOT-CONFIG-DEVNAME", "BOOT-LVM-FILTER",
         "NITRO-INITRAMFS-HOSTONLY", "BOOT-FSTAB-NOFAIL", NULL };
     for (int i = 0; none[i]; i++)
-        if (findings(r, none[i], NULL, NULL, NULL))
+        if (tree_findings(r, none[i], NULL, NULL, NULL))
             fail_msg("%s on names that survive the move", none[i]);
     report_free(r);
 }
@@ -187,15 +138,15 @@ static void test_dracut_order(void **s)
     (void)s;
     json_object *f = NULL;
     struct report *r = scan("dracut-masked", 0);
-    assert_int_equal(findings(r, "NITRO-INITRAMFS-HOSTONLY", NULL, NULL, NULL), 0);
+    assert_int_equal(tree_findings(r, "NITRO-INITRAMFS-HOSTONLY", NULL, NULL, NULL), 0);
     report_free(r);
     r = scan("dracut-omit", 0);
-    assert_int_equal(findings(r, "NITRO-INITRAMFS-HOSTONLY", "warning", "omit_drivers", &f), 1);
-    assert_true(has_evidence(f, "/etc/dracut.conf.d/90-omit.conf:2"));
+    assert_int_equal(tree_findings(r, "NITRO-INITRAMFS-HOSTONLY", "warning", "omit_drivers", &f), 1);
+    assert_true(tree_has_evidence(f, "/etc/dracut.conf.d/90-omit.conf:2"));
     report_free(r);
     /* add_drivers= (not +=) replaced the list that held nvme */
     r = scan("dracut-replaced", 0);
-    assert_int_equal(findings(r, "NITRO-INITRAMFS-HOSTONLY", "warning", "hostonly", NULL), 1);
+    assert_int_equal(tree_findings(r, "NITRO-INITRAMFS-HOSTONLY", "warning", "hostonly", NULL), 1);
     report_free(r);
 }
 
@@ -204,14 +155,14 @@ static void test_initramfs_tools(void **s)
     (void)s;
     json_object *f = NULL;
     struct report *r = scan("itools-dep", 0);
-    assert_int_equal(findings(r, "NITRO-INITRAMFS-HOSTONLY", "warning", "MODULES=dep", &f), 1);
-    assert_true(has_evidence(f, "/etc/initramfs-tools/initramfs.conf:1: MODULES=dep"));
+    assert_int_equal(tree_findings(r, "NITRO-INITRAMFS-HOSTONLY", "warning", "MODULES=dep", &f), 1);
+    assert_true(tree_has_evidence(f, "/etc/initramfs-tools/initramfs.conf:1: MODULES=dep"));
     report_free(r);
     r = scan("itools-dep-nvme", 0);
-    assert_int_equal(findings(r, "NITRO-INITRAMFS-HOSTONLY", NULL, NULL, NULL), 0);
+    assert_int_equal(tree_findings(r, "NITRO-INITRAMFS-HOSTONLY", NULL, NULL, NULL), 0);
     report_free(r);
     r = scan("itools-confd-most", 0);
-    assert_int_equal(findings(r, "NITRO-INITRAMFS-HOSTONLY", NULL, NULL, NULL), 0);
+    assert_int_equal(tree_findings(r, "NITRO-INITRAMFS-HOSTONLY", NULL, NULL, NULL), 0);
     report_free(r);
 }
 
@@ -222,27 +173,27 @@ static void test_names_against_disks(void **s)
     char want[256];
     struct report *r = scan("uuids", 1);
     /* a UUID of no filesystem: fstab's /gone and the default entry's resume= */
-    assert_int_equal(findings(r, "BOOT-UUID-UNRESOLVED", "warning", made("GONE_UUID"), &f), 1);
-    assert_true(has_evidence(f, "/etc/fstab:4:"));
-    assert_true(has_evidence(f, "resume=UUID="));
-    assert_int_equal(findings(r, "BOOT-UUID-UNRESOLVED", NULL, NULL, NULL), 1);
-    assert_int_equal(findings(r, "BOOT-UUID-UNCHECKED", NULL, NULL, NULL), 0);
+    assert_int_equal(tree_findings(r, "BOOT-UUID-UNRESOLVED", "warning", made("GONE_UUID"), &f), 1);
+    assert_true(tree_has_evidence(f, "/etc/fstab:4:"));
+    assert_true(tree_has_evidence(f, "resume=UUID="));
+    assert_int_equal(tree_findings(r, "BOOT-UUID-UNRESOLVED", NULL, NULL, NULL), 1);
+    assert_int_equal(tree_findings(r, "BOOT-UUID-UNCHECKED", NULL, NULL, NULL), 0);
     /* nofail: /bulk is on the second disk, /boot on the root's */
-    assert_int_equal(findings(r, "BOOT-FSTAB-NOFAIL", "warning", "/bulk", NULL), 1);
-    assert_int_equal(findings(r, "BOOT-FSTAB-NOFAIL", NULL, NULL, NULL), 1);
+    assert_int_equal(tree_findings(r, "BOOT-FSTAB-NOFAIL", "warning", "/bulk", NULL), 1);
+    assert_int_equal(tree_findings(r, "BOOT-FSTAB-NOFAIL", NULL, NULL, NULL), 1);
     /* the kernel name's remediation gives the UUID of the filesystem there */
-    assert_int_equal(findings(r, "BOOT-FSTAB-DEVNAME", "blocker", "/dev/sdb1", &f), 1);
+    assert_int_equal(tree_findings(r, "BOOT-FSTAB-DEVNAME", "blocker", "/dev/sdb1", &f), 1);
     snprintf(want, sizeof want, "Write UUID=%s", made("DATA_UUID"));
-    assert_non_null(strstr(sget(f, "remediation"), want));
+    assert_non_null(strstr(tree_sget(f, "remediation"), want));
     /* the report says which filesystem each fstab line is */
     json_object *fst = report_get(r, "fstab");
-    assert_string_equal(sget(json_object_array_get_idx(fst, 0), "filesystem"), "/dev/sda2");
-    assert_string_equal(sget(json_object_array_get_idx(fst, 2), "filesystem"), "/dev/sdb1");
-    assert_string_equal(sget(json_object_array_get_idx(fst, 3), "issue"), "unresolved");
+    assert_string_equal(tree_sget(json_object_array_get_idx(fst, 0), "filesystem"), "/dev/sda2");
+    assert_string_equal(tree_sget(json_object_array_get_idx(fst, 2), "filesystem"), "/dev/sdb1");
+    assert_string_equal(tree_sget(json_object_array_get_idx(fst, 3), "issue"), "unresolved");
     report_free(r);
     /* the root's UUID matching nothing is a blocker */
     r = scan("uuids-root-gone", 1);
-    assert_int_equal(findings(r, "BOOT-UUID-UNRESOLVED", "blocker", made("GONE_UUID"), NULL), 1);
+    assert_int_equal(tree_findings(r, "BOOT-UUID-UNRESOLVED", "blocker", made("GONE_UUID"), NULL), 1);
     report_free(r);
 }
 
