@@ -486,7 +486,7 @@ static void unlock_luks(guestfs_h *g, const struct luks_keys *ks, struct fs **fs
                 continue;
             f->luks_mapper = mapper;
             size_t before = *nfs;
-            probe_device(g, mapper, fss, nfs, &lvm, &raid);
+            probe_device(g, mapper, fss, nfs, &lvm, &raid, NULL);
             if (*nfs > before)
                 (*fss)[before].parent = i + 1;
             opened = 1;
@@ -498,7 +498,7 @@ static void unlock_luks(guestfs_h *g, const struct luks_keys *ks, struct fs **fs
         char **lvs = guestfs_lvs(g);
         for (size_t i = 0; lvs && lvs[i]; i++)
             if (!listed(*fss, *nfs, lvs[i]))
-                probe_device(g, lvs[i], fss, nfs, &lvm, &raid);
+                probe_device(g, lvs[i], fss, nfs, &lvm, &raid, NULL);
         free_strv(lvs);
     }
 }
