@@ -327,6 +327,8 @@ int scan_apps(struct scan_ctx *c)
     if (files)
         module_apps(c, &a, files, kmods, &refs, &t);
     apps_attach_loaders(&a);
+    apps_rt_link(&a);
+    apps_magic_close();
     json_object_put(kmods);
     apps_transient_free(&t);
     apps_kmod_free(&refs);

@@ -539,6 +539,107 @@ static void test_needs_packages(void **state)
     assert_false(arr_has(field(needs, "packages"), "iproute2"));
 }
 
+/* The runtime of this kind an application runs on, or NULL. */
+static json_object *runtime(const char *app_name, const char *kind)
+{
+    json_object *rts = field(app(app_name), "runtimes");
+    for (size_t i = 0; rts && i < json_object_array_length(rts); i++) {
+        json_object *r = json_object_array_get_idx(rts, i);
+        if (!strcmp(sfield(r, "kind"), kind))
+            return r;
+    }
+    return NULL;
+}
+
+/* A JDK by its release file, and a web application on it: its WAR counted
+ * (a text file named .war is not), the image the Java release names. */
+static void test_runtime_java(void **state)
+{
+    char want[64];
+    (void)state;
+    slurp("java_version", want, sizeof want);
+    json_object *jdk = runtime("jdk8", "java"), *web = runtime("tomcat", "java");
+    assert_non_null(jdk);
+    assert_string_equal(sfield(jdk, "version"), want);
+    assert_string_equal(sfield(jdk, "home"), "/opt/jdk8");
+    assert_true(arr_has(field(jdk, "evidence"), "/opt/jdk8/release"));
+    assert_non_null(web);
+    assert_string_equal(sfield(web, "version"), want);
+    assert_string_equal(sfield(web, "home"), "/opt/jdk8");
+    assert_string_equal(sfield(web, "from_application"), "jdk8");
+    json_object *ar = field(web, "archives");
+    assert_int_equal(json_object_get_int(field(ar, "count")), 1);
+    assert_true(arr_has(field(ar, "paths"), "/opt/tomcat/webapps/shop.war"));
+    assert_false(arr_has(field(ar, "paths"), "notes.war"));
+    assert_string_equal(sfield(app("tomcat"), "base_image"), "eclipse-temurin:8");
+    assert_string_equal(sfield(app("jdk8"), "base_image"), "eclipse-temurin:8");
+}
+
+/* A virtualenv: the version its pyvenv.cfg says, its compiled extension
+ * with GLIBC needs, and python:X.Y-slim. */
+static void test_runtime_python(void **state)
+{
+    char cfg[4096], path[4096], want[32] = "", image[64];
+    (void)state;
+    if (strstr(skips, "venv:"))
+        skip();
+    snprintf(path, sizeof path, "%s/root/opt/pyapp/venv/pyvenv.cfg", stage_dir);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    while (fgets(cfg, sizeof cfg, f))
+        if (sscanf(cfg, "version = %31s", want) == 1 || sscanf(cfg, "version_info = %31s", want) == 1)
+            break;
+    fclose(f);
+    assert_true(want[0]);
+    json_object *py = runtime("pyapp", "python");
+    assert_non_null(py);
+    assert_string_equal(sfield(py, "version"), want);
+    assert_string_equal(sfield(py, "home"), "/opt/pyapp/venv");
+    assert_true(json_object_get_boolean(field(py, "virtualenv")));
+    assert_int_equal(json_object_get_int(field(field(py, "extensions"), "count")), 1);
+    assert_true(arr_has(field(field(py, "extensions"), "paths"), "site-packages/_fast.cpython-3"));
+    assert_non_null(sfield(field(app("pyapp"), "needs"), "glibc_max"));
+    /* python:X.Y-slim exists from 3.6 on; older ones are copied onto a base. */
+    char mm[32];
+    snprintf(mm, sizeof mm, "%.*s", (int)(strchr(strchr(want, '.') + 1, '.') ?
+             strchr(strchr(want, '.') + 1, '.') - want : (long)strlen(want)), want);
+    snprintf(image, sizeof image, "python:%s-slim", mm);
+    if (decide_image_named(image))
+        assert_string_equal(sfield(app("pyapp"), "base_image"), image);
+    else
+        assert_string_not_equal(sfield(app("pyapp"), "base_image"), image);
+    assert_true(arr_has(field(app("pyapp"), "runtimes"), "\"interpreter\":\"python3\""));
+}
+
+/* Node.js by the version string in its binary, its native addon under
+ * node_modules, and node:N-slim. */
+static void test_runtime_node(void **state)
+{
+    char want[64], image[64];
+    (void)state;
+    slurp("node_version", want, sizeof want);
+    json_object *n = runtime("nodesvc", "node");
+    assert_non_null(n);
+    assert_string_equal(sfield(n, "version"), want);
+    assert_string_equal(sfield(n, "home"), "/opt/nodesvc");
+    assert_int_equal(json_object_get_int(field(field(n, "addons"), "count")), 1);
+    assert_true(arr_has(field(field(n, "addons"), "paths"), "/fastcsv/build/Release/fastcsv.node"));
+    snprintf(image, sizeof image, "node:%.*s-slim", (int)strcspn(want, "."), want);
+    assert_string_equal(sfield(app("nodesvc"), "base_image"), image);
+}
+
+/* Interpreters from shebangs (env looked through), told apart by libmagic;
+ * Python 2 puts the application on a base of its generation. */
+static void test_runtime_scripts(void **state)
+{
+    (void)state;
+    json_object *rts = field(app("oldscripts"), "runtimes");
+    assert_true(arr_has(rts, "\"interpreter\":\"perl\""));
+    assert_true(arr_has(rts, "\"interpreter\":\"python2\""));
+    assert_true(arr_has(rts, "text/x-perl"));
+    assert_string_equal(sfield(app("oldscripts"), "base_image"), "centos:7");
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 5) {
@@ -575,6 +676,10 @@ int main(int argc, char **argv)
         {NULL, cmocka_unit_test(test_entry_points_as_run)},
         {NULL, cmocka_unit_test(test_install_roots_by_structure)},
         {NULL, cmocka_unit_test(test_needs_packages)},
+        {NULL, cmocka_unit_test(test_runtime_java)},
+        {NULL, cmocka_unit_test(test_runtime_python)},
+        {NULL, cmocka_unit_test(test_runtime_node)},
+        {NULL, cmocka_unit_test(test_runtime_scripts)},
         {"go", cmocka_unit_test(test_go)},
         {"dockerfile-lint", cmocka_unit_test(test_dockerfile_lint)},
     };
