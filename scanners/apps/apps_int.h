@@ -141,6 +141,9 @@ void apps_rt_finish(struct apps_rt *r);
  * their entry points name, or the server's only one. */
 void apps_rt_link(struct apps *a);
 
+/* 1 when s ends with suf. */
+int apps_ends_with(const char *s, const char *suf);
+
 /* A command line's first word (the program), copied into buf. */
 const char *apps_argv0(const char *cmd, char *buf, size_t cap);
 

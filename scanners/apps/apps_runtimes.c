@@ -40,12 +40,6 @@ struct apps_rt *apps_rt_new(vfs *v, json_object *app)
     return r;
 }
 
-static int ends(const char *s, const char *suf)
-{
-    size_t n = strlen(s), m = strlen(suf);
-    return n >= m && !strcmp(s + n - m, suf);
-}
-
 /* The runtime of this kind and home (NULL home: none known), made on demand. */
 static json_object *rt_get(struct apps_rt *r, const char *kind, const char *home)
 {
@@ -230,20 +224,20 @@ void apps_rt_entry(struct apps_rt *r, const char *path, const struct vfs_stat *s
         return;
     if (!strcmp(base, "release"))
         java_release(r, path);
-    else if (!strcmp(base, "java") && ends(path, "/bin/java"))
+    else if (!strcmp(base, "java") && apps_ends_with(path, "/bin/java"))
         java_binary(r, path);
     else if (!strcmp(base, "pyvenv.cfg"))
         pyvenv(r, path);
     else if (!strcmp(base, "node_version.h"))
         node_header(r, path);
-    else if (!strcmp(base, "node") && ends(path, "/bin/node"))
+    else if (!strcmp(base, "node") && apps_ends_with(path, "/bin/node"))
         node_binary(r, path);
-    else if (ends(base, ".node"))
+    else if (apps_ends_with(base, ".node"))
         listed(r->addons, &r->naddons, path);
-    else if (ends(base, ".jar") || ends(base, ".war") || ends(base, ".ear"))
+    else if (apps_ends_with(base, ".jar") || apps_ends_with(base, ".war") || apps_ends_with(base, ".ear"))
         java_archive(r, path);
     else if ((strstr(path, "/site-packages/") || strstr(path, "/dist-packages/")) &&
-             (ends(base, ".so") || strstr(base, ".so.")))
+             (apps_ends_with(base, ".so") || strstr(base, ".so.")))
         listed(r->extensions, &r->nextensions, path);
     else if (rt_python_name(base, ver, sizeof ver)) {
         char home[4096];
@@ -318,7 +312,7 @@ static void attach(struct apps_rt *r, const char *kind, const char *key, json_ob
 static int addon_visit(const char *path, const struct vfs_stat *st, void *opaque)
 {
     struct apps_rt *r = opaque;
-    if (st->type == VFS_REG && ends(path, ".node"))
+    if (st->type == VFS_REG && apps_ends_with(path, ".node"))
         listed(r->addons, &r->naddons, path);
     return 0;
 }

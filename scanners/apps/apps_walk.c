@@ -25,7 +25,7 @@ static const char *const build_files[] = {"Makefile", "makefile", "GNUmakefile",
                                           "build.xml", "build.gradle", "go.mod", "Cargo.toml",
                                           "meson.build", "SConstruct", "Kbuild", NULL};
 
-static int ends(const char *s, const char *suf)
+int apps_ends_with(const char *s, const char *suf)
 {
     size_t n = strlen(s), m = strlen(suf);
     return n >= m && !strcmp(s + n - m, suf);
@@ -37,7 +37,7 @@ static int is_source(const char *base)
         if (!strcmp(base, build_files[i]))
             return 1;
     for (int i = 0; src_ext[i]; i++)
-        if (ends(base, src_ext[i]))
+        if (apps_ends_with(base, src_ext[i]))
             return 1;
     return 0;
 }
@@ -104,12 +104,12 @@ static int visit(const char *path, const struct vfs_stat *st, void *opaque)
     if (is_source(base)) {
         w->sources++;
         apps_push_str(w->app, "sources", path, 20);
-    } else if (ends(base, ".ko") || ends(base, ".ko.xz") || ends(base, ".ko.gz") ||
+    } else if (apps_ends_with(base, ".ko") || apps_ends_with(base, ".ko.xz") || apps_ends_with(base, ".ko.gz") ||
                !strcmp(base, "dkms.conf")) {
         apps_push(w->app, "module_candidates", jstr(path));
-    } else if (ends(base, ".jar") || ends(base, ".war") || ends(base, ".ear")) {
+    } else if (apps_ends_with(base, ".jar") || apps_ends_with(base, ".war") || apps_ends_with(base, ".ear")) {
         apps_push_str(w->app, "files", path, LIST_CAP);
-    } else if ((st->mode & 0111) || ends(base, ".sh")) {
+    } else if ((st->mode & 0111) || apps_ends_with(base, ".sh")) {
         script(w, path);
     }
     return 0;
