@@ -539,6 +539,48 @@ static void test_needs_packages(void **state)
     assert_false(arr_has(field(needs, "packages"), "iproute2"));
 }
 
+/* The base image of an application on one runtime with these native needs. */
+static const char *runtime_base(const char *kind, const char *version, const char *release,
+                                const char *glibc, char *out, size_t cap)
+{
+    json_object *a = json_object_new_object(), *rt = json_object_new_object();
+    json_object *rts = json_object_new_array(), *needs = json_object_new_object();
+    json_object_object_add(rt, "kind", json_object_new_string(kind));
+    json_object_object_add(rt, kind[0] == 's' ? "interpreter" : "version", json_object_new_string(version));
+    if (release)
+        json_object_object_add(rt, "release", json_object_new_string(release));
+    json_object_array_add(rts, rt);
+    json_object_object_add(a, "runtimes", rts);
+    if (glibc)
+        json_object_object_add(needs, "glibc_max", json_object_new_string(glibc));
+    json_object_object_add(a, "needs", needs);
+    decide_app(a, NULL);
+    snprintf(out, cap, "%s", sfield(a, "base_image") ? sfield(a, "base_image") : "(null)");
+    json_object_put(a);
+    return out;
+}
+
+/* A runtime's image only when it covers the native needs; else a copy of
+ * the runtime on a base no older than its glibc floor. */
+static void test_runtime_image_bounds(void **state)
+{
+    char b[64];
+    (void)state;
+    assert_string_equal(runtime_base("java", "17.0.9", "17", "2.34", b, sizeof b), "eclipse-temurin:17");
+    assert_string_equal(runtime_base("java", "1.7.0_80", "7", "2.2.5", b, sizeof b), "centos:6");
+    assert_string_equal(runtime_base("python", "3.11.2", "3.11", "2.36", b, sizeof b), "python:3.11-slim");
+    /* An extension newer than the image's glibc: the oldest base covering it. */
+    assert_string_equal(runtime_base("python", "3.11.2", "3.11", "2.38", b, sizeof b), "ubuntu:24.04");
+    assert_string_equal(runtime_base("python", "2.7.18", "2.7", NULL, b, sizeof b), "centos:7");
+    assert_string_equal(runtime_base("python", "3.6.15", "3.6", "2.31", b, sizeof b), "python:3.6-slim");
+    assert_string_equal(runtime_base("python", "3.6.15", "3.6", "2.34", b, sizeof b), "rockylinux:9");
+    assert_string_equal(runtime_base("node", "16.20.2", "16", NULL, b, sizeof b), "centos:7");
+    assert_string_equal(runtime_base("node", "23.1.0", "23", NULL, b, sizeof b), "rockylinux:8");
+    assert_string_equal(runtime_base("node", "20.11.0", "20", "2.17", b, sizeof b), "node:20-slim");
+    assert_string_equal(runtime_base("script", "python2.7", NULL, NULL, b, sizeof b), "centos:7");
+    assert_non_null(decide_image_named("eclipse-temurin:8"));
+}
+
 /* The runtime of this kind an application runs on, or NULL. */
 static json_object *runtime(const char *app_name, const char *kind)
 {
@@ -676,6 +718,7 @@ int main(int argc, char **argv)
         {NULL, cmocka_unit_test(test_entry_points_as_run)},
         {NULL, cmocka_unit_test(test_install_roots_by_structure)},
         {NULL, cmocka_unit_test(test_needs_packages)},
+        {NULL, cmocka_unit_test(test_runtime_image_bounds)},
         {NULL, cmocka_unit_test(test_runtime_java)},
         {NULL, cmocka_unit_test(test_runtime_python)},
         {NULL, cmocka_unit_test(test_runtime_node)},
