@@ -135,6 +135,9 @@ struct apps_rt;
 struct apps_rt *apps_rt_new(vfs *v, json_object *app);
 void apps_rt_entry(struct apps_rt *r, const char *path, const struct vfs_stat *st);
 void apps_rt_script(struct apps_rt *r, const char *path, const char *text, size_t len);
+/* The same for a script outside the root that starts the application (an
+ * init script): its shebang's interpreter joins app["runtimes"]. */
+void apps_rt_entry_script(vfs *v, json_object *app, const char *path, const char *text, size_t len);
 /* Attaches archives, extensions and addons and sets app["runtimes"]; frees r. */
 void apps_rt_finish(struct apps_rt *r);
 /* Applications with Java archives and no runtime of their own get the one

@@ -246,19 +246,20 @@ void apps_rt_entry(struct apps_rt *r, const char *path, const struct vfs_stat *s
     }
 }
 
-void apps_rt_script(struct apps_rt *r, const char *path, const char *text, size_t len)
+/* Counts a script under the runtime of its shebang's interpreter in list. */
+static void script_runtime(vfs *v, json_object *list, const char *path, const char *text, size_t len)
 {
     char interp[64], mime[128];
-    if (!r || !rt_shebang(text, len, interp, sizeof interp))
+    if (!rt_shebang(text, len, interp, sizeof interp))
         return;
     json_object *e = NULL;
-    for (size_t i = 0; i < json_object_array_length(r->list); i++) {
-        json_object *x = json_object_array_get_idx(r->list, i);
+    for (size_t i = 0; i < json_object_array_length(list); i++) {
+        json_object *x = json_object_array_get_idx(list, i);
         const char *in = doc_str(x, "interpreter");
         if (in && !strcmp(in, interp))
             e = x;
     }
-    if (!e && json_object_array_length(r->list) < RT_CAP) {
+    if (!e && json_object_array_length(list) < RT_CAP) {
         e = json_object_new_object();
         json_object_object_add(e, "kind", jstr("script"));
         json_object_object_add(e, "interpreter", jstr(interp));
@@ -266,14 +267,32 @@ void apps_rt_script(struct apps_rt *r, const char *path, const char *text, size_
         json_object_object_add(e, "version", NULL);
         json_object_object_add(e, "scripts", json_object_new_int(0));
         json_object_object_add(e, "evidence", json_object_new_array());
-        if (apps_magic_mime(r->v, path, mime, sizeof mime))
+        if (apps_magic_mime(v, path, mime, sizeof mime))
             json_object_object_add(e, "mime", jstr(mime));
-        json_object_array_add(r->list, e);
+        json_object_array_add(list, e);
     }
     if (!e)
         return;
     json_object_object_add(e, "scripts", json_object_new_int(json_object_get_int(doc_get(e, "scripts")) + 1));
     apps_push_str(e, "evidence", path, EVIDENCE_CAP);
+}
+
+void apps_rt_script(struct apps_rt *r, const char *path, const char *text, size_t len)
+{
+    if (r)
+        script_runtime(r->v, r->list, path, text, len);
+}
+
+void apps_rt_entry_script(vfs *v, json_object *app, const char *path, const char *text, size_t len)
+{
+    json_object *list = doc_get(app, "runtimes");
+    if (!list) {
+        list = json_object_new_array();
+        json_object_object_add(app, "runtimes", list);
+    }
+    script_runtime(v, list, path, text, len);
+    if (!json_object_array_length(list))
+        json_object_object_del(app, "runtimes");
 }
 
 /* The runtime of this kind whose home holds path, else the first of the kind,
@@ -370,11 +389,18 @@ void apps_rt_link(struct apps *a)
             json_object *e = json_object_array_get_idx(rts, k);
             if (strcmp(doc_str(e, "kind"), "java") || doc_str(e, "home"))
                 continue;
+            const char *named = doc_str(a->v[i].o, "java_home_named");
             const char *ep = json_object_to_json_string_ext(doc_get(a->v[i].o, "entry_points"),
                                                             JSON_C_TO_STRING_NOSLASHESCAPE);
-            for (size_t h = 0; ep && h < doc_len(homes); h++) {
+            for (size_t h = 0; h < doc_len(homes); h++) {
                 json_object *x = json_object_array_get_idx(homes, h);
-                if (strstr(ep, doc_str(doc_get(x, "rt"), "home"))) {
+                const char *home = doc_str(doc_get(x, "rt"), "home");
+                if (named && !strcmp(named, home)) {
+                    pick = x;
+                    how = "JAVA_HOME of its unit";
+                    break;
+                }
+                if (ep && strstr(ep, home)) {
                     pick = x;
                     how = "named by its entry points";
                 }
@@ -399,4 +425,6 @@ void apps_rt_link(struct apps *a)
         }
     }
     json_object_put(homes);
+    for (size_t i = 0; i < a->n; i++)
+        json_object_object_del(a->v[i].o, "java_home_named");
 }

@@ -300,8 +300,15 @@ with zipfile.ZipFile(sys.argv[1], "w") as z:
 PY
 # Named like an archive, but text: libmagic keeps it out of the count.
 echo "deployment notes" > "$R/opt/tomcat/webapps/notes.war"
-printf '[Service]\nEnvironment=JAVA_HOME=/opt/jdk8\nExecStart=/opt/tomcat/bin/catalina.sh run\n' \
+printf '[Service]\nEnvironment="JAVA_HOME=/opt/jdk8/" CATALINA_BASE=/opt/tomcat\nExecStart=/opt/tomcat/bin/catalina.sh run\n' \
     > "$R/etc/systemd/system/tomcat.service"
+# A second JDK: the unit's JAVA_HOME tells which one Tomcat runs on; a jar
+# nothing starts has no runtime known.
+mkdir -p "$R/opt/jdk17/bin" "$R/opt/jdk17/lib/server" "$R/opt/batch/lib"
+cp "$R/opt/jdk8/bin/java" "$R/opt/jdk17/bin/java"
+cp "$R/opt/jdk8/lib/server/libjvm.so" "$R/opt/jdk17/lib/server/libjvm.so"
+printf 'JAVA_VERSION="17.0.9"\n' > "$R/opt/jdk17/release"
+cp "$R/opt/tomcat/webapps/shop.war" "$R/opt/batch/lib/batch.jar"
 
 mkdir -p "$R/opt/pyapp"
 printf '#include <stdio.h>\nint fast(void) { return puts("x"); }\n' > "$B/ext.c"

@@ -609,6 +609,13 @@ static void test_runtime_java(void **state)
     assert_string_equal(sfield(web, "version"), want);
     assert_string_equal(sfield(web, "home"), "/opt/jdk8");
     assert_string_equal(sfield(web, "from_application"), "jdk8");
+    assert_string_equal(sfield(web, "found_by"), "JAVA_HOME of its unit");
+    /* Two JDKs and nothing naming one: the jar's runtime stays unknown. */
+    assert_string_equal(sfield(runtime("jdk17", "java"), "version"), "17.0.9");
+    json_object *batch = runtime("batch", "java");
+    assert_non_null(batch);
+    assert_null(sfield(batch, "home"));
+    assert_int_equal(json_object_get_int(field(field(batch, "archives"), "count")), 1);
     json_object *ar = field(web, "archives");
     assert_int_equal(json_object_get_int(field(ar, "count")), 1);
     assert_true(arr_has(field(ar, "paths"), "/opt/tomcat/webapps/shop.war"));
@@ -680,6 +687,11 @@ static void test_runtime_scripts(void **state)
     assert_true(arr_has(rts, "\"interpreter\":\"python2\""));
     assert_true(arr_has(rts, "text/x-perl"));
     assert_string_equal(sfield(app("oldscripts"), "base_image"), "centos:7");
+    /* The init script starting an application is one of its scripts. */
+    json_object *legacy = field(app("legacy"), "runtimes");
+    assert_true(arr_has(legacy, "\"interpreter\":\"sh\""));
+    assert_true(arr_has(legacy, "/etc/init.d/legacy"));
+    assert_false(arr_has(field(app("old"), "runtimes"), "rc.local"));
 }
 
 int main(int argc, char **argv)
