@@ -93,6 +93,9 @@ const struct base_image *decide_runtime_image(json_object *app, const struct app
                      "it on a base of its generation", doc_str(rt, "interpreter"));
             continue;
         }
+        if (kind && !strcmp(kind, "java") && !ver && doc_get(rt, "archives") && !why[0])
+            snprintf(why, cap, "runs Java archives on a runtime not found on the server: the "
+                     "image needs one installed");
         if (!kind || !rel || !ver)
             continue;
         for (size_t k = 0; k < NRUNTIME; k++) {

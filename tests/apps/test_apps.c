@@ -616,6 +616,7 @@ static void test_runtime_java(void **state)
     assert_non_null(batch);
     assert_null(sfield(batch, "home"));
     assert_int_equal(json_object_get_int(field(field(batch, "archives"), "count")), 1);
+    assert_true(arr_has(field(app("batch"), "reasons"), "runtime not found"));
     json_object *ar = field(web, "archives");
     assert_int_equal(json_object_get_int(field(ar, "count")), 1);
     assert_true(arr_has(field(ar, "paths"), "/opt/tomcat/webapps/shop.war"));
