@@ -93,11 +93,13 @@ static int visit(const char *path, const struct vfs_stat *st, void *opaque)
     struct walk *w = opaque;
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
-    if (!apps_is_transient(w->t, path))
-        apps_rt_entry(w->rt, path, st);
-    if (st->type == VFS_DIR)
-        return !strcmp(base, ".git") || !strcmp(base, "node_modules") ||
-               apps_is_transient(w->t, path) ? 1 : 0;
+    if (st->type == VFS_DIR) {
+        if (apps_is_transient(w->t, path))
+            return 1;
+        apps_rt_entry(w->rt, path, st);     /* notes node_modules for its addons */
+        return !strcmp(base, ".git") || !strcmp(base, "node_modules") ? 1 : 0;
+    }
+    apps_rt_entry(w->rt, path, st);
     if (st->type != VFS_REG)
         return 0;
     w->files++;
