@@ -579,6 +579,19 @@ static void test_runtime_image_bounds(void **state)
     assert_string_equal(runtime_base("node", "20.11.0", "20", "2.17", b, sizeof b), "node:20-slim");
     assert_string_equal(runtime_base("script", "python2.7", NULL, NULL, b, sizeof b), "centos:7");
     assert_non_null(decide_image_named("eclipse-temurin:8"));
+    /* Java 6 has no image: its JDK is copied from the server onto the base. */
+    json_object *a = json_tokener_parse("{\"name\":\"shop\",\"root\":\"/opt/shop\",\"needs\":{},"
+        "\"runtimes\":[{\"kind\":\"java\",\"home\":\"/u01/jdk1.6.0_45\",\"version\":\"1.6.0_45\","
+        "\"release\":\"6\",\"evidence\":[]}]}");
+    assert_non_null(a);
+    decide_app(a, NULL);
+    assert_true(arr_has(field(a, "reasons"), "runs on Java 1.6.0_45, which no maintained image ships"));
+    struct strbuf df;
+    sb_init(&df);
+    assert_int_equal(app_dockerfile(a, &df), 0);
+    assert_non_null(strstr(df.s, "COPY [\"u01/jdk1.6.0_45\", \"/u01/jdk1.6.0_45\"]"));
+    sb_free(&df);
+    json_object_put(a);
 }
 
 /* The runtime of this kind an application runs on, or NULL. */
@@ -623,6 +636,13 @@ static void test_runtime_java(void **state)
     assert_false(arr_has(field(ar, "paths"), "notes.war"));
     assert_string_equal(sfield(app("tomcat"), "base_image"), "eclipse-temurin:8");
     assert_string_equal(sfield(app("jdk8"), "base_image"), "eclipse-temurin:8");
+    /* The image provides Java: the server's JDK is not copied. */
+    struct strbuf df;
+    sb_init(&df);
+    assert_int_equal(app_dockerfile(app("tomcat"), &df), 0);
+    assert_non_null(strstr(df.s, "FROM eclipse-temurin:8\n"));
+    assert_null(strstr(df.s, "opt/jdk8"));
+    sb_free(&df);
 }
 
 /* A virtualenv: the version its pyvenv.cfg says, its compiled extension
@@ -659,6 +679,13 @@ static void test_runtime_python(void **state)
     else
         assert_string_not_equal(sfield(app("pyapp"), "base_image"), image);
     assert_true(arr_has(field(app("pyapp"), "runtimes"), "\"interpreter\":\"python3\""));
+    /* The Dockerfile re-points the virtualenv at the image's interpreter. */
+    struct strbuf df;
+    sb_init(&df);
+    assert_int_equal(app_dockerfile(app("pyapp"), &df), 0);
+    if (decide_image_named(image))
+        assert_non_null(strstr(df.s, "RUN [\"python3\", \"-m\", \"venv\", \"--upgrade\", \"/opt/pyapp/venv\"]"));
+    sb_free(&df);
 }
 
 /* Node.js by the version string in its binary, its native addon under
