@@ -669,6 +669,10 @@ static void test_runtime_python(void **state)
     assert_int_equal(json_object_get_int(field(field(py, "extensions"), "count")), 1);
     assert_true(arr_has(field(field(py, "extensions"), "paths"), "site-packages/_fast.cpython-3"));
     assert_non_null(sfield(field(app("pyapp"), "needs"), "glibc_max"));
+    /* The extension's own GLIBC need, from the ELF inventory. */
+    assert_string_equal(sfield(field(py, "extensions"), "glibc_max"),
+                        sfield(field(app("pyapp"), "needs"), "glibc_max"));
+    assert_true(arr_has(field(field(py, "extensions"), "evidence"), "_fast.cpython-3-x86_64-linux-gnu.so: GLIBC_"));
     /* python:X.Y-slim exists from 3.6 on; older ones are copied onto a base. */
     char mm[32];
     snprintf(mm, sizeof mm, "%.*s", (int)(strchr(strchr(want, '.') + 1, '.') ?
@@ -701,6 +705,7 @@ static void test_runtime_node(void **state)
     assert_string_equal(sfield(n, "home"), "/opt/nodesvc");
     assert_int_equal(json_object_get_int(field(field(n, "addons"), "count")), 1);
     assert_true(arr_has(field(field(n, "addons"), "paths"), "/fastcsv/build/Release/fastcsv.node"));
+    assert_non_null(sfield(field(n, "addons"), "glibc_max"));
     snprintf(image, sizeof image, "node:%.*s-slim", (int)strcspn(want, "."), want);
     assert_string_equal(sfield(app("nodesvc"), "base_image"), image);
 }
