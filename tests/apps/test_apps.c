@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include "tests/staged.h"
 #include "model/decide.h"
@@ -727,6 +728,26 @@ static void test_runtime_scripts(void **state)
     assert_false(arr_has(field(app("old"), "runtimes"), "rc.local"));
 }
 
+/* The applications section as the report schema describes it. */
+static void test_report_schema(void **state)
+{
+    char dir[4096], cmd[16384];
+    (void)state;
+    snprintf(dir, sizeof dir, "%s", stage_script);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = 0;
+    else
+        snprintf(dir, sizeof dir, ".");
+    snprintf(cmd, sizeof cmd, "python3 '%s/../elf/check_schema.py' '%s/../../schema/liftcheck-report.schema.json' "
+             "'%s/report.json' applications server_decision", dir, dir, stage_dir);
+    int rc = system(cmd);
+    if (WIFEXITED(rc) && WEXITSTATUS(rc) == 77)
+        skip();
+    assert_true(WIFEXITED(rc));
+    assert_int_equal(WEXITSTATUS(rc), 0);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 5) {
@@ -768,6 +789,7 @@ int main(int argc, char **argv)
         {NULL, cmocka_unit_test(test_runtime_python)},
         {NULL, cmocka_unit_test(test_runtime_node)},
         {NULL, cmocka_unit_test(test_runtime_scripts)},
+        {NULL, cmocka_unit_test(test_report_schema)},
         {"go", cmocka_unit_test(test_go)},
         {"dockerfile-lint", cmocka_unit_test(test_dockerfile_lint)},
     };
