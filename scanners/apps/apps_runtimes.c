@@ -192,13 +192,19 @@ static void listed(json_object *arr, long *count, const char *path)
         json_object_array_add(arr, jstr(path));
 }
 
-/* A Java archive is a zip by its bytes, whatever its name says. */
+/* A Java archive is a zip by its bytes, whatever its name says: libmagic's
+ * type, or the zip signature when libmagic has no database. */
 static void java_archive(struct apps_rt *r, const char *path)
 {
     char mime[128];
-    if (apps_magic_mime(r->v, path, mime, sizeof mime) &&
-        (!strcmp(mime, "application/java-archive") || !strcmp(mime, "application/zip") ||
-         !strcmp(mime, "application/x-java-archive")))
+    unsigned char sig[4];
+    int zip;
+    if (apps_magic_mime(r->v, path, mime, sizeof mime))
+        zip = !strcmp(mime, "application/java-archive") || !strcmp(mime, "application/zip") ||
+              !strcmp(mime, "application/x-java-archive");
+    else
+        zip = vfs_pread(r->v, path, sig, 4, 0) == 4 && !memcmp(sig, "PK\3\4", 4);
+    if (zip)
         listed(r->archives, &r->narchives, path);
 }
 
