@@ -84,7 +84,7 @@ const struct base_image *decide_runtime_image(json_object *app, const struct app
     *floor = NULL;
     why[0] = 0;
     for (size_t i = 0; i < doc_len(rts); i++) {
-        json_object *rt = json_object_array_get_idx(rts, i);
+        json_object *rt = doc_at(rts, i);
         const char *kind = doc_str(rt, "kind"), *rel = doc_str(rt, "release");
         const char *ver = doc_str(rt, "version");
         if (python2_scripts(rt)) {

@@ -181,7 +181,7 @@ static void runtime_lines(json_object *app, const struct base_image *b, struct s
     size_t rl = root ? strlen(root) : 0;
     json_object *rts = doc_get(app, "runtimes");
     for (size_t i = 0; i < doc_len(rts); i++) {
-        json_object *rt = json_object_array_get_idx(rts, i);
+        json_object *rt = doc_at(rts, i);
         const char *kind = doc_str(rt, "kind"), *home = doc_str(rt, "home");
         if (!kind || !home || !strcmp(kind, "script"))
             continue;
