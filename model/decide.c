@@ -43,7 +43,7 @@ const struct base_image *decide_image_named(const char *name)
     for (size_t i = 0; name && i < NIMAGES; i++)
         if (!strcmp(images[i].name, name))
             return &images[i];
-    return NULL;
+    return decide_runtime_image_named(name);
 }
 
 int decide_vercmp(const char *a, const char *b)
@@ -80,24 +80,26 @@ static const char *ssl_suffix(const char *so)
     return NULL;
 }
 
+int decide_fits(const struct base_image *b, const struct app_needs *n)
+{
+    const char *ssl = NULL;
+    for (size_t i = 0; i < n->nsonames; i++)
+        if (n->sonames[i] && (ssl = ssl_suffix(n->sonames[i])))
+            break;
+    return !(n->glibc && decide_vercmp(n->glibc, b->glibc) > 0) &&
+           !(n->glibcxx && decide_vercmp(n->glibcxx, b->glibcxx) > 0) &&
+           !(n->cxxabi && decide_vercmp(n->cxxabi, b->cxxabi) > 0) && !(ssl && strcmp(ssl, b->ssl));
+}
+
 const struct base_image *decide_base_image(const struct app_needs *n, char *why, size_t cap)
 {
     const char *ssl = NULL;
     for (size_t i = 0; i < n->nsonames; i++)
         if (n->sonames[i] && (ssl = ssl_suffix(n->sonames[i])))
             break;
-    for (size_t i = 0; i < NIMAGES; i++) {
-        const struct base_image *b = &images[i];
-        if (n->glibc && decide_vercmp(n->glibc, b->glibc) > 0)
-            continue;
-        if (n->glibcxx && decide_vercmp(n->glibcxx, b->glibcxx) > 0)
-            continue;
-        if (n->cxxabi && decide_vercmp(n->cxxabi, b->cxxabi) > 0)
-            continue;
-        if (ssl && strcmp(ssl, b->ssl))
-            continue;
-        return b;
-    }
+    for (size_t i = 0; i < NIMAGES; i++)
+        if (decide_fits(&images[i], n))
+            return &images[i];
     if (ssl)
         snprintf(why, cap, "no base image ships OpenSSL with soname suffix %s", ssl);
     else
@@ -312,12 +314,20 @@ int decide_app(json_object *app, json_object *os)
             sov[nso++] = doc_str_at(so, i);
     struct app_needs n = {doc_str(needs, "glibc_max"), doc_str(needs, "glibcxx_max"),
                           doc_str(needs, "cxxabi_max"), sov, nso};
-    const struct base_image *b;
-    if (!n.glibc && !n.glibcxx && !n.cxxabi && !nso) {
+    char rwhy[512];
+    const char *floor = NULL;
+    const struct base_image *b = decide_runtime_image(app, &n, rwhy, sizeof rwhy, &floor);
+    if (b) {
+        snprintf(buf, sizeof buf, "%s", rwhy);
+        rwhy[0] = 0;
+    } else if (floor && (!n.glibc || decide_vercmp(floor, n.glibc) > 0)) {
+        n.glibc = floor;    /* the runtime is copied onto a base it runs on */
+    }
+    if (!b && !n.glibc && !n.glibcxx && !n.cxxabi && !nso) {
         b = guest_image(os);
         snprintf(buf, sizeof buf, "no native library constraints: %s matches the server's "
                  "distribution", b->name);
-    } else {
+    } else if (!b) {
         b = decide_base_image(&n, why, sizeof why);
         if (b)
             snprintf(buf, sizeof buf, "userspace only: %s is the oldest image with GLIBC_%s, "
@@ -328,6 +338,8 @@ int decide_app(json_object *app, json_object *os)
         decision = "container";
         base = b->name;
         reason(&o, buf, items_of(&o, doc_get(needs, "evidence"), NULL, NULL, 20));
+        if (rwhy[0])
+            reason(&o, rwhy, json_object_new_array());
         container_caveats(app, b, &o);
         goto done;
     }

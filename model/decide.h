@@ -31,6 +31,19 @@ struct app_needs {
 /* The oldest image satisfying needs, or NULL with the reason in why. */
 const struct base_image *decide_base_image(const struct app_needs *n, char *why, size_t cap);
 
+/* 1 when image b provides what needs asks. */
+int decide_fits(const struct base_image *b, const struct app_needs *n);
+
+/* The image an application's interpreted runtime comes in (eclipse-temurin,
+ * python:X.Y-slim, node:N-slim) when it also fits the native needs, with the
+ * reason in why; else NULL, with *floor the lowest glibc a copy of the
+ * runtime needs (NULL when none) and why saying so ("" without runtimes). */
+const struct base_image *decide_runtime_image(json_object *app, const struct app_needs *n,
+                                              char *why, size_t cap, const char **floor);
+
+/* A runtime's image by name (decide_image_named looks here too), or NULL. */
+const struct base_image *decide_runtime_image_named(const char *name);
+
 /* Numeric comparison of dotted version numbers ("2.10" > "2.9"). */
 int decide_vercmp(const char *a, const char *b);
 

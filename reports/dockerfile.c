@@ -171,6 +171,37 @@ static void copy(struct strbuf *o, const char *path)
     sb_puts(o, "]\n");
 }
 
+/* The runtime an application runs on, in its image: a virtualenv is
+ * re-pointed at the image's interpreter; a runtime no image provides is
+ * copied from where it lives on the server. */
+static void runtime_lines(json_object *app, const struct base_image *b, struct strbuf *o)
+{
+    int in_image = decide_runtime_image_named(b->name) != NULL;
+    const char *root = doc_str(app, "root");
+    size_t rl = root ? strlen(root) : 0;
+    json_object *rts = doc_get(app, "runtimes");
+    for (size_t i = 0; i < doc_len(rts); i++) {
+        json_object *rt = doc_at(rts, i);
+        const char *kind = doc_str(rt, "kind"), *home = doc_str(rt, "home");
+        if (!kind || !home || !strcmp(kind, "script"))
+            continue;
+        int inside = root && !strncmp(home, root, rl) && (home[rl] == '/' || !home[rl]);
+        if (!strcmp(kind, "python") && doc_bool(rt, "virtualenv") == 1 && inside) {
+            if (in_image) {
+                sb_puts(o, "RUN [\"python3\", \"-m\", \"venv\", \"--upgrade\", ");
+                json_word(o, home, strlen(home));
+                sb_puts(o, "]\n");
+            } else {
+                comment(o, "# The virtualenv's interpreter is no part of it: install Python ",
+                        doc_str(rt, "version"));
+            }
+        } else if (!inside && !in_image) {
+            comment(o, "# The runtime it runs on, from the server: ", home);
+            copy(o, home);
+        }
+    }
+}
+
 int app_dockerfile(json_object *app, struct strbuf *out)
 {
     const char *d = doc_str(app, "decision"), *img = doc_str(app, "base_image");
@@ -229,6 +260,7 @@ int app_dockerfile(json_object *app, struct strbuf *out)
     json_object *libs = doc_get(app, "libraries_outside");
     for (size_t i = 0; i < doc_len(libs); i++)
         copy(out, doc_str_at(libs, i));
+    runtime_lines(app, b, out);
     sb_puts(out, "RUN ldconfig\n");
     entrypoint(app, out);
     return out->oom ? -1 : 0;

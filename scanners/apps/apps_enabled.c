@@ -15,12 +15,6 @@ static const char *const unit_roots[] = {"/etc/systemd/system", "/usr/lib/system
                                          "/lib/systemd/system", "/usr/local/lib/systemd/system",
                                          NULL};
 
-static int ends(const char *s, const char *suf)
-{
-    size_t n = strlen(s), m = strlen(suf);
-    return n >= m && !strcmp(s + n - m, suf);
-}
-
 /* Every name in a .wants/ or .requires/ directory of root is enabled. */
 static void wants_links(struct scan_ctx *c, json_object *units, const char *root)
 {
@@ -29,7 +23,7 @@ static void wants_links(struct scan_ctx *c, json_object *units, const char *root
         return;
     for (size_t i = 0; dirs[i] && i < MAX_NAMES; i++) {
         char path[4096], **names = NULL;
-        if (!ends(dirs[i], ".wants") && !ends(dirs[i], ".requires"))
+        if (!apps_ends_with(dirs[i], ".wants") && !apps_ends_with(dirs[i], ".requires"))
             continue;
         snprintf(path, sizeof path, "%s/%s", root, dirs[i]);
         if (vfs_list(c->v, path, &names) < 0)

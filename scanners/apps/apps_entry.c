@@ -179,10 +179,18 @@ static const char *inittab_process(char *line, char *runlevels, size_t cap)
     return f[3];
 }
 
+/* The value of a unit's JAVA_HOME= assignment, without trailing slashes. */
+static void java_home_of(const char *v, char *out, size_t cap)
+{
+    snprintf(out, cap, "%.*s", (int)strcspn(v, " \t\"'"), v);
+    for (size_t n = strlen(out); n > 1 && out[n - 1] == '/';)
+        out[--n] = 0;
+}
+
 static void one_file(struct entry_ctx *x, enum kind k, const char *path)
 {
     struct apps *a = x->a;
-    char *text = NULL, runlevels[32];
+    char *text = NULL, runlevels[32], java_home[512] = "";
     size_t len = 0;
     json_object *owner = NULL;
 
@@ -205,8 +213,10 @@ static void one_file(struct entry_ctx *x, enum kind k, const char *path)
                 s++;
             if (*s == '#' || !*s)
                 continue;
-            const char *cmd = s;
+            const char *cmd = s, *jh;
             if (k == K_SYSTEMD) {
+                if (pass == 0 && !strncmp(s, "Environment", 11) && (jh = strstr(s, "JAVA_HOME=")))
+                    java_home_of(jh + 10, java_home, sizeof java_home);
                 if (strncmp(s, "Exec", 4))
                     continue;
                 cmd = strchr(s, '=');
@@ -230,6 +240,12 @@ static void one_file(struct entry_ctx *x, enum kind k, const char *path)
             }
         }
     }
+    /* The Java runtime a unit names, for apps_rt_link (which drops the key). */
+    if (owner && java_home[0])
+        json_object_object_add(owner, "java_home_named", jstr(java_home));
+    /* An init script runs on its shebang's interpreter (rc.local starts many). */
+    if (owner && k == K_SYSV && strstr(path, "/init.d/"))
+        apps_rt_entry_script(x->c->v, owner, path, text, len);
     free(text);
 }
 

@@ -124,6 +124,29 @@ void apps_attach_loaders(struct apps *a);
  * counted ("... and N more"). */
 void apps_findings(struct scan_ctx *c, json_object *app);
 
+/* The MIME type libmagic gives a file's first bytes, into out; NULL when
+ * unreadable or libmagic has no database (apps_magic.c). */
+const char *apps_magic_mime(vfs *v, const char *path, char *out, size_t cap);
+void apps_magic_close(void);
+
+/* Interpreted runtimes of one application root (apps_runtimes.c): called for
+ * every entry its walk sees and every script's text, then finished. */
+struct apps_rt;
+struct apps_rt *apps_rt_new(vfs *v, json_object *app);
+void apps_rt_entry(struct apps_rt *r, const char *path, const struct vfs_stat *st);
+void apps_rt_script(struct apps_rt *r, const char *path, const char *text, size_t len);
+/* The same for a script outside the root that starts the application (an
+ * init script): its shebang's interpreter joins app["runtimes"]. */
+void apps_rt_entry_script(vfs *v, json_object *app, const char *path, const char *text, size_t len);
+/* Attaches archives, extensions and addons and sets app["runtimes"]; frees r. */
+void apps_rt_finish(struct apps_rt *r);
+/* Applications with Java archives and no runtime of their own get the one
+ * their entry points name, or the server's only one. */
+void apps_rt_link(struct apps *a);
+
+/* 1 when s ends with suf. */
+int apps_ends_with(const char *s, const char *suf);
+
 /* A command line's first word (the program), copied into buf. */
 const char *apps_argv0(const char *cmd, char *buf, size_t cap);
 

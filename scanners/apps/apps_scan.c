@@ -139,6 +139,25 @@ static void lib_facts(json_object *files, json_object *app, json_object *f, cons
         apps_push_str(needs, "missing", json_object_get_string(json_object_array_get_idx(missing, i)), 100);
 }
 
+/* The GLIBC/GLIBCXX needs of a runtime's native parts (extensions, addons),
+ * from the ELF inventory, kept beside their paths. */
+static void runtime_native_needs(json_object *files, json_object *app)
+{
+    static const char *const keys[] = {"extensions", "addons"};
+    json_object *rts = doc_get(app, "runtimes");
+    for (size_t i = 0; files && i < doc_len(rts); i++)
+        for (int k = 0; k < 2; k++) {
+            json_object *part = doc_get(json_object_array_get_idx(rts, i), keys[k]);
+            json_object *paths = doc_get(part, "paths");
+            for (size_t p = 0; p < doc_len(paths); p++) {
+                const char *path = json_object_get_string(json_object_array_get_idx(paths, p));
+                json_object *f = elf_by_path(files, path);
+                need_max(part, "glibc_max", doc_str(f, "glibc_max"), path, "GLIBC");
+                need_max(part, "glibcxx_max", doc_str(f, "glibcxx_max"), path, "GLIBCXX");
+            }
+        }
+}
+
 /* Third-party ELF files into applications by install root.  Files in
  * transient trees make none; kernel module files wait in kmods (indexes
  * into files) or in their application's module_candidates until what can
@@ -327,6 +346,10 @@ int scan_apps(struct scan_ctx *c)
     if (files)
         module_apps(c, &a, files, kmods, &refs, &t);
     apps_attach_loaders(&a);
+    apps_rt_link(&a);
+    for (size_t i = 0; i < a.n; i++)
+        runtime_native_needs(files, a.v[i].o);
+    apps_magic_close();
     json_object_put(kmods);
     apps_transient_free(&t);
     apps_kmod_free(&refs);

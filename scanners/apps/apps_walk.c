@@ -13,6 +13,7 @@ struct walk {
     json_object *app;
     const struct apps_transient *t;
     struct kmod_refs *refs;
+    struct apps_rt *rt;
     long files, sources;
 };
 
@@ -24,7 +25,7 @@ static const char *const build_files[] = {"Makefile", "makefile", "GNUmakefile",
                                           "build.xml", "build.gradle", "go.mod", "Cargo.toml",
                                           "meson.build", "SConstruct", "Kbuild", NULL};
 
-static int ends(const char *s, const char *suf)
+int apps_ends_with(const char *s, const char *suf)
 {
     size_t n = strlen(s), m = strlen(suf);
     return n >= m && !strcmp(s + n - m, suf);
@@ -36,7 +37,7 @@ static int is_source(const char *base)
         if (!strcmp(base, build_files[i]))
             return 1;
     for (int i = 0; src_ext[i]; i++)
-        if (ends(base, src_ext[i]))
+        if (apps_ends_with(base, src_ext[i]))
             return 1;
     return 0;
 }
@@ -81,6 +82,7 @@ static void script(struct walk *w, const char *path)
     apps_push_str(w->app, "scripts", path, LIST_CAP);
     if (vfs_read_file(w->c->v, path, SCRIPT_CAP, &text, &len) == 0) {
         module_lines(path, text, w->app, w->refs);
+        apps_rt_script(w->rt, path, text, len);
         free(text);
     }
     apps_kernel_strings(w->c->v, path, w->app);
@@ -91,21 +93,25 @@ static int visit(const char *path, const struct vfs_stat *st, void *opaque)
     struct walk *w = opaque;
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
-    if (st->type == VFS_DIR)
-        return !strcmp(base, ".git") || !strcmp(base, "node_modules") ||
-               apps_is_transient(w->t, path) ? 1 : 0;
+    if (st->type == VFS_DIR) {
+        if (apps_is_transient(w->t, path))
+            return 1;
+        apps_rt_entry(w->rt, path, st);     /* notes node_modules for its addons */
+        return !strcmp(base, ".git") || !strcmp(base, "node_modules") ? 1 : 0;
+    }
+    apps_rt_entry(w->rt, path, st);
     if (st->type != VFS_REG)
         return 0;
     w->files++;
     if (is_source(base)) {
         w->sources++;
         apps_push_str(w->app, "sources", path, 20);
-    } else if (ends(base, ".ko") || ends(base, ".ko.xz") || ends(base, ".ko.gz") ||
+    } else if (apps_ends_with(base, ".ko") || apps_ends_with(base, ".ko.xz") || apps_ends_with(base, ".ko.gz") ||
                !strcmp(base, "dkms.conf")) {
         apps_push(w->app, "module_candidates", jstr(path));
-    } else if (ends(base, ".jar") || ends(base, ".war")) {
+    } else if (apps_ends_with(base, ".jar") || apps_ends_with(base, ".war") || apps_ends_with(base, ".ear")) {
         apps_push_str(w->app, "files", path, LIST_CAP);
-    } else if ((st->mode & 0111) || ends(base, ".sh")) {
+    } else if ((st->mode & 0111) || apps_ends_with(base, ".sh")) {
         script(w, path);
     }
     return 0;
@@ -114,7 +120,7 @@ static int visit(const char *path, const struct vfs_stat *st, void *opaque)
 void apps_walk_root(struct scan_ctx *c, json_object *app, const char *root,
                     const struct apps_transient *t, struct kmod_refs *refs)
 {
-    struct walk w = {c, app, t, refs, 0, 0};
+    struct walk w = {c, app, t, refs, apps_rt_new(c->v, app), 0, 0};
     struct vfs_walk_limits lim = {12, 20000};
     struct vfs_walk_result res = {0};
     struct vfs_stat st;
@@ -126,6 +132,7 @@ void apps_walk_root(struct scan_ctx *c, json_object *app, const char *root,
     } else if (st.type == VFS_DIR) {
         vfs_walk(c->v, root, &lim, visit, &w, &res);
     }
+    apps_rt_finish(w.rt);
     json_object_object_add(app, "file_count", json_object_new_int64(w.files));
     json_object_object_add(app, "source_count", json_object_new_int64(w.sources));
     if (res.depth_limited || res.entries_limited)

@@ -276,3 +276,61 @@ cp "$R/opt/web/bin/web" "$R/export/.state/bin/helper"
 cp "$R/opt/web/bin/web" "$R/build/liftsrc/out/bin/tool"
 printf '[Service]\nExecStart=/u01/app/oradb/product/19c/dbhome_1/bin/oradaemon -d\n' \
     > "$R/etc/systemd/system/oradb.service"
+
+# ---- Interpreted applications: a JDK with a Tomcat-like web application
+# on it, a Python virtualenv with a compiled extension, a Node.js service
+# with a native addon, and scripts whose shebangs name their interpreters.
+#   OUT/expect/java_version   JAVA_VERSION the JDK's release file says
+#   OUT/expect/node_version   the version string in bin/node
+mkdir -p "$R/opt/jdk8/bin" "$R/opt/jdk8/lib/server" "$R/opt/tomcat/bin" "$R/opt/tomcat/webapps"
+cp "$R/opt/web/bin/web" "$R/opt/jdk8/bin/java"
+gcc -shared -fPIC -o "$R/opt/jdk8/lib/server/libjvm.so" "$B/speedups.c"
+JAVA_VERSION=1.8.0_392
+printf 'IMPLEMENTOR="Eclipse Adoptium"\nJAVA_VERSION="%s"\nOS_ARCH="amd64"\n' "$JAVA_VERSION" \
+    > "$R/opt/jdk8/release"
+echo "$JAVA_VERSION" > "$E/java_version"
+printf '#!/bin/sh\nexec "$JAVA_HOME/bin/java" org.apache.catalina.startup.Bootstrap "$@"\n' \
+    > "$R/opt/tomcat/bin/catalina.sh"
+chmod +x "$R/opt/tomcat/bin/catalina.sh"
+python3 - "$R/opt/tomcat/webapps/shop.war" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    z.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n")
+    z.writestr("WEB-INF/web.xml", "<web-app/>\n")
+PY
+# Named like an archive, but text: libmagic keeps it out of the count.
+echo "deployment notes" > "$R/opt/tomcat/webapps/notes.war"
+printf '[Service]\nEnvironment="JAVA_HOME=/opt/jdk8/" CATALINA_BASE=/opt/tomcat\nExecStart=/opt/tomcat/bin/catalina.sh run\n' \
+    > "$R/etc/systemd/system/tomcat.service"
+# A second JDK: the unit's JAVA_HOME tells which one Tomcat runs on; a jar
+# nothing starts has no runtime known.
+mkdir -p "$R/opt/jdk17/bin" "$R/opt/jdk17/lib/server" "$R/opt/batch/lib"
+cp "$R/opt/jdk8/bin/java" "$R/opt/jdk17/bin/java"
+cp "$R/opt/jdk8/lib/server/libjvm.so" "$R/opt/jdk17/lib/server/libjvm.so"
+printf 'JAVA_VERSION="17.0.9"\n' > "$R/opt/jdk17/release"
+cp "$R/opt/tomcat/webapps/shop.war" "$R/opt/batch/lib/batch.jar"
+
+mkdir -p "$R/opt/pyapp"
+printf '#include <stdio.h>\nint fast(void) { return puts("x"); }\n' > "$B/ext.c"
+if python3 -m venv --without-pip "$R/opt/pyapp/venv" 2>"$B/venv.err"; then
+    PYLIB=$(ls -d "$R/opt/pyapp/venv/lib/python3."*)
+    mkdir -p "$PYLIB/site-packages"
+    gcc -shared -fPIC -o "$PYLIB/site-packages/_fast.cpython-3-x86_64-linux-gnu.so" "$B/ext.c"
+    printf '#!/opt/pyapp/venv/bin/python3\nimport _fast\n' > "$R/opt/pyapp/serve.py"
+    chmod +x "$R/opt/pyapp/serve.py"
+else
+    skip venv "python3 -m venv failed: $(head -c 200 "$B/venv.err")"
+fi
+
+NODE_VERSION=18.19.0
+mkdir -p "$R/opt/nodesvc/bin" "$R/opt/nodesvc/lib/node_modules/fastcsv/build/Release"
+cp "$R/opt/web/bin/web" "$R/opt/nodesvc/bin/node"
+printf '\0https://nodejs.org/download/release/v%s/node-v%s-headers.tar.gz\0' \
+    "$NODE_VERSION" "$NODE_VERSION" >> "$R/opt/nodesvc/bin/node"
+echo "$NODE_VERSION" > "$E/node_version"
+gcc -shared -fPIC -o "$R/opt/nodesvc/lib/node_modules/fastcsv/build/Release/fastcsv.node" "$B/ext.c"
+
+mkdir -p "$R/opt/oldscripts/bin"
+printf '#!/usr/bin/perl -w\nprint "report\\n";\n' > "$R/opt/oldscripts/bin/report.pl"
+printf '#!/usr/bin/env python2\nprint "sync"\n' > "$R/opt/oldscripts/bin/sync"
+chmod +x "$R/opt/oldscripts/bin/report.pl" "$R/opt/oldscripts/bin/sync"

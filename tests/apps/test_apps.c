@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include "tests/staged.h"
 #include "model/decide.h"
@@ -539,6 +540,212 @@ static void test_needs_packages(void **state)
     assert_false(arr_has(field(needs, "packages"), "iproute2"));
 }
 
+/* The base image of an application on one runtime with these native needs. */
+static const char *runtime_base(const char *kind, const char *version, const char *release,
+                                const char *glibc, char *out, size_t cap)
+{
+    json_object *a = json_object_new_object(), *rt = json_object_new_object();
+    json_object *rts = json_object_new_array(), *needs = json_object_new_object();
+    json_object_object_add(rt, "kind", json_object_new_string(kind));
+    json_object_object_add(rt, kind[0] == 's' ? "interpreter" : "version", json_object_new_string(version));
+    if (release)
+        json_object_object_add(rt, "release", json_object_new_string(release));
+    json_object_array_add(rts, rt);
+    json_object_object_add(a, "runtimes", rts);
+    if (glibc)
+        json_object_object_add(needs, "glibc_max", json_object_new_string(glibc));
+    json_object_object_add(a, "needs", needs);
+    decide_app(a, NULL);
+    snprintf(out, cap, "%s", sfield(a, "base_image") ? sfield(a, "base_image") : "(null)");
+    json_object_put(a);
+    return out;
+}
+
+/* A runtime's image only when it covers the native needs; else a copy of
+ * the runtime on a base no older than its glibc floor. */
+static void test_runtime_image_bounds(void **state)
+{
+    char b[64];
+    (void)state;
+    assert_string_equal(runtime_base("java", "17.0.9", "17", "2.34", b, sizeof b), "eclipse-temurin:17");
+    assert_string_equal(runtime_base("java", "1.7.0_80", "7", "2.2.5", b, sizeof b), "centos:6");
+    assert_string_equal(runtime_base("python", "3.11.2", "3.11", "2.36", b, sizeof b), "python:3.11-slim");
+    /* An extension newer than the image's glibc: the oldest base covering it. */
+    assert_string_equal(runtime_base("python", "3.11.2", "3.11", "2.38", b, sizeof b), "ubuntu:24.04");
+    assert_string_equal(runtime_base("python", "2.7.18", "2.7", NULL, b, sizeof b), "centos:7");
+    assert_string_equal(runtime_base("python", "3.6.15", "3.6", "2.31", b, sizeof b), "python:3.6-slim");
+    assert_string_equal(runtime_base("python", "3.6.15", "3.6", "2.34", b, sizeof b), "rockylinux:9");
+    assert_string_equal(runtime_base("node", "16.20.2", "16", NULL, b, sizeof b), "centos:7");
+    assert_string_equal(runtime_base("node", "23.1.0", "23", NULL, b, sizeof b), "rockylinux:8");
+    assert_string_equal(runtime_base("node", "20.11.0", "20", "2.17", b, sizeof b), "node:20-slim");
+    assert_string_equal(runtime_base("script", "python2.7", NULL, NULL, b, sizeof b), "centos:7");
+    assert_non_null(decide_image_named("eclipse-temurin:8"));
+    /* Java 6 has no image: its JDK is copied from the server onto the base. */
+    json_object *a = json_tokener_parse("{\"name\":\"shop\",\"root\":\"/opt/shop\",\"needs\":{},"
+        "\"runtimes\":[{\"kind\":\"java\",\"home\":\"/u01/jdk1.6.0_45\",\"version\":\"1.6.0_45\","
+        "\"release\":\"6\",\"evidence\":[]}]}");
+    assert_non_null(a);
+    decide_app(a, NULL);
+    assert_true(arr_has(field(a, "reasons"), "runs on Java 1.6.0_45, which no maintained image ships"));
+    struct strbuf df;
+    sb_init(&df);
+    assert_int_equal(app_dockerfile(a, &df), 0);
+    assert_non_null(strstr(df.s, "COPY [\"u01/jdk1.6.0_45\", \"/u01/jdk1.6.0_45\"]"));
+    sb_free(&df);
+    json_object_put(a);
+}
+
+/* The runtime of this kind an application runs on, or NULL. */
+static json_object *runtime(const char *app_name, const char *kind)
+{
+    json_object *rts = field(app(app_name), "runtimes");
+    for (size_t i = 0; rts && i < json_object_array_length(rts); i++) {
+        json_object *r = json_object_array_get_idx(rts, i);
+        if (!strcmp(sfield(r, "kind"), kind))
+            return r;
+    }
+    return NULL;
+}
+
+/* A JDK by its release file, and a web application on it: its WAR counted
+ * (a text file named .war is not), the image the Java release names. */
+static void test_runtime_java(void **state)
+{
+    char want[64];
+    (void)state;
+    slurp("java_version", want, sizeof want);
+    json_object *jdk = runtime("jdk8", "java"), *web = runtime("tomcat", "java");
+    assert_non_null(jdk);
+    assert_string_equal(sfield(jdk, "version"), want);
+    assert_string_equal(sfield(jdk, "home"), "/opt/jdk8");
+    assert_true(arr_has(field(jdk, "evidence"), "/opt/jdk8/release"));
+    assert_non_null(web);
+    assert_string_equal(sfield(web, "version"), want);
+    assert_string_equal(sfield(web, "home"), "/opt/jdk8");
+    assert_string_equal(sfield(web, "from_application"), "jdk8");
+    assert_string_equal(sfield(web, "found_by"), "JAVA_HOME of its unit");
+    /* Two JDKs and nothing naming one: the jar's runtime stays unknown. */
+    assert_string_equal(sfield(runtime("jdk17", "java"), "version"), "17.0.9");
+    json_object *batch = runtime("batch", "java");
+    assert_non_null(batch);
+    assert_null(sfield(batch, "home"));
+    assert_int_equal(json_object_get_int(field(field(batch, "archives"), "count")), 1);
+    assert_true(arr_has(field(app("batch"), "reasons"), "runtime not found"));
+    json_object *ar = field(web, "archives");
+    assert_int_equal(json_object_get_int(field(ar, "count")), 1);
+    assert_true(arr_has(field(ar, "paths"), "/opt/tomcat/webapps/shop.war"));
+    assert_false(arr_has(field(ar, "paths"), "notes.war"));
+    assert_string_equal(sfield(app("tomcat"), "base_image"), "eclipse-temurin:8");
+    assert_string_equal(sfield(app("jdk8"), "base_image"), "eclipse-temurin:8");
+    /* The image provides Java: the server's JDK is not copied. */
+    struct strbuf df;
+    sb_init(&df);
+    assert_int_equal(app_dockerfile(app("tomcat"), &df), 0);
+    assert_non_null(strstr(df.s, "FROM eclipse-temurin:8\n"));
+    assert_null(strstr(df.s, "opt/jdk8"));
+    sb_free(&df);
+}
+
+/* A virtualenv: the version its pyvenv.cfg says, its compiled extension
+ * with GLIBC needs, and python:X.Y-slim. */
+static void test_runtime_python(void **state)
+{
+    char cfg[4096], path[4096], want[32] = "", image[64];
+    (void)state;
+    snprintf(path, sizeof path, "%s/root/opt/pyapp/venv/pyvenv.cfg", stage_dir);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    while (fgets(cfg, sizeof cfg, f))
+        if (sscanf(cfg, "version = %31s", want) == 1 || sscanf(cfg, "version_info = %31s", want) == 1)
+            break;
+    fclose(f);
+    assert_true(want[0]);
+    json_object *py = runtime("pyapp", "python");
+    assert_non_null(py);
+    assert_string_equal(sfield(py, "version"), want);
+    assert_string_equal(sfield(py, "home"), "/opt/pyapp/venv");
+    assert_true(json_object_get_boolean(field(py, "virtualenv")));
+    assert_int_equal(json_object_get_int(field(field(py, "extensions"), "count")), 1);
+    assert_true(arr_has(field(field(py, "extensions"), "paths"), "site-packages/_fast.cpython-3"));
+    assert_non_null(sfield(field(app("pyapp"), "needs"), "glibc_max"));
+    /* The extension's own GLIBC need, from the ELF inventory. */
+    assert_string_equal(sfield(field(py, "extensions"), "glibc_max"),
+                        sfield(field(app("pyapp"), "needs"), "glibc_max"));
+    assert_true(arr_has(field(field(py, "extensions"), "evidence"), "_fast.cpython-3-x86_64-linux-gnu.so: GLIBC_"));
+    /* python:X.Y-slim exists from 3.6 on; older ones are copied onto a base. */
+    char mm[32];
+    snprintf(mm, sizeof mm, "%.*s", (int)(strchr(strchr(want, '.') + 1, '.') ?
+             strchr(strchr(want, '.') + 1, '.') - want : (long)strlen(want)), want);
+    snprintf(image, sizeof image, "python:%s-slim", mm);
+    if (decide_image_named(image))
+        assert_string_equal(sfield(app("pyapp"), "base_image"), image);
+    else
+        assert_string_not_equal(sfield(app("pyapp"), "base_image"), image);
+    assert_true(arr_has(field(app("pyapp"), "runtimes"), "\"interpreter\":\"python3\""));
+    /* The Dockerfile re-points the virtualenv at the image's interpreter. */
+    struct strbuf df;
+    sb_init(&df);
+    assert_int_equal(app_dockerfile(app("pyapp"), &df), 0);
+    if (decide_image_named(image))
+        assert_non_null(strstr(df.s, "RUN [\"python3\", \"-m\", \"venv\", \"--upgrade\", \"/opt/pyapp/venv\"]"));
+    sb_free(&df);
+}
+
+/* Node.js by the version string in its binary, its native addon under
+ * node_modules, and node:N-slim. */
+static void test_runtime_node(void **state)
+{
+    char want[64], image[64];
+    (void)state;
+    slurp("node_version", want, sizeof want);
+    json_object *n = runtime("nodesvc", "node");
+    assert_non_null(n);
+    assert_string_equal(sfield(n, "version"), want);
+    assert_string_equal(sfield(n, "home"), "/opt/nodesvc");
+    assert_int_equal(json_object_get_int(field(field(n, "addons"), "count")), 1);
+    assert_true(arr_has(field(field(n, "addons"), "paths"), "/fastcsv/build/Release/fastcsv.node"));
+    assert_non_null(sfield(field(n, "addons"), "glibc_max"));
+    snprintf(image, sizeof image, "node:%.*s-slim", (int)strcspn(want, "."), want);
+    assert_string_equal(sfield(app("nodesvc"), "base_image"), image);
+}
+
+/* Interpreters from shebangs (env looked through), told apart by libmagic;
+ * Python 2 puts the application on a base of its generation. */
+static void test_runtime_scripts(void **state)
+{
+    (void)state;
+    json_object *rts = field(app("oldscripts"), "runtimes");
+    assert_true(arr_has(rts, "\"interpreter\":\"perl\""));
+    assert_true(arr_has(rts, "\"interpreter\":\"python2\""));
+    assert_true(arr_has(rts, "text/x-perl"));
+    assert_string_equal(sfield(app("oldscripts"), "base_image"), "centos:7");
+    /* The init script starting an application is one of its scripts. */
+    json_object *legacy = field(app("legacy"), "runtimes");
+    assert_true(arr_has(legacy, "\"interpreter\":\"sh\""));
+    assert_true(arr_has(legacy, "/etc/init.d/legacy"));
+    assert_false(arr_has(field(app("old"), "runtimes"), "rc.local"));
+}
+
+/* The applications section as the report schema describes it. */
+static void test_report_schema(void **state)
+{
+    char dir[4096], cmd[16384];
+    (void)state;
+    snprintf(dir, sizeof dir, "%s", stage_script);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = 0;
+    else
+        snprintf(dir, sizeof dir, ".");
+    snprintf(cmd, sizeof cmd, "python3 '%s/../elf/check_schema.py' '%s/../../schema/liftcheck-report.schema.json' "
+             "'%s/report.json' applications server_decision", dir, dir, stage_dir);
+    int rc = system(cmd);
+    if (WIFEXITED(rc) && WEXITSTATUS(rc) == 77)
+        skip();
+    assert_true(WIFEXITED(rc));
+    assert_int_equal(WEXITSTATUS(rc), 0);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 5) {
@@ -575,7 +782,13 @@ int main(int argc, char **argv)
         {NULL, cmocka_unit_test(test_entry_points_as_run)},
         {NULL, cmocka_unit_test(test_install_roots_by_structure)},
         {NULL, cmocka_unit_test(test_needs_packages)},
+        {NULL, cmocka_unit_test(test_runtime_image_bounds)},
+        {NULL, cmocka_unit_test(test_runtime_java)},
+        {NULL, cmocka_unit_test(test_runtime_node)},
+        {NULL, cmocka_unit_test(test_runtime_scripts)},
+        {NULL, cmocka_unit_test(test_report_schema)},
         {"go", cmocka_unit_test(test_go)},
+        {"venv", cmocka_unit_test(test_runtime_python)},
         {"dockerfile-lint", cmocka_unit_test(test_dockerfile_lint)},
     };
     return staged_run("apps", stage_script, stage_dir, part, tests, sizeof tests / sizeof tests[0],

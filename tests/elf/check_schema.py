@@ -1,5 +1,6 @@
 """Validates the ELF sections of a report against the report schema.
-Usage: check_schema.py SCHEMA REPORT; exit 77 when jsonschema is missing."""
+Usage: check_schema.py SCHEMA REPORT [SECTION...] (the ELF sections unless
+named); exit 77 when jsonschema is missing."""
 import json
 import sys
 
@@ -11,12 +12,15 @@ except ImportError:
 
 schema = json.load(open(sys.argv[1]))
 report = json.load(open(sys.argv[2]))
-keys = ("elf_files", "elf_summary", "findings")
+keys = tuple(sys.argv[3:]) or ("elf_files", "elf_summary", "findings")
 sub = {
     "$schema": schema["$schema"],
     "type": "object",
-    "required": ["elf_files", "elf_summary"],
+    "required": list(sys.argv[3:]) or ["elf_files", "elf_summary"],
     "properties": {k: schema["properties"][k] for k in keys},
 }
+for k in ("$defs", "definitions"):
+    if k in schema:
+        sub[k] = schema[k]
 jsonschema.validate(report, sub)
-print("valid: %d ELF files" % len(report["elf_files"]))
+print("valid: " + ", ".join("%s (%d)" % (k, len(report.get(k) or ())) for k in keys))
