@@ -6,8 +6,8 @@
 # OUTDIR defaults to ${LIFTCHECK_IMAGES:-$HOME/.cache/liftcheck/images}/fixtures.
 # The Debian 12 sample (images/build-sample.sh) is built, or reused, in the
 # parent of OUTDIR unless SAMPLE names an existing debian12.qcow2.
-# Nothing is rebuilt when OUTDIR/.stamp matches the hashes of this script and
-# of the sample's build script.
+# Nothing is rebuilt when OUTDIR/.stamp matches the hashes of this script, of
+# the sample's build script and of fixture-lib.sh.
 #
 # Images (all filesystem UUIDs and MBR disk identifiers are fixed):
 #   debian12-sep-boot.raw         raw copy of the sample (/boot sda1, / sda2)
@@ -57,41 +57,17 @@ OUTDIR=${1:-$CACHE/fixtures}
 OUTDIR=$(mkdir -p "$OUTDIR" && cd "$OUTDIR" && pwd)
 SAMPLE=${SAMPLE:-$(dirname "$OUTDIR")/debian12.qcow2}
 
-log() { printf '%s build-fixtures: %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-for t in mkfs.ext4 debugfs dumpe2fs sfdisk qemu-img guestfish sha256sum setpriv; do
-    command -v "$t" >/dev/null || die "missing tool: $t"
-done
+NAME=build-fixtures
+# shellcheck source=images/fixture-lib.sh
+. "$HERE/fixture-lib.sh"
+need_tools mkfs.ext4 debugfs dumpe2fs sfdisk qemu-img guestfish sha256sum setpriv
 
 if [ -z "${SAMPLE_GIVEN:-}" ] && [ "$SAMPLE" = "$(dirname "$OUTDIR")/debian12.qcow2" ]; then
     "$HERE/build-sample.sh" "$(dirname "$OUTDIR")"
 fi
 [ -s "$SAMPLE" ] || die "sample image $SAMPLE not found (run images/build-sample.sh)"
 
-# One build at a time per OUTDIR; a second caller waits and then reuses it.
-exec 9>"$OUTDIR/.lock"
-flock 9
-stamp=$(cat "$HERE/build-fixtures.sh" "$HERE/build-sample.sh" | sha256sum | cut -d' ' -f1)
-if [ -f "$OUTDIR/.stamp" ] && [ "$(cat "$OUTDIR/.stamp")" = "$stamp" ]; then
-    log "up to date: $OUTDIR"
-    exit 0
-fi
-rm -f "$OUTDIR/.stamp"
-start=$(date +%s)
-
-WORK=$(mktemp -d "$OUTDIR/.work.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-export E2FSPROGS_FAKE_TIME=1700000000
-HASH_SEED=1f000000-0000-4000-8000-0000000000a5
-
-uuid() { printf '1f000000-0000-4000-8000-%012d' "$1"; }
-
-# mkext4 TREE UUID LABEL SIZE_MIB OUT
-mkext4() {
-    mkfs.ext4 -q -F -t ext4 -U "$2" -L "$3" -E "hash_seed=$HASH_SEED" \
-        -d "$1" "$5" "${4}M" >/dev/null
-}
+fixtures_begin "$HERE/build-fixtures.sh" "$HERE/build-sample.sh" "$HERE/fixture-lib.sh"
 
 # mkdisk OUT SIZE_MIB DISK_ID "START_MIB SIZE_MIB TYPE [FSIMG]"...
 # MBR disk; a partition without FSIMG is left empty (for LVM).
@@ -695,5 +671,4 @@ rm -rf "$OUTDIR/root-tree"
 mv "$WORK/root-tree" "$OUTDIR/root-tree"
 # What the images hold that the archive moves, for the tests to expect.
 printf 'nitro_kernel=%s\n' "$KVER" >"$OUTDIR/expect"
-echo "$stamp" >"$OUTDIR/.stamp"
-log "done: $OUTDIR in $(($(date +%s) - start)) s"
+fixtures_end

@@ -36,30 +36,11 @@ HERE=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 OUTDIR=${1:-${LIFTCHECK_IMAGES:-$HOME/.cache/liftcheck/images}/volumes}
 OUTDIR=$(mkdir -p "$OUTDIR" && cd "$OUTDIR" && pwd)
 
-log() { printf '%s build-volumes: %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-for t in mkfs.ext4 sfdisk guestfish sha256sum; do
-    command -v "$t" >/dev/null || die "missing tool: $t"
-done
-
-exec 9>"$OUTDIR/.lock"
-flock 9
-stamp=$(sha256sum <"$HERE/build-volumes.sh" | cut -d' ' -f1)
-if [ -f "$OUTDIR/.stamp" ] && [ "$(cat "$OUTDIR/.stamp")" = "$stamp" ]; then
-    log "up to date: $OUTDIR"
-    exit 0
-fi
-rm -f "$OUTDIR/.stamp"
-start=$(date +%s)
-WORK=$(mktemp -d "$OUTDIR/.work.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-export E2FSPROGS_FAKE_TIME=1700000000
-HASH_SEED=1f000000-0000-4000-8000-0000000000a5
-uuid() { printf '1f000000-0000-4000-8000-%012d' "$1"; }
-mkext4() {  # TREE UUID LABEL SIZE_MIB OUT
-    mkfs.ext4 -q -F -t ext4 -U "$2" -L "$3" -E "hash_seed=$HASH_SEED" -d "$1" "$5" "${4}M" >/dev/null
-}
+NAME=build-volumes
+# shellcheck source=images/fixture-lib.sh
+. "$HERE/fixture-lib.sh"
+need_tools mkfs.ext4 sfdisk guestfish sha256sum
+fixtures_begin "$HERE/build-volumes.sh" "$HERE/fixture-lib.sh"
 
 ROOT_PASS=lc-root-pass
 SRV_PASS=lc-srv-pass
@@ -209,5 +190,4 @@ EOF
 printf '%s\n' "$ROOT_PASS" >"$WORK/luks-root.pass"
 printf '%s\n' "$SRV_PASS" >"$WORK/luks-srv.pass"
 mv "$IMG" "$MD0" "$MD1" "$BT" "$WORK/luks-root.pass" "$WORK/luks-srv.pass" "$OUTDIR/"
-echo "$stamp" >"$OUTDIR/.stamp"
-log "built in $(($(date +%s) - start)) s: $OUTDIR"
+fixtures_end
