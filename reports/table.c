@@ -174,7 +174,7 @@ static void labels_cell(const struct table_fmt *f, struct strbuf *o, json_object
 void table_applications(const struct table_fmt *f, json_object *apps, struct strbuf *o)
 {
     static const char *const cols[] = {"Name", "Decision", "Base image", "Runtimes",
-                                       "Started by (at boot)", "Reasons", NULL};
+                                       "Started by", "Reasons", NULL};
 
     if (!doc_len(apps))
         return;
