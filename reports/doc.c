@@ -112,3 +112,131 @@ void doc_counts(struct strbuf *out, json_object *counts)
         sep = ", ";
     }
 }
+
+void doc_boot_mode_line(json_object *m, struct strbuf *out)
+{
+    const char *mode = doc_str(m, "mode"), *ami = doc_str(m, "ami_boot_mode");
+    const char *meaning = doc_str(m, "meaning");
+    json_object *ev = doc_arr(m, "evidence");
+
+    if (!json_object_is_type(m, json_type_object))
+        return;
+    sb_puts(out, mode ? mode : "unknown");
+    sb_printf(out, "; AMI boot mode %s.", ami ? ami : "not decided");
+    if (meaning && *meaning)
+        sb_printf(out, " %s", meaning);
+    if (doc_len(ev)) {
+        sb_puts(out, " Evidence: ");
+        doc_join(out, ev, "; ");
+        sb_puts(out, ".");
+    }
+}
+
+void doc_primary_line(json_object *p, struct strbuf *out)
+{
+    const char *name = doc_str(p, "name"), *why = doc_str(p, "reason");
+
+    if (!json_object_is_type(p, json_type_object))
+        return;
+    sb_puts(out, name ? name : "?");
+    if (why && *why)
+        sb_printf(out, ": %s", why);
+}
+
+void doc_config_binds(json_object *c, struct strbuf *out)
+{
+    const char *binds = doc_str(c, "binds"), *ifc = doc_str(c, "interface");
+    const char *mac = doc_str(c, "mac"), *drv = doc_str(c, "driver");
+    const char *ren = doc_str(c, "renames_to"), *master = doc_str(c, "master");
+
+    if (binds && !strcmp(binds, "mac"))
+        sb_printf(out, "MAC %s", mac ? mac : "?");
+    else if (binds && !strcmp(binds, "any"))
+        sb_puts(out, "any Ethernet interface");
+    else
+        sb_printf(out, "name %s", ifc ? ifc : "?");
+    if (doc_bool(c, "sets_mac") == 1 && mac)
+        sb_printf(out, ", sets MAC %s", mac);
+    if (drv)
+        sb_printf(out, ", driver %s", drv);
+    if (ren)
+        sb_printf(out, ", renames it %s", ren);
+    if (master)
+        sb_printf(out, ", joins %s", master);
+    if (doc_bool(c, "virtual") == 1)
+        sb_puts(out, " (virtual)");
+}
+
+/* Labels built by one() for each entry of arr, at most max of them. */
+static json_object *labels(json_object *arr, size_t max,
+                           void (*one)(json_object *e, struct strbuf *t))
+{
+    json_object *out;
+    struct strbuf t;
+    size_t n = doc_len(arr);
+
+    if (!n || !(out = json_object_new_array()))
+        return NULL;
+    sb_init(&t);
+    for (size_t i = 0; i < n && i < max; i++) {
+        t.len = 0;
+        one(doc_at(arr, i), &t);
+        if (t.len && !t.oom)
+            json_object_array_add(out, json_object_new_string(t.s));
+    }
+    if (n > max) {
+        t.len = 0;
+        sb_printf(&t, "\xE2\x80\xA6 and %zu more", n - max);
+        if (!t.oom)
+            json_object_array_add(out, json_object_new_string(t.s));
+    }
+    sb_free(&t);
+    return out;
+}
+
+/* "Java 17.0.9 (/opt/jdk17)", "Python 3.11.7 (virtualenv /opt/app/venv)",
+ * "python2 scripts". */
+static void runtime_label(json_object *r, struct strbuf *t)
+{
+    static const char *const names[][2] = {
+        {"java", "Java"}, {"python", "Python"}, {"node", "Node.js"},
+    };
+    const char *kind = doc_str(r, "kind"), *ver = doc_str(r, "version");
+    const char *home = doc_str(r, "home"), *interp = doc_str(r, "interpreter");
+    const char *name = kind ? kind : "?";
+    int venv = doc_bool(r, "virtualenv") == 1;
+
+    if (kind && !strcmp(kind, "script")) {
+        sb_printf(t, "%s scripts", interp ? interp : "?");
+        return;
+    }
+    for (size_t i = 0; kind && i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(kind, names[i][0]))
+            name = names[i][1];
+    sb_printf(t, "%s %s", name, ver ? ver : "(version unknown)");
+    if (home || venv)
+        sb_printf(t, " (%s%s%s)", venv ? "virtualenv" : "", venv && home ? " " : "",
+                  home ? home : "");
+}
+
+static void entry_point_label(json_object *e, struct strbuf *t)
+{
+    const char *kind = doc_str(e, "kind"), *src = doc_str(e, "source");
+    const char *state = doc_str(e, "state"), *rl = doc_str(e, "runlevels");
+
+    sb_printf(t, "%s %s", kind ? kind : "?", src ? src : "?");
+    if (state)
+        sb_printf(t, ": %s", state);
+    if (rl)
+        sb_printf(t, ", runlevels %s", rl);
+}
+
+json_object *doc_runtime_labels(json_object *runtimes, size_t max)
+{
+    return labels(runtimes, max, runtime_label);
+}
+
+json_object *doc_entry_point_labels(json_object *eps, size_t max)
+{
+    return labels(eps, max, entry_point_label);
+}

@@ -31,4 +31,23 @@ void doc_counts(struct strbuf *out, json_object *counts);
 /* "a; b; c" from an array of strings, or the string itself. */
 void doc_join(struct strbuf *out, json_object *arr_or_str, const char *sep);
 
+/* boot.mode in one line, unescaped: "both; AMI boot mode uefi-preferred.
+ * <meaning> Evidence: a; b."  Empty when mode is not an object. */
+void doc_boot_mode_line(json_object *mode, struct strbuf *out);
+
+/* network.predicted_primary, unescaped: "ens5: <reason>"; empty when it is
+ * not an object. */
+void doc_primary_line(json_object *primary, struct strbuf *out);
+
+/* What a network.configs[] entry binds to: "name ens5", "MAC 52:54:...",
+ * "any Ethernet interface", with its driver, rename and bond or bridge. */
+void doc_config_binds(json_object *config, struct strbuf *out);
+
+/* One label per runtime ("Java 17.0.9 (/opt/jdk17)") and per entry
+ * point ("systemd /etc/systemd/system/app.service: enabled"), at most max,
+ * then "... and N more"; a new array for a table's list cell, NULL when
+ * there is none (or no memory). */
+json_object *doc_runtime_labels(json_object *runtimes, size_t max);
+json_object *doc_entry_point_labels(json_object *entry_points, size_t max);
+
 #endif

@@ -17,6 +17,7 @@
 #define CODE_MAX 20000
 #define EVIDENCE_MAX 200
 #define ELF_ROWS_MAX 20000
+#define CONFIGS_MAX 100   /* network configurations listed */
 
 static const char style[] =
     "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:0 auto;"
@@ -25,7 +26,7 @@ static const char style[] =
     "margin-top:2rem}h3{font-size:1.05rem;margin:.2rem 0 .4rem}"
     "table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem}"
     "th,td{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top;"
-    "overflow-wrap:anywhere}th{background:#f6f8fa}"
+    "overflow-wrap:anywhere;min-width:4.5em}th{background:#f6f8fa}td ul{padding-left:1rem}"
     "code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.88em}"
     "pre{background:#f6f8fa;border:1px solid #d0d7de;padding:.5rem;white-space:pre-wrap;"
     "overflow-wrap:anywhere}"
@@ -275,6 +276,15 @@ static void kernels(json_object *doc, struct strbuf *o)
         }
         sb_puts(o, ".</p>\n");
     }
+    if (doc_obj(boot, "mode")) {
+        struct strbuf t;
+        sb_init(&t);
+        doc_boot_mode_line(doc_obj(boot, "mode"), &t);
+        sb_puts(o, "<p>Boot mode: ");
+        esc(o, t.s);
+        sb_puts(o, "</p>\n");
+        sb_free(&t);
+    }
     sb_puts(o, "</section>\n");
 }
 
@@ -307,19 +317,40 @@ static void fstab(json_object *doc, struct strbuf *o)
 
 static void network(json_object *doc, struct strbuf *o)
 {
-    json_object *n = doc_obj(doc, "network"), *pins;
+    json_object *n = doc_obj(doc, "network"), *pins, *configs;
+    struct strbuf primary;
+    size_t more;
 
     if (!n)
         return;
     pins = doc_arr(n, "mac_pinned");
-    sb_puts(o, "<section><h2>Network</h2>\n<ul>\n");
+    configs = doc_arr(n, "configs");
+    sb_init(&primary);
+    doc_primary_line(doc_obj(n, "predicted_primary"), &primary);
+    sb_puts(o, "<section><h2>Network on the instance</h2>\n");
+    if (primary.len) {
+        sb_puts(o, "<p><strong>ENA interface name:</strong> ");
+        esc(o, primary.s);
+        sb_puts(o, ".</p>\n");
+    }
+    sb_free(&primary);
+    sb_puts(o, "<ul>\n");
     sb_printf(o, "<li>udev persistent-net rules: %s</li>\n",
               table_yes_no_unknown(doc_bool(n, "persistent_rules")));
     sb_printf(o, "<li>predictable interface names: %s</li>\n",
               table_yes_no_unknown(doc_bool(n, "predictable_names")));
     sb_printf(o, "<li>cloud-init: %s</li>\n", table_yes_no_unknown(doc_bool(n, "cloud_init")));
+    if (doc_bool(n, "primary_configured") >= 0)
+        sb_printf(o, "<li>a configuration brings it up: %s</li>\n",
+                  table_yes_no(doc_bool(n, "primary_configured")));
     sb_printf(o, "<li>MAC-pinned configurations: %zu</li>\n</ul>\n", doc_len(pins));
     table_mac_pins(&table_html, pins, o);
+    if (configs) {
+        sb_printf(o, "<h3>Interface configurations (%zu)</h3>\n", doc_len(configs));
+        more = table_net_configs(&table_html, configs, CONFIGS_MAX, o);
+        if (more)
+            sb_printf(o, "<p>&hellip; and %zu more (see the JSON report).</p>\n", more);
+    }
     sb_puts(o, "</section>\n");
 }
 

@@ -13,6 +13,7 @@
 #define NAME_MAX_CHARS 300
 #define TEXT_MAX 4000
 #define EVIDENCE_MAX 200
+#define LABELS_MAX 16     /* runtimes or entry points of one application */
 
 enum { A_CORE, A_NITRO, A_NETWORK, A_ELF, A_APPS, A__COUNT };
 static const char *const area_name[A__COUNT] = {"core", "nitro", "network", "elf", "applications"};
@@ -183,6 +184,18 @@ static void kernel_cases(json_object *doc, struct suite *s)
     sb_free(&why);
 }
 
+/* "\nLabel: a; b" from an array of strings (or a string) it then releases. */
+static void labels_line(struct strbuf *o, struct strbuf *t, const char *label, json_object *list)
+{
+    t->len = 0;
+    doc_join(t, list, "; ");
+    if (t->len) {
+        sb_printf(o, "\n%s: ", label);
+        xml_escape(o, t->s, TEXT_MAX, 0);
+    }
+    json_object_put(list);
+}
+
 static void app_cases(json_object *doc, struct suite *s)
 {
     json_object *apps = doc_arr(doc, "applications");
@@ -201,14 +214,23 @@ static void app_cases(json_object *doc, struct suite *s)
             xml_escape(o, img, TEXT_MAX, 0);
         }
         sb_init(&t);
-        doc_join(&t, r, "; ");
-        if (t.len) {
-            sb_puts(o, "\nReasons: ");
-            xml_escape(o, t.s, TEXT_MAX, 0);
-        }
+        labels_line(o, &t, "Runtimes", doc_runtime_labels(doc_arr(a, "runtimes"), LABELS_MAX));
+        labels_line(o, &t, "Started by",
+                    doc_entry_point_labels(doc_arr(a, "entry_points"), LABELS_MAX));
+        labels_line(o, &t, "Reasons", json_object_get(r));
         sb_free(&t);
         sb_puts(o, "\n</system-out>\n    </testcase>\n");
     }
+}
+
+/* A property of the core suite; none when value is absent. */
+static void property(struct strbuf *out, const char *name, const char *value)
+{
+    if (!value)
+        return;
+    sb_printf(out, "      <property name=\"%s\" value=\"", name);
+    xml_escape(out, value, NAME_MAX_CHARS, 0);
+    sb_puts(out, "\"/>\n");
 }
 
 int render_junit(json_object *doc, struct strbuf *out)
@@ -245,11 +267,12 @@ int render_junit(json_object *doc, struct strbuf *out)
             const char *host = doc_str(doc_obj(doc, "os"), "hostname");
             sb_printf(out, "    <properties>\n      <property name=\"nitro_boot\" value=\"%s\"/>\n",
                       doc_verdict_label(doc));
-            if (host) {
-                sb_puts(out, "      <property name=\"hostname\" value=\"");
-                xml_escape(out, host, NAME_MAX_CHARS, 0);
-                sb_puts(out, "\"/>\n");
-            }
+            property(out, "hostname", host);
+            property(out, "boot_mode", doc_str(doc_obj(doc_obj(doc, "boot"), "mode"), "mode"));
+            property(out, "ami_boot_mode",
+                     doc_str(doc_obj(doc_obj(doc, "boot"), "mode"), "ami_boot_mode"));
+            property(out, "ena_interface",
+                     doc_str(doc_obj(doc_obj(doc, "network"), "predicted_primary"), "name"));
             sb_puts(out, "    </properties>\n");
         }
         if (s->body.len)

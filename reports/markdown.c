@@ -15,6 +15,7 @@
 #define CODE_MAX 20000    /* characters per code block */
 #define EVIDENCE_MAX 50   /* evidence lines per finding */
 #define ROWS_MAX 200      /* rows of an unbounded list */
+#define CONFIGS_MAX 20    /* network configurations listed */
 
 static void text(struct strbuf *o, const char *s) { md_escape(o, s, TEXT_MAX); }
 
@@ -224,6 +225,15 @@ static void kernels(json_object *doc, struct strbuf *o)
         }
         sb_puts(o, ".\n\n");
     }
+    if (doc_obj(boot, "mode")) {
+        struct strbuf t;
+        sb_init(&t);
+        doc_boot_mode_line(doc_obj(boot, "mode"), &t);
+        sb_puts(o, "Boot mode: ");
+        text(o, t.s);
+        sb_puts(o, "\n\n");
+        sb_free(&t);
+    }
 }
 
 static void volumes(json_object *doc, struct strbuf *o)
@@ -254,19 +264,39 @@ static void fstab(json_object *doc, struct strbuf *o)
 
 static void network(json_object *doc, struct strbuf *o)
 {
-    json_object *n = doc_obj(doc, "network"), *pins;
+    json_object *n = doc_obj(doc, "network"), *pins, *configs;
+    struct strbuf primary;
+    size_t more;
 
     if (!n)
         return;
     pins = doc_arr(n, "mac_pinned");
-    sb_puts(o, "## Network\n\n");
+    configs = doc_arr(n, "configs");
+    sb_init(&primary);
+    doc_primary_line(doc_obj(n, "predicted_primary"), &primary);
+    sb_puts(o, "## Network on the instance\n\n");
+    if (primary.len) {
+        sb_puts(o, "**ENA interface name:** ");
+        text(o, primary.s);
+        sb_puts(o, ".\n\n");
+    }
+    sb_free(&primary);
     sb_printf(o, "- udev persistent-net rules: %s\n",
               table_yes_no_unknown(doc_bool(n, "persistent_rules")));
     sb_printf(o, "- predictable interface names: %s\n",
               table_yes_no_unknown(doc_bool(n, "predictable_names")));
     sb_printf(o, "- cloud-init: %s\n", table_yes_no_unknown(doc_bool(n, "cloud_init")));
+    if (doc_bool(n, "primary_configured") >= 0)
+        sb_printf(o, "- a configuration brings it up: %s\n",
+                  table_yes_no(doc_bool(n, "primary_configured")));
     sb_printf(o, "- MAC-pinned configurations: %zu\n\n", doc_len(pins));
     table_mac_pins(&table_md, pins, o);
+    if (configs) {
+        sb_printf(o, "Interface configurations: %zu.\n\n", doc_len(configs));
+        more = table_net_configs(&table_md, configs, CONFIGS_MAX, o);
+        if (more)
+            sb_printf(o, "\xE2\x80\xA6 and %zu more (see the JSON report).\n\n", more);
+    }
 }
 
 static void applications(json_object *doc, struct strbuf *o)

@@ -159,9 +159,22 @@ void table_mac_pins(const struct table_fmt *f, json_object *pins, struct strbuf 
     f->end(o);
 }
 
+#define APP_LABELS_MAX 16   /* runtimes or entry points listed in one cell */
+
+/* A cell listing labels (doc.h), a dash when there are none. */
+static void labels_cell(const struct table_fmt *f, struct strbuf *o, json_object *labels)
+{
+    if (labels)
+        f->list_cell(o, labels);
+    else
+        f->cell(o, NULL);
+    json_object_put(labels);
+}
+
 void table_applications(const struct table_fmt *f, json_object *apps, struct strbuf *o)
 {
-    static const char *const cols[] = {"Name", "Decision", "Base image", "Reasons", NULL};
+    static const char *const cols[] = {"Name", "Decision", "Base image", "Runtimes",
+                                       "Started by", "Reasons", NULL};
 
     if (!doc_len(apps))
         return;
@@ -172,8 +185,51 @@ void table_applications(const struct table_fmt *f, json_object *apps, struct str
         f->cell(o, doc_str(a, "name"));
         f->cell(o, doc_str(a, "decision"));
         f->cell(o, doc_str(a, "base_image"));
+        labels_cell(f, o, doc_runtime_labels(doc_arr(a, "runtimes"), APP_LABELS_MAX));
+        labels_cell(f, o, doc_entry_point_labels(doc_arr(a, "entry_points"), APP_LABELS_MAX));
         f->list_cell(o, r);
         f->row_end(o);
     }
     f->end(o);
+}
+
+size_t table_net_configs(const struct table_fmt *f, json_object *cs, size_t max,
+                         struct strbuf *o)
+{
+    static const char *const cols[] = {"Configuration", "Format", "Binds to", "Address",
+                                       "At boot", "Brings up the ENA interface", NULL};
+    size_t n = doc_len(cs);
+    struct strbuf t;
+    int64_t line;
+
+    if (!n)
+        return 0;
+    sb_init(&t);
+    f->head(o, cols);
+    for (size_t i = 0; i < n && i < max; i++) {
+        json_object *c = doc_at(cs, i);
+        const char *why = doc_str(c, "why");
+        int up = doc_bool(c, "brings_up_primary");
+        f->row_begin(o);
+        t.len = 0;
+        sb_puts(&t, doc_str(c, "path") ? doc_str(c, "path") : "?");
+        if (doc_int(c, "line", &line))
+            sb_printf(&t, ":%" PRId64, line);
+        f->cell(o, t.s);
+        f->cell(o, doc_str(c, "format"));
+        t.len = 0;
+        doc_config_binds(c, &t);
+        f->cell(o, t.s);
+        f->cell(o, doc_str(c, "address"));
+        f->cell(o, table_yes_no(doc_bool(c, "on_boot")));
+        t.len = 0;
+        sb_puts(&t, up < 0 ? "?" : up ? "yes" : "no");
+        if (why && *why)
+            sb_printf(&t, ": %s", why);
+        f->cell(o, t.s);
+        f->row_end(o);
+    }
+    f->end(o);
+    sb_free(&t);
+    return n > max ? n - max : 0;
 }

@@ -40,4 +40,8 @@ void table_fstab_issues(const struct table_fmt *f, json_object *fstab, struct st
 void table_mac_pins(const struct table_fmt *f, json_object *pins, struct strbuf *o);
 void table_applications(const struct table_fmt *f, json_object *apps, struct strbuf *o);
 
+/* network.configs[], the first max of them; returns how many were left off. */
+size_t table_net_configs(const struct table_fmt *f, json_object *configs, size_t max,
+                         struct strbuf *o);
+
 #endif
