@@ -2,7 +2,8 @@
  * running on Java, Python or Node.js gets the maintained image of that
  * runtime's release when the image also covers its native parts' GLIBC,
  * GLIBCXX and CXXABI needs; otherwise the runtime is copied onto an older
- * base, no older than that runtime's own glibc floor. */
+ * base, no older than that runtime's own glibc floor unless the runtime ships in
+ * the application's tree (then its measured needs decide). */
 #include <stdio.h>
 #include <string.h>
 
@@ -69,6 +70,18 @@ static const char *glibc_floor(const char *kind, const char *release)
     return NULL;
 }
 
+/* The runtime ships inside the application's own tree: its binaries are in
+ * the application's files, so their measured GLIBC needs already bound the
+ * base and no generic floor applies (Node.js 0.10's own build needs only
+ * GLIBC_2.3.3, older than any floor for its line). */
+static int bundled(json_object *app, json_object *rt)
+{
+    const char *home = doc_str(rt, "home"), *root = doc_str(app, "root");
+    size_t n = root ? strlen(root) : 0;
+    return home && n && !strncmp(home, root, n) && (home[n] == '/' || home[n] == 0 ||
+                                                    (n == 1 && root[0] == '/'));
+}
+
 /* Python 2 named only by scripts' shebangs ("python2", "python2.7"). */
 static int python2_scripts(json_object *rt)
 {
@@ -111,12 +124,12 @@ const struct base_image *decide_runtime_image(json_object *app, const struct app
             }
             snprintf(why, cap, "runs on %s %s: %s does not cover its native parts; copy the "
                      "runtime onto the base", kind_name(kind), ver, ri->img.name);
-            *floor = glibc_floor(kind, rel);
+            *floor = bundled(app, rt) ? NULL : glibc_floor(kind, rel);
             return NULL;
         }
         snprintf(why, cap, "runs on %s %s, which no maintained image ships: copy the runtime "
                  "onto the base", kind_name(kind), ver);
-        *floor = glibc_floor(kind, rel);
+        *floor = bundled(app, rt) ? NULL : glibc_floor(kind, rel);
         return NULL;
     }
     return NULL;
