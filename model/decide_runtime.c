@@ -1,9 +1,8 @@
-/* Interpreted runtimes in the decision (doc/facts.md, 'Interpreted
- * runtimes'): an application running on Java, Python or Node.js gets the
- * maintained image of that runtime's release when the image also covers
- * its native parts' GLIBC, GLIBCXX and CXXABI needs; otherwise the runtime
- * is copied onto an older base, no older than that runtime's own glibc
- * floor. */
+/* Interpreted runtimes in the decision (doc/facts.md, 'Interpreted runtimes'): an application
+ * running on Java, Python or Node.js gets the maintained image of that
+ * runtime's release when the image also covers its native parts' GLIBC,
+ * GLIBCXX and CXXABI needs; otherwise the runtime is copied onto an older
+ * base, no older than that runtime's own glibc floor. */
 #include <stdio.h>
 #include <string.h>
 
