@@ -1,5 +1,5 @@
-/* The decision tree of DOMAIN.md section 5, applied per application and per
- * server from the facts alone. */
+/* The decision tree of doc/facts.md, 'The decision', applied per
+ * application and per server from the facts alone. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,8 +9,8 @@
 #include "model/jdoc.h"
 #include "model/report.h"
 
-/* DOMAIN.md section 3, sorted by the highest GLIBC_ node each image has
- * (x86-64 glibc 2.19 tops out at GLIBC_2.18), table order on ties. */
+/* doc/facts.md, 'Base images', sorted by the highest GLIBC_ node each
+ * image has (x86-64 glibc 2.19 tops out at GLIBC_2.18). */
 static const struct base_image images[] = {
     {"centos:6", "2.12", "3.4.13", "1.3.3", "10", "el", 1},
     {"centos:7", "2.17", "3.4.19", "1.3.7", "10", "el", 1},

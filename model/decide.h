@@ -1,5 +1,6 @@
-/* The decision per application and per server (DOMAIN.md section 5), a pure
- * function of the facts in the report, so a saved report can be re-decided. */
+/* The decision per application and per server (doc/facts.md, 'The
+ * decision'), a pure function of the facts in the report, so a saved report
+ * can be re-decided. */
 #ifndef LIFTCHECK_DECIDE_H
 #define LIFTCHECK_DECIDE_H
 

@@ -1,4 +1,4 @@
-/* Interpreted runtimes in the decision (DOMAIN.md section 9): an application
+/* Interpreted runtimes in the decision (doc/facts.md, 'Interpreted runtimes'): an application
  * running on Java, Python or Node.js gets the maintained image of that
  * runtime's release when the image also covers its native parts' GLIBC,
  * GLIBCXX and CXXABI needs; otherwise the runtime is copied onto an older
@@ -11,7 +11,8 @@
 #include "model/jdoc.h"
 
 /* Temurin images are Ubuntu 24.04; python and node slim images Debian 12,
- * python:3.6-slim Debian 11 (its last build). */
+ * python:3.6-slim Debian 11 (its last build); unverified, see
+ * doc/facts.md, 'Interpreted runtimes'. */
 #define NOBLE "2.39", "3.4.33", "1.3.15", "3", "ubuntu", 0
 #define BOOKWORM "2.36", "3.4.30", "1.3.13", "3", "debian", 0
 #define BULLSEYE "2.31", "3.4.28", "1.3.12", "1.1", "debian", 0

@@ -27,7 +27,7 @@ import lc
 RUN_TIMEOUT = 900
 
 # Container base images: (name, highest GLIBC_ version node, GLIBCXX_ max,
-# CXXABI_ max), in the order of the table in DOMAIN.md section 3.  glibc
+# CXXABI_ max), from the table in doc/facts.md, 'Base images'.  glibc
 # 2.19 (ubuntu:14.04, debian:8) has no GLIBC_2.19 node on x86-64: its top
 # node is GLIBC_2.18.
 BASE_IMAGES = [
