@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "appliance_sh.h"
 #include "fstab_spec.h"
 #include "luks_open.h"
 #include "md_names.h"
@@ -55,10 +56,10 @@ static int kernel_disk_index(guestfs_h *g, int ndisks, const char *kdev)
     if (for_g != g) {
         for_g = g;
         memset(map, 0, sizeof map);
-        char *argv[] = {"for l in /dev/disk/guestfs/" DISK_LABEL_PREFIX "?; do "
-                        "[ -e \"$l\" ] && echo \"${l##*/}\" \"$(readlink -f \"$l\")\"; done; true",
-                        NULL};
-        char *out = guestfs_debug(g, "sh", argv);
+        char why[256];
+        char *out = appliance_sh(g, "for l in /dev/disk/guestfs/" DISK_LABEL_PREFIX "?; do "
+                                 "[ -e \"$l\" ] && echo \"${l##*/}\" \"$(readlink -f \"$l\")\"; "
+                                 "done; true", why, sizeof why);
         for (char *line = out, *nl; line && *line; line = nl ? nl + 1 : NULL) {
             nl = strchr(line, '\n');
             if (nl)
@@ -452,8 +453,8 @@ static void discover(guestfs_h *g, struct image *im, char **devices, json_object
          * logical volumes are device-mapper devices: with none (a look at
          * sysfs), the lvm command (about a second under TCG) is not run.
          * list_dm_devices leaves LVs out, hence the shell. */
-        char *argv[] = {"ls /sys/block | grep -c '^dm-' || true", NULL};
-        char *dm = guestfs_debug(g, "sh", argv);
+        char why[256];
+        char *dm = appliance_sh(g, "ls /sys/block | grep -c '^dm-' || true", why, sizeof why);
         char **lvs = !dm || atoi(dm) > 0 ? guestfs_lvs(g) : NULL;
         free(dm);
         for (size_t i = 0; lvs && lvs[i]; i++)

@@ -11,6 +11,7 @@
  * only mapped by the probe, not read. */
 #include "probe_run.h"
 
+#include "appliance_sh.h"
 #include "direct_disks.h"
 #include "helper_path.h"
 #include "host_tree.h"
@@ -40,12 +41,9 @@ static void gerr(struct image *im, const char *what, char *why, size_t cap)
 /* Runs a shell command in the appliance (outside the guest's root). */
 static int debug_sh(struct image *im, const char *cmd, char *why, size_t cap, char **out)
 {
-    char *argv[] = {(char *)cmd, NULL};
-    char *r = guestfs_debug(im->g, "sh", argv);
-    if (!r) {
-        gerr(im, "running the probe", why, cap);
+    char *r = appliance_sh(im->g, cmd, why, cap);
+    if (!r)
         return -1;
-    }
     if (out)
         *out = r;
     else
@@ -325,6 +323,10 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
     char file[PATH_MAX], *listing = NULL;
     const char *dev = im->probe_device;
 
+    if (!appliance_sh_available(im->g)) {
+        snprintf(why, cap, "the probe runs through the appliance's shell, which it lacks");
+        return NULL;
+    }
     if (install_probe(im, &listing, why, cap) < 0)
         return NULL;
     unsigned long long max = im->probe_disk_size - SNAP_DISK_OUTPUT_OFFSET - SNAP_HEADER_SIZE;
