@@ -16,6 +16,7 @@
 #include "helper_path.h"
 #include "host_tree.h"
 #include "snapshot_format.h"
+#include "snapshot_header.h"
 #include "util/progress.h"
 #include "util/stop.h"
 #include "util/tmpdir.h"
@@ -373,10 +374,12 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
     if (ok)
         memcpy(&h, hdr, sizeof h);
     free(hdr);
-    if (!ok || memcmp(h.magic, SNAP_MAGIC, sizeof h.magic) != 0 || h.payload_len > max) {
+    if (!ok || h.payload_len > max) {
         snprintf(why, cap, "the probe wrote no valid snapshot");
         goto out;
     }
+    if (snap_header_check(&h, why, cap) < 0)
+        goto out;
     snprintf(file, sizeof file, "%s/liftcheck-snapshot-XXXXXX", tmp_dir());
     int fd = mkstemp(file);
     if (fd < 0) {
