@@ -2,7 +2,8 @@
 md-boot-1.img of images/build-volumes.sh).  The array's home host is the old
 server's, so the appliance assembles it as /dev/md127: only the ARRAY line of
 the guest's mdadm.conf, by the array UUID, says that fstab's /dev/md0 is it.
-Before that was read, /boot was not mounted and nothing on it was seen."""
+Before that was read, /boot was not mounted and nothing on it was seen.
+TestPlainBoot: a plain ext4 /boot, on disks built here with mkfs.ext4 -d."""
 
 import glob
 import os
