@@ -7,6 +7,7 @@
 #include "probe/probe_out.h"
 #include "probe/tree.h"
 #include "snapshot_format.h"
+#include "snapshot_header.h"
 #include "snapshot_records.h"
 
 #include <errno.h>
@@ -198,9 +199,10 @@ int host_tree_add_foreign(struct host_tree *h, size_t i, const char *file, uint6
 {
     struct foreign *f = &h->f[i];
     struct snap_header sh;
+    char stale[512] = "";
     int fd = open(file, O_RDONLY | O_CLOEXEC);
     int ok = fd >= 0 && pread(fd, &sh, sizeof sh, (off_t)offset) == (ssize_t)sizeof sh &&
-             !memcmp(sh.magic, SNAP_MAGIC, sizeof sh.magic) && !sh.truncated &&
+             snap_header_check(&sh, stale, sizeof stale) == 0 && !sh.truncated &&
              sh.payload_len <= MAX_FOREIGN_BYTES && sh.root.type == VFS_DIR;
     if (ok && (f->snap = malloc(SNAP_HEADER_SIZE + sh.payload_len)))
         ok = pread(fd, f->snap, SNAP_HEADER_SIZE + sh.payload_len, (off_t)offset) ==
@@ -212,7 +214,8 @@ int host_tree_add_foreign(struct host_tree *h, size_t i, const char *file, uint6
     if (!ok) {
         free(f->snap);
         f->snap = NULL;
-        snprintf(why, cap, "the probe's snapshot of a subtree is unusable");
+        snprintf(why, cap, "the probe's snapshot of a subtree is unusable%s%s",
+                 stale[0] ? ": " : "", stale);
         return -1;
     }
     f->h = sh;

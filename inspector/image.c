@@ -8,6 +8,7 @@
  * to TCG instead of paying for the failed attempt again. */
 #include "image.h"
 
+#include "appliance_sh.h"
 #include "helper_path.h"
 
 #include <dirent.h>
@@ -409,7 +410,8 @@ int image_open(struct image *im, struct disk *disks, int ndisks,
         snprintf(err, errlen, "appliance launch failed under TCG too: %s", why);
         return -1;
     }
-launched:;
+launched:
+    appliance_sh_check(im->g);
     char **devs = guestfs_list_devices(im->g);
     if (devs) {
         for (int i = 0; devs[i]; i++) {

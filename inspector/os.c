@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "appliance_sh.h"
 #include "fstab_spec.h"
 #include "luks_open.h"
 #include "md_names.h"
@@ -55,10 +56,10 @@ static int kernel_disk_index(guestfs_h *g, int ndisks, const char *kdev)
     if (for_g != g) {
         for_g = g;
         memset(map, 0, sizeof map);
-        char *argv[] = {"for l in /dev/disk/guestfs/" DISK_LABEL_PREFIX "?; do "
-                        "[ -e \"$l\" ] && echo \"${l##*/}\" \"$(readlink -f \"$l\")\"; done; true",
-                        NULL};
-        char *out = guestfs_debug(g, "sh", argv);
+        char why[256];
+        char *out = appliance_sh(g, "for l in /dev/disk/guestfs/" DISK_LABEL_PREFIX "?; do "
+                                 "[ -e \"$l\" ] && echo \"${l##*/}\" \"$(readlink -f \"$l\")\"; "
+                                 "done; true", why, sizeof why);
         for (char *line = out, *nl; line && *line; line = nl ? nl + 1 : NULL) {
             nl = strchr(line, '\n');
             if (nl)
@@ -321,15 +322,25 @@ static void record_dev(struct inspection *ins, guestfs_h *g, const char *path, i
     guestfs_free_statns(s);
 }
 
-static void mount_failed(struct report *r, struct fs *f, guestfs_h *g)
+/* why: libguestfs's own message, taken right after the call that failed
+ * (a later call, even one that succeeds internally, may overwrite it). */
+static void mount_failed(struct report *r, struct fs *f, const char *why)
 {
     json_object *fd = report_add_findingf(r, F_FS_MOUNT_FAILED, f->volume, NULL,
                                           "%s", f->device);
-    report_finding_evidence(fd, "%s (%s): %s", f->device, f->type,
-                            guestfs_last_error(g) ? guestfs_last_error(g) : "mount failed");
+    report_finding_evidence(fd, "%s (%s): %s", f->device, f->type, why);
     if (f->mountpoint)
         report_finding_evidence(fd, "fstab mountpoint: %s", f->mountpoint);
     r->incomplete = 1;
+}
+
+/* The last error of g, copied before anything else can replace it. */
+static void last_error(guestfs_h *g, const char *what, char *why, size_t cap)
+{
+    const char *m = guestfs_last_error(g);
+    snprintf(why, cap, "%s%s%s", what ? what : "", what && m ? ": " : "", m ? m : "");
+    if (!what && !m)
+        snprintf(why, cap, "mount failed");
 }
 
 static const char *blkid_value(char **kv, const char *key)
@@ -442,8 +453,8 @@ static void discover(guestfs_h *g, struct image *im, char **devices, json_object
          * logical volumes are device-mapper devices: with none (a look at
          * sysfs), the lvm command (about a second under TCG) is not run.
          * list_dm_devices leaves LVs out, hence the shell. */
-        char *argv[] = {"ls /sys/block | grep -c '^dm-' || true", NULL};
-        char *dm = guestfs_debug(g, "sh", argv);
+        char why[256];
+        char *dm = appliance_sh(g, "ls /sys/block | grep -c '^dm-' || true", why, sizeof why);
         char **lvs = !dm || atoi(dm) > 0 ? guestfs_lvs(g) : NULL;
         free(dm);
         for (size_t i = 0; lvs && lvs[i]; i++)
@@ -703,11 +714,22 @@ static void read_fstab(guestfs_h *g, struct fs **fssp, size_t *nfsp)
     free(text);
 }
 
-static int mount_one(guestfs_h *g, struct fs *f, const char *where)
+/* Mounts f read-only at where; on failure fills why with libguestfs's
+ * message.  Options from fstab (a btrfs subvolume) come first; a kernel that
+ * refuses them still gets the plain read-only mount, which always applies. */
+static int mount_one(guestfs_h *g, struct fs *f, const char *where, char *why, size_t cap)
 {
-    if (f->mount_opts)
-        return guestfs_mount_options(g, f->mount_opts, f->device, where);
-    return guestfs_mount_ro(g, f->device, where);
+    if (f->mount_opts) {
+        if (guestfs_mount_options(g, f->mount_opts, f->device, where) == 0)
+            return 0;
+        last_error(g, f->mount_opts, why, cap);
+        if (strstr(f->mount_opts, "subvol"))
+            return -1;  /* without it, another tree would stand at where */
+    }
+    if (guestfs_mount_ro(g, f->device, where) == 0)
+        return 0;
+    last_error(g, NULL, why, cap);
+    return -1;
 }
 
 /* Data-only disks: a scratch ext2 root with one directory per filesystem,
@@ -725,13 +747,39 @@ static void mount_data_filesystems(struct image *im, struct report *r, struct in
         if (!is_filesystem(fss[i].type))
             continue;
         snprintf(dir, sizeof dir, "/vol%d-%s", fss[i].volume, base ? base + 1 : fss[i].device);
-        if (guestfs_mkdir_p(g, dir) < 0 || mount_one(g, &fss[i], dir) < 0) {
-            mount_failed(r, &fss[i], g);
+        char why[1024];
+        if (guestfs_mkdir_p(g, dir) < 0) {
+            last_error(g, "creating its mount point", why, sizeof why);
+            mount_failed(r, &fss[i], why);
+            continue;
+        }
+        if (mount_one(g, &fss[i], dir, why, sizeof why) < 0) {
+            mount_failed(r, &fss[i], why);
             continue;
         }
         fss[i].mounted_at = strdup(dir);
         record_dev(ins, g, dir, fss[i].volume);
     }
+}
+
+/* Is there a directory to mount on in the read-only tree?  A mount point
+ * the root filesystem lacks (the guest's init creates it at boot) cannot be
+ * made here: the guest's filesystems are never written. */
+static int mount_point_ready(guestfs_h *g, const char *path, char *why, size_t cap)
+{
+    int d = guestfs_is_dir(g, path);
+    if (d > 0)
+        return 1;
+    if (d < 0)
+        last_error(g, "looking for the mount point", why, cap);
+    else if (guestfs_exists(g, path) > 0)
+        snprintf(why, cap, "mount point %s is not a directory on the filesystems "
+                 "mounted above it", path);
+    else
+        snprintf(why, cap, "mount point %s does not exist on the filesystems mounted above "
+                 "it (the guest creates it at boot); the filesystem itself was not tried, "
+                 "as nothing of the guest is written", path);
+    return 0;
 }
 
 static void mount_os_filesystems(struct image *im, struct report *r, struct inspection *ins,
@@ -741,13 +789,14 @@ static void mount_os_filesystems(struct image *im, struct report *r, struct insp
     /* Shortest mountpoint first, so / is there before /boot. */
     qsort(fss, nfs, sizeof *fss, by_mountpoint_len);
     for (size_t i = 0; i < nfs; i++) {
+        char why[1024];
         if (!fss[i].mountpoint || !is_filesystem(fss[i].type))
             continue;
         if (!strcmp(fss[i].mountpoint, "/")) {
             /* already mounted by try_root */
-        } else if (guestfs_is_dir(g, fss[i].mountpoint) <= 0 ||
-                   mount_one(g, &fss[i], fss[i].mountpoint) < 0) {
-            mount_failed(r, &fss[i], g);
+        } else if (!mount_point_ready(g, fss[i].mountpoint, why, sizeof why) ||
+                   mount_one(g, &fss[i], fss[i].mountpoint, why, sizeof why) < 0) {
+            mount_failed(r, &fss[i], why);
             continue;
         }
         fss[i].mounted_at = strdup(fss[i].mountpoint);

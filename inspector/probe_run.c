@@ -11,10 +11,12 @@
  * only mapped by the probe, not read. */
 #include "probe_run.h"
 
+#include "appliance_sh.h"
 #include "direct_disks.h"
 #include "helper_path.h"
 #include "host_tree.h"
 #include "snapshot_format.h"
+#include "snapshot_header.h"
 #include "util/progress.h"
 #include "util/stop.h"
 #include "util/tmpdir.h"
@@ -40,12 +42,9 @@ static void gerr(struct image *im, const char *what, char *why, size_t cap)
 /* Runs a shell command in the appliance (outside the guest's root). */
 static int debug_sh(struct image *im, const char *cmd, char *why, size_t cap, char **out)
 {
-    char *argv[] = {(char *)cmd, NULL};
-    char *r = guestfs_debug(im->g, "sh", argv);
-    if (!r) {
-        gerr(im, "running the probe", why, cap);
+    char *r = appliance_sh(im->g, cmd, why, cap);
+    if (!r)
         return -1;
-    }
     if (out)
         *out = r;
     else
@@ -325,6 +324,10 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
     char file[PATH_MAX], *listing = NULL;
     const char *dev = im->probe_device;
 
+    if (!appliance_sh_available(im->g)) {
+        snprintf(why, cap, "the probe runs through the appliance's shell, which it lacks");
+        return NULL;
+    }
     if (install_probe(im, &listing, why, cap) < 0)
         return NULL;
     unsigned long long max = im->probe_disk_size - SNAP_DISK_OUTPUT_OFFSET - SNAP_HEADER_SIZE;
@@ -371,10 +374,12 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
     if (ok)
         memcpy(&h, hdr, sizeof h);
     free(hdr);
-    if (!ok || memcmp(h.magic, SNAP_MAGIC, sizeof h.magic) != 0 || h.payload_len > max) {
+    if (!ok || h.payload_len > max) {
         snprintf(why, cap, "the probe wrote no valid snapshot");
         goto out;
     }
+    if (snap_header_check(&h, why, cap) < 0)
+        goto out;
     snprintf(file, sizeof file, "%s/liftcheck-snapshot-XXXXXX", tmp_dir());
     int fd = mkstemp(file);
     if (fd < 0) {

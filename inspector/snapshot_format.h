@@ -35,6 +35,7 @@
 
 #define SNAP_MAGIC "LCSNAP03"
 #define SNAP_HEADER_SIZE 4096
+#define SNAP_BUILD_ID_LEN 32
 
 struct snap_entry {
     uint8_t tag;              /* 'E' */
@@ -63,6 +64,9 @@ struct snap_header {
     uint64_t direct_files;    /* files with 'X' records */
     struct snap_entry root;   /* the root itself (path_len 0): the host's
                                * tree shows it at the mount point */
+    char build_id[SNAP_BUILD_ID_LEN];   /* SNAP_BUILD_ID of the writer's
+                               * build, NUL-padded: the magic versions the
+                               * layout, this the code on either side */
 };
 
 struct snap_range {

@@ -10,6 +10,7 @@
 #include "vfs.h"
 #include "disk_map.h"
 #include "snapshot_format.h"
+#include "snapshot_header.h"
 #include "snapshot_records.h"
 
 #include "util/grow.h"
@@ -557,10 +558,8 @@ static int parse(struct vfs_snap *s, char *err, size_t errlen)
         return -1;
     }
     memcpy(&h, s->map, sizeof h);
-    if (memcmp(h.magic, SNAP_MAGIC, sizeof h.magic) != 0) {
-        snprintf(err, errlen, "not a snapshot (bad magic)");
+    if (snap_header_check(&h, err, errlen) < 0)
         return -1;
-    }
     if (h.payload_len > s->maplen - SNAP_HEADER_SIZE) {
         snprintf(err, errlen, "snapshot payload of %llu bytes exceeds the file",
                  (unsigned long long)h.payload_len);

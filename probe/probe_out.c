@@ -1,6 +1,7 @@
 #include "probe_out.h"
 
 #include "inspector/snapshot_format.h"
+#include "probe/snapshot_build_id.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -114,6 +115,7 @@ void out_header(struct snap_header *h, const struct out *o, const struct vfs_wal
 {
     memset(h, 0, sizeof *h);
     memcpy(h->magic, SNAP_MAGIC, sizeof h->magic);
+    memcpy(h->build_id, SNAP_BUILD_ID, sizeof SNAP_BUILD_ID);
     h->payload_len = o->pos;
     h->entries = o->entries;
     h->ranges = o->ranges;

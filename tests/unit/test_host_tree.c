@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@
 #include "inspector/direct_disks.h"
 #include "inspector/disk_map.h"
 #include "inspector/host_tree.h"
+#include "inspector/snapshot_header.h"
 #include "inspector/vfs.h"
 #include "staging.h"
 
@@ -223,23 +225,44 @@ static size_t assert_same_tree(vfs *v, vfs *staged, int foreign_boot)
     return files;
 }
 
-/* The snapshot's tree is the staged one; foreign_boot: /boot's type. */
-static void check_tree(const char *boot_type, size_t want_foreign)
+/* The host's snapshot of the staged disk (/boot's filesystem of type
+ * boot_type) into file, its n direct filesystems into fs[8]; how many
+ * subtrees it left to the probe. */
+static size_t write_snapshot(struct disk *d, const char *boot_type, struct vfs_direct_fs *fs,
+                             size_t *n, char *file, size_t cap)
 {
-    struct disk d = make_disk("");
     const char *l = listing("ext4", boot_type);
-    struct vfs_direct_fs fs[8];
-    size_t n = direct_disks_choose(&d, 1, l, fs, 8), foreign;
-    assert_int_equal(n, 2);
-    char file[128], why[512] = "", empty[128], staged_root[128];
-    snprintf(file, sizeof file, "%s/snapshot", dir);
-    assert_int_equal(host_snapshot(l, fs, n, file, why, sizeof why, &foreign), 1);
-    assert_int_equal(foreign, want_foreign);
+    char why[512] = "";
+    size_t foreign;
+    *d = make_disk("");
+    *n = direct_disks_choose(d, 1, l, fs, 8);
+    assert_int_equal(*n, 2);
+    snprintf(file, cap, "%s/snapshot", dir);
+    assert_int_equal(host_snapshot(l, fs, *n, file, why, sizeof why, &foreign), 1);
+    return foreign;
+}
+
+/* An empty directory as the live backend: it answers nothing. */
+static vfs *empty_live(void)
+{
+    char empty[128];
     snprintf(empty, sizeof empty, "%s/empty", dir);
     mkdir(empty, 0700);
     vfs *live = vfs_dir_open(empty);
     assert_non_null(live);
-    vfs *v = vfs_snapshot_open_at(live, file, 0, fs, n, why, sizeof why);
+    return live;
+}
+
+/* The snapshot's tree is the staged one; foreign_boot: /boot's type. */
+static void check_tree(const char *boot_type, size_t want_foreign)
+{
+    struct disk d;
+    struct vfs_direct_fs fs[8];
+    size_t n;
+    char file[128], why[512] = "", staged_root[128];
+    size_t foreign = write_snapshot(&d, boot_type, fs, &n, file, sizeof file);
+    assert_int_equal(foreign, want_foreign);
+    vfs *v = vfs_snapshot_open_at(empty_live(), file, 0, fs, n, why, sizeof why);
     assert_non_null(v);
     struct vfs_snapshot_info info;
     vfs_snapshot_info(v, &info);
@@ -311,6 +334,48 @@ static void test_left_to_the_appliance(void **state)
     disk_free(&d);
 }
 
+/* A snapshot from a probe of another build (its parser may read the guest
+ * differently) is refused, naming both builds' ids: the run then reads file
+ * by file instead of trusting it. */
+static void test_stale_probe_refused(void **state)
+{
+    (void)state;
+    struct disk d;
+    struct vfs_direct_fs fs[8];
+    size_t n;
+    char file[128], why[512] = "";
+    assert_int_equal(write_snapshot(&d, "ext4", fs, &n, file, sizeof file), 0);
+
+    /* As written: this build's id, accepted. */
+    vfs *v = vfs_snapshot_open_at(empty_live(), file, 0, fs, n, why, sizeof why);
+    assert_non_null(v);
+    vfs_close(v);        /* and its live backend with it */
+
+    static const char other[SNAP_BUILD_ID_LEN] = "0123456789abcdef";
+    int fd = open(file, O_WRONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(pwrite(fd, other, sizeof other, offsetof(struct snap_header, build_id)),
+                     (ssize_t)sizeof other);
+    close(fd);
+    vfs *live = empty_live();
+    assert_null(vfs_snapshot_open_at(live, file, 0, fs, n, why, sizeof why));
+    assert_non_null(strstr(why, "id 0123456789abcdef"));
+    assert_non_null(strstr(why, snap_build_id()));
+
+    /* One written before the header carried an id. */
+    static const char none[SNAP_BUILD_ID_LEN];
+    fd = open(file, O_WRONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(pwrite(fd, none, sizeof none, offsetof(struct snap_header, build_id)),
+                     (ssize_t)sizeof none);
+    close(fd);
+    assert_null(vfs_snapshot_open_at(live, file, 0, fs, n, why, sizeof why));
+    assert_non_null(strstr(why, "(id none)"));
+    vfs_close(live);     /* a refused snapshot leaves it to the caller */
+    direct_disks_close(fs, n);
+    disk_free(&d);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -332,6 +397,7 @@ int main(void)
         cmocka_unit_test(test_tree_as_staged),
         cmocka_unit_test(test_foreign_subtree_spliced),
         cmocka_unit_test(test_left_to_the_appliance),
+        cmocka_unit_test(test_stale_probe_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
