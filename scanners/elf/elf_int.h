@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "inspector/vfs.h"
+#include "util/version.h"
 
 /* A growable array of malloc'd strings. */
 struct strv {
@@ -30,8 +31,6 @@ void strmap_free(struct strmap *m);
 
 /* Version strings: "GLIBC_2.10" -> family "GLIBC", number "2.10". */
 int elf_version_split(const char *ver, char *family, size_t cap, const char **number);
-/* Numeric comparison of dotted/underscored numbers: "2.10" > "2.9". */
-int elf_version_cmp(const char *a, const char *b);
 
 struct elf_verneed {
     char *lib;

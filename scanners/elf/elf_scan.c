@@ -224,7 +224,7 @@ static const char *family_max(const struct elf_info *f, const char *family)
             if (elf_version_split(f->vn[i].vers.v[j], fam, sizeof fam, &num) < 0 ||
                 strcmp(fam, family) != 0)
                 continue;
-            if (!best || elf_version_cmp(num, best) > 0)
+            if (!best || version_cmp(num, best) > 0)
                 best = num;
         }
     return best;
@@ -240,7 +240,7 @@ static json_object *family_maxes(const struct elf_info *f)
             if (elf_version_split(f->vn[i].vers.v[j], fam, sizeof fam, &num) < 0)
                 continue;
             json_object *cur = NULL;
-            if (get_key(o, fam, &cur) && elf_version_cmp(num, json_object_get_string(cur)) <= 0)
+            if (get_key(o, fam, &cur) && version_cmp(num, json_object_get_string(cur)) <= 0)
                 continue;
             add_key(o, fam, jstr(num));
         }
@@ -334,7 +334,7 @@ static void count(json_object *obj, const char *key)
 
 static void raise_max(const char **best, const char *v)
 {
-    if (v && (!*best || elf_version_cmp(v, *best) > 0))
+    if (v && (!*best || version_cmp(v, *best) > 0))
         *best = v;
 }
 
