@@ -39,7 +39,8 @@ struct elf_verneed {
 
 /* What one ELF file is, as parsed from its headers. */
 struct elf_info {
-    char *path;
+    char *path;              /* the first name the walk met */
+    struct strv links;       /* its other hard-linked names, listed too */
     uint64_t size, dev, ino;
     int volume;
     const char *type;        /* exec, pie, shared, relocatable, core; NULL if corrupt */
