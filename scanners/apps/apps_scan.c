@@ -368,8 +368,10 @@ int scan_apps(struct scan_ctx *c)
     apps_free(&a);
     json_object_array_sort(list, cmp_app_root);
     report_set(c->r, "applications", list);
-    decide_compute(c->r->doc);
+    /* Out of memory leaves a decision without its reasons: still report the
+     * findings, and say the report is incomplete. */
+    int rc = decide_compute(c->r->doc);
     for (size_t i = 0; i < json_object_array_length(list); i++)
         apps_findings(c, json_object_array_get_idx(list, i));
-    return 0;
+    return rc < 0 ? -1 : 0;
 }

@@ -262,7 +262,7 @@ static void test_redecide(void **state)
     (void)state;
     json_object *copy = NULL;
     assert_int_equal(json_object_deep_copy(rep->doc, &copy, NULL), 0);
-    decide_compute(copy);
+    assert_int_equal(decide_compute(copy), 0);
     json_object *a = field(copy, "applications"), *b = report_get(rep, "applications");
     assert_int_equal(json_object_array_length(a), json_object_array_length(b));
     for (size_t i = 0; i < json_object_array_length(a); i++)
