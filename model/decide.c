@@ -1,6 +1,5 @@
 /* The decision tree of doc/facts.md, 'The decision', applied per
  * application and per server from the facts alone. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +7,7 @@
 #include "model/decide.h"
 #include "model/jdoc.h"
 #include "model/report.h"
+#include "util/version.h"
 
 /* doc/facts.md, 'Base images', sorted by the highest GLIBC_ node each
  * image has (x86-64 glibc 2.19 tops out at GLIBC_2.18). */
@@ -46,30 +46,6 @@ const struct base_image *decide_image_named(const char *name)
     return decide_runtime_image_named(name);
 }
 
-int decide_vercmp(const char *a, const char *b)
-{
-    while (*a || *b) {
-        if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
-            char *ea, *eb;
-            unsigned long x = strtoul(a, &ea, 10), y = strtoul(b, &eb, 10);
-            if (x != y)
-                return x < y ? -1 : 1;
-            a = ea;
-            b = eb;
-            continue;
-        }
-        if (!*a)
-            return -1;
-        if (!*b)
-            return 1;
-        if (*a != *b)
-            return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
-        a++;
-        b++;
-    }
-    return 0;
-}
-
 /* The libssl/libcrypto soname suffix, or NULL for other libraries. */
 static const char *ssl_suffix(const char *so)
 {
@@ -86,9 +62,9 @@ int decide_fits(const struct base_image *b, const struct app_needs *n)
     for (size_t i = 0; i < n->nsonames; i++)
         if (n->sonames[i] && (ssl = ssl_suffix(n->sonames[i])))
             break;
-    return !(n->glibc && decide_vercmp(n->glibc, b->glibc) > 0) &&
-           !(n->glibcxx && decide_vercmp(n->glibcxx, b->glibcxx) > 0) &&
-           !(n->cxxabi && decide_vercmp(n->cxxabi, b->cxxabi) > 0) && !(ssl && strcmp(ssl, b->ssl));
+    return !(n->glibc && version_cmp(n->glibc, b->glibc) > 0) &&
+           !(n->glibcxx && version_cmp(n->glibcxx, b->glibcxx) > 0) &&
+           !(n->cxxabi && version_cmp(n->cxxabi, b->cxxabi) > 0) && !(ssl && strcmp(ssl, b->ssl));
 }
 
 const struct base_image *decide_base_image(const struct app_needs *n, char *why, size_t cap)
@@ -263,7 +239,7 @@ static void container_caveats(json_object *app, const struct base_image *b, stru
         json_object *items = items_of(o, doc_get(compat, "vsyscall"), "path", "address", 20);
         if (!strcmp(b->name, "centos:6"))
             item(o, items, "base image centos:6 has glibc 2.12");
-        if (gg && decide_vercmp(gg, "2.13") <= 0) {
+        if (gg && version_cmp(gg, "2.13") <= 0) {
             char buf[128];
             snprintf(buf, sizeof buf, "guest glibc %s", gg);
             item(o, items, buf);
@@ -320,7 +296,7 @@ int decide_app(json_object *app, json_object *os)
     if (b) {
         snprintf(buf, sizeof buf, "%s", rwhy);
         rwhy[0] = 0;
-    } else if (floor && (!n.glibc || decide_vercmp(floor, n.glibc) > 0)) {
+    } else if (floor && (!n.glibc || version_cmp(floor, n.glibc) > 0)) {
         n.glibc = floor;    /* the runtime is copied onto a base it runs on */
     }
     if (!b && !n.glibc && !n.glibcxx && !n.cxxabi && !nso) {

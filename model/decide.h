@@ -45,9 +45,6 @@ const struct base_image *decide_runtime_image(json_object *app, const struct app
 /* A runtime's image by name (decide_image_named looks here too), or NULL. */
 const struct base_image *decide_runtime_image_named(const char *name);
 
-/* Numeric comparison of dotted version numbers ("2.10" > "2.9"). */
-int decide_vercmp(const char *a, const char *b);
-
 /* Sets decision, base_image, reasons[] and evidence[] of one application
  * object from its facts; os is the report's "os" section or NULL.  An app
  * that is not an object is left alone.  Returns 0, or -1 when memory ran

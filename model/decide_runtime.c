@@ -9,6 +9,7 @@
 
 #include "model/decide.h"
 #include "model/jdoc.h"
+#include "util/version.h"
 
 /* Temurin images are Ubuntu 24.04; python and node slim images Debian 12,
  * python:3.6-slim Debian 11 (its last build); unverified, see
@@ -65,7 +66,7 @@ static const char *kind_name(const char *kind)
 static const char *glibc_floor(const char *kind, const char *release)
 {
     if (!strcmp(kind, "node"))
-        return decide_vercmp(release, "18") >= 0 ? "2.28" : "2.17";
+        return version_cmp(release, "18") >= 0 ? "2.28" : "2.17";
     if (!strcmp(kind, "python"))
         return "2.17";
     return NULL;

@@ -4,41 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/utf8.h"
+
 enum target { T_MD, T_MD_CODE, T_HTML, T_XML, T_CSV };
-
-/* Length of the UTF-8 sequence at s (strict: no overlongs, surrogates or
- * values above U+10FFFF), 0 if the first byte does not start one. */
-static size_t utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
-{
-    unsigned char c = s[0];
-    size_t n;
-    uint32_t v, min;
-
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2; v = c & 0x1F; min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3; v = c & 0x0F; min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4; v = c & 0x07; min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (len < n)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return n;
-}
 
 /* Characters that would be invisible, move the cursor, reorder text or
  * be illegal in XML: shown by code instead. */
@@ -135,7 +103,7 @@ static void escape(struct strbuf *out, const char *str, size_t max, int flags, e
             break;
         }
         count++;
-        n = utf8_next(s + i, len - i, &cp);
+        n = utf8_decode_one((const char *)s + i, len - i, &cp);
         if (!n) {
             sb_printf(out, "\\x%02X", s[i]);
             i++;

@@ -3,18 +3,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t seq_len(const unsigned char *s, size_t n)
+size_t utf8_decode_one(const char *str, size_t n, uint32_t *cp)
 {
+    const unsigned char *s = (const unsigned char *)str;
     unsigned c = s[0];
     size_t need;
-    unsigned cp, min;
+    uint32_t v, min;
 
-    if (c >= 0x01 && c < 0x80)
+    if (c < 0x80) {
+        *cp = c;
         return 1;
-    if (c >= 0xc2 && c <= 0xdf) { need = 2; cp = c & 0x1f; min = 0x80; }
-    else if (c >= 0xe0 && c <= 0xef) { need = 3; cp = c & 0x0f; min = 0x800; }
-    else if (c >= 0xf0 && c <= 0xf4) { need = 4; cp = c & 0x07; min = 0x10000; }
+    }
+    if (c >= 0xc2 && c <= 0xdf) { need = 2; v = c & 0x1f; min = 0x80; }
+    else if (c >= 0xe0 && c <= 0xef) { need = 3; v = c & 0x0f; min = 0x800; }
+    else if (c >= 0xf0 && c <= 0xf4) { need = 4; v = c & 0x07; min = 0x10000; }
     else
         return 0;
     if (n < need)
@@ -22,11 +24,21 @@ static size_t seq_len(const unsigned char *s, size_t n)
     for (size_t i = 1; i < need; i++) {
         if ((s[i] & 0xc0) != 0x80)
             return 0;
-        cp = (cp << 6) | (s[i] & 0x3f);
+        v = (v << 6) | (s[i] & 0x3f);
     }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
         return 0;
+    *cp = v;
     return need;
+}
+
+/* Length of the valid sequence at s, or 0; NUL counts as invalid, since JSON
+ * strings built from it would be cut short. */
+static size_t seq_len(const unsigned char *s, size_t n)
+{
+    uint32_t cp;
+    size_t k = utf8_decode_one((const char *)s, n, &cp);
+    return k && cp ? k : 0;
 }
 
 int utf8_valid(const char *s, size_t len)

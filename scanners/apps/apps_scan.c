@@ -8,6 +8,7 @@
 #include "model/decide.h"
 #include "model/jdoc.h"
 #include "scanners/apps/apps_int.h"
+#include "util/version.h"
 
 #define FILES_CAP 500
 #define SCAN_FILES_CAP 200      /* static programs disassembled in all */
@@ -20,7 +21,7 @@ static void need_max(json_object *needs, const char *key, const char *ver, const
                      const char *family)
 {
     const char *cur = doc_str(needs, key);
-    if (!ver || (cur && decide_vercmp(ver, cur) <= 0))
+    if (!ver || (cur && version_cmp(ver, cur) <= 0))
         return;
     char buf[1024];
     json_object_object_add(needs, key, jstr(ver));
@@ -39,7 +40,7 @@ static const char *guest_glibc(json_object *files, char *buf, size_t cap)
             continue;
         for (size_t k = 0; vd && k < json_object_array_length(vd); k++) {
             const char *v = json_object_get_string(json_object_array_get_idx(vd, k));
-            if (!strncmp(v, "GLIBC_2", 7) && (!buf[0] || decide_vercmp(v + 6, buf) > 0))
+            if (!strncmp(v, "GLIBC_2", 7) && (!buf[0] || version_cmp(v + 6, buf) > 0))
                 snprintf(buf, cap, "%s", v + 6);
         }
     }
@@ -367,8 +368,10 @@ int scan_apps(struct scan_ctx *c)
     apps_free(&a);
     json_object_array_sort(list, cmp_app_root);
     report_set(c->r, "applications", list);
-    decide_compute(c->r->doc);
+    /* Out of memory leaves a decision without its reasons: still report the
+     * findings, and say the report is incomplete. */
+    int rc = decide_compute(c->r->doc);
     for (size_t i = 0; i < json_object_array_length(list); i++)
         apps_findings(c, json_object_array_get_idx(list, i));
-    return 0;
+    return rc < 0 ? -1 : 0;
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "inspector/vfs.h"
+#include "util/version.h"
 
 /* A growable array of malloc'd strings. */
 struct strv {
@@ -30,8 +31,6 @@ void strmap_free(struct strmap *m);
 
 /* Version strings: "GLIBC_2.10" -> family "GLIBC", number "2.10". */
 int elf_version_split(const char *ver, char *family, size_t cap, const char **number);
-/* Numeric comparison of dotted/underscored numbers: "2.10" > "2.9". */
-int elf_version_cmp(const char *a, const char *b);
 
 struct elf_verneed {
     char *lib;
@@ -40,7 +39,8 @@ struct elf_verneed {
 
 /* What one ELF file is, as parsed from its headers. */
 struct elf_info {
-    char *path;
+    char *path;              /* the first name the walk met */
+    struct strv links;       /* its other hard-linked names, listed too */
     uint64_t size, dev, ino;
     int volume;
     const char *type;        /* exec, pie, shared, relocatable, core; NULL if corrupt */

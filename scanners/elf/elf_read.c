@@ -758,6 +758,7 @@ void elf_info_free(struct elf_info *f)
     strv_free(&f->rpath);
     strv_free(&f->runpath);
     strv_free(&f->vdef);
+    strv_free(&f->links);
     for (size_t i = 0; i < f->nvn; i++) {
         free(f->vn[i].lib);
         strv_free(&f->vn[i].vers);

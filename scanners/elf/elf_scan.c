@@ -87,12 +87,17 @@ static int walk_cb(const char *path, const struct vfs_stat *st, void *opaque)
         goto oom;
     if (st->size < MIN_ELF_SIZE)
         return 0;
-    /* Hard links: one entry, every name found by resolution. */
+    /* Hard links: parsed once, listed under every name, each name found by
+     * resolution. */
     snprintf(key, sizeof key, "%" PRIu64 ":%" PRIu64, st->dev, st->ino);
     if (st->nlink > 1) {
         long seen = strmap_get(&w->inodes, key);
-        if (seen >= 0)
-            return strmap_put(&inv->by_path, path, seen) < 0 ? -1 : 0;
+        if (seen >= 0) {
+            if (strmap_put(&inv->by_path, path, seen) < 0 ||
+                strv_add(&inv->files[seen].links, path) < 0)
+                goto oom;
+            return 0;
+        }
         if (seen == -2)
             return 0;
     }
@@ -141,10 +146,38 @@ oom:
     return -1;
 }
 
-static int cmp_file_path(const void *a, const void *b, void *inv)
+/* One line of elf_files: a file under one of its names.  first marks the
+ * name the walk met first, where the summary counts the file. */
+struct listing {
+    const char *path;
+    const struct elf_info *f;
+    int first;
+};
+
+static int cmp_listing_path(const void *a, const void *b)
 {
-    const struct elf_info *f = ((const struct elf_inventory *)inv)->files;
-    return strcmp(f[*(const size_t *)a].path, f[*(const size_t *)b].path);
+    return strcmp(((const struct listing *)a)->path, ((const struct listing *)b)->path);
+}
+
+/* Every name of every file, sorted by path; NULL when out of memory. */
+static struct listing *list_names(const struct elf_inventory *inv, size_t *n)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < inv->n; i++)
+        total += 1 + inv->files[i].links.n;
+    struct listing *l = malloc((total ? total : 1) * sizeof *l);
+    if (!l)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < inv->n; i++) {
+        const struct elf_info *f = &inv->files[i];
+        l[k++] = (struct listing){f->path, f, 1};
+        for (size_t j = 0; j < f->links.n; j++)
+            l[k++] = (struct listing){f->links.v[j], f, 0};
+    }
+    qsort(l, total, sizeof *l, cmp_listing_path);
+    *n = total;
+    return l;
 }
 
 static int cmp_cstr(const void *a, const void *b)
@@ -224,7 +257,7 @@ static const char *family_max(const struct elf_info *f, const char *family)
             if (elf_version_split(f->vn[i].vers.v[j], fam, sizeof fam, &num) < 0 ||
                 strcmp(fam, family) != 0)
                 continue;
-            if (!best || elf_version_cmp(num, best) > 0)
+            if (!best || version_cmp(num, best) > 0)
                 best = num;
         }
     return best;
@@ -240,7 +273,7 @@ static json_object *family_maxes(const struct elf_info *f)
             if (elf_version_split(f->vn[i].vers.v[j], fam, sizeof fam, &num) < 0)
                 continue;
             json_object *cur = NULL;
-            if (get_key(o, fam, &cur) && elf_version_cmp(num, json_object_get_string(cur)) <= 0)
+            if (get_key(o, fam, &cur) && version_cmp(num, json_object_get_string(cur)) <= 0)
                 continue;
             add_key(o, fam, jstr(num));
         }
@@ -252,12 +285,12 @@ static const char *class_name(int cls)
     return cls == 64 ? "ELF64" : "ELF32";
 }
 
-static json_object *file_json(const struct elf_info *f, size_t *nmissing)
+static json_object *file_json(const struct elf_info *f, const char *path, size_t *nmissing)
 {
     json_object *o = json_object_new_object();
     char mb[32], ob[32];
 
-    json_object_object_add(o, "path", jstr(f->path));
+    json_object_object_add(o, "path", jstr(path));
     json_object_object_add(o, "volume", json_object_new_int(f->volume));
     json_object_object_add(o, "size", json_object_new_int64((int64_t)f->size));
     json_object_object_add(o, "type", jstr_or_null(f->error ? NULL : f->type));
@@ -334,7 +367,7 @@ static void count(json_object *obj, const char *key)
 
 static void raise_max(const char **best, const char *v)
 {
-    if (v && (!*best || elf_version_cmp(v, *best) > 0))
+    if (v && (!*best || version_cmp(v, *best) > 0))
         *best = v;
 }
 
@@ -489,12 +522,10 @@ int scan_elf(struct scan_ctx *c)
                             "ELF inventory: %s", rpm_err);
 
     /* Reports list files by path, whatever order the walk met them in. */
-    size_t *order = malloc((inv.n ? inv.n : 1) * sizeof *order);
-    if (!order)
+    size_t nnames;
+    struct listing *names = list_names(&inv, &nnames);
+    if (!names)
         goto out;
-    for (size_t i = 0; i < inv.n; i++)
-        order[i] = i;
-    qsort_r(order, inv.n, sizeof *order, cmp_file_path, &inv);
     if (w.aout_paths.n)
         qsort(w.aout_paths.v, w.aout_paths.n, sizeof *w.aout_paths.v, cmp_cstr);
     json_object *files = json_object_new_array();
@@ -503,11 +534,13 @@ int scan_elf(struct scan_ctx *c)
     const char *gmax = NULL, *gmax3 = NULL, *cxxmax = NULL;
     size_t missing_files = 0, corrupt = 0, third = 0, go = 0, outside = 0;
     uint64_t reads = 0;
-    for (size_t k = 0; k < inv.n; k++) {
-        const struct elf_info *f = &inv.files[order[k]];
+    for (size_t k = 0; k < nnames; k++) {
+        const struct elf_info *f = names[k].f;
         size_t nm;
         char mb[32];
-        json_object_array_add(files, file_json(f, &nm));
+        json_object_array_add(files, file_json(f, names[k].path, &nm));
+        if (!names[k].first)
+            continue;       /* the summary counts files, not names */
         reads += f->reads;
         missing_files += nm > 0;
         outside += f->outside != NULL;
@@ -548,7 +581,7 @@ int scan_elf(struct scan_ctx *c)
     json_object_object_add(sum, "aout_count", json_object_new_int64((int64_t)w.aout));
     json_object_object_add(sum, "aout_files", jarr(&w.aout_paths));
     json_object_object_add(sum, "cache_dirs", jarr(&w.cache_dirs));
-    free(order);
+    free(names);
     report_set(c->r, "elf_files", files);
     report_set(c->r, "elf_summary", sum);
 

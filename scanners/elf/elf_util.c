@@ -138,34 +138,3 @@ int elf_version_split(const char *ver, char *family, size_t cap, const char **nu
     }
     return -1;
 }
-
-int elf_version_cmp(const char *a, const char *b)
-{
-    while (*a || *b) {
-        while (*a && !isdigit((unsigned char)*a))
-            a++;
-        while (*b && !isdigit((unsigned char)*b))
-            b++;
-        if (!*a || !*b)
-            return (*a != 0) - (*b != 0);
-        /* Compare digit runs by length after leading zeros, then lexically:
-         * no overflow on absurd numbers. */
-        while (*a == '0' && isdigit((unsigned char)a[1]))
-            a++;
-        while (*b == '0' && isdigit((unsigned char)b[1]))
-            b++;
-        size_t na = 0, nb = 0;
-        while (isdigit((unsigned char)a[na]))
-            na++;
-        while (isdigit((unsigned char)b[nb]))
-            nb++;
-        if (na != nb)
-            return na < nb ? -1 : 1;
-        int c = strncmp(a, b, na);
-        if (c)
-            return c < 0 ? -1 : 1;
-        a += na;
-        b += nb;
-    }
-    return 0;
-}

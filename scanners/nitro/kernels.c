@@ -2,7 +2,6 @@
  * NVMe and ENA drivers each one has (built in, module, out of tree). */
 #include "nitro_int.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,27 +21,6 @@ const char *drv_status_str(enum drv_status s)
     case DRV_ABSENT: return "absent";
     default: return "unknown";
     }
-}
-
-/* Compares version strings piece by piece, numbers numerically. */
-int version_cmp(const char *a, const char *b)
-{
-    while (*a && *b) {
-        if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
-            char *ea, *eb;
-            unsigned long long x = strtoull(a, &ea, 10), y = strtoull(b, &eb, 10);
-            if (x != y)
-                return x < y ? -1 : 1;
-            a = ea;
-            b = eb;
-        } else {
-            if (*a != *b)
-                return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
-            a++;
-            b++;
-        }
-    }
-    return *a ? 1 : *b ? -1 : 0;
 }
 
 static struct kernel *kl_find(struct kernel_list *kl, const char *ver)

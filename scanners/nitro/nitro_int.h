@@ -7,6 +7,7 @@
 
 #include "inspector/fstab_spec.h"
 #include "scanners/scanners.h"
+#include "util/version.h"
 
 /* ---- decompress.c: every payload format the kernel and initramfs use ---- */
 enum comp {
@@ -196,7 +197,6 @@ struct kernel_list {
 int kernels_find(struct scan_ctx *c, struct kernel_list *kl);
 void kernels_examine(struct scan_ctx *c, struct kernel *k);
 void kernels_free(struct kernel_list *kl);
-int version_cmp(const char *a, const char *b);
 
 /* ---- bootloader.c ---- */
 struct boot_entry {

@@ -254,9 +254,6 @@ static void test_base_image_table(void **state)
     assert_string_equal(pick("2.2.5", NULL, NULL, "libcrypto.so.3")->name, "rockylinux:9");
     assert_string_equal(pick("2.18", NULL, NULL, "libssl.so.10")->name, "amazonlinux:2");
     assert_null(pick(NULL, NULL, NULL, "libssl.so.0.9.8"));
-    assert_true(decide_vercmp("2.10", "2.9") > 0);
-    assert_true(decide_vercmp("2.2.5", "2.12") < 0);
-    assert_int_equal(decide_vercmp("3.4.19", "3.4.19"), 0);
 }
 
 /* The decision is recomputed the same from a saved report. */
@@ -265,7 +262,7 @@ static void test_redecide(void **state)
     (void)state;
     json_object *copy = NULL;
     assert_int_equal(json_object_deep_copy(rep->doc, &copy, NULL), 0);
-    decide_compute(copy);
+    assert_int_equal(decide_compute(copy), 0);
     json_object *a = field(copy, "applications"), *b = report_get(rep, "applications");
     assert_int_equal(json_object_array_length(a), json_object_array_length(b));
     for (size_t i = 0; i < json_object_array_length(a); i++)

@@ -124,6 +124,8 @@ assert b.count(b"\0libc.so.6\0") == 1
 open(R + "/opt/app/bin/badutf8", "wb").write(b.replace(b"\0libc.so.6\0", b"\0libc\xe9so.6\0"))
 EOF
 g++ -O1 -o "$R/opt/app/bin/cxxapp" "$B/hello.cpp"
+# A versioned hard link beside the program, as perl5.36.0 beside perl.
+ln "$R/opt/app/bin/cxxapp" "$R/opt/app/bin/cxxapp1.0"
 for l in libstdc++.so.6 libgcc_s.so.1; do
     copy_lib "$(g++ -print-file-name=$l)" "$ML"
 done

@@ -34,7 +34,7 @@ static void parse(vfs *v, const char *path, const uint8_t *data, size_t size, si
         for (size_t i = 0; i < info.nvn; i++) {
             fuzz_touch(info.vn[i].lib);
             for (size_t k = 0; k + 1 < info.vn[i].vers.n; k++)
-                (void)elf_version_cmp(info.vn[i].vers.v[k], info.vn[i].vers.v[k + 1]);
+                (void)version_cmp(info.vn[i].vers.v[k], info.vn[i].vers.v[k + 1]);
         }
     }
     elf_info_free(&info);

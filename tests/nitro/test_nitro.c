@@ -270,7 +270,7 @@ static struct report *run(const char *root, const char *distro, const char *pkg)
     c.package_format = pkg;
     assert_int_equal(scan_nitro(&c), 0);
     json_object_object_add(c.r->doc, "os", json_object_new_object());
-    verdict_compute(c.r->doc);
+    assert_int_equal(verdict_compute(c.r->doc), 0);
     vfs_close(c.v);
     return c.r;
 }
@@ -503,7 +503,7 @@ static void test_verdict_not_applicable(void **s)
 {
     (void)s;
     struct report *r = report_new();
-    verdict_compute(r->doc);
+    assert_int_equal(verdict_compute(r->doc), 0);
     assert_string_equal(verdict(r), "not_applicable");
     report_free(r);
 }

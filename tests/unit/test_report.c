@@ -25,7 +25,7 @@ static void test_finding_shape(void **state)
     assert_int_equal(json_object_array_length(o), 2);
     report_add_finding(r, F_FS_MOUNT_FAILED, 1, NULL, NULL);
     report_set(r, "os", NULL);
-    verdict_compute(r->doc);
+    assert_int_equal(verdict_compute(r->doc), 0);
     json_object *v = report_get(r, "verdict");
     assert_true(json_object_object_get_ex(v, "blockers", &o));
     assert_int_equal(json_object_get_int(o), 1);
