@@ -67,8 +67,9 @@ static int of_kind(json_object *e, enum finding_id id)
 static void name_once(char *list, size_t cap, size_t *n, const char *what)
 {
     char quoted[300];
-    snprintf(quoted, sizeof quoted, "%s, ", what);
-    if (strstr(list, quoted) || (*n)++ >= NAMES_SHOWN)
+    int len = snprintf(quoted, sizeof quoted, "%s, ", what);
+    if (len < 0 || (size_t)len >= sizeof quoted ||   /* a name this long is not one */
+        strstr(list, quoted) || (*n)++ >= NAMES_SHOWN)
         return;
     strncat(list, quoted, cap - strlen(list) - 1);
 }
@@ -90,9 +91,9 @@ static void syscall_concern(struct scan_ctx *c, json_object *app, enum finding_i
     }
     for (size_t i = 0; i < doc_len(imports); i++) {
         json_object *e = json_object_array_get_idx(imports, i);
-        char fn[300];
-        snprintf(fn, sizeof fn, "%s()", doc_str(e, "import") ? doc_str(e, "import") : "?");
-        if (of_kind(e, id))
+        char fn[256];
+        int len = snprintf(fn, sizeof fn, "%s()", doc_str(e, "import") ? doc_str(e, "import") : "?");
+        if (len > 0 && (size_t)len < sizeof fn && of_kind(e, id))
             name_once(imp, sizeof imp, &nimp, fn);
     }
     if (!ncalls && !nimp)
