@@ -120,13 +120,14 @@ static int visit(const char *path, const struct vfs_stat *st, void *opaque)
 void apps_walk_root(struct scan_ctx *c, json_object *app, const char *root,
                     const struct apps_transient *t, struct kmod_refs *refs)
 {
-    struct walk w = {c, app, t, refs, apps_rt_new(c->v, app), 0, 0};
+    struct walk w = {c, app, t, refs, NULL, 0, 0};
     struct vfs_walk_limits lim = {12, 20000};
     struct vfs_walk_result res = {0};
     struct vfs_stat st;
 
     if (vfs_lstat(c->v, root, &st) < 0)
         return;
+    w.rt = apps_rt_new(c->v, app);    /* after the early return: finish frees it */
     if (st.type == VFS_REG) {
         visit(root, &st, &w);
     } else if (st.type == VFS_DIR) {
