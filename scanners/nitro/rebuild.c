@@ -249,8 +249,23 @@ static void itools_scan(struct scan_ctx *c, const struct kernel_list *kl)
     report_finding_evidence(f, "nvme is in neither /etc/initramfs-tools/modules nor modules.d");
 }
 
+/* A rebuild cannot drop what is built into the kernel image: when every
+ * installed kernel has nvme built in (cloud kernels often do), the next one
+ * from the same series will too, and host-only settings are harmless. */
+static int nvme_builtin_everywhere(const struct kernel_list *kl)
+{
+    if (!kl || kl->n == 0)
+        return 0;
+    for (int i = 0; i < kl->n; i++)
+        if (kl->k[i].nvme.status != DRV_BUILTIN)
+            return 0;
+    return 1;
+}
+
 void rebuild_scan(struct scan_ctx *c, const struct kernel_list *kl)
 {
+    if (nvme_builtin_everywhere(kl))
+        return;
     dracut_scan(c, kl);
     itools_scan(c, kl);
 }

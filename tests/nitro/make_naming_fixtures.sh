@@ -103,6 +103,14 @@ mkdir -p "$R/etc/dracut.conf.d"
 printf 'hostonly="yes"\nadd_drivers+=" nvme "\n' > "$R/etc/dracut.conf"
 printf 'add_drivers="vmw_pvscsi"\n' > "$R/etc/dracut.conf.d/50-vmware.conf"
 
+# --- dracut host-only, but nvme is built into the only kernel ---
+R=$OUT/dracut-builtin
+mkdir -p "$R/usr/lib/dracut/dracut.conf.d" "$R/boot" "$R/lib/modules/6.1.0-cloud"
+printf 'hostonly="yes"\n' > "$R/usr/lib/dracut/dracut.conf.d/01-dist.conf"
+printf 'not a kernel image\n' > "$R/boot/vmlinuz-6.1.0-cloud"
+printf 'kernel/drivers/nvme/host/nvme-core.ko\nkernel/drivers/nvme/host/nvme.ko\n' \
+    > "$R/lib/modules/6.1.0-cloud/modules.builtin"
+
 # --- initramfs-tools: MODULES=dep, and with nvme listed, and overridden ---
 R=$OUT/itools-dep
 mkdir -p "$R/etc/initramfs-tools/conf.d"
