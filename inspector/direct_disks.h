@@ -10,7 +10,7 @@
 #define LIFTCHECK_DIRECT_DISKS_H
 
 #include "disk_format.h"
-#include "vfs.h"
+#include "common/vfs.h"
 
 #include <stddef.h>
 

@@ -1,12 +1,12 @@
 #include "host_tree.h"
 
 #include "ext_io.h"
-#include "probe/direct_map.h"
-#include "probe/ext_index.h"
-#include "probe/mounts.h"
-#include "probe/probe_out.h"
-#include "probe/tree.h"
-#include "snapshot_format.h"
+#include "common/tree/direct_map.h"
+#include "common/tree/ext_index.h"
+#include "common/tree/mounts.h"
+#include "common/tree/probe_out.h"
+#include "common/tree/tree.h"
+#include "common/snapshot_format.h"
 #include "snapshot_header.h"
 #include "snapshot_records.h"
 

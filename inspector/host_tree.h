@@ -1,6 +1,6 @@
 /* The file-tree snapshot made by the host itself, when the root and the
  * filesystems mounted under it are ext2/3/4 readable through their disks'
- * maps (direct_disks.h): the probe's tree reader (probe/tree.h) runs here
+ * maps (direct_disks.h): the probe's tree reader (common/tree/tree.h) runs here
  * on metadata read through libext2fs (ext_io.h), so the emulated appliance
  * only boots, mounts (replaying journals) and flushes.
  *
@@ -13,7 +13,7 @@
 #ifndef LIFTCHECK_HOST_TREE_H
 #define LIFTCHECK_HOST_TREE_H
 
-#include "vfs.h"
+#include "common/vfs.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 
 #include "appliance_sh.h"
-#include "fstab_spec.h"
+#include "common/fstab_spec.h"
 #include "luks_open.h"
 #include "md_names.h"
 #include "util/progress.h"

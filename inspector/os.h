@@ -3,11 +3,11 @@
 #ifndef LIFTCHECK_OS_H
 #define LIFTCHECK_OS_H
 
+#include "common/vfs.h"
 #include "image.h"
 #include "luks_keys.h"
 #include "model/report.h"
 #include "os_release.h"
-#include "scanners/scanners.h"
 
 struct inspection {
     int has_os;

@@ -7,7 +7,7 @@
 #ifndef LIFTCHECK_OS_RELEASE_H
 #define LIFTCHECK_OS_RELEASE_H
 
-#include "vfs.h"
+#include "common/vfs.h"
 
 struct os_info {
     char *type;            /* "linux" */

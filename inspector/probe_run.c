@@ -15,7 +15,7 @@
 #include "direct_disks.h"
 #include "helper_path.h"
 #include "host_tree.h"
-#include "snapshot_format.h"
+#include "common/snapshot_format.h"
 #include "snapshot_header.h"
 #include "util/progress.h"
 #include "util/stop.h"

@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 #include "image.h"
-#include "vfs.h"
+#include "common/vfs.h"
 
 /* Runs the probe over the mounted guest and returns a snapshot vfs in
  * front of live (which it then owns).  Returns NULL with the reason in why

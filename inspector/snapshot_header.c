@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "probe/snapshot_build_id.h"
+#include "snapshot_build_id.h"
 
 _Static_assert(sizeof SNAP_BUILD_ID <= SNAP_BUILD_ID_LEN, "build id fits its field");
 _Static_assert(sizeof(struct snap_header) <= SNAP_HEADER_SIZE, "header fits its block");

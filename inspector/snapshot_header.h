@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "snapshot_format.h"
+#include "common/snapshot_format.h"
 
 /* This build's id, as the probe built with it writes it. */
 const char *snap_build_id(void);

@@ -1,6 +1,6 @@
 #include "snapshot_records.h"
 
-#include "snapshot_format.h"
+#include "common/snapshot_format.h"
 
 #include <string.h>
 

@@ -4,7 +4,7 @@
  * Every call is a round trip to the appliance (~1 ms under TCG), so the walk
  * fetches all names in one find0 call and their metadata with lstatnslist in
  * large batches, and pread fetches up to 2 MiB a call. */
-#include "vfs.h"
+#include "common/vfs.h"
 
 #include "util/stop.h"
 #include "util/tmpdir.h"

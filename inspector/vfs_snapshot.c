@@ -7,9 +7,9 @@
  * paths through symlinked directories) goes to the live backend.  A name
  * the snapshot lacks is reported missing without a round trip only when
  * the probe listed every directory. */
-#include "vfs.h"
+#include "common/vfs.h"
 #include "disk_map.h"
-#include "snapshot_format.h"
+#include "common/snapshot_format.h"
 #include "snapshot_header.h"
 #include "snapshot_records.h"
 

@@ -1,10 +1,10 @@
 #include "elf_device.h"
 
-#include "block_dev.h"
-#include "ext_index.h"
-#include "parallel.h"
-#include "inspector/vfs.h"
-#include "scanners/elf/elf_int.h"
+#include "common/tree/block_dev.h"
+#include "common/tree/ext_index.h"
+#include "common/tree/parallel.h"
+#include "common/vfs.h"
+#include "common/elf/elf_read.h"
 #include "util/grow.h"
 
 #include <errno.h>

@@ -13,10 +13,10 @@
 #ifndef LIFTCHECK_PROBE_ELF_DEVICE_H
 #define LIFTCHECK_PROBE_ELF_DEVICE_H
 
-#include "heads.h"
-#include "probe_out.h"
-#include "probe_progress.h"
-#include "tree.h"
+#include "common/tree/heads.h"
+#include "common/tree/probe_out.h"
+#include "common/tree/probe_progress.h"
+#include "common/tree/tree.h"
 
 #include <stddef.h>
 

@@ -1,8 +1,8 @@
 #include "elf_pass.h"
 
-#include "parallel.h"
-#include "inspector/vfs.h"
-#include "scanners/elf/elf_int.h"
+#include "common/tree/parallel.h"
+#include "common/vfs.h"
+#include "common/elf/elf_read.h"
 #include "util/grow.h"
 
 #include <errno.h>

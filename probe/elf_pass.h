@@ -5,9 +5,9 @@
 #ifndef LIFTCHECK_PROBE_ELF_PASS_H
 #define LIFTCHECK_PROBE_ELF_PASS_H
 
-#include "heads.h"
-#include "probe_out.h"
-#include "probe_progress.h"
+#include "common/tree/heads.h"
+#include "common/tree/probe_out.h"
+#include "common/tree/probe_progress.h"
 
 /* Parses the files in elf (heads already read) under root; returns -1 if
  * out of memory. */

@@ -32,21 +32,21 @@
  * OUTPUT may be a block device (in the appliance) or a regular file.
  * PROGRESS (a file, or a block device with PROGRESS_OFFSET) gets the
  * progress record (probe_progress.h). */
-#include "direct_map.h"
-#include "disk_place.h"
+#include "common/tree/direct_map.h"
+#include "common/tree/disk_place.h"
 #include "elf_device.h"
 #include "elf_pass.h"
-#include "heads.h"
-#include "mounts.h"
-#include "parallel.h"
-#include "probe_out.h"
-#include "probe_progress.h"
-#include "tree.h"
+#include "common/tree/heads.h"
+#include "common/tree/mounts.h"
+#include "common/tree/parallel.h"
+#include "common/tree/probe_out.h"
+#include "common/tree/probe_progress.h"
+#include "common/tree/tree.h"
 #include "whole_files.h"
 
-#include "inspector/snapshot_format.h"
-#include "inspector/vfs.h"
-#include "scanners/elf/elf_int.h"
+#include "common/snapshot_format.h"
+#include "common/vfs.h"
+#include "common/elf/elf_read.h"
 #include "util/grow.h"
 
 #include <elf.h>

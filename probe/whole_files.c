@@ -1,7 +1,7 @@
 #include "whole_files.h"
 
-#include "guest_file.h"
-#include "parallel.h"
+#include "common/tree/guest_file.h"
+#include "common/tree/parallel.h"
 
 #include <fcntl.h>
 #include <stdlib.h>

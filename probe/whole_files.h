@@ -5,8 +5,8 @@
 #ifndef LIFTCHECK_PROBE_WHOLE_FILES_H
 #define LIFTCHECK_PROBE_WHOLE_FILES_H
 
-#include "probe_out.h"
-#include "probe_progress.h"
+#include "common/tree/probe_out.h"
+#include "common/tree/probe_progress.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -6,14 +6,8 @@
 
 #include <stdint.h>
 
-#include "inspector/vfs.h"
+#include "common/vfs.h"
 #include "model/report.h"
-
-/* Which volume (disk index) a filesystem device number belongs to. */
-struct dev_volume {
-    uint64_t dev;
-    int volume;
-};
 
 struct scan_ctx {
     vfs *v;

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Prints the C header that names the snapshot parser's build (probe and host
-# alike, inspector/snapshot_format.h): a hash of the version and of every
+# alike, common/snapshot_format.h): a hash of the version and of every
 # source the snapshot's writer and readers are built from.
 #   snapshot-build-id.sh VERSION SOURCE...
 set -eu

@@ -8,20 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/elf/elf_tables.h"
 #include "scanners/apps/apps_int.h"
 
 #define TEXT_CAP (64u << 20)     /* executable bytes read per file */
-#define MAX_SECTIONS 4096
 #define MAX_NR 1024
 #define ADDR_CAP 16              /* addresses listed per syscall number */
 #define WALK_BACK 64             /* instructions a constant stays trusted */
-
-static uint16_t rd16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t rd32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-static uint64_t rd64(const unsigned char *p) { return rd32(p) | (uint64_t)rd32(p + 4) << 32; }
 
 struct range {
     uint64_t off, size, addr;
@@ -42,75 +35,24 @@ static void hex(char *buf, size_t cap, uint64_t a)
 }
 
 /* Executable ranges from section headers, else from PT_LOAD segments. */
-static int ranges_of(vfs *v, const char *path, const unsigned char *h, size_t hlen, int is64,
-                     struct range **out, size_t *nout)
+static int ranges_of(const struct elf_tables *t, struct range **out, size_t *nout)
 {
-    uint64_t shoff = is64 ? rd64(h + 0x28) : rd32(h + 0x20);
-    unsigned shentsize = rd16(h + (is64 ? 0x3a : 0x2e)), shnum = rd16(h + (is64 ? 0x3c : 0x30));
-    uint64_t phoff = is64 ? rd64(h + 0x20) : rd32(h + 0x1c);
-    unsigned phentsize = rd16(h + (is64 ? 0x36 : 0x2a)), phnum = rd16(h + (is64 ? 0x38 : 0x2c));
-    unsigned char *tab = NULL;
-    struct range *r = NULL;
-    size_t n = 0;
-    int rc = -1;
-    (void)hlen;
+    size_t n = 0, cap = t->nsh > t->nph ? t->nsh : t->nph;
+    struct range *r = calloc(cap ? cap : 1, sizeof *r);
 
     *out = NULL;
     *nout = 0;
-    if (shnum && shnum <= MAX_SECTIONS && shentsize >= (is64 ? 64u : 40u)) {
-        size_t len = (size_t)shnum * shentsize;
-        tab = malloc(len);
-        r = calloc(shnum, sizeof *r);
-        if (!tab || !r)
-            goto out;
-        if (vfs_pread(v, path, tab, len, shoff) == (ssize_t)len) {
-            for (unsigned i = 0; i < shnum; i++) {
-                const unsigned char *s = tab + (size_t)i * shentsize;
-                uint32_t type = rd32(s + 4);
-                uint64_t flags = is64 ? rd64(s + 8) : rd32(s + 8);
-                if (type != SHT_PROGBITS || !(flags & SHF_EXECINSTR))
-                    continue;
-                r[n].addr = is64 ? rd64(s + 16) : rd32(s + 12);
-                r[n].off = is64 ? rd64(s + 24) : rd32(s + 16);
-                r[n].size = is64 ? rd64(s + 32) : rd32(s + 20);
-                n++;
-            }
-        }
-        free(tab);
-        tab = NULL;
-        if (n)
-            goto done;
-        free(r);
-        r = NULL;
-    }
-    if (phnum && phnum <= MAX_SECTIONS && phentsize >= (is64 ? 56u : 32u)) {
-        size_t len = (size_t)phnum * phentsize;
-        tab = malloc(len);
-        r = calloc(phnum, sizeof *r);
-        if (!tab || !r)
-            goto out;
-        if (vfs_pread(v, path, tab, len, phoff) == (ssize_t)len) {
-            for (unsigned i = 0; i < phnum; i++) {
-                const unsigned char *p = tab + (size_t)i * phentsize;
-                uint32_t flags = is64 ? rd32(p + 4) : rd32(p + 24);
-                if (rd32(p) != PT_LOAD || !(flags & PF_X))
-                    continue;
-                r[n].off = is64 ? rd64(p + 8) : rd32(p + 4);
-                r[n].addr = is64 ? rd64(p + 16) : rd32(p + 8);
-                r[n].size = is64 ? rd64(p + 32) : rd32(p + 16);
-                n++;
-            }
-        }
-    }
-done:
+    if (!r)
+        return -1;
+    for (size_t i = 0; i < t->nsh; i++)
+        if (t->sh[i].type == SHT_PROGBITS && (t->sh[i].flags & SHF_EXECINSTR))
+            r[n++] = (struct range){t->sh[i].off, t->sh[i].size, t->sh[i].addr};
+    for (size_t i = 0; !n && i < t->nph; i++)
+        if (t->ph[i].type == PT_LOAD && (t->ph[i].flags & PF_X))
+            r[n++] = (struct range){t->ph[i].off, t->ph[i].filesz, t->ph[i].vaddr};
     *out = r;
     *nout = n;
-    r = NULL;
-    rc = 0;
-out:
-    free(tab);
-    free(r);
-    return rc;
+    return 0;
 }
 
 static int starts(const char *s, const char *p) { return !strncmp(s, p, strlen(p)); }
@@ -217,7 +159,7 @@ static int sweep_range(csh h, struct sweep *s, const unsigned char *buf, size_t 
 
 json_object *apps_syscalls_of(vfs *v, const char *path)
 {
-    unsigned char h[64];
+    struct elf_tables t;
     struct range *r = NULL;
     size_t nr = 0;
     unsigned char *buf = NULL;
@@ -227,15 +169,13 @@ json_object *apps_syscalls_of(vfs *v, const char *path)
     int cs_ok = 0, truncated = 0;
     uint64_t budget = TEXT_CAP;
 
-    if (vfs_pread(v, path, h, sizeof h, 0) != (ssize_t)sizeof h || memcmp(h, ELFMAG, SELFMAG) ||
-        h[EI_DATA] != ELFDATA2LSB)
+    if (elf_tables_read(v, path, &t) < 0)
+        return NULL;
+    /* x86 code only: capstone sweeps it, and x86 is little-endian */
+    if ((t.machine != EM_X86_64 && t.machine != EM_386) || t.big_endian)
         goto out;
-    int is64 = h[EI_CLASS] == ELFCLASS64;
-    unsigned mach = rd16(h + 18);
-    if ((mach != EM_X86_64 && mach != EM_386) || (!is64 && h[EI_CLASS] != ELFCLASS32))
-        goto out;
-    int mode64 = mach == EM_X86_64 && is64;
-    if (ranges_of(v, path, h, sizeof h, is64, &r, &nr) < 0)
+    int mode64 = t.machine == EM_X86_64 && t.is64;
+    if (ranges_of(&t, &r, &nr) < 0)
         goto out;
     if (cs_open(CS_ARCH_X86, mode64 ? CS_MODE_64 : CS_MODE_32, &cs) != CS_ERR_OK)
         goto out;
@@ -297,5 +237,6 @@ out:
         cs_close(&cs);
     free(buf);
     free(r);
+    elf_tables_free(&t);
     return res;
 }

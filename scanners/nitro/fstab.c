@@ -4,7 +4,7 @@
  * missing. */
 #include "nitro_int.h"
 
-#include "inspector/fstab_spec.h"
+#include "common/fstab_spec.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -1,21 +1,15 @@
 /* The .modinfo section of a kernel module (name, version, vermagic).  A
- * module file is hostile input: every offset is checked against the file,
- * and compressed modules are inflated under a cap. */
+ * module file is hostile input: libelf checks every offset against the
+ * image, and compressed modules are inflated under a cap. */
 #include "nitro_int.h"
 
+#include <gelf.h>
+#include <libelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MODULE_CAP (64u << 20)      /* no real module comes near this */
-
-static uint64_t get(const unsigned char *p, int n, int be)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < n; i++)
-        v |= (uint64_t)p[be ? n - 1 - i : i] << (8 * i);
-    return v;
-}
 
 static void take(char *dst, size_t cap, const char *val, size_t n)
 {
@@ -25,76 +19,61 @@ static void take(char *dst, size_t cap, const char *val, size_t n)
     dst[n] = '\0';
 }
 
+/* The NUL-separated key=value strings of a .modinfo section. */
+static void modinfo_fields(const char *s, size_t size, struct modinfo *mi)
+{
+    const char *end = s + size;
+    while (s < end) {
+        size_t len = strnlen(s, (size_t)(end - s));
+        const char *eq = memchr(s, '=', len);
+        if (eq) {
+            size_t k = (size_t)(eq - s), vl = len - k - 1;
+            if (k == 4 && !memcmp(s, "name", 4))
+                take(mi->name, sizeof mi->name, eq + 1, vl);
+            else if (k == 7 && !memcmp(s, "version", 7))
+                take(mi->version, sizeof mi->version, eq + 1, vl);
+            else if (k == 8 && !memcmp(s, "vermagic", 8))
+                take(mi->vermagic, sizeof mi->vermagic, eq + 1, vl);
+            else if (k == 10 && !memcmp(s, "srcversion", 10))
+                take(mi->srcversion, sizeof mi->srcversion, eq + 1, vl);
+        }
+        s += len + 1;
+    }
+}
+
+/* A module is a whole object in memory, which is what libelf reads best:
+ * it checks the section table and string offsets against the image, in
+ * either byte order and class.  Only raw section bytes are asked for, so
+ * libelf never converts or writes the buffer. */
 int modinfo_parse_elf(const unsigned char *p, size_t n, struct modinfo *mi)
 {
     memset(mi, 0, sizeof *mi);
-    if (n < 52 || memcmp(p, "\x7f" "ELF", 4))
+    if (n < 4 || memcmp(p, ELFMAG, SELFMAG) || elf_version(EV_CURRENT) == EV_NONE)
         return -1;
-    int is64 = p[4] == 2, be = p[5] == 2;
-    if ((p[4] != 1 && p[4] != 2) || (p[5] != 1 && p[5] != 2))
+    Elf *e = elf_memory((char *)p, n);
+    if (!e)
         return -1;
-    if (is64 && n < 64)
-        return -1;
-    uint64_t shoff = is64 ? get(p + 0x28, 8, be) : get(p + 0x20, 4, be);
-    uint64_t shentsize = get(p + (is64 ? 0x3a : 0x2e), 2, be);
-    uint64_t shnum = get(p + (is64 ? 0x3c : 0x30), 2, be);
-    uint64_t shstrndx = get(p + (is64 ? 0x3e : 0x32), 2, be);
-    uint64_t minent = is64 ? 64 : 40;
-    if (shentsize < minent || shnum == 0 || shstrndx >= shnum)
-        return -1;
-    if (shoff > n || shnum > (n - shoff) / shentsize)
-        return -1;
-
-#define SH(i) (p + shoff + (uint64_t)(i) * shentsize)
-#define SH_NAME(h) get((h), 4, be)
-#define SH_OFF(h) (is64 ? get((h) + 0x18, 8, be) : get((h) + 0x10, 4, be))
-#define SH_SIZE(h) (is64 ? get((h) + 0x20, 8, be) : get((h) + 0x14, 4, be))
-#define SH_TYPE(h) get((h) + 4, 4, be)
-
-    const unsigned char *strh = SH(shstrndx);
-    uint64_t stroff = SH_OFF(strh), strsize = SH_SIZE(strh);
-    if (stroff > n || strsize > n - stroff)
-        return -1;
-    for (uint64_t i = 0; i < shnum; i++) {
-        const unsigned char *h = SH(i);
-        uint64_t nm = SH_NAME(h);
-        if (nm >= strsize)
+    int rc = -1;
+    size_t shstrndx;
+    if (elf_kind(e) != ELF_K_ELF || elf_getshdrstrndx(e, &shstrndx) != 0)
+        goto out;
+    for (Elf_Scn *scn = NULL; (scn = elf_nextscn(e, scn)) != NULL;) {
+        GElf_Shdr sh;
+        if (!gelf_getshdr(scn, &sh))
             continue;
-        const char *name = (const char *)p + stroff + nm;
-        size_t maxlen = (size_t)(strsize - nm);
-        if (strnlen(name, maxlen) != strlen(".modinfo") ||
-            memcmp(name, ".modinfo", 8))
+        const char *name = elf_strptr(e, shstrndx, sh.sh_name);
+        if (!name || strcmp(name, ".modinfo"))
             continue;
-        if (SH_TYPE(h) == 8)    /* SHT_NOBITS: nothing in the file */
-            return -1;
-        uint64_t off = SH_OFF(h), size = SH_SIZE(h);
-        if (off > n || size > n - off)
-            return -1;
-        const char *s = (const char *)p + off, *end = s + size;
-        while (s < end) {
-            size_t len = strnlen(s, (size_t)(end - s));
-            const char *eq = memchr(s, '=', len);
-            if (eq) {
-                size_t k = (size_t)(eq - s), vl = len - k - 1;
-                if (k == 4 && !memcmp(s, "name", 4))
-                    take(mi->name, sizeof mi->name, eq + 1, vl);
-                else if (k == 7 && !memcmp(s, "version", 7))
-                    take(mi->version, sizeof mi->version, eq + 1, vl);
-                else if (k == 8 && !memcmp(s, "vermagic", 8))
-                    take(mi->vermagic, sizeof mi->vermagic, eq + 1, vl);
-                else if (k == 10 && !memcmp(s, "srcversion", 10))
-                    take(mi->srcversion, sizeof mi->srcversion, eq + 1, vl);
-            }
-            s += len + 1;
+        Elf_Data *d = sh.sh_type == SHT_NOBITS ? NULL : elf_rawdata(scn, NULL);
+        if (d && d->d_buf && d->d_size <= n) {
+            modinfo_fields(d->d_buf, d->d_size, mi);
+            rc = 0;
         }
-        return 0;
+        break;
     }
-    return -1;
-#undef SH
-#undef SH_NAME
-#undef SH_OFF
-#undef SH_SIZE
-#undef SH_TYPE
+out:
+    elf_end(e);
+    return rc;
 }
 
 int modinfo_read(vfs *v, const char *path, struct modinfo *mi, char *err,

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "inspector/fstab_spec.h"
+#include "common/fstab_spec.h"
 #include "scanners/scanners.h"
 #include "util/version.h"
 

@@ -13,7 +13,7 @@
 
 #include "tests/staged.h"
 #include "scanners/scanners.h"
-#include "inspector/snapshot_format.h"
+#include "common/snapshot_format.h"
 #include "scanners/elf/elf_int.h"
 #include "util/utf8.h"
 

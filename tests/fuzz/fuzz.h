@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "inspector/vfs.h"
+#include "common/vfs.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

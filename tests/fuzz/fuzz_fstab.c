@@ -1,7 +1,7 @@
 /* fstab and crypttab: the line splitter and spec matcher used to map guest
  * mounts to volumes, and the Nitro scanner's fstab/crypttab checks. */
 #include "fuzz.h"
-#include "inspector/fstab_spec.h"
+#include "common/fstab_spec.h"
 #include "scanners/nitro/nitro_int.h"
 
 #include <stdlib.h>

@@ -1,8 +1,8 @@
-/* The appliance's mount listing (probe/mounts.h): its "mount" lines carry
+/* The appliance's mount listing (common/tree/mounts.h): its "mount" lines carry
  * guest mount points (escaped), which the host parses to decide whose tree
  * it reads.  Whatever parses must print back and parse the same. */
 #include "fuzz.h"
-#include "probe/mounts.h"
+#include "common/tree/mounts.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -11,7 +11,7 @@ py=/usr/bin/python3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-for t in bzimage decompress cpio modinfo grub boot cmdline fstab os_release network utf8 nitro elf elf_scan snapshot render; do
+for t in bzimage decompress cpio modinfo grub boot cmdline fstab os_release network utf8 nitro elf elf_scan elf_tables snapshot render; do
     mkdir -p "$out/$t"
     find "$out/$t" -type f -name 'gen-*' -delete
 done
@@ -138,6 +138,15 @@ void _start(void)
 C
 gcc -O2 -static -nostdlib -fno-asynchronous-unwind-tables -o "$work/tiny" "$work/tiny.c"
 strip "$work/tiny" && cp "$work/tiny" "$out/elf/gen-static-tiny"
+# elf_tables: the syscall sweep's static program, and a dynamic one that
+# imports kernel-interface wrappers (iopl, ioperm)
+cp "$work/tiny" "$out/elf_tables/gen-static-tiny"
+cat > "$work/ports.c" <<'C'
+#include <sys/io.h>
+int main(void) { return iopl(3) + ioperm(0x378, 3, 1); }
+C
+gcc -O2 -o "$work/ports" "$work/ports.c" && strip "$work/ports" &&
+    cp "$work/ports" "$out/elf_tables/gen-ports-dyn"
 
 # ---- text inputs: the host's own files and real-world config formats ----
 cp /etc/os-release "$out/os_release/gen-host-os-release"

@@ -20,7 +20,7 @@
 
 #include <cmocka.h>
 
-#include "probe/ext_index.h"
+#include "common/tree/ext_index.h"
 #include "staging.h"
 
 #define FAKE_DEV 0x1234

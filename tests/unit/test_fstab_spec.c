@@ -5,7 +5,7 @@
 
 #include <cmocka.h>
 
-#include "inspector/fstab_spec.h"
+#include "common/fstab_spec.h"
 
 static const struct fs_ident fss[] = {
     {"/dev/sda1", "0a1b-2c3d", "EFI", "11111111-01"},

@@ -22,7 +22,7 @@
 #include "inspector/disk_map.h"
 #include "inspector/host_tree.h"
 #include "inspector/snapshot_header.h"
-#include "inspector/vfs.h"
+#include "common/vfs.h"
 #include "staging.h"
 
 #define BOOT_AT (64ul << 20)

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "inspector/vfs.h"
+#include "common/vfs.h"
 #include "staging.h"
 
 static char root[256];

@@ -3,7 +3,7 @@
 #include "disk_place.h"
 #include "ext_index.h"
 
-#include "inspector/snapshot_format.h"
+#include "common/snapshot_format.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -10,7 +10,7 @@
  * is exactly what a sparse reader avoids; the structures are therefore
  * decoded here, with <elf.h> constants and explicit byte order, and every
  * offset and count is checked against the file size and fixed caps. */
-#include "elf_int.h"
+#include "common/elf/elf_read.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -128,22 +128,9 @@ static const unsigned char *get(struct src *s, uint64_t off, uint64_t len, const
     return buf + (off - start);
 }
 
-static uint16_t u16(const struct src *s, const unsigned char *p)
-{
-    return s->be ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
-}
-
-static uint32_t u32(const struct src *s, const unsigned char *p)
-{
-    return s->be ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
-                 : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
-}
-
-static uint64_t u64(const struct src *s, const unsigned char *p)
-{
-    uint64_t a = u32(s, p), b = u32(s, p + 4);
-    return s->be ? a << 32 | b : b << 32 | a;
-}
+static uint16_t u16(const struct src *s, const unsigned char *p) { return elf_get16(s->be, p); }
+static uint32_t u32(const struct src *s, const unsigned char *p) { return elf_get32(s->be, p); }
+static uint64_t u64(const struct src *s, const unsigned char *p) { return elf_get64(s->be, p); }
 
 /* A word: 4 bytes in ELFCLASS32, 8 in ELFCLASS64. */
 static uint64_t uw(const struct src *s, const unsigned char *p)

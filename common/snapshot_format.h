@@ -104,7 +104,7 @@ struct snap_extent {
     uint64_t len;
 };
 
-/* Where the probe's binary, its progress record (probe/probe_progress.h)
+/* Where the probe's binary, its progress record (common/tree/probe_progress.h)
  * and its output sit on the probe disk. */
 #define SNAP_DISK_PROGRESS_OFFSET (15ULL << 20)
 #define SNAP_DISK_OUTPUT_OFFSET (16ULL << 20)

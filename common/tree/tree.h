@@ -17,7 +17,7 @@
 #include "mounts.h"
 #include "probe_progress.h"
 
-#include "inspector/vfs.h"
+#include "common/vfs.h"
 
 struct tree_node {
     char *name;

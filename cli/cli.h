@@ -2,8 +2,8 @@
 #ifndef LIFTCHECK_CLI_H
 #define LIFTCHECK_CLI_H
 
-#include "image.h"
-#include "luks_keys.h"
+#include "inspector/image.h"
+#include "inspector/luks_keys.h"
 
 enum exit_code {
     EXIT_OK = 0,            /* no finding at or above --fail-on */

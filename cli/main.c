@@ -8,12 +8,12 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "disk_format.h"
-#include "image.h"
-#include "probe_run.h"
+#include "inspector/disk_format.h"
+#include "inspector/image.h"
+#include "inspector/probe_run.h"
 #include "model/jdoc.h"
 #include "model/report.h"
-#include "os.h"
+#include "inspector/os.h"
 #include "reports/output.h"
 #include "reports/reports.h"
 #include "scanners/scanners.h"

@@ -1,10 +1,10 @@
-/* The probe's output: snapshot records (inspector/snapshot_format.h)
+/* The probe's output: snapshot records (common/snapshot_format.h)
  * buffered and written at an offset of a block device or file. */
 #ifndef LIFTCHECK_PROBE_OUT_H
 #define LIFTCHECK_PROBE_OUT_H
 
-#include "inspector/snapshot_format.h"
-#include "inspector/vfs.h"
+#include "common/snapshot_format.h"
+#include "common/vfs.h"
 
 #include <pthread.h>
 #include <stddef.h>

@@ -156,4 +156,10 @@ int vfs_join(char *out, size_t cap, const char *dir, const char *name);
 int vfs_fail(vfs *v, int err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Which volume (disk index) a filesystem device number belongs to. */
+struct dev_volume {
+    uint64_t dev;
+    int volume;
+};
+
 #endif

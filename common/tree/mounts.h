@@ -3,7 +3,7 @@
 #ifndef LIFTCHECK_PROBE_MOUNTS_H
 #define LIFTCHECK_PROBE_MOUNTS_H
 
-#include "inspector/vfs.h"
+#include "common/vfs.h"
 
 #include <stddef.h>
 #include <stdint.h>

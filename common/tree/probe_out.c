@@ -1,7 +1,7 @@
 #include "probe_out.h"
 
-#include "inspector/snapshot_format.h"
-#include "probe/snapshot_build_id.h"
+#include "common/snapshot_format.h"
+#include "snapshot_build_id.h"
 
 #include <errno.h>
 #include <fcntl.h>

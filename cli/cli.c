@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "disk_format.h"
-#include "helper_path.h"
+#include "inspector/disk_format.h"
+#include "inspector/helper_path.h"
 #include "reports/output.h"
 #include "reports/summary.h"
 

@@ -1,5 +1,5 @@
 /* Small containers and version arithmetic for the ELF scanner. */
-#include "elf_int.h"
+#include "common/elf/elf_read.h"
 
 #include <ctype.h>
 #include <stdlib.h>
