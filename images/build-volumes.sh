@@ -151,14 +151,22 @@ truncate -s 96M "$BT"
 printf 'label: dos\nlabel-id: 0x1f000920\nunit: sectors\n\n%s\n' \
     "start=2048, size=194560, type=83" | sfdisk -q "$BT"
 
-# The disks in the order added: the appliance's kernel names them /dev/sda,
-# /dev/sdb, /dev/sdc, /dev/sdd as the API does.
+# API calls name the disks /dev/sda../dev/sdd in the order added, and
+# libguestfs maps those names to the kernel's.  The kernel probes disks in
+# no fixed order (under load /dev/sdb may be the fourth disk), so commands
+# run by `debug sh` name each disk by the label it was added with:
+# $(dev LABEL N) is partition N of that disk as the kernel names it.
 FAST="--pbkdf pbkdf2 --pbkdf-force-iterations 1000 --batch-mode"
+dev() { printf '$(readlink -f /dev/disk/guestfs/%s)%s' "$1" "$2"; }
 log "LUKS, LVM and md (guestfish)"
 LIBGUESTFS_BACKEND_SETTINGS=${LIBGUESTFS_BACKEND_SETTINGS:-force_tcg} \
-guestfish --rw -a "$IMG" -a "$MD0" -a "$MD1" -a "$BT" <<EOF
+guestfish --rw <<EOF
+add-drive $IMG format:raw label:luks
+add-drive $MD0 format:raw label:mda
+add-drive $MD1 format:raw label:mdb
+add-drive $BT format:raw label:btrfs
 run
-debug sh "mkfs.btrfs -q -f --mixed -U $(uuid 921) -L btrfs /dev/sdd1"
+debug sh "mkfs.btrfs -q -f --mixed -U $(uuid 921) -L btrfs $(dev btrfs 1)"
 mount /dev/sdd1 /
 btrfs-subvolume-create /@
 btrfs-subvolume-create /@home
@@ -167,11 +175,11 @@ mkdir-p /@home/alice
 upload /usr/bin/dash /@home/alice/tool
 chmod 0755 /@home/alice/tool
 umount /
-debug sh "mdadm --create /dev/md0 --run --level=1 --raid-devices=2 --metadata=1.2 --homehost=oldsrv --name=boot --uuid=$MD_UUID /dev/sdb1 /dev/sdc1"
+debug sh "mdadm --create /dev/md0 --run --level=1 --raid-devices=2 --metadata=1.2 --homehost=oldsrv --name=boot --uuid=$MD_UUID $(dev mda 1) $(dev mdb 1)"
 upload $WORK/md-boot.ext4 /dev/md0
 debug sh "mdadm --stop /dev/md0"
-debug sh "printf %s $ROOT_PASS | cryptsetup luksFormat --type luks2 $FAST --uuid $(uuid 902) --key-file - /dev/sda2"
-debug sh "printf %s $ROOT_PASS | cryptsetup open --key-file - /dev/sda2 cryptroot"
+debug sh "printf %s $ROOT_PASS | cryptsetup luksFormat --type luks2 $FAST --uuid $(uuid 902) --key-file - $(dev luks 2)"
+debug sh "printf %s $ROOT_PASS | cryptsetup open --key-file - $(dev luks 2) cryptroot"
 pvcreate /dev/mapper/cryptroot
 vgcreate vgcrypt /dev/mapper/cryptroot
 lvcreate-free root vgcrypt 100
