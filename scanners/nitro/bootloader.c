@@ -81,6 +81,17 @@ static const char *word(const char *s, char *out, size_t cap)
     return s;
 }
 
+void boot_image_path(const char *args, char *out, size_t cap)
+{
+    char w[512];
+    const char *s = args;
+    out[0] = '\0';
+    while (s && (s = word(s, w, sizeof w))) {
+        const char *close = w[0] == '(' ? strchr(w, ')') : NULL;
+        str_fmt(out, cap, "%s", close ? close + 1 : w);
+    }
+}
+
 static char *env_get(const char *env, const char *key, char *out, size_t cap)
 {
     size_t kl = strlen(key);
@@ -191,6 +202,10 @@ static int g2_line(char *raw, void *opaque)
         }
         return 0;
     }
+    if (g->cur && (!strcmp(w, "initrd") || !strcmp(w, "initrd16") || !strcmp(w, "initrdefi"))) {
+        boot_image_path(word(line, w, sizeof w), g->cur->initrd, sizeof g->cur->initrd);
+        return 0;
+    }
     /* braces opening on other lines (if/for blocks) are rare in entries;
      * count them so closing braces pair up */
     for (const char *p = line; *p; p++) {
@@ -285,6 +300,8 @@ static int legacy_line(char *raw, void *opaque)
             r++;
         free(l->cur->cmdline);
         l->cur->cmdline = strdup(r ? r : "");
+    } else if (!strcmp(w, "initrd") && l->cur && s) {
+        boot_image_path(s, l->cur->initrd, sizeof l->cur->initrd);
     }
     return 0;
 }
@@ -316,6 +333,8 @@ static int bls_line(char *raw, void *opaque)
         str_fmt(b->e->title, sizeof b->e->title, "%s", s);
     else if (!strcmp(w, "linux"))
         str_fmt(b->e->kernel, sizeof b->e->kernel, "%s", s);
+    else if (!strcmp(w, "initrd"))
+        boot_image_path(s, b->e->initrd, sizeof b->e->initrd);
     else if (!strcmp(w, "options")) {
         char kopts[2048];
         free(b->e->cmdline);

@@ -477,20 +477,27 @@ static void test_grub2_parse_defaults(void **s)
         "set default=\"1>0\"\n"
         "menuentry 'A' { linux /vmlinuz-1 root=UUID=x\n}\n"
         "submenu 'Adv' {\n"
-        "  menuentry 'B' --id b1 {\n    linux /vmlinuz-2 root=/dev/xvda1\n  }\n"
+        "  menuentry 'B' --id b1 {\n    linux /vmlinuz-2 root=/dev/xvda1\n"
+        "    initrd16 /intel-ucode.img /initramfs-2.img\n  }\n"
         "}\n";
     memset(&bi, 0, sizeof bi);
     grub2_parse(&bi, cfg, sizeof cfg - 1, NULL);
     assert_int_equal(bi.n, 2);
     assert_int_equal(bi.default_index, 1);
     assert_string_equal(bi.e[1].kernel, "/vmlinuz-2");
+    /* the initramfs is the last image; microcode comes first */
+    assert_string_equal(bi.e[1].initrd, "/initramfs-2.img");
+    assert_string_equal(bi.e[0].initrd, "");
     boot_free(&bi);
     memset(&bi, 0, sizeof bi);
-    static const char leg[] = "default=0\ntitle X\n kernel (hd0,0)/vmlinuz-3 ro root=LABEL=/\n";
+    static const char leg[] = "default=1\ntitle X\n kernel (hd0,0)/vmlinuz-3 ro root=LABEL=/\n"
+        " initrd (hd0,0)/initrd-3.img\ntitle Y\n\tkernel /vmlinuz-3 ro\n\tinitrd /initrd-3-y.img\n";
     grub_legacy_parse(&bi, leg, sizeof leg - 1);
-    assert_int_equal(bi.default_index, 0);
+    assert_int_equal(bi.default_index, 1);
     assert_string_equal(bi.e[0].kernel, "/vmlinuz-3");
     assert_string_equal(bi.e[0].cmdline, "ro root=LABEL=/");
+    assert_string_equal(bi.e[0].initrd, "/initrd-3.img");
+    assert_string_equal(bi.e[1].initrd, "/initrd-3-y.img");
     boot_free(&bi);
     assert_true(is_unstable_devname("/dev/hda1"));
     assert_true(is_unstable_devname("/dev/vdb"));
