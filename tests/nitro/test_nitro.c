@@ -458,6 +458,31 @@ static void test_suse_legacy(void **s)
     report_free(r);
 }
 
+/* The default entry's own initrd line decides, not the kernel's usual
+ * image name: a rebuilt image with nvme counts, a missing one is said. */
+static void test_entry_initrd(void **s)
+{
+    (void)s;
+    char own[256];
+    snprintf(own, sizeof own, "/boot/initramfs-%s-rebuilt.img", want.generic);
+    struct report *r = run("entry-initrd", "centos", "rpm");
+    json_object *k = kernel(r, want.generic);
+    assert_string_equal(path_s(k, "initramfs", "path"), own);
+    assert_string_equal(path_s(k, "nvme", "in_initramfs"), "true");
+    assert_int_equal(count_finding(r, "NITRO-NVME-INITRAMFS", NULL), 0);
+    report_free(r);
+
+    r = run("entry-initrd-gone", "centos", "rpm");
+    k = kernel(r, want.generic);
+    /* the image of the usual name, with nvme, is not taken instead */
+    const char *in = path_s(k, "nvme", "in_initramfs");
+    assert_true(!in || !strcmp(in, "false"));
+    assert_int_equal(count_finding(r, "NITRO-INITRAMFS-MISSING", "blocker"), 1);
+    assert_non_null(strstr(finding_text(r, "NITRO-INITRAMFS-MISSING"),
+                           "its boot entry loads /initramfs-"));
+    report_free(r);
+}
+
 static void test_netplan_networkd(void **s)
 {
     (void)s;
@@ -542,6 +567,7 @@ int main(void)
         cmocka_unit_test(test_vmlinuz_evidence),
         cmocka_unit_test(test_nvmem_is_not_nvme),
         cmocka_unit_test(test_suse_legacy),
+        cmocka_unit_test(test_entry_initrd),
         cmocka_unit_test(test_netplan_networkd),
         cmocka_unit_test(test_grub2_parse_defaults),
         cmocka_unit_test(test_verdict_not_applicable),
