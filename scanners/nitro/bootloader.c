@@ -306,14 +306,21 @@ static int legacy_line(char *raw, void *opaque)
     return 0;
 }
 
-void grub_legacy_parse(struct boot_info *bi, const char *cfg, size_t len)
+void grub_legacy_parse(struct boot_info *bi, const char *cfg, size_t len, const char *saved)
 {
     struct legacy l = { bi, NULL };
     for_each_line(cfg, len, legacy_line, &l);
+    /* "default saved": the entry savedefault wrote as the first line of
+     * /boot/grub/default (entry 0 without one) */
+    const char *spec = bi->default_spec;
+    if (!strncmp(spec, "saved", 5) && (!spec[5] || isspace((unsigned char)spec[5])))
+        spec = saved ? saved : "0";
+    while (*spec == ' ' || *spec == '\t')
+        spec++;
     char *end;
-    long d = strtol(bi->default_spec, &end, 10);
+    long d = isdigit((unsigned char)*spec) ? strtol(spec, &end, 10) : -1;
     bi->default_index = bi->n ? 0 : -1;
-    if (end != bi->default_spec && d >= 0 && d < bi->n)
+    if (d >= 0 && d < bi->n)
         bi->default_index = (int)d;
 }
 
@@ -432,7 +439,9 @@ int boot_scan(struct scan_ctx *c, struct boot_info *bi)
             continue;
         str_fmt(bi->config, sizeof bi->config, "%s", legacy[i]);
         str_fmt(bi->loader, sizeof bi->loader, "grub-legacy");
-        grub_legacy_parse(bi, buf, len);
+        char *saved = read_small(c->v, "/boot/grub/default", 4096, NULL);
+        grub_legacy_parse(bi, buf, len, saved);
+        free(saved);
         free(buf);
         goto out;
     }

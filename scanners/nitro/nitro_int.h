@@ -219,7 +219,8 @@ int boot_scan(struct scan_ctx *c, struct boot_info *bi);
 /* Parsers on memory, for tests. */
 void grub2_parse(struct boot_info *bi, const char *cfg, size_t len,
                  const char *grubenv);
-void grub_legacy_parse(struct boot_info *bi, const char *cfg, size_t len);
+/* saved: /boot/grub/default, for "default saved" (NULL: none). */
+void grub_legacy_parse(struct boot_info *bi, const char *cfg, size_t len, const char *saved);
 void boot_free(struct boot_info *bi);
 /* The path an initrd or kernel line names, without a "(hd0,0)" device:
  * the last image of the line (microcode archives come first). */

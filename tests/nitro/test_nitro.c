@@ -517,12 +517,26 @@ static void test_grub2_parse_defaults(void **s)
     memset(&bi, 0, sizeof bi);
     static const char leg[] = "default=1\ntitle X\n kernel (hd0,0)/vmlinuz-3 ro root=LABEL=/\n"
         " initrd (hd0,0)/initrd-3.img\ntitle Y\n\tkernel /vmlinuz-3 ro\n\tinitrd /initrd-3-y.img\n";
-    grub_legacy_parse(&bi, leg, sizeof leg - 1);
+    grub_legacy_parse(&bi, leg, sizeof leg - 1, NULL);
     assert_int_equal(bi.default_index, 1);
     assert_string_equal(bi.e[0].kernel, "/vmlinuz-3");
     assert_string_equal(bi.e[0].cmdline, "ro root=LABEL=/");
     assert_string_equal(bi.e[0].initrd, "/initrd-3.img");
     assert_string_equal(bi.e[1].initrd, "/initrd-3-y.img");
+    boot_free(&bi);
+    /* default saved: the first line of /boot/grub/default, else entry 0 */
+    static const char sv[] = "default saved\ntitle X\n kernel /vmlinuz-3\ntitle Y\n kernel /vmlinuz-4\n";
+    memset(&bi, 0, sizeof bi);
+    grub_legacy_parse(&bi, sv, sizeof sv - 1, "1\n#\n# WARNING: do not edit\n");
+    assert_int_equal(bi.default_index, 1);
+    boot_free(&bi);
+    memset(&bi, 0, sizeof bi);
+    grub_legacy_parse(&bi, sv, sizeof sv - 1, NULL);
+    assert_int_equal(bi.default_index, 0);
+    boot_free(&bi);
+    memset(&bi, 0, sizeof bi);
+    grub_legacy_parse(&bi, sv, sizeof sv - 1, "7\n");   /* no such entry */
+    assert_int_equal(bi.default_index, 0);
     boot_free(&bi);
     assert_true(is_unstable_devname("/dev/hda1"));
     assert_true(is_unstable_devname("/dev/vdb"));
