@@ -32,6 +32,52 @@ static int mapper_to_lv(const char *m, char *out, size_t cap)
     return split ? 0 : -1;
 }
 
+/* Hardware RAID logical drives, /dev/cciss/c0d1p2 (HP Smart Array),
+ * /dev/ida/c0d1p2 (Compaq) and /dev/rd/c0d1p2 (Mylex) -> /dev/sdb2: the
+ * controller is dropped and the logical drive is the disk's position, as
+ * libguestfs's inspection maps them. */
+/* Hardware RAID logical drives, /dev/cciss/c0d1p2 (HP Smart Array),
+ * /dev/ida/c0d1p2 (Compaq) and /dev/rd/c0d1p2 (Mylex) -> /dev/sdb2: the
+ * controller is dropped and the logical drive is the disk's position, as
+ * libguestfs's inspection maps them. */
+
+/* Up to 3 decimal digits at *p, advancing it; -1 when there are none. */
+static int small_number(const char **p)
+{
+    int v = 0, digits = 0;
+    while (isdigit((unsigned char)**p) && digits < 3) {
+        v = v * 10 + (**p - '0');
+        (*p)++;
+        digits++;
+    }
+    return digits && !isdigit((unsigned char)**p) ? v : -1;
+}
+
+static int raid_name_to_sd(const char *dev, char *out, size_t cap)
+{
+    static const char *const pre[] = {"/dev/cciss/c", "/dev/ida/c", "/dev/rd/c", NULL};
+    for (int i = 0; pre[i]; i++) {
+        size_t l = strlen(pre[i]);
+        if (strncmp(dev, pre[i], l))
+            continue;
+        const char *p = dev + l;
+        int disk, part = 0;
+        if (small_number(&p) < 0 || *p++ != 'd' || (disk = small_number(&p)) < 0 || disk >= 26)
+            return -1;
+        if (*p == 'p') {
+            p++;
+            if ((part = small_number(&p)) <= 0)
+                return -1;
+        }
+        if (*p)
+            return -1;
+        if (part)
+            return snprintf(out, cap, "/dev/sd%c%d", 'a' + disk, part) < (int)cap ? 0 : -1;
+        return snprintf(out, cap, "/dev/sd%c", 'a' + disk) < (int)cap ? 0 : -1;
+    }
+    return -1;
+}
+
 /* /dev/xvdb2, /dev/hda1, /dev/vdc, /dev/sdb3 -> /dev/sd<same letter><n>;
  * /dev/nvme1n1p2 -> /dev/sdb2: the disk's position is what is stable. */
 static int disk_name_to_sd(const char *dev, char *out, size_t cap)
@@ -58,7 +104,7 @@ static int disk_name_to_sd(const char *dev, char *out, size_t cap)
             return snprintf(out, cap, "/dev/sd%c%u", 'a' + ctrl, part) < (int)cap ? 0 : -1;
         return snprintf(out, cap, "/dev/sd%c", 'a' + ctrl) < (int)cap ? 0 : -1;
     }
-    return -1;
+    return raid_name_to_sd(dev, out, cap);
 }
 
 static int match_field(const char *want, const struct fs_ident *fss, size_t n, int field)

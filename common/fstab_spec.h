@@ -1,6 +1,7 @@
 /* Matching the first field of a guest's fstab line (UUID=, LABEL=,
- * PARTUUID=, /dev/mapper/vg-lv, /dev/xvda1, /dev/nvme0n1p1 ...) to one of
- * the filesystems found on the disks, as the guest would see it. */
+ * PARTUUID=, /dev/mapper/vg-lv, /dev/xvda1, /dev/nvme0n1p1,
+ * /dev/cciss/c0d0p1 ...) to one of the filesystems found on the disks, as
+ * the guest would see it. */
 #ifndef LIFTCHECK_FSTAB_SPEC_H
 #define LIFTCHECK_FSTAB_SPEC_H
 

@@ -19,7 +19,7 @@ run_packages=(
 )
 test_packages=(
   # image recipes and test fixtures
-  dosfstools mtools lvm2 mdadm btrfs-progs cpio gzip bzip2 xz-utils lz4 lzop
+  dosfstools mtools grub-efi-amd64-bin lvm2 mdadm btrfs-progs cpio gzip bzip2 xz-utils lz4 lzop
   binutils file busybox-static musl-tools gcc-multilib g++ golang-go
   rpm python3-jsonschema python3-venv
   # deploy/ manifests (YAML) and the POSIX entrypoint both engines run

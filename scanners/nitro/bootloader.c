@@ -81,6 +81,17 @@ static const char *word(const char *s, char *out, size_t cap)
     return s;
 }
 
+void boot_image_path(const char *args, char *out, size_t cap)
+{
+    char w[512];
+    const char *s = args;
+    out[0] = '\0';
+    while (s && (s = word(s, w, sizeof w))) {
+        const char *close = w[0] == '(' ? strchr(w, ')') : NULL;
+        str_fmt(out, cap, "%s", close ? close + 1 : w);
+    }
+}
+
 static char *env_get(const char *env, const char *key, char *out, size_t cap)
 {
     size_t kl = strlen(key);
@@ -191,6 +202,10 @@ static int g2_line(char *raw, void *opaque)
         }
         return 0;
     }
+    if (g->cur && (!strcmp(w, "initrd") || !strcmp(w, "initrd16") || !strcmp(w, "initrdefi"))) {
+        boot_image_path(word(line, w, sizeof w), g->cur->initrd, sizeof g->cur->initrd);
+        return 0;
+    }
     /* braces opening on other lines (if/for blocks) are rare in entries;
      * count them so closing braces pair up */
     for (const char *p = line; *p; p++) {
@@ -285,18 +300,27 @@ static int legacy_line(char *raw, void *opaque)
             r++;
         free(l->cur->cmdline);
         l->cur->cmdline = strdup(r ? r : "");
+    } else if (!strcmp(w, "initrd") && l->cur && s) {
+        boot_image_path(s, l->cur->initrd, sizeof l->cur->initrd);
     }
     return 0;
 }
 
-void grub_legacy_parse(struct boot_info *bi, const char *cfg, size_t len)
+void grub_legacy_parse(struct boot_info *bi, const char *cfg, size_t len, const char *saved)
 {
     struct legacy l = { bi, NULL };
     for_each_line(cfg, len, legacy_line, &l);
+    /* "default saved": the entry savedefault wrote as the first line of
+     * /boot/grub/default (entry 0 without one) */
+    const char *spec = bi->default_spec;
+    if (!strncmp(spec, "saved", 5) && (!spec[5] || isspace((unsigned char)spec[5])))
+        spec = saved ? saved : "0";
+    while (*spec == ' ' || *spec == '\t')
+        spec++;
     char *end;
-    long d = strtol(bi->default_spec, &end, 10);
+    long d = isdigit((unsigned char)*spec) ? strtol(spec, &end, 10) : -1;
     bi->default_index = bi->n ? 0 : -1;
-    if (end != bi->default_spec && d >= 0 && d < bi->n)
+    if (d >= 0 && d < bi->n)
         bi->default_index = (int)d;
 }
 
@@ -316,6 +340,8 @@ static int bls_line(char *raw, void *opaque)
         str_fmt(b->e->title, sizeof b->e->title, "%s", s);
     else if (!strcmp(w, "linux"))
         str_fmt(b->e->kernel, sizeof b->e->kernel, "%s", s);
+    else if (!strcmp(w, "initrd"))
+        boot_image_path(s, b->e->initrd, sizeof b->e->initrd);
     else if (!strcmp(w, "options")) {
         char kopts[2048];
         free(b->e->cmdline);
@@ -413,7 +439,9 @@ int boot_scan(struct scan_ctx *c, struct boot_info *bi)
             continue;
         str_fmt(bi->config, sizeof bi->config, "%s", legacy[i]);
         str_fmt(bi->loader, sizeof bi->loader, "grub-legacy");
-        grub_legacy_parse(bi, buf, len);
+        char *saved = read_small(c->v, "/boot/grub/default", 4096, NULL);
+        grub_legacy_parse(bi, buf, len, saved);
+        free(saved);
         free(buf);
         goto out;
     }

@@ -327,8 +327,24 @@ static void decide(struct scan_ctx *c, struct kernel *k, struct drv_info *d,
         evid(d, "%s: =m but no module file (%s)", cfgpath, name);
 }
 
+/* The boot entry's own initrd line, when it has one, is the only image the
+ * bootloader loads: relative to a separate /boot partition (grub legacy's
+ * "root (hd0,0)" with "initrd /initramfs-<ver>.img") or a path as the root
+ * sees it (/boot/..., /initrd.img).  Without one, the names distributions
+ * give it. */
 static const char *initramfs_candidates(const struct kernel *k, int i, char *buf, size_t cap)
 {
+    const char *own = k->entry_initrd;
+    if (own[0] == '/') {
+        int under_boot = !strncmp(own, "/boot/", 6);
+        if (i == 0 && !under_boot)
+            str_fmt(buf, cap, "/boot%s", own);
+        else if (i == !under_boot)
+            str_fmt(buf, cap, "%s", own);
+        else
+            return NULL;
+        return buf;
+    }
     switch (i) {
     case 0: str_fmt(buf, cap, "/boot/initramfs-%s.img", k->version); break;
     case 1: str_fmt(buf, cap, "/boot/initrd.img-%s", k->version); break;

@@ -50,9 +50,12 @@ static void remedy_initramfs(const struct scan_ctx *c, const struct kernel *k, c
     else if (distro_is_suse(c))
         str_fmt(out, cap, "Run dracut --add-drivers \"%s\" -f %s %s.", mods,
                  img ? img : "/boot/initrd-<kver>", k->version);
-    else if (distro_is_rhel_family(c) || (c->package_format && !strcmp(c->package_format, "rpm")))
-        str_fmt(out, cap, "Run dracut --add-drivers \"%s\" -f /boot/initramfs-%s.img %s.",
-                 mods, k->version, k->version);
+    else if (distro_is_rhel_family(c) || (c->package_format && !strcmp(c->package_format, "rpm"))) {
+        char own[300];
+        str_fmt(own, sizeof own, "/boot/initramfs-%s.img", k->version);
+        str_fmt(out, cap, "Run dracut --add-drivers \"%s\" -f %s %s.", mods, img ? img : own,
+                 k->version);
+    }
     else
         str_fmt(out, cap, "Rebuild the initramfs of %s with the %s driver(s) included.",
                  k->version, mods);
@@ -184,6 +187,9 @@ static void kernel_findings(struct scan_ctx *c, const struct kernel *k)
                                     "%s", k->version);
             report_finding_evidence(f, "nvme is a module (%s) and no initramfs exists for %s",
                                     k->nvme.module_path, k->version);
+            if (k->entry_initrd[0])
+                report_finding_evidence(f, "its boot entry loads %s, which is not there",
+                                        k->entry_initrd);
         } else if (!k->initrd.readable) {
             f = report_add_findingf(c->r, F_NITRO_INITRAMFS_UNREADABLE, c->root_volume,
                                     "Check the initramfs, or rebuild it.", "%s", k->initrd.path);
@@ -245,10 +251,13 @@ int scan_nitro(struct scan_ctx *c)
                 continue;
             if (!kl.k[j].cmdline && bi.e[i].cmdline)
                 kl.k[j].cmdline = strdup(bi.e[i].cmdline);
+            if (!kl.k[j].entry_initrd[0])
+                str_fmt(kl.k[j].entry_initrd, sizeof kl.k[j].entry_initrd, "%s", bi.e[i].initrd);
             if (i == bi.default_index) {
                 def = j;
                 free(kl.k[j].cmdline);
                 kl.k[j].cmdline = bi.e[i].cmdline ? strdup(bi.e[i].cmdline) : NULL;
+                str_fmt(kl.k[j].entry_initrd, sizeof kl.k[j].entry_initrd, "%s", bi.e[i].initrd);
             }
         }
     }

@@ -181,6 +181,7 @@ struct kernel {
     struct bzimage_info bz;
     int is_default;
     char *cmdline;              /* malloc'd, from the bootloader entry */
+    char entry_initrd[512];     /* initrd line of that entry, "" when none */
     struct drv_info nvme, nvme_core, ena;
     int have_initramfs;
     struct initramfs_info initrd;
@@ -203,6 +204,7 @@ struct boot_entry {
     char title[256];
     char id[256];
     char kernel[512];
+    char initrd[512];       /* the entry's own initramfs, as its initrd line names it */
     char *cmdline;
 };
 struct boot_info {
@@ -217,8 +219,12 @@ int boot_scan(struct scan_ctx *c, struct boot_info *bi);
 /* Parsers on memory, for tests. */
 void grub2_parse(struct boot_info *bi, const char *cfg, size_t len,
                  const char *grubenv);
-void grub_legacy_parse(struct boot_info *bi, const char *cfg, size_t len);
+/* saved: /boot/grub/default, for "default saved" (NULL: none). */
+void grub_legacy_parse(struct boot_info *bi, const char *cfg, size_t len, const char *saved);
 void boot_free(struct boot_info *bi);
+/* The path an initrd or kernel line names, without a "(hd0,0)" device:
+ * the last image of the line (microcode archives come first). */
+void boot_image_path(const char *args, char *out, size_t cap);
 /* Version that a kernel path in a boot entry names ("/vmlinuz-6.1.0" ->
  * "6.1.0"); copies into out. */
 void boot_kernel_version(const char *kpath, char *out, size_t cap);

@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     memset(&bi, 0, sizeof bi);
     bi.default_index = -1;
-    grub_legacy_parse(&bi, cfg, size);
+    grub_legacy_parse(&bi, cfg, size, env);
     check(&bi);
     boot_free(&bi);
     free(cfg);

@@ -216,6 +216,20 @@ def ensure_volumes():
     return VOLUMES_DIR
 
 
+# images/build-bootchains.sh: an EL6 server on a Smart Array controller and
+# a UEFI-only GPT server, and what their kernel was built from.
+BOOTCHAINS_DIR = os.path.join(CACHE, "bootchains")
+
+
+def ensure_bootchains():
+    """Builds (or reuses) the boot chain images; returns (their directory,
+    the expect file as a dict: kernel, nvme, ena)."""
+    build_with("build-bootchains.sh", BOOTCHAINS_DIR, "boot chain images")
+    with open(os.path.join(BOOTCHAINS_DIR, "expect")) as f:
+        expect = dict(l.rstrip("\n").split("=", 1) for l in f if "=" in l)
+    return BOOTCHAINS_DIR, expect
+
+
 class Run:
     """One liftcheck run: exit code, output, parsed report, image hashes."""
 
@@ -392,6 +406,10 @@ class ReportTest(unittest.TestCase):
         got = {k: fs.get(k) for k in want}
         self.assertEqual(got, want, "filesystem %s" % fs.get("device"))
 
+    def check_fields(self, obj, **want):
+        """The named fields of any report object."""
+        self.assertEqual({k: obj.get(k) for k in want}, want)
+
     def finding_ids(self, rep):
         return [f["id"] for f in rep["findings"]]
 
@@ -400,3 +418,39 @@ class ReportTest(unittest.TestCase):
         got = {k: rep["os"].get(k) for k in want}
         self.assertEqual(got, want)
         self.assertNotIn("OS-NOT-FOUND", self.finding_ids(rep))
+
+
+class BootchainTest(ReportTest):
+    """One liftcheck run on the image IMAGE of images/build-bootchains.sh,
+    shared by every check; expect holds what its kernel was built from."""
+
+    IMAGE = None
+
+    @classmethod
+    def setUpClass(cls):
+        d, cls.expect = ensure_bootchains()
+        cls.kver = cls.expect["kernel"]
+        cls.disk = os.path.join(d, cls.IMAGE)
+        cls.runs = {"run": Run([cls.disk], inputs=[cls.disk])}
+        cls.run_ = cls.runs["run"]
+
+    def setUp(self):
+        self.rep = self.report_of(self.run_)
+
+    def findings(self, fid):
+        return [f for f in self.rep["findings"] if f["id"] == fid]
+
+    def default_kernel(self):
+        ks = [k for k in self.rep["kernels"] if k["default"]]
+        self.assertEqual(len(ks), 1, self.rep["kernels"])
+        return ks[0]
+
+    def drivers_present(self):
+        """The kernel has nvme and ena, built in or as modules."""
+        return self.expect["nvme"] in ("m", "y") and self.expect["ena"] in ("m", "y")
+
+    def test_contract(self):
+        self.check_common(self.run_, [self.disk])
+
+    def test_image_untouched(self):
+        self.check_untouched(self.run_)

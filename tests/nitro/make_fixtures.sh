@@ -245,6 +245,27 @@ title SUSE Linux Enterprise Server 11 - $GEN
 L
 printf "BOOTPROTO='dhcp'\nLLADDR='52:54:00:00:00:01'\nSTARTMODE='auto'\n" > "$R/etc/sysconfig/network/ifcfg-eth0"
 
+# --- roots: grub legacy entries whose initrd lines name other images than the
+# kernel's usual initramfs, paths relative to a separate /boot (root (hd0,0)) ---
+# entry-initrd: the default entry loads a rebuilt image with nvme; the image
+# of the usual name lacks it.  entry-initrd-gone: the default entry names an
+# image that is not there; the one of the usual name has nvme.
+for variant in entry-initrd entry-initrd-gone; do
+    R=$OUT/$variant
+    mkdir -p "$R/boot/grub" "$R/lib/modules/$GEN/kernel/drivers/nvme/host"
+    cp "/boot/vmlinuz-$GEN" "/boot/config-$GEN" "$R/boot/"
+    cp "$HM/modules.builtin" "$R/lib/modules/$GEN/"
+    cp "$HM/kernel/drivers/nvme/host/nvme.ko" "$R/lib/modules/$GEN/kernel/drivers/nvme/host/"
+    if [ $variant = entry-initrd ]; then
+        cp "$I/early-nonvme-gzip" "$R/boot/initramfs-$GEN.img"
+        cp "$I/early-gzip" "$R/boot/initramfs-$GEN-rebuilt.img"
+    else
+        cp "$I/early-gzip" "$R/boot/initramfs-$GEN.img"
+    fi
+    printf 'default=0\ntitle A\n\troot (hd0,0)\n\tkernel /vmlinuz-%s ro root=UUID=aa\n\tinitrd /initramfs-%s-rebuilt.img\ntitle B\n\tkernel /vmlinuz-%s ro root=UUID=aa\n\tinitrd /initramfs-%s.img\n' \
+        "$GEN" "$GEN" "$GEN" "$GEN" > "$R/boot/grub/grub.conf"
+done
+
 # --- root: netplan and networkd matching MACs, cloud-init present ---
 R=$OUT/netplan
 mkdir -p "$R/etc/netplan" "$R/etc/systemd/network" "$R/etc/cloud" "$R/lib/systemd"

@@ -458,6 +458,31 @@ static void test_suse_legacy(void **s)
     report_free(r);
 }
 
+/* The default entry's own initrd line decides, not the kernel's usual
+ * image name: a rebuilt image with nvme counts, a missing one is said. */
+static void test_entry_initrd(void **s)
+{
+    (void)s;
+    char own[256];
+    snprintf(own, sizeof own, "/boot/initramfs-%s-rebuilt.img", want.generic);
+    struct report *r = run("entry-initrd", "centos", "rpm");
+    json_object *k = kernel(r, want.generic);
+    assert_string_equal(path_s(k, "initramfs", "path"), own);
+    assert_string_equal(path_s(k, "nvme", "in_initramfs"), "true");
+    assert_int_equal(count_finding(r, "NITRO-NVME-INITRAMFS", NULL), 0);
+    report_free(r);
+
+    r = run("entry-initrd-gone", "centos", "rpm");
+    k = kernel(r, want.generic);
+    /* the image of the usual name, with nvme, is not taken instead */
+    const char *in = path_s(k, "nvme", "in_initramfs");
+    assert_true(!in || !strcmp(in, "false"));
+    assert_int_equal(count_finding(r, "NITRO-INITRAMFS-MISSING", "blocker"), 1);
+    assert_non_null(strstr(finding_text(r, "NITRO-INITRAMFS-MISSING"),
+                           "its boot entry loads /initramfs-"));
+    report_free(r);
+}
+
 static void test_netplan_networkd(void **s)
 {
     (void)s;
@@ -477,20 +502,41 @@ static void test_grub2_parse_defaults(void **s)
         "set default=\"1>0\"\n"
         "menuentry 'A' { linux /vmlinuz-1 root=UUID=x\n}\n"
         "submenu 'Adv' {\n"
-        "  menuentry 'B' --id b1 {\n    linux /vmlinuz-2 root=/dev/xvda1\n  }\n"
+        "  menuentry 'B' --id b1 {\n    linux /vmlinuz-2 root=/dev/xvda1\n"
+        "    initrd16 /intel-ucode.img /initramfs-2.img\n  }\n"
         "}\n";
     memset(&bi, 0, sizeof bi);
     grub2_parse(&bi, cfg, sizeof cfg - 1, NULL);
     assert_int_equal(bi.n, 2);
     assert_int_equal(bi.default_index, 1);
     assert_string_equal(bi.e[1].kernel, "/vmlinuz-2");
+    /* the initramfs is the last image; microcode comes first */
+    assert_string_equal(bi.e[1].initrd, "/initramfs-2.img");
+    assert_string_equal(bi.e[0].initrd, "");
     boot_free(&bi);
     memset(&bi, 0, sizeof bi);
-    static const char leg[] = "default=0\ntitle X\n kernel (hd0,0)/vmlinuz-3 ro root=LABEL=/\n";
-    grub_legacy_parse(&bi, leg, sizeof leg - 1);
-    assert_int_equal(bi.default_index, 0);
+    static const char leg[] = "default=1\ntitle X\n kernel (hd0,0)/vmlinuz-3 ro root=LABEL=/\n"
+        " initrd (hd0,0)/initrd-3.img\ntitle Y\n\tkernel /vmlinuz-3 ro\n\tinitrd /initrd-3-y.img\n";
+    grub_legacy_parse(&bi, leg, sizeof leg - 1, NULL);
+    assert_int_equal(bi.default_index, 1);
     assert_string_equal(bi.e[0].kernel, "/vmlinuz-3");
     assert_string_equal(bi.e[0].cmdline, "ro root=LABEL=/");
+    assert_string_equal(bi.e[0].initrd, "/initrd-3.img");
+    assert_string_equal(bi.e[1].initrd, "/initrd-3-y.img");
+    boot_free(&bi);
+    /* default saved: the first line of /boot/grub/default, else entry 0 */
+    static const char sv[] = "default saved\ntitle X\n kernel /vmlinuz-3\ntitle Y\n kernel /vmlinuz-4\n";
+    memset(&bi, 0, sizeof bi);
+    grub_legacy_parse(&bi, sv, sizeof sv - 1, "1\n#\n# WARNING: do not edit\n");
+    assert_int_equal(bi.default_index, 1);
+    boot_free(&bi);
+    memset(&bi, 0, sizeof bi);
+    grub_legacy_parse(&bi, sv, sizeof sv - 1, NULL);
+    assert_int_equal(bi.default_index, 0);
+    boot_free(&bi);
+    memset(&bi, 0, sizeof bi);
+    grub_legacy_parse(&bi, sv, sizeof sv - 1, "7\n");   /* no such entry */
+    assert_int_equal(bi.default_index, 0);
     boot_free(&bi);
     assert_true(is_unstable_devname("/dev/hda1"));
     assert_true(is_unstable_devname("/dev/vdb"));
@@ -535,6 +581,7 @@ int main(void)
         cmocka_unit_test(test_vmlinuz_evidence),
         cmocka_unit_test(test_nvmem_is_not_nvme),
         cmocka_unit_test(test_suse_legacy),
+        cmocka_unit_test(test_entry_initrd),
         cmocka_unit_test(test_netplan_networkd),
         cmocka_unit_test(test_grub2_parse_defaults),
         cmocka_unit_test(test_verdict_not_applicable),

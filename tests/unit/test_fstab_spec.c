@@ -46,6 +46,24 @@ static void test_device_names(void **state)
     assert_int_equal(fstab_spec_match("tmpfs", fss, N), -1);
 }
 
+static void test_raid_controller_names(void **state)
+{
+    (void)state;
+    /* the logical drive is the disk's position; the controller is dropped */
+    assert_int_equal(fstab_spec_match("/dev/cciss/c0d0p2", fss, N), 1);
+    assert_int_equal(fstab_spec_match("/dev/cciss/c1d0p1", fss, N), 0);
+    assert_int_equal(fstab_spec_match("/dev/ida/c0d1p1", fss, N), 2);
+    assert_int_equal(fstab_spec_match("/dev/rd/c0d0p2", fss, N), 1);
+    assert_int_equal(fstab_spec_match("/dev/cciss/c0d1", fss, N), -1);   /* no whole-disk fs */
+    assert_int_equal(fstab_spec_match("/dev/cciss/c0d0p", fss, N), -1);
+    assert_int_equal(fstab_spec_match("/dev/cciss/c0d0p0", fss, N), -1);
+    assert_int_equal(fstab_spec_match("/dev/cciss/c0d0p2x", fss, N), -1);
+    assert_int_equal(fstab_spec_match("/dev/cciss/c0d26p1", fss, N), -1);
+    assert_int_equal(fstab_spec_match("/dev/cciss/c0d0001p1", fss, N), -1);
+    assert_int_equal(fstab_spec_match("/dev/cciss/cd0p1", fss, N), -1);
+    assert_int_equal(fstab_spec_match("/dev/cciss/c0 d0p1", fss, N), -1);
+}
+
 static void test_split(void **state)
 {
     (void)state;
@@ -68,6 +86,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_keyed_specs),
         cmocka_unit_test(test_device_names),
+        cmocka_unit_test(test_raid_controller_names),
         cmocka_unit_test(test_split),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
