@@ -8,7 +8,7 @@
 # `xargs -P P`, each run under deploy/measure-server.sh, as the top README's
 # wave line does; prints per P the wall time of the N runs, servers per
 # hour, each run's median wall time, the largest peak memory of one run
-# (liftcheck, qemu and their helpers) and the load average before and
+# (liftcheck, qemu and what they start) and the load average before and
 # after, and writes the same table to bench/results/wave-<UTC date-time>.md.
 # LIFTCHECK names the binary (default ./build/liftcheck); the accelerator is
 # TCG unless BENCH_ACCEL says otherwise (KVM launches fail on some hosts).
