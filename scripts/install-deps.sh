@@ -2,10 +2,16 @@
 # Installs the Debian 12 packages liftcheck needs.
 #   install-deps.sh run    build it, run it, build the sample image (scripts/sample.sh)
 #   install-deps.sh test   all of that, and what the test suites need (scripts/test.sh)
+#   install-deps.sh list-appliance
+#                          print (not install) what an installed liftcheck needs
+#                          beside the libraries its binaries link: the container
+#                          image (deploy/container/build-image.sh) installs these
 # Idempotent: packages already there are skipped by apt.
 set -euo pipefail
 
 mode=${1:-test}
+# libguestfs builds its appliance from these at run time (supermin)
+appliance_packages=(libguestfs0 qemu-system-x86 qemu-utils linux-image-amd64)
 run_packages=(
   # build (the test programs are built with it: cmocka)
   gcc meson ninja-build pkg-config
@@ -13,7 +19,7 @@ run_packages=(
   zlib1g-dev liblz4-dev libbz2-dev librpm-dev libcapstone-dev libcmocka-dev
   libext2fs-dev comerr-dev libyaml-dev python3
   # run: the libguestfs appliance needs qemu and a host kernel to boot
-  libguestfs-tools qemu-system-x86 qemu-utils linux-image-amd64
+  "${appliance_packages[@]}" libguestfs-tools
   # the sample image (images/build-sample.sh) and its summary (scripts/sample.sh)
   debootstrap e2fsprogs fdisk zstd jq
 )
@@ -30,11 +36,15 @@ test_packages=(
   cmark-gfm
   # the installed man page is rendered with warnings on (groff)
   groff-base
+  # the container image (deploy/container): built and run rootful; runc
+  # where crun cannot run on the host's cgroups
+  podman runc
 )
 case $mode in
   run) packages=("${run_packages[@]}") ;;
   test) packages=("${run_packages[@]}" "${test_packages[@]}") ;;
-  *) echo "usage: $0 run|test" >&2; exit 2 ;;
+  list-appliance) printf '%s\n' "${appliance_packages[@]}"; exit 0 ;;
+  *) echo "usage: $0 run|test|list-appliance" >&2; exit 2 ;;
 esac
 
 missing=()

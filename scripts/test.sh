@@ -46,7 +46,7 @@ for line in open(sys.argv[1]):
     t = json.loads(line)
     r = t["result"]
     out = (t.get("stdout") or "") + (t.get("stderr") or "")
-    for m in re.finditer(r"build-(sample|fixtures|legacy): (done|up to date): (\S+)", out):
+    for m in re.finditer(r"build-(sample|fixtures|legacy|image): (done|up to date): (\S+)", out):
         if m.group(2) == "done" or m.group(1) not in images:
             images[m.group(1)] = "%s %s" % ("built" if m.group(2) == "done" else "reused", m.group(3))
     if r in ("OK", "EXPECTEDFAIL"): passed += 1

@@ -1,4 +1,8 @@
 #!/bin/sh
-# shellcheck -s sh FILE...: POSIX sh only, no warning. Exit 77 without shellcheck.
+# Runs shellcheck on FILE... ([-s SHELL] FILE...): no warning, POSIX sh unless
+# -s names another shell. Exit 77 without shellcheck.
 command -v shellcheck > /dev/null || { echo "shellcheck is not installed: skipped"; exit 77; }
+case ${1:-} in
+  -s) exec shellcheck "$@" ;;
+esac
 exec shellcheck -s sh "$@"
