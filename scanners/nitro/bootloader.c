@@ -38,6 +38,23 @@ void boot_free(struct boot_info *bi)
     bi->n = bi->cap = 0;
 }
 
+int boot_path_find(vfs *v, const char *entry_path, char *out, size_t cap)
+{
+    const char *p = entry_path;
+    /* "(hd0,msdos1)/vmlinuz-..." names the device first */
+    if (p[0] == '(' && strchr(p, ')'))
+        p = strchr(p, ')') + 1;
+    if (p[0] != '/')
+        return 0;
+    if (strncmp(p, "/boot/", 6)) {
+        str_fmt(out, cap, "/boot%s", p);
+        if (vfs_exists(v, out))
+            return 1;
+    }
+    str_fmt(out, cap, "%s", p);
+    return vfs_exists(v, out);
+}
+
 void boot_kernel_version(const char *kpath, char *out, size_t cap)
 {
     const char *b = strrchr(kpath, '/');
@@ -79,6 +96,22 @@ static const char *word(const char *s, char *out, size_t cap)
     }
     out[n] = '\0';
     return s;
+}
+
+/* An initrd line's main image: GRUB loads every file named and the last
+ * one is the distribution's (microcode images and EL7's $tuned_initrd come
+ * before or as variables). */
+static void initrd_words(const char *s, char *out, size_t cap)
+{
+    char w[512];
+    while (s && (s = word(s, w, sizeof w)))
+        if (w[0] && w[0] != '$')
+            str_fmt(out, cap, "%s", w);
+}
+
+static int is_initrd_cmd(const char *w)
+{
+    return !strcmp(w, "initrd") || !strcmp(w, "initrd16") || !strcmp(w, "initrdefi");
 }
 
 static char *env_get(const char *env, const char *key, char *out, size_t cap)
@@ -191,6 +224,10 @@ static int g2_line(char *raw, void *opaque)
         }
         return 0;
     }
+    if (g->cur && is_initrd_cmd(w)) {
+        initrd_words(word(line, w, sizeof w), g->cur->initrd, sizeof g->cur->initrd);
+        return 0;
+    }
     /* braces opening on other lines (if/for blocks) are rare in entries;
      * count them so closing braces pair up */
     for (const char *p = line; *p; p++) {
@@ -215,6 +252,9 @@ static void resolve_default(struct boot_info *bi, const char *spec)
     bi->default_index = bi->n ? 0 : -1;
     if (!spec || !*spec)
         return;
+    str_fmt(bi->default_named, sizeof bi->default_named, "%s", spec);
+    /* GRUB boots the first entry when the default names none */
+    bi->default_unmatched = bi->n > 0;
     for (int i = 0; i < bi->n; i++) {
         char ip[64];
         const char *bar = strchr(bi->e[i].id, '|');
@@ -226,6 +266,7 @@ static void resolve_default(struct boot_info *bi, const char *spec)
         if (!strcmp(ip, spec) || (*id && (!strcmp(id, spec) || !strcmp(id, tail))) ||
             !strcmp(bi->e[i].title, spec) || !strcmp(bi->e[i].title, tail)) {
             bi->default_index = i;
+            bi->default_unmatched = 0;
             return;
         }
     }
@@ -285,6 +326,11 @@ static int legacy_line(char *raw, void *opaque)
             r++;
         free(l->cur->cmdline);
         l->cur->cmdline = strdup(r ? r : "");
+    } else if (!strcmp(w, "initrd") && l->cur && s) {
+        char i[512] = "";
+        initrd_words(s, i, sizeof i);
+        const char *ip = i[0] == '(' && strchr(i, ')') ? strchr(i, ')') + 1 : i;
+        str_fmt(l->cur->initrd, sizeof l->cur->initrd, "%s", ip);
     }
     return 0;
 }
@@ -298,6 +344,10 @@ void grub_legacy_parse(struct boot_info *bi, const char *cfg, size_t len)
     bi->default_index = bi->n ? 0 : -1;
     if (end != bi->default_spec && d >= 0 && d < bi->n)
         bi->default_index = (int)d;
+    else if (end != bi->default_spec && bi->n) {
+        str_fmt(bi->default_named, sizeof bi->default_named, "%s", bi->default_spec);
+        bi->default_unmatched = 1;
+    }
 }
 
 /* ---- BLS entries ---- */
@@ -316,6 +366,8 @@ static int bls_line(char *raw, void *opaque)
         str_fmt(b->e->title, sizeof b->e->title, "%s", s);
     else if (!strcmp(w, "linux"))
         str_fmt(b->e->kernel, sizeof b->e->kernel, "%s", s);
+    else if (!strcmp(w, "initrd"))
+        initrd_words(s, b->e->initrd, sizeof b->e->initrd);
     else if (!strcmp(w, "options")) {
         char kopts[2048];
         free(b->e->cmdline);

@@ -424,8 +424,13 @@ void kernels_examine(struct scan_ctx *c, struct kernel *k)
     if (!k->bz.valid && k->vmlinuz[0] && f.cfg_xen_pv)
         k->xen_pv_only = 1;
 
-    /* initramfs */
-    for (int i = 0; initramfs_candidates(k, i, p, sizeof p); i++) {
+    /* initramfs: the one the boot entry names, else by the distributions'
+     * names for it */
+    if (k->entry_initrd[0] && boot_path_find(c->v, k->entry_initrd, p, sizeof p)) {
+        k->have_initramfs = 1;
+        initramfs_scan(c->v, p, INITRAMFS_CAP, &k->initrd);
+    }
+    for (int i = 0; !k->have_initramfs && initramfs_candidates(k, i, p, sizeof p); i++) {
         if (!vfs_exists(c->v, p))
             continue;
         k->have_initramfs = 1;
