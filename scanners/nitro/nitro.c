@@ -251,7 +251,9 @@ static const struct boot_entry *default_kernel_lost(struct scan_ctx *c,
     if (bi->default_index < 0 || kl->n == 0)
         return NULL;
     const struct boot_entry *e = &bi->e[bi->default_index];
-    if (!e->kernel[0] || boot_path_find(c->v, e->kernel, p, sizeof p))
+    /* only an absolute path can be looked up, not one built from variables */
+    if ((e->kernel[0] != '/' && e->kernel[0] != '(') || strchr(e->kernel, '$') ||
+        boot_path_find(c->v, e->kernel, p, sizeof p))
         return NULL;
     json_object *f = report_add_findingf(c->r, F_BOOT_DEFAULT_NO_KERNEL, c->root_volume,
         "Install the kernel the default entry names, or make an installed kernel the default "
