@@ -24,7 +24,9 @@
 # The initramfs is built by dracut from the host's kernel modules, as a
 # host-only build on a VMware guest holds them: its storage and network
 # drivers (vmw_pvscsi, mptspi, ahci, vmxnet3...), LVM and XFS, and no nvme.
-# No RPM database: EL7's is Berkeley DB, which Debian's rpm does not write.
+# The RPM database is empty, made by Debian's rpm (sqlite: EL7's Berkeley DB
+# is one Debian's rpm only reads); without one, libguestfs's inspection of
+# an rpm distribution fails (virt-inspector: rpmtsInitIterator).
 # expect: nitro_kernel=<kver> (the host kernel the image holds) and
 # initramfs_modules=<count of .ko files in the dracut image>.
 # Nothing is rebuilt when OUTDIR/.stamp matches this script and
@@ -39,7 +41,7 @@ OUTDIR=$(mkdir -p "$OUTDIR" && cd "$OUTDIR" && pwd)
 NAME=build-el7
 # shellcheck source=images/fixture-lib.sh
 . "$HERE/fixture-lib.sh"
-need_tools sfdisk guestfish dracut cpio gzip tar sha256sum
+need_tools sfdisk guestfish dracut cpio gzip tar rpm sha256sum
 fixtures_begin "$HERE/build-el7.sh" "$HERE/fixture-lib.sh"
 
 KVER=$(ls /lib/modules | grep -E '^[0-9].*-amd64$' | grep -v cloud | sort -V | tail -1 || true)
@@ -68,6 +70,7 @@ packages: not a real installation.
 EOF
 echo el7-app01 >"$R/etc/hostname"
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$R/etc/passwd"
+rpm --dbpath "$R/var/lib/rpm" --initdb
 echo 'CentOS Linux release 7.9.2009 (Core)' >"$R/etc/centos-release"
 ln -s centos-release "$R/etc/redhat-release"
 ln -s centos-release "$R/etc/system-release"
