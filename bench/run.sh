@@ -2,9 +2,12 @@
 # Compares, on one reference image (bench/build-reference.sh), the time and
 # peak memory of a full liftcheck report against: the appliance launch alone,
 # virt-inspector, streaming the filesystem out with guestfish tar-out, and
-# (for the directory backend) scanelf -R on the same tree.
+# (for the directory backend) scanelf -R on the same tree.  On the EL7-style
+# image (images/build-el7.sh: /boot and the root on XFS, the root in LVM)
+# liftcheck is compared with virt-inspector as well, in the same rounds.
 #
-#   bench/run.sh [LIFTCHECK]     (default: a release build in ./build-bench)
+#   bench/run.sh [LIFTCHECK]         (default: a release build in ./build-bench)
+#   bench/run.sh --el7 [LIFTCHECK]   only the EL7 image's comparison
 #
 # Prints one table (wall and CPU time, peak memory, files and ELF files
 # found, host load) with liftcheck's stage times and an ELF count
@@ -38,6 +41,11 @@ if [ ${#need[@]} -gt 0 ]; then
     apt-get install -y -q "${need[@]}" >/dev/null
 fi
 
+EL7_ONLY=0
+if [ "${1:-}" = --el7 ]; then
+    EL7_ONLY=1
+    shift
+fi
 if [ $# -ge 1 ]; then
     LC=$1
 else
@@ -53,7 +61,10 @@ buildtype=$(meson introspect --buildoptions "$(dirname "$LC")" 2>/dev/null |
             jq -r '.[] | select(.name == "buildtype") | .value' 2>/dev/null || true)
 [ "$buildtype" = release ] || log "warning: $LC is not a release build (${buildtype:-unknown})"
 
-bench/build-reference.sh "$OUT"
+[ "$EL7_ONLY" = 1 ] || bench/build-reference.sh "$OUT"
+EL7_DIR=${LIFTCHECK_IMAGES:-$HOME/.cache/liftcheck/images}/el7
+EL7_IMAGE=$EL7_DIR/el7.img
+images/build-el7.sh "$EL7_DIR"
 IMAGE=$OUT/reference.raw
 TREE=$OUT/tree
 INFO=$OUT/reference.info
@@ -132,7 +143,88 @@ measure() {
 warm_image() { cat "$IMAGE" >/dev/null; }
 warm_tree()  { find "$TREE" -xdev -type f -print0 | xargs -0 -r cat >/dev/null 2>&1 || true; }
 
+# el7_round N: virt-inspector and liftcheck on the EL7 image, once each.
+# libguestfs 1.48 fails to list the applications of its (empty, sqlite) RPM
+# database (rpmtsInitIterator), so virt-inspector leaves them out.
+el7_round() {
+    run_once inspect_el7 "$1" "$WORK/inspector-el7.xml" \
+        virt-inspector --no-applications --format=raw -a "$EL7_IMAGE"
+    run_once lc_el7 "$1" /dev/null "$LC" --progress --fail-on never -o "$WORK/el7.json" "$EL7_IMAGE"
+}
+el7_keep() {
+    keep inspect_el7 "virt-inspector --no-applications, EL7 image (XFS on LVM)" "$WORK/inspector-el7.xml"
+    keep lc_el7 "liftcheck, EL7 image (XFS on LVM, full report)" /dev/null
+}
+# What each saw on the EL7 image, for the table's last column.
+el7_notes() {
+    case $1 in
+    inspect_el7)
+        echo "-|-|OS inspection: $(grep -o '<distro>[^<]*</distro>' "$WORK/inspector-el7.xml" |
+                                   sed 's/<[^>]*>//g') $(grep -o '<major_version>[^<]*' "$WORK/inspector-el7.xml" |
+                                   sed 's/<[^>]*>//g'), $(grep -c '<mountpoint ' "$WORK/inspector-el7.xml" || true) mount points" ;;
+    lc_el7)
+        echo "$(jq -r '.elf_summary.files_walked // "-"' "$WORK/el7.json")|$(jq -r '.elf_summary.count // "-"' "$WORK/el7.json")|verdict $(jq -r '.verdict.nitro_boot + ", blockers: " + ([.findings[] | select(.severity == "blocker") | .id] | join(" "))' "$WORK/el7.json")" ;;
+    esac
+}
+el7_target() {
+    echo "- EL7 image (XFS on LVM): the full report costs no more than virt-inspector:" \
+         "wall $T_lc_el7 s vs $T_inspect_el7 s (x$(ratio "$T_lc_el7" "$T_inspect_el7")): $(le "$T_lc_el7" "$T_inspect_el7");" \
+         "CPU $C_lc_el7 s vs $C_inspect_el7 s (x$(ratio "$C_lc_el7" "$C_inspect_el7")): $(le "$C_lc_el7" "$C_inspect_el7");" \
+         "whole process tree $S_lc_el7 MiB vs $S_inspect_el7 MiB"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "-" }'; }
+le() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "-" || b == "-") ? "not measured" : (a + 0 <= b + 0) ? "met" : "NOT met" }'; }
+run_header() {   # load before, load after
+    echo "- liftcheck: $("$LC" -V 2>&1 | head -n 1), ${buildtype:-unknown} build, commit $commit_desc"
+    echo "- host: $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM, Linux $(uname -r), $(guestfish --version 2>/dev/null), accelerator: ${LIBGUESTFS_BACKEND_SETTINGS:-auto}"
+    echo "- load before: $1"
+    echo "- load after:  $2"
+}
+table_head() {
+    echo "| contender | wall s | CPU s ⁰ | max RSS MiB ¹ | own RSS MiB ² | total RSS MiB ³ | files walked | ELF files | runs ⁴ | load 1m | exit | what it did |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+}
+table_row() {   # row, notes "files|elf|what"
+    local key label secs cpu maxm tool total load rc runs nfiles nelf what
+    IFS='|' read -r key label secs cpu maxm tool total load rc runs <<<"$1"
+    IFS='|' read -r nfiles nelf what <<<"$2"
+    [ "$tool" -gt 0 ] || tool=-
+    [ "$total" -gt 0 ] || total=-
+    echo "| $label | $secs | $cpu | $maxm | $tool | $total | $nfiles | $nelf | $runs | $load | $rc | $what |"
+}
+
 log "liftcheck: $("$LC" -V 2>&1 | head -n 1) ($LC, ${buildtype:-unknown} build)"
+APP_RUNS=${APP_RUNS:-3}
+if [ "$EL7_ONLY" = 1 ]; then
+    log "warming up: libguestfs appliance, page cache for the EL7 image"
+    guestfish --ro --format=raw -a "$EL7_IMAGE" run >/dev/null 2>&1 || die "the libguestfs appliance does not start"
+    cat "$EL7_IMAGE" >/dev/null
+    load_start=$(uptime)
+    for ((round = 1; round <= APP_RUNS; round++)); do
+        log "EL7 image, round $round/$APP_RUNS"
+        el7_round "$round"
+    done
+    el7_keep
+    {
+    echo "# liftcheck benchmark, EL7 image, $(date -u '+%F %T') UTC"
+    echo
+    run_header "$load_start" "$(uptime)"
+    echo "- image: $EL7_IMAGE, $(du -h --apparent-size "$EL7_IMAGE" | cut -f1) raw ($(du -h "$EL7_IMAGE" | cut -f1) allocated): MBR, /boot XFS, LVM centos/root XFS and centos/swap (images/build-el7.sh)"
+    echo
+    table_head
+    for r in "${rows[@]}"; do table_row "$r" "$(el7_notes "${r%%|*}")"; done
+    echo
+    echo "⁰ ¹ ² ³ ⁴ as in the full benchmark (bench/run.sh without --el7): CPU of the whole process tree, /usr/bin/time's largest process, own and whole-tree RSS sampled every 0.2 s, the median of $APP_RUNS runs."
+    echo
+    el7_target
+    } >"$WORK/report.md"
+    mkdir -p "$RESULTS"
+    dest=$RESULTS/$(date -u +%Y-%m-%dT%H%M%SZ)-el7.md
+    cp "$WORK/report.md" "$dest"
+    cat "$WORK/report.md"
+    log "written to $dest"
+    exit 0
+fi
 log "warming up: libguestfs appliance, page cache for the image"
 guestfish --ro --format=raw -a "$IMAGE" run >/dev/null 2>&1 || die "the libguestfs appliance does not start"
 warm_image
@@ -141,7 +233,6 @@ load_start=$(uptime)
 # The launch alone, virt-inspector and liftcheck: an appliance launch under
 # TCG varies by seconds from one run to the next, so APP_RUNS rounds of the
 # three, the median run of each kept.
-APP_RUNS=${APP_RUNS:-3}
 for ((round = 1; round <= APP_RUNS; round++)); do
     log "appliance contenders, round $round/$APP_RUNS"
     run_once launch  "$round" /dev/null guestfish --ro --format=raw -a "$IMAGE" run
@@ -149,11 +240,13 @@ for ((round = 1; round <= APP_RUNS; round++)); do
     warm_image
     run_once lcimg   "$round" /dev/null \
         "$LC" --progress --fail-on never -o "$WORK/image.json" "$IMAGE"
+    el7_round "$round"
     warm_image
 done
 keep launch  "appliance launch alone (guestfish run)" /dev/null
 keep inspect "virt-inspector" "$WORK/inspector.xml"
 keep lcimg   "liftcheck IMAGE (guestfs backend, full report)" /dev/null
+el7_keep
 # Streaming the filesystem out takes many minutes: one run.
 mkfifo "$WORK/tar.fifo.1"
 wc -c <"$WORK/tar.fifo.1" >"$WORK/tarout.bytes" &
@@ -208,12 +301,12 @@ notes() {
     lcroot)  echo "$lc_root_files|$lc_root_elf|same report, from the tree" ;;
     lcelf)   echo "$lc_elf_files|$lc_elf_elf|ELF inventory and library resolution" ;;
     scanelf) echo "-|$se_elf|one line per ELF path: type, PaX, stack, TEXTREL, RPATH, BIND, NEEDED, INTERP, SONAME" ;;
+    *)       el7_notes "$1" ;;
     esac
 }
 
 # ---- report -----------------------------------------------------------------
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "-" }'; }
 rate()  { awk -v n="$1" -v s="$2" 'BEGIN { if (n ~ /^[0-9]+$/ && s > 0) printf "%.0f", n / s; else print "-" }'; }
 
 phases() {   # progress stderr file, total seconds: one "| phase | s |" line each
@@ -230,25 +323,15 @@ phases() {   # progress stderr file, total seconds: one "| phase | s |" line eac
 {
 echo "# liftcheck benchmark, $(date -u '+%F %T') UTC"
 echo
-echo "- liftcheck: $("$LC" -V 2>&1 | head -n 1), ${buildtype:-unknown} build, commit $commit_desc"
-echo "- host: $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM, Linux $(uname -r), $(guestfish --version 2>/dev/null), accelerator: ${LIBGUESTFS_BACKEND_SETTINGS:-auto}"
-echo "- load before: $load_start"
-echo "- load after:  $load_end"
+run_header "$load_start" "$load_end"
 echo "- reference image: $IMAGE, $(du -h --apparent-size "$IMAGE" | cut -f1) raw ($(du -h "$IMAGE" | cut -f1) allocated), one ext4;" \
      "tree $(info tree_mib) MiB, $(info files) regular files, $(info elf_files) ELF files (magic), $(info packages_installed) packages;" \
      "built in $(info build_seconds) s at $(info built_at)"
 echo "- page cache warm (image read before the appliance contenders, tree read before the directory ones), libguestfs appliance cached; load 1m: the load average when the kept run started"
 echo "- appliance vCPUs: liftcheck's $(c=$(nproc); [ "$c" -gt 4 ] && c=4; echo "$c") (one per host CPU, at most 4), guestfish's and virt-inspector's libguestfs default (1)"
 echo
-echo "| contender | wall s | CPU s ⁰ | max RSS MiB ¹ | own RSS MiB ² | total RSS MiB ³ | files walked | ELF files | runs ⁴ | load 1m | exit | what it did |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
-for r in "${rows[@]}"; do
-    IFS='|' read -r key label secs cpu maxm tool total load rc runs <<<"$r"
-    IFS='|' read -r nfiles nelf what <<<"$(notes "$key")"
-    [ "$tool" -gt 0 ] || tool=-
-    [ "$total" -gt 0 ] || total=-
-    echo "| $label | $secs | $cpu | $maxm | $tool | $total | $nfiles | $nelf | $runs | $load | $rc | $what |"
-done
+table_head
+for r in "${rows[@]}"; do table_row "$r" "$(notes "${r%%|*}")"; done
 echo
 echo "⁰ user + system CPU time of the contender and every process it waited for (qemu included): less sensitive to the host load than wall time."
 echo "¹ /usr/bin/time %M: the largest single process.  For the appliance contenders that is qemu: the guest RAM it touched (the appliance has $(guestfish get-memsize 2>/dev/null || echo '?') MiB) plus, under TCG, its translation cache, which grows with the amount of guest code run."
@@ -258,7 +341,6 @@ echo "liftcheck runs with --fail-on never, so exit 0 means a complete report (4:
 echo
 echo "## Targets"
 echo
-le() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "-" || b == "-") ? "not measured" : (a + 0 <= b + 0) ? "met" : "NOT met" }'; }
 echo "- the full report costs no more than virt-inspector:" \
      "wall $T_lcimg s vs $T_inspect s (x$(ratio "$T_lcimg" "$T_inspect")): $(le "$T_lcimg" "$T_inspect");" \
      "CPU $C_lcimg s vs $C_inspect s (x$(ratio "$C_lcimg" "$C_inspect")): $(le "$C_lcimg" "$C_inspect")"
@@ -271,6 +353,7 @@ echo "- over the appliance launch alone ($T_launch s wall, $C_launch s CPU):" \
      "(liftcheck's own launch stage took $lc_launch s)"
 echo "- memory: largest process $M_lcimg MiB vs $M_inspect MiB, whole process tree $S_lcimg MiB vs $S_inspect MiB:" \
      "$(le "$S_lcimg" "$S_inspect")"
+el7_target
 w_lc=$(rate "$lc_elf_elf" "$T_lcelf"); w_full=$(rate "$lc_root_elf" "$T_lcroot"); w_se=$(rate "$se_elf" "$T_scanelf")
 c_lc=$(rate "$lc_elf_elf" "$C_lcelf"); c_full=$(rate "$lc_root_elf" "$C_lcroot"); c_se=$(rate "$se_elf" "$C_scanelf")
 echo "- the directory backend analyses files at least as fast as scanelf (ELF files per second):" \

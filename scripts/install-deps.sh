@@ -20,12 +20,16 @@ run_packages=(
   libext2fs-dev comerr-dev libyaml-dev python3
   # run: the libguestfs appliance needs qemu and a host kernel to boot
   "${appliance_packages[@]}" libguestfs-tools
+  # XFS roots and /boot (RHEL 7 and later) are mounted by the appliance
+  libguestfs-xfs
   # the sample image (images/build-sample.sh) and its summary (scripts/sample.sh)
   debootstrap e2fsprogs fdisk zstd jq
 )
 test_packages=(
   # image recipes and test fixtures
   dosfstools mtools grub-efi-amd64-bin lvm2 mdadm btrfs-progs cpio gzip bzip2 xz-utils lz4 lzop
+  # the EL7-style image (images/build-el7.sh): XFS, and an initramfs dracut builds
+  xfsprogs dracut-core
   binutils file busybox-static musl-tools gcc-multilib g++ golang-go
   rpm python3-jsonschema python3-venv
   # deploy/ manifests (YAML) and the POSIX entrypoint both engines run

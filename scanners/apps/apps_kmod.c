@@ -34,7 +34,10 @@ static int ref_has(json_object *set, const char *key)
 static void add_name(json_object *set, const char *word)
 {
     char name[256], file[300];
-    snprintf(file, sizeof file, "%s%s", word, strstr(word, ".ko") ? "" : ".ko");
+    /* longer than any module name: not one */
+    if (strlen(word) >= sizeof name)
+        return;
+    snprintf(file, sizeof file, "%.255s%s", word, strstr(word, ".ko") ? "" : ".ko");
     if (module_name_of(file, name, sizeof name) == 0 && name[0])
         ref_add(set, name);
 }

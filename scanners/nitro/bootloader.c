@@ -38,6 +38,23 @@ void boot_free(struct boot_info *bi)
     bi->n = bi->cap = 0;
 }
 
+int boot_path_find(vfs *v, const char *entry_path, char *out, size_t cap)
+{
+    const char *p = entry_path;
+    /* "(hd0,msdos1)/vmlinuz-..." names the device first */
+    if (p[0] == '(' && strchr(p, ')'))
+        p = strchr(p, ')') + 1;
+    if (p[0] != '/')
+        return 0;
+    if (strncmp(p, "/boot/", 6)) {
+        str_fmt(out, cap, "/boot%s", p);
+        if (vfs_exists(v, out))
+            return 1;
+    }
+    str_fmt(out, cap, "%s", p);
+    return vfs_exists(v, out);
+}
+
 void boot_kernel_version(const char *kpath, char *out, size_t cap)
 {
     const char *b = strrchr(kpath, '/');
@@ -81,15 +98,25 @@ static const char *word(const char *s, char *out, size_t cap)
     return s;
 }
 
+/* An image line's main file, without a "(hd0,0)" device: GRUB loads
+ * every file an initrd line names and the last one is the distribution's
+ * (microcode images come before it; EL7's $tuned_initrd is a variable). */
 void boot_image_path(const char *args, char *out, size_t cap)
 {
     char w[512];
     const char *s = args;
     out[0] = '\0';
     while (s && (s = word(s, w, sizeof w))) {
+        if (!w[0] || w[0] == '$')
+            continue;
         const char *close = w[0] == '(' ? strchr(w, ')') : NULL;
         str_fmt(out, cap, "%s", close ? close + 1 : w);
     }
+}
+
+static int is_initrd_cmd(const char *w)
+{
+    return !strcmp(w, "initrd") || !strcmp(w, "initrd16") || !strcmp(w, "initrdefi");
 }
 
 static char *env_get(const char *env, const char *key, char *out, size_t cap)
@@ -202,7 +229,7 @@ static int g2_line(char *raw, void *opaque)
         }
         return 0;
     }
-    if (g->cur && (!strcmp(w, "initrd") || !strcmp(w, "initrd16") || !strcmp(w, "initrdefi"))) {
+    if (g->cur && is_initrd_cmd(w)) {
         boot_image_path(word(line, w, sizeof w), g->cur->initrd, sizeof g->cur->initrd);
         return 0;
     }
@@ -230,6 +257,9 @@ static void resolve_default(struct boot_info *bi, const char *spec)
     bi->default_index = bi->n ? 0 : -1;
     if (!spec || !*spec)
         return;
+    str_fmt(bi->default_named, sizeof bi->default_named, "%s", spec);
+    /* GRUB boots the first entry when the default names none */
+    bi->default_unmatched = bi->n > 0;
     for (int i = 0; i < bi->n; i++) {
         char ip[64];
         const char *bar = strchr(bi->e[i].id, '|');
@@ -241,6 +271,7 @@ static void resolve_default(struct boot_info *bi, const char *spec)
         if (!strcmp(ip, spec) || (*id && (!strcmp(id, spec) || !strcmp(id, tail))) ||
             !strcmp(bi->e[i].title, spec) || !strcmp(bi->e[i].title, tail)) {
             bi->default_index = i;
+            bi->default_unmatched = 0;
             return;
         }
     }
@@ -317,11 +348,16 @@ void grub_legacy_parse(struct boot_info *bi, const char *cfg, size_t len, const 
         spec = saved ? saved : "0";
     while (*spec == ' ' || *spec == '\t')
         spec++;
-    char *end;
+    char *end = (char *)spec;
     long d = isdigit((unsigned char)*spec) ? strtol(spec, &end, 10) : -1;
     bi->default_index = bi->n ? 0 : -1;
     if (d >= 0 && d < bi->n)
         bi->default_index = (int)d;
+    else if (end != spec && bi->n) {
+        /* a number past the last entry: GRUB boots the first */
+        str_fmt(bi->default_named, sizeof bi->default_named, "%s", spec);
+        bi->default_unmatched = 1;
+    }
 }
 
 /* ---- BLS entries ---- */

@@ -440,7 +440,8 @@ void kernels_examine(struct scan_ctx *c, struct kernel *k)
     if (!k->bz.valid && k->vmlinuz[0] && f.cfg_xen_pv)
         k->xen_pv_only = 1;
 
-    /* initramfs */
+    /* initramfs: the one the boot entry names, else by the distributions'
+     * names for it (initramfs_candidates) */
     for (int i = 0; initramfs_candidates(k, i, p, sizeof p); i++) {
         if (!vfs_exists(c->v, p))
             continue;

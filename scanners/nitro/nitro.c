@@ -141,6 +141,8 @@ static json_object *kernel_json(const struct kernel *k)
         json_object_object_add(d, "error", jstr_or_null(k->initrd.error[0] ? k->initrd.error : NULL));
         json_object_object_add(d, "modules_count",
                                json_object_new_int64((int64_t)k->initrd.modules_count));
+        json_object_object_add(d, "entry_initrd",
+                               jstr_or_null(k->entry_initrd[0] ? k->entry_initrd : NULL));
         json_object_object_add(o, "initramfs", d);
     } else {
         json_object_object_add(o, "initramfs", NULL);
@@ -229,6 +231,63 @@ static void kernel_findings(struct scan_ctx *c, const struct kernel *k)
 #undef SOFTEN
 }
 
+/* The default as the configuration names it matches no menu entry: the
+ * loader boots the first one, which is rarely what was meant. */
+static void default_entry_findings(struct scan_ctx *c, const struct boot_info *bi)
+{
+    if (!bi->default_unmatched || bi->default_index < 0)
+        return;
+    const struct boot_entry *e = &bi->e[bi->default_index];
+    json_object *f = report_add_findingf(c->r, F_BOOT_DEFAULT_UNMATCHED, c->root_volume,
+        "Set the default to an existing entry (grub2-set-default or grubby --set-default on "
+        "RHEL, GRUB_DEFAULT and update-grub on Debian; default= in grub.conf or menu.lst).",
+        "%s", bi->default_named);
+    report_finding_evidence(f, "%s: the default is '%s'", bi->config, bi->default_named);
+    report_finding_evidence(f, "no entry has that title, id or index; the first, '%s', boots",
+                            e->title);
+}
+
+/* The default entry's kernel file is on none of the disks: the loader
+ * stops there.  Said, and no other kernel is judged in its place. */
+static const struct boot_entry *default_kernel_lost(struct scan_ctx *c,
+                                                    const struct boot_info *bi,
+                                                    const struct kernel_list *kl)
+{
+    char p[600];
+    if (bi->default_index < 0 || kl->n == 0)
+        return NULL;
+    const struct boot_entry *e = &bi->e[bi->default_index];
+    /* only an absolute path can be looked up, not one built from variables */
+    if ((e->kernel[0] != '/' && e->kernel[0] != '(') || strchr(e->kernel, '$') ||
+        boot_path_find(c->v, e->kernel, p, sizeof p))
+        return NULL;
+    json_object *f = report_add_findingf(c->r, F_BOOT_DEFAULT_NO_KERNEL, c->root_volume,
+        "Install the kernel the default entry names, or make an installed kernel the default "
+        "(grub2-set-default or grubby --set-default on RHEL, GRUB_DEFAULT and update-grub on "
+        "Debian) and regenerate the boot configuration.", "%s", e->title);
+    report_finding_evidence(f, "%s: default entry '%s' loads %s", bi->config, e->title, e->kernel);
+    report_finding_evidence(f, "%s is not on the disks", e->kernel);
+    for (int i = 0; i < kl->n && i < 8; i++)
+        report_finding_evidence(f, "installed: %s", kl->k[i].vmlinuz[0] ? kl->k[i].vmlinuz
+                                                                       : kl->k[i].version);
+    return e;
+}
+
+static json_object *default_entry_json(const struct boot_info *bi)
+{
+    if (bi->default_index < 0)
+        return NULL;
+    const struct boot_entry *e = &bi->e[bi->default_index];
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "title", jstr(e->title));
+    json_object_object_add(o, "named_as", jstr_or_null(bi->default_named[0] ? bi->default_named
+                                                                           : NULL));
+    json_object_object_add(o, "matched", json_object_new_boolean(!bi->default_unmatched));
+    json_object_object_add(o, "kernel", jstr_or_null(e->kernel[0] ? e->kernel : NULL));
+    json_object_object_add(o, "initrd", jstr_or_null(e->initrd[0] ? e->initrd : NULL));
+    return o;
+}
+
 int scan_nitro(struct scan_ctx *c)
 {
     struct kernel_list kl = { NULL, 0, 0 };
@@ -265,8 +324,11 @@ int scan_nitro(struct scan_ctx *c)
         report_add_finding(c->r, F_BOOT_LOADER_UNKNOWN, c->root_volume,
                            "Check how this system boots; liftcheck judged the newest kernel as "
                            "the default.", NULL);
-    /* without a bootloader answer the newest kernel stands in */
-    if (def < 0 && kl.n > 0)
+    default_entry_findings(c, &bi);
+    const struct boot_entry *lost = def < 0 ? default_kernel_lost(c, &bi, &kl) : NULL;
+    /* without a bootloader answer the newest kernel stands in; a default
+     * entry whose kernel is gone has no stand-in */
+    if (def < 0 && kl.n > 0 && !lost)
         def = 0;
     if (def >= 0)
         kl.k[def].is_default = 1;
@@ -294,18 +356,19 @@ int scan_nitro(struct scan_ctx *c)
             break;
         }
     }
-    if (def >= 0) {
-        default_cmdline = kl.k[def].cmdline;
-        if (default_cmdline) {
-            char where[700], val[64];
+    default_cmdline = def >= 0 ? kl.k[def].cmdline : lost ? lost->cmdline : NULL;
+    if (default_cmdline) {
+        char where[700], val[64];
+        if (def >= 0)
             str_fmt(where, sizeof where, "%s (%s)", bi.config, kl.k[def].version);
-            cmdline_check(c, &dn, default_cmdline, where);
-            if (!cmdline_get(default_cmdline, "nvme_core.io_timeout", val, sizeof val)) {
-                json_object *f = report_add_finding(c->r, F_NITRO_NVME_TIMEOUT, c->root_volume,
-                    "Add nvme_core.io_timeout=4294967295 to the kernel command line (AWS "
-                    "recommendation for EBS).", NULL);
-                report_finding_evidence(f, "%s: %s", where, default_cmdline);
-            }
+        else
+            str_fmt(where, sizeof where, "%s, entry '%s'", bi.config, lost->title);
+        cmdline_check(c, &dn, default_cmdline, where);
+        if (!cmdline_get(default_cmdline, "nvme_core.io_timeout", val, sizeof val)) {
+            json_object *f = report_add_finding(c->r, F_NITRO_NVME_TIMEOUT, c->root_volume,
+                "Add nvme_core.io_timeout=4294967295 to the kernel command line (AWS "
+                "recommendation for EBS).", NULL);
+            report_finding_evidence(f, "%s: %s", where, default_cmdline);
         }
     }
 
@@ -329,6 +392,7 @@ int scan_nitro(struct scan_ctx *c)
     json_object_object_add(boot, "config", jstr_or_null(bi.config[0] ? bi.config : NULL));
     json_object_object_add(boot, "default_kernel",
                            jstr_or_null(def >= 0 ? kl.k[def].version : NULL));
+    json_object_object_add(boot, "default_entry", default_entry_json(&bi));
     json_object_object_add(boot, "mode", boot_mode_scan(c, &bi));
 
     report_set(c->r, "kernels", karr);

@@ -181,10 +181,10 @@ struct kernel {
     struct bzimage_info bz;
     int is_default;
     char *cmdline;              /* malloc'd, from the bootloader entry */
-    char entry_initrd[512];     /* initrd line of that entry, "" when none */
     struct drv_info nvme, nvme_core, ena;
     int have_initramfs;
     struct initramfs_info initrd;
+    char entry_initrd[512];     /* the initrd its boot entry names, as written */
     int xen_pv_only;
     int nitro_ready;
     int needs_initramfs_fix;    /* driver is a module outside the initramfs */
@@ -204,13 +204,15 @@ struct boot_entry {
     char title[256];
     char id[256];
     char kernel[512];
-    char initrd[512];       /* the entry's own initramfs, as its initrd line names it */
+    char initrd[512];       /* the entry's own initrd line (its main image) */
     char *cmdline;
 };
 struct boot_info {
     char loader[32];        /* "grub2", "grub2-bls", "grub-legacy", "bls", "none" */
     char config[512];
     char default_spec[256]; /* raw default: index, title, id */
+    char default_named[256];/* the default with grubenv's saved_entry put in */
+    int default_unmatched;  /* it names no entry: the loader boots the first */
     int default_index;      /* into entries, -1 unknown */
     struct boot_entry *e;
     int n, cap;
@@ -228,6 +230,10 @@ void boot_image_path(const char *args, char *out, size_t cap);
 /* Version that a kernel path in a boot entry names ("/vmlinuz-6.1.0" ->
  * "6.1.0"); copies into out. */
 void boot_kernel_version(const char *kpath, char *out, size_t cap);
+/* The file a boot entry's kernel or initrd path names on the guest: the
+ * path as written, or under /boot when /boot is its own filesystem (GRUB
+ * paths are relative to the filesystem they are read from); 0 if none. */
+int boot_path_find(vfs *v, const char *entry_path, char *out, size_t cap);
 struct disk_names;
 /* Checks the default entry's command line: device names (blockers) and
  * consoles; adds findings. */

@@ -11,12 +11,17 @@ static void check(struct boot_info *bi)
     char out[256];
     fuzz_touch(bi->loader);
     fuzz_touch(bi->default_spec);
+    fuzz_touch(bi->default_named);
     if (bi->default_index < -1 || bi->default_index >= bi->n)
+        abort();
+    /* an unmatched default still boots an entry: the first */
+    if (bi->default_unmatched && bi->default_index != 0)
         abort();
     for (int i = 0; i < bi->n; i++) {
         fuzz_touch(bi->e[i].title);
         fuzz_touch(bi->e[i].id);
         fuzz_touch(bi->e[i].kernel);
+        fuzz_touch(bi->e[i].initrd);
         boot_kernel_version(bi->e[i].kernel, out, sizeof out);
         fuzz_touch(out);
         if (bi->e[i].cmdline && cmdline_get(bi->e[i].cmdline, "root", out, sizeof out))

@@ -545,6 +545,53 @@ static void test_grub2_parse_defaults(void **s)
     assert_false(is_unstable_devname("UUID=1"));
 }
 
+/* EL7's grub2-mkconfig output: linux16/initrd16, set default="${saved_entry}"
+ * inside an if block, and grubenv's saved_entry naming the second entry by
+ * title; a saved_entry naming no entry boots the first, and says so. */
+static void test_grub2_el7_saved_entry(void **s)
+{
+    (void)s;
+    struct boot_info bi;
+    static const char cfg[] =
+        "if [ \"${next_entry}\" ] ; then\n   set default=\"${next_entry}\"\n"
+        "else\n   set default=\"${saved_entry}\"\nfi\n"
+        "function savedefault {\n  saved_entry=\"${chosen}\"\n}\n"
+        "menuentry 'CentOS Linux (3.10.0-1160.el7.x86_64) 7 (Core)' --class centos {\n"
+        "\tlinux16 /vmlinuz-3.10.0-1160.el7.x86_64 root=/dev/mapper/centos-root ro\n"
+        "\tinitrd16 /initramfs-3.10.0-1160.el7.x86_64.img $tuned_initrd\n}\n"
+        "menuentry 'CentOS Linux (3.10.0-957.el7.x86_64) 7 (Core)' --class centos {\n"
+        "\tlinux16 /vmlinuz-3.10.0-957.el7.x86_64 root=/dev/mapper/centos-root ro\n"
+        "\tinitrd16 /early_ucode.cpio /initramfs-3.10.0-957.el7.x86_64.img\n}\n";
+    static const char env[] =
+        "# GRUB Environment Block\nsaved_entry=CentOS Linux (3.10.0-957.el7.x86_64) 7 (Core)\n####";
+    memset(&bi, 0, sizeof bi);
+    grub2_parse(&bi, cfg, sizeof cfg - 1, env);
+    assert_int_equal(bi.n, 2);
+    assert_int_equal(bi.default_index, 1);
+    assert_int_equal(bi.default_unmatched, 0);
+    assert_string_equal(bi.default_named, "CentOS Linux (3.10.0-957.el7.x86_64) 7 (Core)");
+    assert_string_equal(bi.e[0].initrd, "/initramfs-3.10.0-1160.el7.x86_64.img");
+    assert_string_equal(bi.e[1].kernel, "/vmlinuz-3.10.0-957.el7.x86_64");
+    assert_string_equal(bi.e[1].initrd, "/initramfs-3.10.0-957.el7.x86_64.img");
+    boot_free(&bi);
+
+    static const char gone[] = "saved_entry=CentOS Linux (3.10.0-693.el7.x86_64) 7 (Core)\n";
+    memset(&bi, 0, sizeof bi);
+    grub2_parse(&bi, cfg, sizeof cfg - 1, gone);
+    assert_int_equal(bi.default_index, 0);
+    assert_int_equal(bi.default_unmatched, 1);
+    assert_string_equal(bi.default_named, "CentOS Linux (3.10.0-693.el7.x86_64) 7 (Core)");
+    boot_free(&bi);
+
+    static const char leg[] = "default=3\ntitle X\n kernel /vmlinuz-3 ro\n initrd (hd0,0)/initrd-3.img\n";
+    memset(&bi, 0, sizeof bi);
+    grub_legacy_parse(&bi, leg, sizeof leg - 1, NULL);
+    assert_int_equal(bi.default_index, 0);
+    assert_int_equal(bi.default_unmatched, 1);
+    assert_string_equal(bi.e[0].initrd, "/initrd-3.img");
+    boot_free(&bi);
+}
+
 static void test_verdict_not_applicable(void **s)
 {
     (void)s;
@@ -584,6 +631,7 @@ int main(void)
         cmocka_unit_test(test_entry_initrd),
         cmocka_unit_test(test_netplan_networkd),
         cmocka_unit_test(test_grub2_parse_defaults),
+        cmocka_unit_test(test_grub2_el7_saved_entry),
         cmocka_unit_test(test_verdict_not_applicable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
