@@ -297,10 +297,13 @@ printf 'label: dos\nlabel-id: 0x1f007100\nunit: sectors\n\n%s\n%s\n' \
 # XFS as EL7's mkfs.xfs makes it: v5 (crc) without the later features.
 XFS_OPTS="-q -f -m crc=1,finobt=0,rmapbt=0,reflink=0,bigtime=0,inobtcount=0 -i sparse=0"
 log "XFS /boot, LVM centos/root (XFS) and centos/swap (guestfish)"
+# debug sh names the disk by its label: the kernel probes disks in no fixed
+# order, so /dev/sda may be the appliance's own (API calls are translated)
 LIBGUESTFS_BACKEND_SETTINGS=${LIBGUESTFS_BACKEND_SETTINGS:-force_tcg} \
-guestfish --rw -a "$IMG" <<EOF
+guestfish --rw <<EOF
+add-drive $IMG format:raw label:el7
 run
-debug sh "udevadm settle --timeout=60; mkfs.xfs $XFS_OPTS -m uuid=$BOOT_UUID /dev/sda1"
+debug sh "udevadm settle --timeout=60; mkfs.xfs $XFS_OPTS -m uuid=$BOOT_UUID \$(readlink -f /dev/disk/guestfs/el7)1"
 pvcreate /dev/sda2
 vgcreate centos /dev/sda2
 lvcreate swap centos 32
