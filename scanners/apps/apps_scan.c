@@ -188,11 +188,12 @@ static void group_elf(struct scan_ctx *c, struct apps *a, json_object *files,
         if (!path || doc_str(f, "package") || !type || doc_str(f, "error"))
             continue;
         int kmod = (doc_bool(f, "kernel_module") == 1), usual = 0;
-        /* A tree found by structure alone is no install when it is a checkout. */
+        /* A tree found by structure alone, or in a home, is no install
+         * when it is a checkout: a build tree. */
         if (apps_is_transient(t, path) ||
             (!(usual = apps_root_of(path, name, sizeof name, root, sizeof root)) &&
              !apps_root_by_structure(path, name, sizeof name, root, sizeof root)) ||
-            apps_inside_copy(c, copies, path, !usual)) {
+            apps_inside_copy(c, copies, path, !usual || !strncmp(path, "/home/", 6))) {
             if (kmod)
                 json_object_array_add(kmods, json_object_new_int64((int64_t)i));
             continue;
