@@ -62,11 +62,14 @@ measure() {
     local label=$1
     shift
     log "$label"
-    /usr/bin/time -f '%e %M' -o "$OUT/$label.time" "$@" >"$OUT/$label.out" 2>"$OUT/$label.err" || true
+    /usr/bin/time -f '%e %M %U %S' -o "$OUT/$label.time" "$@" >"$OUT/$label.out" 2>"$OUT/$label.err" || true
 }
 row() {   # label what
-    read -r wall rss <"$OUT/$1.time"
-    printf '| %s | %s | %.1f s | %d MB |\n' "$1" "$2" "$wall" $((rss / 1024))
+    local wall rss user sys
+    # GNU time's last line; a failed command's exit status comes before it
+    read -r wall rss user sys < <(tail -n 1 "$OUT/$1.time")
+    printf '| %s | %s | %.1f s | %.1f s | %d MB |\n' "$1" "$2" "$wall" "$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')" \
+        $((rss / 1024))
 }
 report_facts() {   # report.json
     printf '%s bytes, %s applications, %s warnings, %s ELF files' "$(stat -c %s "$1")" \
@@ -81,14 +84,14 @@ measure scanelf-root scanelf -R -q -F '%F %n' "$TREE"
 IMG=$IMAGES/lived/lived.img
 IMG_FILES=$(find "$IMAGES/lived/tree" -type f | wc -l)
 measure liftcheck-image "$LC" "$IMG" -q -o "$OUT/image.json"
-measure virt-inspector virt-inspector -a "$IMG" --format=raw
+measure virt-inspector virt-inspector --format=raw -a "$IMG"
 
 RES=$RESULTS/lived-scale-$(date -u +%Y%m%dT%H%M%SZ).md
 {
     echo "# Lived-in scale, $(date -u +%F) ($(git rev-parse --short HEAD), $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg))"
     echo
-    echo "| contender | input | wall | peak RSS |"
-    echo "|---|---|---|---|"
+    echo "| contender | input | wall | CPU | peak RSS |"
+    echo "|---|---|---|---|---|"
     row liftcheck-root "--root, $FILES files"
     row scanelf-root "scanelf -R, same tree"
     row liftcheck-image "lived.img ($IMG_FILES files), $LIBGUESTFS_BACKEND_SETTINGS"
