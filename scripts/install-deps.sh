@@ -32,6 +32,8 @@ test_packages=(
   xfsprogs dracut-core
   binutils file busybox-static musl-tools gcc-multilib g++ golang-go
   rpm python3-jsonschema python3-venv
+  # the lived-in server (images/build-lived.sh): a JDK, node, an initramfs unpacker, git
+  openjdk-17-jre-headless nodejs initramfs-tools-core git
   # deploy/ manifests (YAML) and the POSIX entrypoint both engines run
   python3-yaml shellcheck
   # hostile-input checks: fuzzers, sanitizers, a real browser for the HTML report

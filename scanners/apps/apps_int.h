@@ -71,6 +71,9 @@ int apps_kmod_counts(const struct kmod_refs *k, const struct apps_transient *t, 
 
 /* Finds the application with this root, or adds it; NULL when out of memory. */
 json_object *apps_get(struct apps *a, const char *name, const char *root, int volume);
+/* Renames each application started by a unit, init script, upstart job or
+ * xinetd service after it, noting "named_from" (apps_name.c). */
+void apps_name_by_entry(struct apps *a);
 /* The application whose root holds path, or NULL. */
 json_object *apps_find_path(const struct apps *a, const char *path);
 void apps_free(struct apps *a);

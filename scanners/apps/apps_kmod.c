@@ -34,11 +34,9 @@ static int ref_has(json_object *set, const char *key)
 static void add_name(json_object *set, const char *word)
 {
     char name[256], file[300];
-    /* longer than any module name: not one */
-    if (strlen(word) >= sizeof name)
-        return;
-    snprintf(file, sizeof file, "%.255s%s", word, strstr(word, ".ko") ? "" : ".ko");
-    if (module_name_of(file, name, sizeof name) == 0 && name[0])
+    /* A word too long for a module name names none (rather than a cut one). */
+    int n = snprintf(file, sizeof file, "%s%s", word, strstr(word, ".ko") ? "" : ".ko");
+    if (n > 0 && (size_t)n < sizeof file && module_name_of(file, name, sizeof name) == 0 && name[0])
         ref_add(set, name);
 }
 

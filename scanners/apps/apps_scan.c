@@ -108,6 +108,19 @@ static void import_facts(struct scan_ctx *c, json_object *app, const char *path,
     json_object_put(list);
 }
 
+/* needs.libraries[soname]: where the OS provides it and from which
+ * package; null for both when it is not there. */
+static void os_library(json_object *needs, const char *so, const char *path, const char *pkg)
+{
+    json_object *libs = apps_obj(needs, "libraries");
+    if (doc_get(libs, so) || json_object_object_length(libs) >= 200)
+        return;
+    json_object *l = json_object_new_object();
+    json_object_object_add(l, "path", path ? jstr(path) : NULL);
+    json_object_object_add(l, "package", pkg ? jstr(pkg) : NULL);
+    json_object_object_add(libs, so, l);
+}
+
 /* Library needs of one program: sonames from outside the application, and
  * third-party libraries it uses from elsewhere (to copy along). */
 static void lib_facts(json_object *files, json_object *app, json_object *f, const char *root)
@@ -135,6 +148,7 @@ static void lib_facts(json_object *files, json_object *app, json_object *f, cons
         apps_push_str(needs, "sonames", so, 200);
         if (lib)
             apps_push_str(needs, "packages", doc_str(lib, "package"), 200);
+        os_library(needs, so, to, lib ? doc_str(lib, "package") : NULL);
     }
     for (size_t i = 0; missing && i < json_object_array_length(missing); i++)
         apps_push_str(needs, "missing", json_object_get_string(json_object_array_get_idx(missing, i)), 100);
@@ -174,11 +188,12 @@ static void group_elf(struct scan_ctx *c, struct apps *a, json_object *files,
         if (!path || doc_str(f, "package") || !type || doc_str(f, "error"))
             continue;
         int kmod = (doc_bool(f, "kernel_module") == 1), usual = 0;
-        /* A tree found by structure alone is no install when it is a checkout. */
+        /* A tree found by structure alone, or in a home, is no install
+         * when it is a checkout: a build tree. */
         if (apps_is_transient(t, path) ||
             (!(usual = apps_root_of(path, name, sizeof name, root, sizeof root)) &&
              !apps_root_by_structure(path, name, sizeof name, root, sizeof root)) ||
-            apps_inside_copy(c, copies, path, !usual)) {
+            apps_inside_copy(c, copies, path, !usual || !strncmp(path, "/home/", 6))) {
             if (kmod)
                 json_object_array_add(kmods, json_object_new_int64((int64_t)i));
             continue;
@@ -347,6 +362,7 @@ int scan_apps(struct scan_ctx *c)
     if (files)
         module_apps(c, &a, files, kmods, &refs, &t);
     apps_attach_loaders(&a);
+    apps_name_by_entry(&a);
     apps_rt_link(&a);
     for (size_t i = 0; i < a.n; i++)
         runtime_native_needs(files, a.v[i].o);

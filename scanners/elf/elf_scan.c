@@ -17,7 +17,7 @@
 struct walk_ctx {
     struct scan_ctx *c;
     struct elf_inventory *inv;
-    struct strmap inodes;       /* "dev:ino" -> file index, or -2 for non-ELF */
+    struct strmap inodes;       /* "dev:ino" of hard-linked ELF files -> file index */
     unsigned char *head;
     uint64_t regular, opened, read_errors, aout;
     struct strv aout_paths;     /* the first MAX_EVIDENCE a.out programs */
@@ -98,8 +98,6 @@ static int walk_cb(const char *path, const struct vfs_stat *st, void *opaque)
                 goto oom;
             return 0;
         }
-        if (seen == -2)
-            return 0;
     }
     size_t want = elf_head_len(w->c->v, st->size);
     ssize_t n = vfs_pread(w->c->v, path, w->head, want, 0);
@@ -110,8 +108,8 @@ static int walk_cb(const char *path, const struct vfs_stat *st, void *opaque)
         return 0;
     }
     if ((size_t)n < SELFMAG || memcmp(w->head, ELFMAG, SELFMAG) != 0) {
-        if (st->nlink > 1 && strmap_put(&w->inodes, key, -2) < 0)
-            goto oom;
+        /* Other hard-linked files are not remembered: memory follows ELF
+         * files, not the files of a tree of hard-linked copies. */
         if (is_aout(w->head, (size_t)n, st->mode) && w->aout++ < MAX_EVIDENCE &&
             strv_add(&w->aout_paths, path) < 0)
             goto oom;

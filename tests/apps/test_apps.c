@@ -159,7 +159,7 @@ static void test_removed_interface_imports(void **state)
 static void test_kernel_module_and_unit(void **state)
 {
     (void)state;
-    json_object *a = app("kmod");
+    json_object *a = app("lcfoo");
     assert_non_null(a);
     assert_string_equal(sfield(a, "decision"), "bare-metal-kvm");
     assert_true(arr_has(field(a, "kernel_modules"), "/opt/kmod/modules/lcfoo.ko"));
@@ -482,15 +482,15 @@ static void test_entry_points_as_run(void **state)
     /* application, what starts it, and a field of that entry point */
     static const char *const rows[][4] = {
         {"web", "/etc/systemd/system/web.service", "state", "enabled"},
-        {"kmod", "/etc/systemd/system/lcfoo.service", "state", "disabled"},
+        {"lcfoo", "/etc/systemd/system/lcfoo.service", "state", "disabled"},
         {"legacy", "/etc/init.d/legacy", "runlevels", "235"},
         {"legacy", "/etc/init.d/legacy", "state", "enabled"},
-        {"upd", "/etc/init/lcup.conf", "kind", "upstart"},
-        {"upd", "/etc/init/lcup.conf", "command", "exec /opt/upd/bin/upd --daemon"},
+        {"lcup", "/etc/init/lcup.conf", "kind", "upstart"},
+        {"lcup", "/etc/init/lcup.conf", "command", "exec /opt/upd/bin/upd --daemon"},
         {"inittabd", "/etc/inittab", "kind", "inittab"},
         {"inittabd", "/etc/inittab", "runlevels", "2345"},
         {"inittabd", "/etc/inittab", "command", "/opt/inittabd/bin/itd -f"},
-        {"xsvc", "/etc/xinetd.d/lcx", "kind", "xinetd"},
+        {"lcx", "/etc/xinetd.d/lcx", "kind", "xinetd"},
         {"web", "/etc/anacrontab", "kind", "anacron"},
         /* rc.local is read through its link, as RHEL has it. */
         {"old", "/etc/rc.local", "kind", "sysv"},
@@ -508,11 +508,13 @@ static void test_entry_points_as_run(void **state)
 static void test_install_roots_by_structure(void **state)
 {
     (void)state;
-    json_object *a = app("dbhome_1");
+    /* Named after the unit that starts it, not the root's last directory. */
+    json_object *a = app("oradb");
     assert_non_null(a);
+    assert_string_equal(sfield(a, "named_from"), "/etc/systemd/system/oradb.service");
     assert_string_equal(sfield(a, "root"), "/u01/app/oradb/product/19c/dbhome_1");
     assert_true(arr_has(field(a, "files"), "/lib/libora.so"));
-    assert_non_null(entry_from("dbhome_1", "/etc/systemd/system/oradb.service"));
+    assert_non_null(entry_from("oradb", "/etc/systemd/system/oradb.service"));
     a = app("LC1");
     assert_non_null(a);
     assert_string_equal(sfield(a, "root"), "/usr/sap/LC1");
@@ -535,6 +537,13 @@ static void test_needs_packages(void **state)
     assert_true(arr_has(field(needs, "sonames"), "libdemo.so.1"));
     assert_true(arr_has(field(needs, "packages"), "libdemo1"));
     assert_false(arr_has(field(needs, "packages"), "iproute2"));
+    /* Each soname with the file that provides it and that file's package. */
+    json_object *lib = field(field(needs, "libraries"), "libdemo.so.1");
+    assert_string_equal(sfield(lib, "path"), "/usr/lib/libdemo.so.1");
+    assert_string_equal(sfield(lib, "package"), "libdemo1");
+    /* Named after its root: nothing starts it. */
+    assert_string_equal(sfield(app("demo"), "name"), "demo");
+    assert_null(field(app("demo"), "named_from"));
 }
 
 /* The base image of an application on one runtime with these native needs. */
