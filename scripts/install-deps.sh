@@ -22,6 +22,8 @@ test_packages=(
   dosfstools mtools lvm2 mdadm btrfs-progs cpio gzip bzip2 xz-utils lz4 lzop
   binutils file busybox-static musl-tools gcc-multilib g++ golang-go
   rpm python3-jsonschema python3-venv
+  # libguestfs's own inspection, compared with liftcheck's (test_inspect_diff.py)
+  python3-guestfs
   # deploy/ manifests (YAML) and the POSIX entrypoint both engines run
   python3-yaml shellcheck
   # hostile-input checks: fuzzers, sanitizers, a real browser for the HTML report
