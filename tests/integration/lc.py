@@ -222,9 +222,10 @@ def ensure_volumes():
 # one file per run, keyed by the binary, the arguments that decide the analysis
 # and each input image's size and mtime, so a rebuilt binary or image misses.
 REPORT_CACHE = os.environ.get("LIFTCHECK_REPORT_CACHE")
-# Options that change only how the report is written, not what it says.
+# Options that change only how the report is written or how long a stalled
+# run waits, not what the report says.
 OUTPUT_ONLY = {"--format": 1, "--output-dir": 1, "-o": 1, "--progress": 0,
-               "--no-progress": 0, "-q": 0}
+               "--no-progress": 0, "-q": 0, "--stall-timeout": 1}
 # The report sections the cache keeps (a whole report can be megabytes).
 CACHED_SECTIONS = ("os", "volumes", "fstab", "verdict")
 
@@ -321,7 +322,7 @@ class Run:
                     e[k] = v
         self.before = {p: fingerprint(p) for p in self.inputs}
         # Only a run in the tests' usual environment speaks for the image.
-        plain = not env and not as_nobody and cwd is None and timeout is None
+        plain = not env and not as_nobody and cwd is None
         key = report_key(args, stdin) if plain else None
         t0 = time.monotonic()
         self.started = datetime.datetime.now(datetime.timezone.utc)
