@@ -105,7 +105,7 @@ IMAGES = [
     Image("hostile", fixtures("hostile.img"), differs=DEBIAN),
     Image("dirty-journal", fixtures("dirty-journal.qcow2"), differs=DEBIAN),
     Image("whole-disk", fixtures("whole-disk.img")),
-    Image("data-only", fixtures("data-only.img")),
+    Image("data-only", fixtures("data-only.disk")),
     Image("legacy", legacy, differs=DEBIAN),
     Image("luks-root", volumes("luks-root.img"), args=luks_args, keys=luks_keys, differs=DEBIAN),
     Image("md-boot", volumes("md-boot-0.img", "md-boot-1.img"), differs=DEBIAN),
@@ -122,6 +122,7 @@ FIELDS = ["type", "distro", "major", "minor", "product_name", "hostname", "packa
 
 
 def disk_format(path):
+    """As the fixtures are made (data-only.disk is raw under a name to probe)."""
     return "qcow2" if path.endswith(".qcow2") else "raw"
 
 
