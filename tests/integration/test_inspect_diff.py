@@ -102,7 +102,9 @@ IMAGES = [
     Image("rocky9", fixtures("synthetic-rocky9.img")),
     Image("nitro-fixable", fixtures("nitro-fixable.img"), differs=DEBIAN),
     Image("nitro-blocked", fixtures("nitro-blocked.img"), differs=DEBIAN),
-    Image("hostile", fixtures("hostile.img"), differs=DEBIAN),
+    Image("hostile", fixtures("hostile.img"), differs=dict(DEBIAN, mountpoints=(
+        "python3-guestfs cannot return mountpoints that are not UTF-8, and this fstab's "
+        "are hostile bytes; liftcheck reports them escaped"))),
     Image("dirty-journal", fixtures("dirty-journal.qcow2"), differs=DEBIAN),
     Image("whole-disk", fixtures("whole-disk.img")),
     Image("data-only", fixtures("data-only.disk")),
@@ -294,7 +296,13 @@ class Appliance:
         for f in ("distro", "product_name", "hostname", "package_format", "arch"):
             if facts[f] == "unknown":
                 facts[f] = None
-        for mp, dev in g.inspect_get_mountpoints(root).items():
+        try:
+            mounts = g.inspect_get_mountpoints(root)
+        except UnicodeDecodeError:
+            # the binding decodes every mountpoint as UTF-8; hostile.img's are not
+            facts["mountpoints"] = "not UTF-8"
+            return facts
+        for mp, dev in mounts.items():
             facts["mount " + mp] = self.key(dev, name)
         return facts
 
@@ -390,6 +398,8 @@ class TestInspectDiff(unittest.TestCase):
                                      "an OS on %s: libguestfs %s, liftcheck %s" % (
                                          im.name, theirs, mine))
                     continue
+                if "mountpoints" in theirs:
+                    mine = {f: v for f, v in mine.items() if not f.startswith("mount ")}
                 diff = compare(theirs, mine)
                 unexplained = {f: d for f, d in diff.items() if f not in im.differs}
                 self.assertEqual(unexplained, {}, "%s: (libguestfs, liftcheck) differ" % im.name)
