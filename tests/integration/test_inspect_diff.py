@@ -314,7 +314,12 @@ class Appliance:
             if len(owners) != 1:
                 raise AssertionError("root %s is on the disks of %s" % (r, sorted(owners)))
             name = owners.pop()
-            out.setdefault(name, []).append(self.facts(r, name))
+            try:
+                facts = self.facts(r, name)
+            except RuntimeError as e:
+                # said for this image, not lost with every other one
+                facts = {"libguestfs error": str(e)}
+            out.setdefault(name, []).append(facts)
         return out
 
     def close(self):
