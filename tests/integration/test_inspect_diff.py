@@ -229,8 +229,9 @@ class Appliance:
         if device in self.luks:
             return self.disks_of(self.luks[device], depth + 1)
         if re.match(r"^/dev/md", device):
-            return set().union(*[self.disks_of("/dev/" + m["mdstat_device"], depth + 1)
-                                 for m in g.md_stat(device)])
+            members = [m["mdstat_device"] for m in g.md_stat(device)]
+            return set().union(*[self.disks_of(d if d.startswith("/dev/") else "/dev/" + d,
+                                               depth + 1) for d in members])
         try:
             return self.disks_of(g.part_to_dev(device), depth + 1)
         except RuntimeError:
