@@ -34,6 +34,8 @@ test_packages=(
   rpm python3-jsonschema python3-venv
   # the lived-in server (images/build-lived.sh): a JDK, node, an initramfs unpacker, git
   openjdk-17-jre-headless nodejs initramfs-tools-core git
+  # libguestfs's own inspection, compared with liftcheck's (test_inspect_diff.py)
+  python3-guestfs
   # deploy/ manifests (YAML) and the POSIX entrypoint both engines run
   python3-yaml shellcheck
   # hostile-input checks: fuzzers, sanitizers, a real browser for the HTML report

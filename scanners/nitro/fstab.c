@@ -106,6 +106,10 @@ static int fstab_line(char *raw, void *opaque)
         report_finding_evidence(f, "%s", ev);
     }
     int k = pseudo ? -1 : known_fs_find(&x->dn->fs, spec);
+    /* A name only the guest's own configuration resolves (/dev/md0 by its
+     * mdadm.conf ARRAY line): the filesystem mounted there is the one. */
+    if (k < 0 && !pseudo)
+        k = known_fs_at(&x->dn->fs, mp);
     json_object *e = json_object_new_object();
     json_object_object_add(e, "spec", jstr(spec));
     json_object_object_add(e, "mountpoint", jstr(mp));

@@ -52,7 +52,8 @@ void known_fs_load(struct report *r, struct known_fs *k)
         return;
     k->id = calloc(cap, sizeof *k->id);
     k->volume = calloc(cap, sizeof *k->volume);
-    if (!k->id || !k->volume) {
+    k->mountpoint = calloc(cap, sizeof *k->mountpoint);
+    if (!k->id || !k->volume || !k->mountpoint) {
         known_fs_free(k);
         return;
     }
@@ -68,6 +69,7 @@ void known_fs_load(struct report *r, struct known_fs *k)
                 continue;
             /* the strings live in the report, which outlives the scan */
             k->id[k->n] = (struct fs_ident){ dev, field(f, "uuid"), field(f, "label"), NULL };
+            k->mountpoint[k->n] = field(f, "mountpoint");
             k->volume[k->n++] = single_volume(f);
         }
     }
@@ -77,14 +79,24 @@ void known_fs_free(struct known_fs *k)
 {
     free(k->id);
     free(k->volume);
+    free(k->mountpoint);
     k->id = NULL;
     k->volume = NULL;
+    k->mountpoint = NULL;
     k->n = 0;
 }
 
 int known_fs_find(const struct known_fs *k, const char *spec)
 {
     return k->n ? fstab_spec_match(spec, k->id, k->n) : -1;
+}
+
+int known_fs_at(const struct known_fs *k, const char *mp)
+{
+    for (size_t i = 0; i < k->n; i++)
+        if (k->mountpoint[i] && !strcmp(k->mountpoint[i], mp))
+            return (int)i;
+    return -1;
 }
 
 const char *content_name_kind(const char *spec)

@@ -272,12 +272,16 @@ void naming_read(vfs *v, struct naming *nm);
 struct known_fs {
     struct fs_ident *id;    /* strings owned by the report */
     int *volume;            /* disk index; -1 spread over disks or unknown */
+    const char **mountpoint;    /* where inspection mounted it, or NULL */
     size_t n;
     int checked;            /* disks were read: names can be resolved */
 };
 void known_fs_load(struct report *r, struct known_fs *k);
 void known_fs_free(struct known_fs *k);
 int known_fs_find(const struct known_fs *k, const char *spec);
+/* Index of the filesystem inspection mounted at mp (through the guest's own
+ * names for md arrays, xvd disks...), or -1. */
+int known_fs_at(const struct known_fs *k, const char *mp);
 /* The prefix when spec names a filesystem by UUID or label, else NULL. */
 const char *content_name_kind(const char *spec);
 

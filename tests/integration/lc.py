@@ -230,6 +230,78 @@ def ensure_bootchains():
     return BOOTCHAINS_DIR, expect
 
 
+# Reports of earlier runs, for tests that compare what liftcheck said about
+# an image with another tool (test_inspect_diff.py) without running it again:
+# LIFTCHECK_REPORT_CACHE (set by meson to a directory of the build tree) holds
+# one file per run, keyed by the binary, the arguments that decide the analysis
+# and each input image's size and mtime, so a rebuilt binary or image misses.
+REPORT_CACHE = os.environ.get("LIFTCHECK_REPORT_CACHE")
+# Options that change only how the report is written or how long a stalled
+# run waits, not what the report says.
+OUTPUT_ONLY = {"--format": 1, "--output-dir": 1, "-o": 1, "--progress": 0,
+               "--no-progress": 0, "-q": 0, "--stall-timeout": 1}
+# The report sections the cache keeps (a whole report can be megabytes).
+CACHED_SECTIONS = ("os", "volumes", "fstab", "verdict")
+
+
+def report_key(args, stdin=None):
+    """The cache key of a run with these arguments, or None when there is
+    no cache or no binary."""
+    exe = os.environ.get("LIFTCHECK")
+    if not REPORT_CACHE or not exe or not os.path.exists(exe):
+        return None
+    kept, skip = [], 0
+    for a in args:
+        if skip:
+            skip -= 1
+        elif a in OUTPUT_ONLY:
+            skip = OUTPUT_ONLY[a]
+        else:
+            kept.append(a)
+    files = []
+    for a in kept:
+        if os.path.isfile(a):
+            st = os.stat(a)
+            files.append([os.path.realpath(a), st.st_size, st.st_mtime_ns])
+    st = os.stat(exe)
+    what = {"exe": [os.path.realpath(exe), st.st_size, st.st_mtime_ns], "args": kept,
+            "files": files, "stdin": stdin,
+            "backend": os.environ.get("LIBGUESTFS_BACKEND_SETTINGS")}
+    return hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()
+
+
+def cache_report(key, rc, report):
+    if not key or report is None:
+        return
+    os.makedirs(REPORT_CACHE, exist_ok=True)
+    # entries older than the binary can never match again
+    built = os.stat(os.environ["LIFTCHECK"]).st_mtime
+    for n in os.listdir(REPORT_CACHE):
+        p = os.path.join(REPORT_CACHE, n)
+        try:
+            if os.stat(p).st_mtime < built:
+                os.unlink(p)
+        except OSError:
+            pass
+    entry = {"rc": rc, "report": {k: report.get(k) for k in CACHED_SECTIONS}}
+    tmp = os.path.join(REPORT_CACHE, ".%s.%d" % (key, os.getpid()))
+    with open(tmp, "w") as f:
+        json.dump(entry, f)
+    os.replace(tmp, os.path.join(REPORT_CACHE, key + ".json"))
+
+
+def cached_report(args, stdin=None):
+    """(exit code, report sections) of an earlier run with these arguments
+    on the same binary and images, or None."""
+    key = report_key(args, stdin)
+    try:
+        with open(os.path.join(REPORT_CACHE, key + ".json")) as f:
+            entry = json.load(f)
+        return entry["rc"], entry["report"]
+    except (TypeError, OSError, ValueError, KeyError):
+        return None
+
+
 class Run:
     """One liftcheck run: exit code, output, parsed report, image hashes."""
 
@@ -263,6 +335,9 @@ class Run:
                 else:
                     e[k] = v
         self.before = {p: fingerprint(p) for p in self.inputs}
+        # Only a run in the tests' usual environment speaks for the image.
+        plain = not env and not as_nobody and cwd is None
+        key = report_key(args, stdin) if plain else None
         t0 = time.monotonic()
         self.started = datetime.datetime.now(datetime.timezone.utc)
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e, cwd=cwd,
@@ -280,6 +355,8 @@ class Run:
                     self.report = json.load(f)
             except ValueError as ex:
                 self.report_error = str(ex)
+        if self.rc in (0, 1) and self.after == self.before:
+            cache_report(key, self.rc, self.report)
         sys.stderr.write("$ %s\n  -> exit %d in %.1f s\n" % (
             " ".join(cmd), self.rc, self.elapsed_ms / 1000))
         if self.stderr:

@@ -134,6 +134,7 @@ UUID=$BOOT_UUID /boot ext4 defaults 0 2
 LABEL=bulk /bulk xfs defaults 0 2
 UUID=$GONE_UUID /gone ext4 defaults 0 2
 /dev/sdb1 /archive xfs defaults,nofail 0 2
+/dev/md0 /srv ext4 defaults,nofail 0 2
 F
 cat > "$R/boot/grub/grub.cfg" <<G
 menuentry 'Linux' {
@@ -149,7 +150,9 @@ cat > "$OUT/disks.json" <<J
       { "device": "/dev/sda1", "type": "ext4", "uuid": "$BOOT_UUID", "label": "boot", "volume": 0, "volumes": [0] },
       { "device": "/dev/sda2", "type": "ext4", "uuid": "$ROOT_UUID", "label": "root", "volume": 0, "volumes": [0] } ] },
   { "index": 1, "path": "disk1.img", "format": "raw", "filesystems": [
-      { "device": "/dev/sdb1", "type": "xfs", "uuid": "$DATA_UUID", "label": "bulk", "volume": 1, "volumes": [1] } ] }
+      { "device": "/dev/sdb1", "type": "xfs", "uuid": "$DATA_UUID", "label": "bulk", "volume": 1, "volumes": [1] },
+      { "device": "/dev/md127", "type": "ext4", "uuid": "$(newuuid)", "label": "srv", "volume": 1, "volumes": [1],
+        "mountpoint": "/srv" } ] }
 ]
 J
 printf '%s\n' "ROOT_UUID=$ROOT_UUID" "DATA_UUID=$DATA_UUID" "GONE_UUID=$GONE_UUID" "WWID=$WWID" > "$OUT/uuids.env"

@@ -194,6 +194,10 @@ static void test_names_against_disks(void **s)
     assert_string_equal(tree_sget(json_object_array_get_idx(fst, 0), "filesystem"), "/dev/sda2");
     assert_string_equal(tree_sget(json_object_array_get_idx(fst, 2), "filesystem"), "/dev/sdb1");
     assert_string_equal(tree_sget(json_object_array_get_idx(fst, 3), "issue"), "unresolved");
+    assert_string_equal(tree_sget(json_object_array_get_idx(fst, 3), "filesystem"), "");
+    /* /dev/md0, which only the guest's mdadm.conf ties to the array that
+     * inspection assembled as /dev/md127 and mounted at /srv */
+    assert_string_equal(tree_sget(json_object_array_get_idx(fst, 5), "filesystem"), "/dev/md127");
     report_free(r);
     /* the root's UUID matching nothing is a blocker */
     r = scan("uuids-root-gone", 1);
