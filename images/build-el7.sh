@@ -301,9 +301,9 @@ log "XFS /boot, LVM centos/root (XFS) and centos/swap (guestfish)"
 # order, so /dev/sda may be the appliance's own (API calls are translated)
 LIBGUESTFS_BACKEND_SETTINGS=${LIBGUESTFS_BACKEND_SETTINGS:-force_tcg} \
 guestfish --rw <<EOF
-add-drive $IMG format:raw label:el7
+add-drive $IMG format:raw label:centos
 run
-debug sh "udevadm settle --timeout=60; mkfs.xfs $XFS_OPTS -m uuid=$BOOT_UUID \$(readlink -f /dev/disk/guestfs/el7)1"
+debug sh "udevadm settle --timeout=60; mkfs.xfs $XFS_OPTS -m uuid=$BOOT_UUID \$(readlink -f /dev/disk/guestfs/centos)1"
 pvcreate /dev/sda2
 vgcreate centos /dev/sda2
 lvcreate swap centos 32
