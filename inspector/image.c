@@ -9,6 +9,7 @@
 #include "image.h"
 
 #include "appliance_sh.h"
+#include "console_tail.h"
 #include "helper_path.h"
 
 #include <dirent.h>
@@ -34,24 +35,52 @@
 
 /* Every call into the appliance is a wait the watchdog bounds (util/stop.h);
  * its progress messages restart the clock.  The launch is one wait: the
- * calls libguestfs makes to itself meanwhile are part of it. */
+ * calls libguestfs makes to itself meanwhile are part of it, and each line
+ * the appliance writes on its console while it boots restarts the clock
+ * and becomes part of what the run says it waits for, so a launch that
+ * stops says how far the boot got. */
 static int launching;
+static struct console_tail console;
+
+static void launch_wait(void)
+{
+    char what[64 + CONSOLE_LINE_MAX];
+    if (console.last[0])
+        snprintf(what, sizeof what, "the appliance to start (its console's last line: '%s')",
+                 console.last);
+    else
+        snprintf(what, sizeof what, "the appliance to start (nothing on its console yet)");
+    stop_wait(what);
+}
 
 static void call_event(guestfs_h *g, void *opaque, uint64_t event, int eh,
                        int flags, const char *buf, size_t len,
                        const uint64_t *array, size_t alen)
 {
-    (void)g; (void)opaque; (void)eh; (void)flags;
-    if (event == GUESTFS_EVENT_ENTER) {
+    (void)opaque; (void)eh; (void)flags;
+    if (event == GUESTFS_EVENT_APPLIANCE) {
+        /* Registering for these takes them from libguestfs's own printing
+         * under -v: print them as it would. */
+        if (guestfs_get_verbose(g) > 0 && buf && len)
+            fwrite(buf, 1, len, stderr);
+        if (!launching || !buf)
+            return;
+        if (console_tail_feed(&console, buf, len))
+            launch_wait();
+        else
+            stop_wait_progress();
+    } else if (event == GUESTFS_EVENT_ENTER) {
         char what[128];
         if (launching)
             return;
         if (len == 6 && !memcmp(buf, "launch", 6)) {
-            snprintf(what, sizeof what, "the appliance to start");
             launching = 1;
-        } else
-            snprintf(what, sizeof what, "the appliance (libguestfs call %.*s)",
-                     (int)(len < 64 ? len : 64), buf);
+            memset(&console, 0, sizeof console);
+            launch_wait();
+            return;
+        }
+        snprintf(what, sizeof what, "the appliance (libguestfs call %.*s)",
+                 (int)(len < 64 ? len : 64), buf);
         stop_wait(what);
     } else if (alen >= 4) {
         stop_wait_progress();
@@ -71,7 +100,8 @@ static guestfs_h *new_handle(const struct image_options *opt, int force_tcg)
         char *settings[] = {"force_tcg", NULL};
         guestfs_set_backend_settings(g, settings);
     }
-    guestfs_set_event_callback(g, call_event, GUESTFS_EVENT_ENTER | GUESTFS_EVENT_PROGRESS, 0,
+    guestfs_set_event_callback(g, call_event, GUESTFS_EVENT_ENTER | GUESTFS_EVENT_PROGRESS |
+                               GUESTFS_EVENT_APPLIANCE, 0,
                                NULL);
     /* A second vCPU: the probe keeps several reads in flight, and under
      * emulation each vCPU is a host thread (the appliance also boots

@@ -7,6 +7,8 @@
 #   paused       qemu starts with its CPUs stopped: the appliance never boots
 #   stall-after  qemu stops (SIGSTOP) once the host has written the probe
 #                into its disk, i.e. after boot and mounts, mid-run
+#   panic        the appliance's kernel looks for an init that is not there,
+#                panics, says so on the console and hangs (panic=0)
 # $STANDIN_QEMU is the real qemu.
 set -eu
 real=${STANDIN_QEMU:?STANDIN_QEMU names the real qemu}
@@ -23,6 +25,15 @@ no-kvm)
     ;;
 paused)
     exec "$real" -S "$@"
+    ;;
+panic)
+    prev=
+    for a; do
+        shift
+        [ "$prev" = -append ] && a="$a rdinit=/liftcheck-no-init panic=0"
+        set -- "$@" "$a"
+        prev=$a
+    done
     ;;
 stall-after)
     disk=

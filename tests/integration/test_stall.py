@@ -2,7 +2,9 @@
 --stall-timeout: one line names the stage and what it waited for, and the
 report is written, marked incomplete (exit 4, SCAN-STALLED).  The stalls are
 forced with a stand-in qemu (standin-qemu.sh): one whose CPUs never start,
-and one that stops once the appliance has booted and the run is under way."""
+one whose kernel panics while it boots (the run names the console's last
+line), and one that stops once the appliance has booted and the run is under
+way."""
 
 import os
 import re
@@ -25,6 +27,11 @@ class TestStall(unittest.TestCase):
         env = dict(lc.standin_env("paused"), TMPDIR=cls.tmp, LIBGUESTFS_CACHEDIR="/var/tmp")
         cls.runs["launch"] = lc.Run(["--stall-timeout", "10", cls.disk], inputs=[cls.disk],
                                     env=env)
+        # Its console goes quiet after the panic: the bound must outlast the
+        # silence before the kernel's first line on a busy host.
+        env = dict(lc.standin_env("panic"), LIBGUESTFS_CACHEDIR="/var/tmp")
+        cls.runs["panic"] = lc.Run(["--stall-timeout", "45", cls.disk], inputs=[cls.disk],
+                                   env=env, timeout=300)
         # Long enough for a launch on a busy host, so that the stall comes after.
         # The tree and the files are read in the appliance, a window of seconds
         # in which the stand-in stops.
@@ -58,13 +65,25 @@ class TestStall(unittest.TestCase):
     def test_launch_that_never_boots(self):
         run = self.runs["launch"]
         what, stage, rep = self.check_stalled(run, 10)
-        self.assertEqual(what, "the appliance to start")
+        self.assertEqual(what, "the appliance to start (nothing on its console yet)")
         self.assertEqual(stage, "launching the appliance (TCG)")
         self.assertLess(run.elapsed_ms, 60 * 1000, "the stall took long to be seen")
         self.assertEqual(rep["os"], None)
         self.assertEqual(rep["verdict"]["nitro_boot"], "unknown")
         # qemu was killed and nothing was left in the temporary directory
         self.assertEqual([n for n in os.listdir(self.tmp) if n != ".guestfs-0"], [])
+
+    def test_kernel_panic_names_the_console_line(self):
+        run = self.runs["panic"]
+        what, stage, rep = self.check_stalled(run, 45)
+        self.assertEqual(stage, "launching the appliance (TCG)")
+        if what == "the appliance to start (nothing on its console yet)":
+            self.skipTest("the appliance wrote nothing in 45 s: the host is too busy to "
+                          "reach the panic")
+        self.assertTrue(what.startswith("the appliance to start (its console's last line: '"),
+                        what)
+        self.assertIn("Kernel panic", what)
+        self.assertEqual(rep["os"], None)
 
     def test_appliance_that_stops_after_boot(self):
         run = self.runs["after_boot"]
