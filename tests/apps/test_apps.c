@@ -89,6 +89,7 @@ static int setup(void **state)
     if (rc == 0)
         rc = scan_apps(&c);
     vfs_close(v);
+    staged_as_written(rep);
     snprintf(root, sizeof root, "%s/report.json", stage_dir);
     json_object_to_file_ext(root, rep->doc, JSON_C_TO_STRING_PRETTY);
     return rc;
