@@ -522,10 +522,16 @@ static void test_install_roots_by_structure(void **state)
     json_object *apps = report_get(rep, "applications");
     for (size_t i = 0; i < json_object_array_length(apps); i++) {
         const char *root = sfield(json_object_array_get_idx(apps, i), "root");
-        assert_false(under(root, "/old_root") || under(root, "/usr/bin") || under(root, "/build"));
+        assert_false(under(root, "/old_root") || under(root, "/usr/bin") || under(root, "/build") ||
+                     under(root, "/srv/backup"));
         assert_null(strstr(root, "/."));
     }
     assert_non_null(elf_file("/old_root/usr/bin/oldtool"));
+    assert_non_null(elf_file("/srv/backup/usr/bin/oldtool"));
+    assert_non_null(elf_file("/srv/backup/usr/lib/libold.so"));
+    a = app("lcbundle");
+    assert_non_null(a);
+    assert_true(arr_has(field(a, "files"), "/opt/lcbundle/usr/bin/lcbundle"));
     assert_non_null(elf_file("/build/liftsrc/out/bin/tool"));
 }
 
