@@ -71,6 +71,10 @@ void apps_kmod_free(struct kmod_refs *k);
 int apps_kmod_note_line(struct kmod_refs *k, const char *text);
 /* 1 when something can load the module file at path (or dkms.conf's tree). */
 int apps_kmod_counts(const struct kmod_refs *k, const struct apps_transient *t, const char *path);
+/* 1 when the module file at path is installed for a kernel or loaded by
+ * its path: what makes a module in a copied OS tree count, since modprobe
+ * finds a module by name only in the installed kernels' trees. */
+int apps_kmod_loaded_by_path(const struct kmod_refs *k, const char *path);
 
 /* Finds the application with this root, or adds it; NULL when out of memory. */
 json_object *apps_get(struct apps *a, const char *name, const char *root, int volume);

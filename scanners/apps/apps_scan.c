@@ -262,8 +262,8 @@ static void gate_candidates(json_object *app, const struct kmod_refs *refs,
 static void module_apps(struct scan_ctx *c, struct apps *a, json_object *kmods,
                         struct kmod_refs *refs, const struct apps_transient *t)
 {
-    json_object *by_name = json_object_new_object();
-    for (size_t i = 0; by_name && i < doc_len(kmods); i++) {
+    json_object *by_name = json_object_new_object(), *copies = json_object_new_object();
+    for (size_t i = 0; by_name && copies && i < doc_len(kmods); i++) {
         json_object *f = elf_files_at(c->r->doc,
             (size_t)json_object_get_int64(json_object_array_get_idx(kmods, i)));
         char path[4096];
@@ -271,7 +271,9 @@ static void module_apps(struct scan_ctx *c, struct apps *a, json_object *kmods,
         int volume = json_object_get_int(doc_get(f, "volume"));
         snprintf(path, sizeof path, "%s", doc_str(f, "path") ? doc_str(f, "path") : "");
         json_object_put(f);
-        if (!path[0] || !(b = strrchr(path, '/')) || !apps_kmod_counts(refs, t, path))
+        if (!path[0] || !(b = strrchr(path, '/')) ||
+            !(apps_inside_copy(c, copies, path, 0) ? apps_kmod_loaded_by_path(refs, path)
+                                                   : apps_kmod_counts(refs, t, path)))
             continue;
         char name[256];
         snprintf(name, sizeof name, "%.*s", (int)strcspn(b + 1, "."), b + 1);
@@ -288,6 +290,7 @@ static void module_apps(struct scan_ctx *c, struct apps *a, json_object *kmods,
         gate_candidates(app, refs, t);
     }
     json_object_put(by_name);
+    json_object_put(copies);
 }
 
 /* Directories under the usual roots with no ELF file can still be

@@ -280,6 +280,11 @@ mkdir -p "$R/srv/backup/usr/bin" "$R/srv/backup/usr/sbin" "$R/srv/backup/usr/lib
     "$R/opt/lcbundle/usr/share"
 cp "$R/opt/web/bin/web" "$R/srv/backup/usr/bin/oldtool"
 gcc -shared -fPIC -o "$R/srv/backup/usr/lib/libold.so" "$B/speedups.c"
+# Its kernel modules stay inventory, even under a name modules-load.d
+# gives: modprobe looks for names only in the installed kernels' trees.
+mkdir -p "$R/srv/backup/usr/lib/modules/9.9.8-old/extra"
+cp "$R/opt/kmod/modules/lcfoo.ko" "$R/srv/backup/usr/lib/modules/9.9.8-old/extra/lcbak.ko"
+echo lcbak >> "$R/etc/modules-load.d/lc.conf"
 printf '#!/bin/sh\nexec /srv/backup/usr/bin/oldtool "$@"\n' > "$R/srv/backup/usr/bin/oldwrap"
 chmod 755 "$R/srv/backup/usr/bin/oldwrap"
 cp "$R/opt/web/bin/web" "$R/opt/lcbundle/usr/bin/lcbundle"

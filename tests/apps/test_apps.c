@@ -529,6 +529,8 @@ static void test_install_roots_by_structure(void **state)
     assert_non_null(elf_file("/old_root/usr/bin/oldtool"));
     assert_non_null(elf_file("/srv/backup/usr/bin/oldtool"));
     assert_non_null(elf_file("/srv/backup/usr/lib/libold.so"));
+    assert_non_null(elf_file("/srv/backup/usr/lib/modules/9.9.8-old/extra/lcbak.ko"));
+    assert_null(app("lcbak"));
     a = app("lcbundle");
     assert_non_null(a);
     assert_true(arr_has(field(a, "files"), "/opt/lcbundle/usr/bin/lcbundle"));
