@@ -1,5 +1,6 @@
 #include "elf_files.h"
 
+#include <errno.h>
 #include <json-c/printbuf.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -32,7 +33,14 @@ struct node {
     struct elf_files *s;
     size_t *pick;               /* record numbers shown, NULL for all */
     size_t n;
+    int marker;                 /* serialize as MARKER, noting the level */
+    int level;
 };
+
+/* Stands for the array in a document written in parts: json-c escapes
+ * every control character inside strings, so it occurs nowhere else. */
+#define MARKER '\x01'
+#define FLUSH_AT (64u << 10)    /* bytes of entries buffered while streaming */
 
 struct elf_files *elf_files_new(void)
 {
@@ -94,12 +102,21 @@ static void indent(struct printbuf *pb, int level, int flags)
         printbuf_memset(pb, -1, ' ', level * 2);
 }
 
+/* Hands pb's contents to put and empties it; 0 or -1. */
+static int flush(struct printbuf *pb, int (*put)(const char *, size_t, void *), void *ctx)
+{
+    int rc = pb->bpos ? put(pb->buf, (size_t)pb->bpos, ctx) : 0;
+    printbuf_reset(pb);
+    return rc;
+}
+
 /* What json-c writes for an array of these entries at this level: each
  * entry is serialized alone and its lines shifted to the array's depth
- * (a newline in pretty output is always layout: strings escape theirs). */
-static int serialize(json_object *jso, struct printbuf *pb, int level, int flags)
+ * (a newline in pretty output is always layout: strings escape theirs).
+ * With put, pb is handed over whenever it fills. */
+static int write_items(const struct node *nd, struct printbuf *pb, int level, int flags,
+                       int (*put)(const char *, size_t, void *), void *ctx)
 {
-    const struct node *nd = json_object_get_userdata(jso);
     int pretty = (flags & JSON_C_TO_STRING_PRETTY) != 0;
     size_t n = node_len(nd);
 
@@ -119,6 +136,7 @@ static int serialize(json_object *jso, struct printbuf *pb, int level, int flags
         const char *t = e ? json_object_to_json_string_ext(e, flags) : NULL;
         if (!t) {
             json_object_put(e);
+            errno = ENOMEM;
             return -1;
         }
         for (const char *nl; (nl = strchr(t, '\n')); t = nl + 1) {
@@ -127,6 +145,8 @@ static int serialize(json_object *jso, struct printbuf *pb, int level, int flags
         }
         printbuf_memappend(pb, t, (int)strlen(t));
         json_object_put(e);
+        if (put && pb->bpos >= (int)FLUSH_AT && flush(pb, put, ctx) < 0)
+            return -1;
     }
     if (pretty) {
         if (n)
@@ -136,6 +156,15 @@ static int serialize(json_object *jso, struct printbuf *pb, int level, int flags
     if ((flags & JSON_C_TO_STRING_SPACED) && !pretty)
         return printbuf_strappend(pb, " ]");
     return printbuf_strappend(pb, "]");
+}
+
+static int serialize(json_object *jso, struct printbuf *pb, int level, int flags)
+{
+    struct node *nd = json_object_get_userdata(jso);
+    if (!nd->marker)
+        return write_items(nd, pb, level, flags, NULL, NULL);
+    nd->level = level;
+    return printbuf_memappend(pb, (char[]){MARKER}, 1) < 0 ? -1 : 0;
 }
 
 static void node_free(json_object *jso, void *userdata)
@@ -268,4 +297,33 @@ json_object *elf_files_find(json_object *doc, const char *path)
         if (nd->pick[i] == (size_t)rec)
             return parse_record(nd->s, (size_t)rec);
     return nd->pick ? NULL : parse_record(nd->s, (size_t)rec);
+}
+
+int elf_files_write_doc(json_object *doc, int flags,
+                        int (*put)(const char *s, size_t n, void *ctx), void *ctx)
+{
+    struct node *nd = node_of(doc_arr(doc, "elf_files"));
+    size_t len;
+    if (nd)
+        nd->marker = 1;
+    const char *s = json_object_to_json_string_length(doc, flags, &len);
+    if (nd)
+        nd->marker = 0;
+    if (!s) {
+        errno = ENOMEM;
+        return -1;
+    }
+    const char *m = nd ? memchr(s, MARKER, len) : NULL;
+    if (!m)
+        return put(s, len, ctx);
+    struct printbuf *pb = printbuf_new();
+    if (!pb) {
+        errno = ENOMEM;
+        return -1;
+    }
+    int rc = put(s, (size_t)(m - s), ctx) < 0 ||
+             write_items(nd, pb, nd->level, flags, put, ctx) < 0 || flush(pb, put, ctx) < 0 ||
+             put(m + 1, len - (size_t)(m + 1 - s), ctx) < 0 ? -1 : 0;
+    printbuf_free(pb);
+    return rc;
 }

@@ -25,6 +25,13 @@ int elf_files_add(struct elf_files *s, json_object *entry);
  * when out of memory (s freed). */
 json_object *elf_files_node(struct elf_files *s);
 
+/* Writes doc as json_object_to_json_string_ext(doc, flags) would, through
+ * put, with a compact inventory streamed entry by entry instead of held
+ * whole as text.  put returns 0, or -1 with errno set.  Returns 0, or -1
+ * with errno set. */
+int elf_files_write_doc(json_object *doc, int flags,
+                        int (*put)(const char *s, size_t n, void *ctx), void *ctx);
+
 /* 1 when files (doc["elf_files"]) is a compact node. */
 int elf_files_compact(json_object *files);
 /* A compact node holding only the entries on volume idx; NULL when out of

@@ -13,6 +13,7 @@
 #include "model/elf_files.h"
 #include "model/jdoc.h"
 #include "model/report.h"
+#include "util/strbuf.h"
 
 #define NENTRIES 5
 
@@ -24,13 +25,13 @@ static json_object *entry(int i)
         "/srv/\xc3\xa9t\xc3\xa9/c\\d", "/tmp/\x1b[31mred",
     };
     json_object *o = json_object_new_object();
-    json_object_object_add(o, "path", jstr(paths[i]));
+    json_object_object_add(o, "path", jstr(paths[i % NENTRIES]));
     json_object_object_add(o, "volume", json_object_new_int(i % 2));
     json_object_object_add(o, "size", json_object_new_int64(4096LL * (i + 1) + 5000000000LL));
     json_object_object_add(o, "type", i == 3 ? NULL : jstr("executable"));
     json_object_object_add(o, "static", json_object_new_boolean(i & 1));
     json_object *needed = json_object_new_array();
-    for (int k = 0; k < i; k++) {
+    for (int k = 0; k < i % 7; k++) {
         char so[32];
         snprintf(so, sizeof so, "lib%d.so.%d", k, i);
         json_object_array_add(needed, jstr(so));
@@ -95,6 +96,30 @@ static void same_text(json_object *a, json_object *b)
     }
 }
 
+static int put_sb(const char *s, size_t n, void *ctx)
+{
+    sb_add(ctx, s, n);
+    return 0;
+}
+
+/* Written in parts, the inventory streamed: the same bytes again. */
+static void same_streamed(json_object *plain, json_object *compact)
+{
+    for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
+        struct strbuf a, b;
+        sb_init(&a);
+        sb_init(&b);
+        assert_int_equal(elf_files_write_doc(plain, modes[m], put_sb, &a), 0);
+        assert_int_equal(elf_files_write_doc(compact, modes[m], put_sb, &b), 0);
+        sb_add(&a, "", 1);
+        sb_add(&b, "", 1);
+        assert_string_equal(a.s, json_object_to_json_string_ext(plain, modes[m]));
+        assert_string_equal(b.s, a.s);
+        sb_free(&a);
+        sb_free(&b);
+    }
+}
+
 static void test_serialized_like_json_c(void **state)
 {
     (void)state;
@@ -104,9 +129,22 @@ static void test_serialized_like_json_c(void **state)
         assert_int_equal(elf_files_compact(doc_get(compact, "elf_files")), 1);
         assert_int_equal(elf_files_compact(doc_get(plain, "elf_files")), 0);
         same_text(plain, compact);
+        same_streamed(plain, compact);
         json_object_put(plain);
         json_object_put(compact);
     }
+}
+
+/* More entries than are buffered at once while streaming. */
+static void test_streamed_in_parts(void **state)
+{
+    (void)state;
+    json_object *plain, *compact;
+    make_docs(&plain, &compact, 400);
+    assert_true(strlen(json_object_to_json_string_ext(plain, JSON_C_TO_STRING_PRETTY)) > (128u << 10));
+    same_streamed(plain, compact);
+    json_object_put(plain);
+    json_object_put(compact);
 }
 
 static void test_read_back(void **state)
@@ -163,6 +201,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_serialized_like_json_c),
+        cmocka_unit_test(test_streamed_in_parts),
         cmocka_unit_test(test_read_back),
         cmocka_unit_test(test_volume_views),
     };
