@@ -3,7 +3,9 @@
  * Scanners add facts (top-level sections) and findings; the verdict is then
  * computed from the document alone, so it can be recomputed from a saved
  * report; renderers only read it.  Keeping the model as JSON makes the saved
- * report and the in-memory model the same thing.
+ * report and the in-memory model the same thing.  The one exception is the
+ * ELF inventory, which a scan keeps compact and json-c writes from there
+ * (elf_files.h): read it through elf_files_count/at/find, never as an array.
  */
 #ifndef LIFTCHECK_REPORT_H
 #define LIFTCHECK_REPORT_H

@@ -3,6 +3,9 @@
  * ticket about one volume still needs to know whether the server boots. */
 #include "report.h"
 
+#include <string.h>
+
+#include "elf_files.h"
 #include "jdoc.h"
 
 /* Keeps the items of array key whose "volume" is idx (or null when
@@ -26,10 +29,37 @@ static int filter_array(json_object *doc, const char *key, int idx, int keep_nul
     return doc_put(doc, key, kept);
 }
 
+/* A deep copy of doc, whose compact elf_files (which json-c cannot copy)
+ * becomes the view of volume idx's entries. */
+static json_object *copy_doc(json_object *doc, int idx)
+{
+    json_object *copy = NULL;
+    if (!elf_files_compact(doc_get(doc, "elf_files")))
+        return json_object_deep_copy(doc, &copy, NULL) == 0 ? copy : NULL;
+    copy = json_object_new_object();
+    json_object_object_foreach(doc, key, val) {
+        json_object *c = NULL;
+        if (!copy)
+            break;
+        if (!strcmp(key, "elf_files") ? !(c = elf_files_of_volume(val, idx))
+                                      : val && json_object_deep_copy(val, &c, NULL) != 0) {
+            json_object_put(copy);
+            return NULL;
+        }
+        /* a JSON null member stays what it was */
+        if (json_object_object_add(copy, key, c) < 0) {
+            json_object_put(c);
+            json_object_put(copy);
+            return NULL;
+        }
+    }
+    return copy;
+}
+
 json_object *report_volume_view(json_object *doc, int idx)
 {
-    json_object *copy = NULL, *vols, *v;
-    if (json_object_deep_copy(doc, &copy, NULL) != 0 || !copy)
+    json_object *copy = copy_doc(doc, idx), *vols, *v;
+    if (!copy)
         return NULL;
     if ((vols = doc_arr(copy, "volumes"))) {
         json_object *one = json_object_new_array();
@@ -38,7 +68,8 @@ json_object *report_volume_view(json_object *doc, int idx)
         if (doc_put(copy, "volumes", one) < 0 || bad)
             goto fail;
     }
-    if (filter_array(copy, "findings", idx, 1) < 0 || filter_array(copy, "elf_files", idx, 0) < 0 ||
+    if (filter_array(copy, "findings", idx, 1) < 0 || (!elf_files_compact(doc_get(copy, "elf_files")) &&
+                                                     filter_array(copy, "elf_files", idx, 0) < 0) ||
         filter_array(copy, "applications", idx, 1) < 0 ||
         doc_put(copy, "volume_view", json_object_new_int(idx)) < 0)
         goto fail;

@@ -6,23 +6,24 @@
 #include <errno.h>
 #include <string.h>
 
-#include "model/jdoc.h"
+#include "model/elf_files.h"
 
 int write_elf_list(json_object *doc, const char *path)
 {
-    json_object *files = doc_arr(doc, "elf_files");
     struct strbuf sb;
     int rc = -1;
 
     sb_init(&sb);
-    for (size_t i = 0; i < doc_len(files); i++) {
+    for (size_t i = 0; i < elf_files_count(doc); i++) {
         /* Plain: no newline inside a record, whatever the names hold. */
-        const char *line = json_object_to_json_string_ext(doc_at(files, i), JSON_C_TO_STRING_PLAIN |
+        json_object *f = elf_files_at(doc, i);
+        const char *line = json_object_to_json_string_ext(f, JSON_C_TO_STRING_PLAIN |
                                                           JSON_C_TO_STRING_NOSLASHESCAPE);
         if (!line)
             sb.oom = 1;
         sb_puts(&sb, line ? line : "");
         sb_puts(&sb, "\n");
+        json_object_put(f);
     }
     if (sb.oom)
         errno = ENOMEM;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "doc.h"
+#include "model/elf_files.h"
 #include "escape.h"
 #include "html_page.h"
 #include "table.h"
@@ -409,9 +410,9 @@ static void elf(json_object *doc, struct strbuf *o)
         {"glibc_max_third_party", "Highest GLIBC needed by third-party files"},
         {"glibcxx_max", "Highest GLIBCXX needed"}, {"package_db", "Package database"},
     };
-    json_object *s = doc_obj(doc, "elf_summary"), *files = doc_arr(doc, "elf_files");
+    json_object *s = doc_obj(doc, "elf_summary");
     struct strbuf t;
-    size_t missing = 0, n = doc_len(files);
+    size_t missing = 0, n = elf_files_count(doc);
 
     if (!s)
         return;
@@ -430,22 +431,26 @@ static void elf(json_object *doc, struct strbuf *o)
         row2(o, vers[i][1], doc_str(s, vers[i][0]));
     sb_puts(o, "</tbody></table>\n");
     for (size_t i = 0; i < n; i++) {
-        json_object *f = doc_at(files, i);
-        if (!doc_len(doc_arr(f, "missing_needed")))
-            continue;
-        if (!missing++) {
-            sb_puts(o, "<h3>Files with missing libraries</h3>\n");
-            thead(o, cols);
+        json_object *f = elf_files_at(doc, i);
+        if (doc_len(doc_arr(f, "missing_needed"))) {
+            if (!missing++) {
+                sb_puts(o, "<h3>Files with missing libraries</h3>\n");
+                thead(o, cols);
+            }
+            elf_row(o, f, &t);
         }
-        elf_row(o, f, &t);
+        json_object_put(f);
     }
     if (missing)
         sb_puts(o, "</tbody></table>\n");
     if (n) {
         sb_printf(o, "<details><summary>ELF inventory (%zu files)</summary>\n", n);
         thead(o, cols);
-        for (size_t i = 0; i < n && i < ELF_ROWS_MAX; i++)
-            elf_row(o, doc_at(files, i), &t);
+        for (size_t i = 0; i < n && i < ELF_ROWS_MAX; i++) {
+            json_object *f = elf_files_at(doc, i);
+            elf_row(o, f, &t);
+            json_object_put(f);
+        }
         sb_puts(o, "</tbody></table>\n");
         if (n > ELF_ROWS_MAX)
             sb_printf(o, "<p>&hellip; and %zu more (see the JSON report).</p>\n",

@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "model/elf_files.h"
+
 static int write_all(int fd, const char *text, size_t len)
 {
     for (size_t off = 0; off < len;) {
@@ -21,7 +23,7 @@ static int write_all(int fd, const char *text, size_t len)
     return 0;
 }
 
-int write_file_atomic(const char *path, const char *text, size_t len, const char *tail)
+int write_file_atomic_with(const char *path, int (*fill)(int fd, void *ctx), void *ctx)
 {
     size_t n = strlen(path);
     char *tmp = malloc(n + 16);
@@ -33,7 +35,7 @@ int write_file_atomic(const char *path, const char *text, size_t len, const char
     fd = mkstemp(tmp);
     if (fd < 0)
         goto fail;
-    if (write_all(fd, text, len) < 0 || (tail && write_all(fd, tail, strlen(tail)) < 0))
+    if (fill(fd, ctx) < 0)
         goto fail_fd;
     if (fchmod(fd, 0644) < 0 || fsync(fd) < 0)
         goto fail_fd;
@@ -56,21 +58,52 @@ fail:
     return -1;
 }
 
+struct text {
+    const char *s;
+    size_t len;
+    const char *tail;
+};
+
+static int fill_text(int fd, void *ctx)
+{
+    const struct text *t = ctx;
+    return write_all(fd, t->s, t->len) < 0 || (t->tail && write_all(fd, t->tail, strlen(t->tail)) < 0)
+        ? -1 : 0;
+}
+
+int write_file_atomic(const char *path, const char *text, size_t len, const char *tail)
+{
+    struct text t = {text, len, tail};
+    return write_file_atomic_with(path, fill_text, &t);
+}
+
+#define JSON_FLAGS (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+static int put_fd(const char *s, size_t n, void *ctx)
+{
+    return write_all(*(int *)ctx, s, n);
+}
+
+static int put_stdout(const char *s, size_t n, void *ctx)
+{
+    (void)ctx;
+    return fwrite(s, 1, n, stdout) == n ? 0 : -1;
+}
+
+/* The document, its ELF inventory streamed (elf_files.h), and a newline. */
+static int fill_report(int fd, void *doc)
+{
+    return elf_files_write_doc(doc, JSON_FLAGS, put_fd, &fd) < 0 || write_all(fd, "\n", 1) < 0
+        ? -1 : 0;
+}
+
 int report_write_json(json_object *doc, const char *path)
 {
-    size_t len;
-    const char *s = json_object_to_json_string_length(
-        doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-
-    if (!s) {
-        errno = ENOMEM;
-        return -1;
-    }
-
     if (!path || !strcmp(path, "-")) {
-        if (fwrite(s, 1, len, stdout) != len || fputc('\n', stdout) == EOF || fflush(stdout) == EOF)
+        if (elf_files_write_doc(doc, JSON_FLAGS, put_stdout, NULL) < 0 || fputc('\n', stdout) == EOF ||
+            fflush(stdout) == EOF)
             return -1;
         return 0;
     }
-    return write_file_atomic(path, s, len, "\n");
+    return write_file_atomic_with(path, fill_report, doc);
 }

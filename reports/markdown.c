@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "doc.h"
+#include "model/elf_files.h"
 #include "escape.h"
 #include "table.h"
 
@@ -339,7 +340,7 @@ static void elf(json_object *doc, struct strbuf *o)
         {"glibc_max_third_party", "Highest GLIBC needed by third-party files"},
         {"glibcxx_max", "Highest GLIBCXX needed"}, {"package_db", "Package database"},
     };
-    json_object *s = doc_obj(doc, "elf_summary"), *files = doc_arr(doc, "elf_files");
+    json_object *s = doc_obj(doc, "elf_summary");
     struct strbuf t;
     size_t shown = 0, total = 0;
 
@@ -365,24 +366,23 @@ static void elf(json_object *doc, struct strbuf *o)
     }
     sb_puts(o, "\n");
     sb_init(&t);
-    for (size_t i = 0; i < doc_len(files); i++) {
-        json_object *f = doc_at(files, i), *miss = doc_arr(f, "missing_needed");
-        if (!doc_len(miss))
-            continue;
-        if (!total++) {
+    for (size_t i = 0; i < elf_files_count(doc); i++) {
+        json_object *f = elf_files_at(doc, i), *miss = doc_arr(f, "missing_needed");
+        if (doc_len(miss) && !total++) {
             sb_puts(o, "Files with missing libraries:\n\n");
             table_head(o, mcols);
         }
-        if (shown >= ROWS_MAX)
-            continue;
-        shown++;
-        sb_puts(o, "|");
-        cell(o, doc_str(f, "path"));
-        cell(o, doc_str(f, "package") ? doc_str(f, "package") : "(none)");
-        t.len = 0;
-        doc_join(&t, miss, ", ");
-        cell(o, t.s);
-        sb_puts(o, "\n");
+        if (doc_len(miss) && shown < ROWS_MAX) {
+            shown++;
+            sb_puts(o, "|");
+            cell(o, doc_str(f, "path"));
+            cell(o, doc_str(f, "package") ? doc_str(f, "package") : "(none)");
+            t.len = 0;
+            doc_join(&t, miss, ", ");
+            cell(o, t.s);
+            sb_puts(o, "\n");
+        }
+        json_object_put(f);
     }
     if (total)
         sb_puts(o, "\n");

@@ -7,14 +7,17 @@
 
 #include "util/strbuf.h"
 
-/* Writes the JSON report to path (NULL or "-" = stdout).  A file is
- * written next to its final name and renamed, so a reader never sees half
- * a report.  Returns 0 or -1 with errno set. */
+/* Writes the JSON report to path (NULL or "-" = stdout), its ELF inventory
+ * streamed rather than held whole as text.  A file is written next to its
+ * final name and renamed, so a reader never sees half a report.  Returns 0
+ * or -1 with errno set. */
 int report_write_json(json_object *doc, const char *path);
 
 /* Writes text, then tail (a string, or NULL), to path atomically (temp file
  * + rename): a large report is written from the serializer's own buffer. */
 int write_file_atomic(const char *path, const char *text, size_t len, const char *tail);
+/* The same with what fill(fd, ctx) writes to the temp file (0 or -1). */
+int write_file_atomic_with(const char *path, int (*fill)(int fd, void *ctx), void *ctx);
 
 /* Writes the report's elf_files to path as JSON Lines (one object per
  * line), atomically.  Returns 0 or -1 with errno set. */

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/jdoc.h"
+#include "model/report.h"
+
 const char *staged_skipped(const char *skips, const char *part)
 {
     size_t n = strlen(part);
@@ -58,4 +61,13 @@ int staged_run(const char *name, const char *script, const char *dir, const char
     int rc = _cmocka_run_group_tests(name, run, k, setup, teardown);
     free(run);
     return rc ? 1 : 0;
+}
+
+void staged_as_written(struct report *r)
+{
+    json_object *w = json_tokener_parse(json_object_to_json_string_ext(r->doc, JSON_C_TO_STRING_PRETTY));
+    assert_non_null(w);
+    json_object_put(r->doc);
+    r->doc = w;
+    r->findings = doc_arr(w, "findings");
 }

@@ -30,6 +30,11 @@ int staged_run(const char *name, const char *script, const char *dir, const char
                const struct staged_test *tests, size_t n, char *skips, size_t cap,
                CMFixtureFunction setup, CMFixtureFunction teardown);
 
+struct report;
+/* Replaces r's document by what it reads as once written and parsed back:
+ * the report a user gets, where elf_files is a plain array. */
+void staged_as_written(struct report *r);
+
 /* The line of SKIPS that lists PART ("part: reason"), or NULL. */
 const char *staged_skipped(const char *skips, const char *part);
 

@@ -24,9 +24,12 @@ int apps_set_root(char *name, size_t ncap, char *root, size_t rcap, const char *
 /* The same for third-party trees outside the usual places, by their
  * structure (apps_roots.c): "/u01/app/db/bin/x" -> "db", "/u01/app/db". */
 int apps_root_by_structure(const char *path, char *name, size_t ncap, char *root, size_t rcap);
-/* 1 when path lies in a copy of a root filesystem (a backup) or, with
- * checkouts, in a version-control checkout; memo keeps what each directory is. */
+/* 1 when path lies in a copy of an OS tree (a backup of a root filesystem
+ * or of /usr) or, with checkouts, in a version-control checkout; memo keeps
+ * what each directory is. */
 int apps_inside_copy(struct scan_ctx *c, json_object *memo, const char *path, int checkouts);
+/* 1 when dir is itself such a copy of an OS tree. */
+int apps_os_copy(struct scan_ctx *c, const char *dir);
 
 struct app {
     char *root;
@@ -68,6 +71,10 @@ void apps_kmod_free(struct kmod_refs *k);
 int apps_kmod_note_line(struct kmod_refs *k, const char *text);
 /* 1 when something can load the module file at path (or dkms.conf's tree). */
 int apps_kmod_counts(const struct kmod_refs *k, const struct apps_transient *t, const char *path);
+/* 1 when the module file at path is installed for a kernel or loaded by
+ * its path: what makes a module in a copied OS tree count, since modprobe
+ * finds a module by name only in the installed kernels' trees. */
+int apps_kmod_loaded_by_path(const struct kmod_refs *k, const char *path);
 
 /* Finds the application with this root, or adds it; NULL when out of memory. */
 json_object *apps_get(struct apps *a, const char *name, const char *root, int volume);
@@ -100,7 +107,7 @@ void apps_kernel_strings(vfs *v, const char *path, json_object *app);
 
 /* Scripts, sources and data of one application root; module files go to
  * app["module_candidates"] and module-loading lines are noted in refs.
- * Transient subtrees are left out. */
+ * Transient subtrees and copies of OS trees are left out. */
 void apps_walk_root(struct scan_ctx *c, json_object *app, const char *root,
                     const struct apps_transient *t, struct kmod_refs *refs);
 

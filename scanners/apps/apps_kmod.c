@@ -272,11 +272,16 @@ static int installed(const struct kmod_refs *k, const char *path)
     return 0;
 }
 
+int apps_kmod_loaded_by_path(const struct kmod_refs *k, const char *path)
+{
+    return installed(k, path) || ref_has(k->paths, path);
+}
+
 int apps_kmod_counts(const struct kmod_refs *k, const struct apps_transient *t, const char *path)
 {
     char name[256];
     const char *base = strrchr(path, '/');
-    if (installed(k, path) || ref_has(k->paths, path))
+    if (apps_kmod_loaded_by_path(k, path))
         return 1;
     if (apps_is_transient(t, path))
         return 0;

@@ -2,9 +2,10 @@
  * /usr/sap, /export, /app...): third-party files outside the places the FHS
  * gives the distribution.  The root is the directory holding the tree's
  * bin/, sbin/, lib/ or libexec/, else the first directory below the top one;
- * a copy of a whole root filesystem (etc/, usr/ and var/ side by side) is a
- * backup, and a version-control checkout (.git) a build tree: neither is an
- * application by itself. */
+ * a copy of a whole root filesystem (etc/, usr/ and var/ side by side) or
+ * of /usr alone (a usr/ below the top with the bin/, sbin/, lib/ and share/
+ * every distribution's has) is a backup, and a version-control checkout
+ * (.git) a build tree: neither is an application by itself. */
 #include <stdio.h>
 #include <string.h>
 
@@ -35,15 +36,25 @@ static int has(vfs *v, const char *dir, const char *name, int want_dir)
     return vfs_lstat(v, p, &st) == 0 && (!want_dir || st.type == VFS_DIR);
 }
 
-/* What a directory is, kept in memo: 1 a root filesystem's copy (etc/,
- * usr/ and var/), 2 a checkout (.git, a directory or a worktree's file). */
+int apps_os_copy(struct scan_ctx *c, const char *dir)
+{
+    const char *base = strrchr(dir, '/');
+    if (!base || !base[1])
+        return 0;       /* "/" is the OS itself */
+    if (!strcmp(base, "/usr"))      /* and so is /usr, not a usr/ below the top */
+        return base > dir && has(c->v, dir, "bin", 1) && has(c->v, dir, "sbin", 0) &&
+               has(c->v, dir, "lib", 1) && has(c->v, dir, "share", 1);
+    return has(c->v, dir, "usr", 1) && has(c->v, dir, "etc", 1) && has(c->v, dir, "var", 1);
+}
+
+/* What a directory is, kept in memo: 1 a copy of an OS tree, 2 a checkout
+ * (.git, a directory or a worktree's file). */
 static int dir_kind(struct scan_ctx *c, json_object *memo, const char *dir)
 {
     json_object *known = NULL;
     if (json_object_object_get_ex(memo, dir, &known))
         return json_object_get_int(known);
-    int kind = has(c->v, dir, "etc", 1) && has(c->v, dir, "usr", 1) && has(c->v, dir, "var", 1) ? 1
-             : has(c->v, dir, ".git", 0) ? 2 : 0;
+    int kind = apps_os_copy(c, dir) ? 1 : has(c->v, dir, ".git", 0) ? 2 : 0;
     json_object_object_add(memo, dir, json_object_new_int(kind));
     return kind;
 }

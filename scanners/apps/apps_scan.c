@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "model/decide.h"
+#include "model/elf_files.h"
 #include "model/jdoc.h"
 #include "scanners/apps/apps_int.h"
 #include "util/version.h"
@@ -30,32 +31,20 @@ static void need_max(json_object *needs, const char *key, const char *ver, const
 }
 
 /* The glibc version of the guest: the highest GLIBC_ node libc.so.6 defines. */
-static const char *guest_glibc(json_object *files, char *buf, size_t cap)
+static const char *guest_glibc(json_object *doc, char *buf, size_t cap)
 {
     buf[0] = 0;
-    for (size_t i = 0; i < json_object_array_length(files); i++) {
-        json_object *f = json_object_array_get_idx(files, i), *vd = doc_get(f, "versions_defined");
+    for (size_t i = 0; i < elf_files_count(doc); i++) {
+        json_object *f = elf_files_at(doc, i), *vd = doc_get(f, "versions_defined");
         const char *so = doc_str(f, "soname");
-        if (!so || strcmp(so, "libc.so.6") || !doc_str(f, "package"))
-            continue;
-        for (size_t k = 0; vd && k < json_object_array_length(vd); k++) {
+        for (size_t k = 0; so && !strcmp(so, "libc.so.6") && doc_str(f, "package") && k < doc_len(vd); k++) {
             const char *v = json_object_get_string(json_object_array_get_idx(vd, k));
             if (!strncmp(v, "GLIBC_2", 7) && (!buf[0] || version_cmp(v + 6, buf) > 0))
                 snprintf(buf, cap, "%s", v + 6);
         }
+        json_object_put(f);
     }
     return buf[0] ? buf : NULL;
-}
-
-static json_object *elf_by_path(json_object *files, const char *path)
-{
-    for (size_t i = 0; path && i < json_object_array_length(files); i++) {
-        json_object *f = json_object_array_get_idx(files, i);
-        const char *p = doc_str(f, "path");
-        if (p && !strcmp(p, path))
-            return f;
-    }
-    return NULL;
 }
 
 static void syscall_facts(struct scan_ctx *c, json_object *app, const char *path, int *budget)
@@ -123,7 +112,7 @@ static void os_library(json_object *needs, const char *so, const char *path, con
 
 /* Library needs of one program: sonames from outside the application, and
  * third-party libraries it uses from elsewhere (to copy along). */
-static void lib_facts(json_object *files, json_object *app, json_object *f, const char *root)
+static void lib_facts(json_object *doc, json_object *app, json_object *f, const char *root)
 {
     json_object *needs = apps_obj(app, "needs"), *res = doc_get(f, "resolved");
     json_object *needed = doc_get(f, "needed"), *missing = doc_get(f, "missing_needed");
@@ -140,15 +129,16 @@ static void lib_facts(json_object *files, json_object *app, json_object *f, cons
             continue;       /* shipped inside the application */
         if (!to && doc_get(doc_get(f, "found_outside_path"), so))
             continue;
-        json_object *lib = elf_by_path(files, to);
+        json_object *lib = elf_files_find(doc, to);
         if (lib && !doc_str(lib, "package")) {
             apps_push_str(app, "libraries_outside", to, 100);
-            continue;
+        } else {
+            apps_push_str(needs, "sonames", so, 200);
+            if (lib)
+                apps_push_str(needs, "packages", doc_str(lib, "package"), 200);
+            os_library(needs, so, to, lib ? doc_str(lib, "package") : NULL);
         }
-        apps_push_str(needs, "sonames", so, 200);
-        if (lib)
-            apps_push_str(needs, "packages", doc_str(lib, "package"), 200);
-        os_library(needs, so, to, lib ? doc_str(lib, "package") : NULL);
+        json_object_put(lib);
     }
     for (size_t i = 0; missing && i < json_object_array_length(missing); i++)
         apps_push_str(needs, "missing", json_object_get_string(json_object_array_get_idx(missing, i)), 100);
@@ -156,19 +146,20 @@ static void lib_facts(json_object *files, json_object *app, json_object *f, cons
 
 /* The GLIBC/GLIBCXX needs of a runtime's native parts (extensions, addons),
  * from the ELF inventory, kept beside their paths. */
-static void runtime_native_needs(json_object *files, json_object *app)
+static void runtime_native_needs(json_object *doc, json_object *app)
 {
     static const char *const keys[] = {"extensions", "addons"};
     json_object *rts = doc_get(app, "runtimes");
-    for (size_t i = 0; files && i < doc_len(rts); i++)
+    for (size_t i = 0; i < doc_len(rts); i++)
         for (int k = 0; k < 2; k++) {
             json_object *part = doc_get(json_object_array_get_idx(rts, i), keys[k]);
             json_object *paths = doc_get(part, "paths");
             for (size_t p = 0; p < doc_len(paths); p++) {
                 const char *path = json_object_get_string(json_object_array_get_idx(paths, p));
-                json_object *f = elf_by_path(files, path);
+                json_object *f = elf_files_find(doc, path);
                 need_max(part, "glibc_max", doc_str(f, "glibc_max"), path, "GLIBC");
                 need_max(part, "glibcxx_max", doc_str(f, "glibcxx_max"), path, "GLIBCXX");
+                json_object_put(f);
             }
         }
 }
@@ -177,49 +168,68 @@ static void runtime_native_needs(json_object *files, json_object *app)
  * transient trees make none; kernel module files wait in kmods (indexes
  * into files) or in their application's module_candidates until what can
  * load them is known. */
-static void group_elf(struct scan_ctx *c, struct apps *a, json_object *files,
-                      const struct apps_transient *t, json_object *kmods, int *budget)
+struct grouping {
+    struct scan_ctx *c;
+    struct apps *a;
+    const struct apps_transient *t;
+    json_object *kmods, *copies;
+    int *budget;
+};
+
+/* One ELF file f (entry i) into its application; 0 when out of memory. */
+static int group_file(struct grouping *g, json_object *f, size_t i)
 {
-    json_object *copies = json_object_new_object();
-    for (size_t i = 0; copies && i < json_object_array_length(files); i++) {
-        json_object *f = json_object_array_get_idx(files, i), *app;
-        const char *path = doc_str(f, "path"), *type = doc_str(f, "type");
-        char name[256], root[4096];
-        if (!path || doc_str(f, "package") || !type || doc_str(f, "error"))
-            continue;
-        int kmod = (doc_bool(f, "kernel_module") == 1), usual = 0;
-        /* A tree found by structure alone, or in a home, is no install
-         * when it is a checkout: a build tree. */
-        if (apps_is_transient(t, path) ||
-            (!(usual = apps_root_of(path, name, sizeof name, root, sizeof root)) &&
-             !apps_root_by_structure(path, name, sizeof name, root, sizeof root)) ||
-            apps_inside_copy(c, copies, path, !usual || !strncmp(path, "/home/", 6))) {
-            if (kmod)
-                json_object_array_add(kmods, json_object_new_int64((int64_t)i));
-            continue;
-        }
-        app = apps_get(a, name, root, json_object_get_int(doc_get(f, "volume")));
-        if (!app)
-            break;
-        if (kmod) {
-            apps_push(app, "module_candidates", jstr(path));
-            continue;
-        }
-        apps_push_str(app, "files", path, FILES_CAP);
-        lib_facts(files, app, f, root);
-        const char *cls = doc_str(f, "class");
-        if ((doc_bool(f, "x32") == 1))
-            apps_push_str(apps_obj(app, "compat"), "x32", path, 100);
-        else if (cls && !strcmp(cls, "ELF32"))
-            apps_push_str(apps_obj(app, "compat"), "i386", path, 100);
-        if (((doc_bool(f, "static") == 1) || doc_str(f, "go_version")) && strcmp(type, "shared") &&
-            strcmp(type, "relocatable"))
-            syscall_facts(c, app, path, budget);
-        else if (strcmp(type, "relocatable"))
-            import_facts(c, app, path, budget);
-        apps_kernel_strings(c->v, path, app);
+    json_object *app;
+    const char *path = doc_str(f, "path"), *type = doc_str(f, "type");
+    char name[256], root[4096];
+    if (!path || doc_str(f, "package") || !type || doc_str(f, "error"))
+        return 1;
+    int kmod = (doc_bool(f, "kernel_module") == 1), usual = 0;
+    /* A tree found by structure alone, or in a home, is no install
+     * when it is a checkout: a build tree. */
+    if (apps_is_transient(g->t, path) ||
+        (!(usual = apps_root_of(path, name, sizeof name, root, sizeof root)) &&
+         !apps_root_by_structure(path, name, sizeof name, root, sizeof root)) ||
+        apps_inside_copy(g->c, g->copies, path, !usual || !strncmp(path, "/home/", 6))) {
+        if (kmod)
+            json_object_array_add(g->kmods, json_object_new_int64((int64_t)i));
+        return 1;
     }
-    json_object_put(copies);
+    app = apps_get(g->a, name, root, json_object_get_int(doc_get(f, "volume")));
+    if (!app)
+        return 0;
+    if (kmod) {
+        apps_push(app, "module_candidates", jstr(path));
+        return 1;
+    }
+    apps_push_str(app, "files", path, FILES_CAP);
+    lib_facts(g->c->r->doc, app, f, root);
+    const char *cls = doc_str(f, "class");
+    if ((doc_bool(f, "x32") == 1))
+        apps_push_str(apps_obj(app, "compat"), "x32", path, 100);
+    else if (cls && !strcmp(cls, "ELF32"))
+        apps_push_str(apps_obj(app, "compat"), "i386", path, 100);
+    if (((doc_bool(f, "static") == 1) || doc_str(f, "go_version")) && strcmp(type, "shared") &&
+        strcmp(type, "relocatable"))
+        syscall_facts(g->c, app, path, g->budget);
+    else if (strcmp(type, "relocatable"))
+        import_facts(g->c, app, path, g->budget);
+    apps_kernel_strings(g->c->v, path, app);
+    return 1;
+}
+
+static void group_elf(struct scan_ctx *c, struct apps *a, const struct apps_transient *t,
+                      json_object *kmods, int *budget)
+{
+    struct grouping g = {c, a, t, kmods, json_object_new_object(), budget};
+    for (size_t i = 0; g.copies && i < elf_files_count(c->r->doc); i++) {
+        json_object *f = elf_files_at(c->r->doc, i);
+        int more = group_file(&g, f, i);
+        json_object_put(f);
+        if (!more)
+            break;
+    }
+    json_object_put(g.copies);
 }
 
 /* Module files of an application that something can load become its
@@ -249,21 +259,27 @@ static void gate_candidates(json_object *app, const struct kmod_refs *refs,
 
 /* Loadable module files outside any install root: an application per
  * module name (a module installed for three kernels is one). */
-static void module_apps(struct scan_ctx *c, struct apps *a, json_object *files, json_object *kmods,
+static void module_apps(struct scan_ctx *c, struct apps *a, json_object *kmods,
                         struct kmod_refs *refs, const struct apps_transient *t)
 {
-    json_object *by_name = json_object_new_object();
-    for (size_t i = 0; by_name && i < doc_len(kmods); i++) {
-        json_object *f = json_object_array_get_idx(files,
+    json_object *by_name = json_object_new_object(), *copies = json_object_new_object();
+    for (size_t i = 0; by_name && copies && i < doc_len(kmods); i++) {
+        json_object *f = elf_files_at(c->r->doc,
             (size_t)json_object_get_int64(json_object_array_get_idx(kmods, i)));
-        const char *path = doc_str(f, "path"), *b;
-        if (!path || !(b = strrchr(path, '/')) || !apps_kmod_counts(refs, t, path))
+        char path[4096];
+        const char *b;
+        int volume = json_object_get_int(doc_get(f, "volume"));
+        snprintf(path, sizeof path, "%s", doc_str(f, "path") ? doc_str(f, "path") : "");
+        json_object_put(f);
+        if (!path[0] || !(b = strrchr(path, '/')) ||
+            !(apps_inside_copy(c, copies, path, 0) ? apps_kmod_loaded_by_path(refs, path)
+                                                   : apps_kmod_counts(refs, t, path)))
             continue;
         char name[256];
         snprintf(name, sizeof name, "%.*s", (int)strcspn(b + 1, "."), b + 1);
         json_object *app = doc_get(by_name, name);
         if (!app) {
-            app = apps_get(a, name, path, json_object_get_int(doc_get(f, "volume")));
+            app = apps_get(a, name, path, volume);
             if (!app)
                 break;
             json_object_object_add(by_name, name, json_object_get(app));
@@ -274,6 +290,7 @@ static void module_apps(struct scan_ctx *c, struct apps *a, json_object *files, 
         gate_candidates(app, refs, t);
     }
     json_object_put(by_name);
+    json_object_put(copies);
 }
 
 /* Directories under the usual roots with no ELF file can still be
@@ -323,7 +340,7 @@ static int cmp_app_root(const void *a, const void *b)
 
 int scan_apps(struct scan_ctx *c)
 {
-    json_object *files = report_get(c->r, "elf_files"), *sum = report_get(c->r, "elf_summary");
+    json_object *sum = report_get(c->r, "elf_summary");
     json_object *kmods = json_object_new_array();
     struct apps a = {0};
     struct apps_transient t = {0};
@@ -331,8 +348,6 @@ int scan_apps(struct scan_ctx *c)
     char gg[32];
     int budget = SCAN_FILES_CAP;
 
-    if (!files || !json_object_is_type(files, json_type_array))
-        files = NULL;
     if (!kmods || apps_transient_init(c, &t, doc_get(sum, "cache_dirs")) < 0 ||
         apps_kmod_init(c, &refs, doc_str(sum, "package_db") != NULL) < 0) {
         json_object_put(kmods);
@@ -340,8 +355,7 @@ int scan_apps(struct scan_ctx *c)
         apps_kmod_free(&refs);
         return -1;
     }
-    if (files)
-        group_elf(c, &a, files, &t, kmods, &budget);
+    group_elf(c, &a, &t, kmods, &budget);
     other_roots(c, &a);
     json_object *aout = doc_get(sum, "aout_files");
     for (size_t i = 0; aout && i < json_object_array_length(aout); i++) {
@@ -359,19 +373,18 @@ int scan_apps(struct scan_ctx *c)
     /* Every loader is known now: which module files count. */
     for (size_t i = 0; i < a.n; i++)
         gate_candidates(a.v[i].o, &refs, &t);
-    if (files)
-        module_apps(c, &a, files, kmods, &refs, &t);
+    module_apps(c, &a, kmods, &refs, &t);
     apps_attach_loaders(&a);
     apps_name_by_entry(&a);
     apps_rt_link(&a);
     for (size_t i = 0; i < a.n; i++)
-        runtime_native_needs(files, a.v[i].o);
+        runtime_native_needs(c->r->doc, a.v[i].o);
     apps_magic_close();
     json_object_put(kmods);
     apps_transient_free(&t);
     apps_kmod_free(&refs);
 
-    const char *g = files ? guest_glibc(files, gg, sizeof gg) : NULL;
+    const char *g = guest_glibc(c->r->doc, gg, sizeof gg);
     json_object *list = json_object_new_array();
     for (size_t i = 0; i < a.n; i++) {
         json_object *app = a.v[i].o;

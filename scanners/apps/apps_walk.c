@@ -94,7 +94,7 @@ static int visit(const char *path, const struct vfs_stat *st, void *opaque)
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     if (st->type == VFS_DIR) {
-        if (apps_is_transient(w->t, path))
+        if (apps_is_transient(w->t, path) || apps_os_copy(w->c, path))
             return 1;
         apps_rt_entry(w->rt, path, st);     /* notes node_modules for its addons */
         return !strcmp(base, ".git") || !strcmp(base, "node_modules") ? 1 : 0;
@@ -125,7 +125,7 @@ void apps_walk_root(struct scan_ctx *c, json_object *app, const char *root,
     struct vfs_walk_result res = {0};
     struct vfs_stat st;
 
-    if (vfs_lstat(c->v, root, &st) < 0)
+    if (vfs_lstat(c->v, root, &st) < 0 || (st.type == VFS_DIR && apps_os_copy(c, root)))
         return;
     w.rt = apps_rt_new(c->v, app);    /* after the early return: finish frees it */
     if (st.type == VFS_REG) {

@@ -4,6 +4,7 @@
  * writes the "elf_files" and "elf_summary" sections. */
 #include "scanners/scanners.h"
 #include "elf_int.h"
+#include "model/elf_files.h"
 #include "util/utf8.h"
 
 #include <elf.h>
@@ -526,7 +527,11 @@ int scan_elf(struct scan_ctx *c)
         goto out;
     if (w.aout_paths.n)
         qsort(w.aout_paths.v, w.aout_paths.n, sizeof *w.aout_paths.v, cmp_cstr);
-    json_object *files = json_object_new_array();
+    struct elf_files *files = elf_files_new();
+    if (!files) {
+        free(names);
+        goto out;
+    }
     json_object *by_type = json_object_new_object(), *by_class = json_object_new_object();
     json_object *by_machine = json_object_new_object();
     const char *gmax = NULL, *gmax3 = NULL, *cxxmax = NULL;
@@ -536,7 +541,11 @@ int scan_elf(struct scan_ctx *c)
         const struct elf_info *f = names[k].f;
         size_t nm;
         char mb[32];
-        json_object_array_add(files, file_json(f, names[k].path, &nm));
+        json_object *entry = file_json(f, names[k].path, &nm);
+        int added = elf_files_add(files, entry);
+        json_object_put(entry);
+        if (added < 0)
+            c->r->incomplete = 1;
         if (!names[k].first)
             continue;       /* the summary counts files, not names */
         reads += f->reads;
@@ -580,7 +589,7 @@ int scan_elf(struct scan_ctx *c)
     json_object_object_add(sum, "aout_files", jarr(&w.aout_paths));
     json_object_object_add(sum, "cache_dirs", jarr(&w.cache_dirs));
     free(names);
-    report_set(c->r, "elf_files", files);
+    report_set(c->r, "elf_files", elf_files_node(files));
     report_set(c->r, "elf_summary", sum);
 
     add_findings(c, &inv, MISSING_THIRD_PARTY);

@@ -272,6 +272,22 @@ gcc -shared -fPIC -o "$R/u01/app/oradb/product/19c/dbhome_1/lib/libora.so" "$B/s
 cp "$R/opt/web/bin/web" "$R/usr/sap/LC1/SYS/exe/run/disp+work"
 cp "$R/opt/web/bin/web" "$R/old_root/usr/bin/oldtool"
 cp "$R/opt/web/bin/web" "$R/export/.state/bin/helper"
+# A copy of /usr alone under /srv (its programs, libraries and a script):
+# inventory, no application.  A tree laid out like usr/ without the sbin/
+# of an OS's (an unpacked bundle) stays an application.
+mkdir -p "$R/srv/backup/usr/bin" "$R/srv/backup/usr/sbin" "$R/srv/backup/usr/lib" \
+    "$R/srv/backup/usr/share/doc" "$R/opt/lcbundle/usr/bin" "$R/opt/lcbundle/usr/lib" \
+    "$R/opt/lcbundle/usr/share"
+cp "$R/opt/web/bin/web" "$R/srv/backup/usr/bin/oldtool"
+gcc -shared -fPIC -o "$R/srv/backup/usr/lib/libold.so" "$B/speedups.c"
+# Its kernel modules stay inventory, even under a name modules-load.d
+# gives: modprobe looks for names only in the installed kernels' trees.
+mkdir -p "$R/srv/backup/usr/lib/modules/9.9.8-old/extra"
+cp "$R/opt/kmod/modules/lcfoo.ko" "$R/srv/backup/usr/lib/modules/9.9.8-old/extra/lcbak.ko"
+echo lcbak >> "$R/etc/modules-load.d/lc.conf"
+printf '#!/bin/sh\nexec /srv/backup/usr/bin/oldtool "$@"\n' > "$R/srv/backup/usr/bin/oldwrap"
+chmod 755 "$R/srv/backup/usr/bin/oldwrap"
+cp "$R/opt/web/bin/web" "$R/opt/lcbundle/usr/bin/lcbundle"
 # A version-control checkout with its build output: a build tree.
 cp "$R/opt/web/bin/web" "$R/build/liftsrc/out/bin/tool"
 printf '[Service]\nExecStart=/u01/app/oradb/product/19c/dbhome_1/bin/oradaemon -d\n' \

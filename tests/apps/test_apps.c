@@ -89,6 +89,7 @@ static int setup(void **state)
     if (rc == 0)
         rc = scan_apps(&c);
     vfs_close(v);
+    staged_as_written(rep);
     snprintf(root, sizeof root, "%s/report.json", stage_dir);
     json_object_to_file_ext(root, rep->doc, JSON_C_TO_STRING_PRETTY);
     return rc;
@@ -521,10 +522,18 @@ static void test_install_roots_by_structure(void **state)
     json_object *apps = report_get(rep, "applications");
     for (size_t i = 0; i < json_object_array_length(apps); i++) {
         const char *root = sfield(json_object_array_get_idx(apps, i), "root");
-        assert_false(under(root, "/old_root") || under(root, "/usr/bin") || under(root, "/build"));
+        assert_false(under(root, "/old_root") || under(root, "/usr/bin") || under(root, "/build") ||
+                     under(root, "/srv/backup"));
         assert_null(strstr(root, "/."));
     }
     assert_non_null(elf_file("/old_root/usr/bin/oldtool"));
+    assert_non_null(elf_file("/srv/backup/usr/bin/oldtool"));
+    assert_non_null(elf_file("/srv/backup/usr/lib/libold.so"));
+    assert_non_null(elf_file("/srv/backup/usr/lib/modules/9.9.8-old/extra/lcbak.ko"));
+    assert_null(app("lcbak"));
+    a = app("lcbundle");
+    assert_non_null(a);
+    assert_true(arr_has(field(a, "files"), "/opt/lcbundle/usr/bin/lcbundle"));
     assert_non_null(elf_file("/build/liftsrc/out/bin/tool"));
 }
 

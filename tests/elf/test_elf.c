@@ -74,6 +74,7 @@ static int setup(void **state)
     struct scan_ctx c = {.v = v, .r = rep, .root_volume = 0};
     int rc = scan_elf(&c);
     vfs_close(v);
+    staged_as_written(rep);
     return rc;
 }
 
@@ -497,6 +498,7 @@ static void test_read_budget(void **state)
     struct report *r = report_new();
     struct scan_ctx ctx = {.v = &c.base, .r = r};
     assert_int_equal(scan_elf(&ctx), 0);
+    staged_as_written(r);
 
     json_object *sum = field(r->doc, "elf_summary");
     long nelf = json_object_get_int(field(sum, "count"));
@@ -560,6 +562,7 @@ static void test_snapshot_matches_direct(void **state)
     struct report *r = report_new();
     struct scan_ctx ctx = {.v = v, .r = r, .root_volume = 0};
     assert_int_equal(scan_elf(&ctx), 0);
+    staged_as_written(r);
     json_object *a = report_get(rep, "elf_files"), *b = report_get(r, "elf_files");
     assert_int_equal(json_object_array_length(a), json_object_array_length(b));
     for (size_t i = 0; i < json_object_array_length(a); i++) {
@@ -630,6 +633,7 @@ static void test_apk_ownership(void **state)
     struct report *r = report_new();
     struct scan_ctx ctx = {.v = v, .r = r};
     assert_int_equal(scan_elf(&ctx), 0);
+    staged_as_written(r);
     json_object *files = field(r->doc, "elf_files");
     assert_int_equal(json_object_array_length(files), 3);
     for (size_t i = 0; i < 3; i++) {
@@ -674,6 +678,7 @@ static void test_rpm_ownership(void **state)
     struct report *r = report_new();
     struct scan_ctx ctx = {.v = v, .r = r};
     assert_int_equal(scan_elf(&ctx), 0);
+    staged_as_written(r);
     json_object *files = field(r->doc, "elf_files");
     assert_int_equal(json_object_array_length(files), 2);
     for (size_t i = 0; i < 2; i++) {
