@@ -490,6 +490,19 @@ class ReportTest(unittest.TestCase):
     def finding_ids(self, rep):
         return [f["id"] for f in rep["findings"]]
 
+    def root_stack(self, rep):
+        """(layer, device, level) of each layer under the root filesystem."""
+        roots = [fs for fs in self.filesystems(rep) if "stack" in fs]
+        self.assertEqual(len(roots), 1, "filesystems with a stack: %s" % roots)
+        self.assertEqual(roots[0]["mountpoint"], "/")
+        return [(l["layer"], l["device"], l["level"]) for l in roots[0]["stack"]]
+
+    def check_no_kernel_no_root_needs(self, rep):
+        """A root without a kernel: nothing to boot it, so no initramfs to judge."""
+        self.assertEqual(rep.get("kernels"), [])
+        self.assertIsNone(rep["boot"]["root_needs"])
+        self.assertNotIn("NITRO-INITRAMFS-ROOT-DRIVER", self.finding_ids(rep))
+
     def check_os(self, rep, **want):
         self.assertIsNotNone(rep["os"], "no OS found; findings: %s" % self.finding_ids(rep))
         got = {k: rep["os"].get(k) for k in want}
