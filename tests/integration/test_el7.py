@@ -104,6 +104,29 @@ class TestEl7(lc.ReportTest):
         self.assertEqual(k["ena"]["status"], "module")
         self.assertFalse(k["nitro_ready"])
 
+    def test_root_needs_are_in_the_dracut_initramfs(self):
+        # build-el7.sh: / is XFS on LV centos/root; dracut was given --filesystems xfs
+        # and --add-drivers dm-mod (and checked that xfs went in), with the
+        # modules.builtin of the host kernel it copied into the image
+        self.assertEqual(self.root_stack(self.rep), [("lvm", "/dev/centos/root", None)])
+        rn = self.rep["boot"]["root_needs"]
+        self.assertEqual((rn["kernel"], rn["root"], rn["type"], rn["source"]),
+                         (self.kver, "/dev/centos/root", "xfs", "disks"))
+        builtin_file = "/lib/modules/%s/modules.builtin" % self.kver
+        if not os.path.exists(builtin_file):
+            self.skipTest("the host no longer has the kernel %s the image was built from"
+                          % self.kver)
+        with open(builtin_file) as f:
+            builtin = {os.path.basename(l.strip()).split(".ko")[0].replace("-", "_") for l in f}
+        want = {m: "builtin" if m in builtin else "in_initramfs" for m in ("dm_mod", "xfs")}
+        self.assertEqual({m["module"]: m["state"] for m in rn["modules"]}, want)
+        for m in rn["modules"]:
+            if m["state"] == "in_initramfs":
+                self.assertRegex(m["initramfs_path"],
+                                 r"/%s\.ko(\.(xz|zst|gz))?$" % m["module"].replace("_", "[-_]"))
+        for fid in ("NITRO-INITRAMFS-ROOT-DRIVER", "NITRO-ROOT-NEEDS-UNCHECKED"):
+            self.assertNotIn(fid, self.finding_ids(self.rep))
+
     def test_verdict_and_blockers(self):
         self.assertEqual(self.rep["verdict"]["nitro_boot"], "fixable")
         self.assertEqual(self.ids("blocker"), ["NET-NO-PRIMARY-CONFIG", "NITRO-NVME-INITRAMFS"])
