@@ -11,7 +11,7 @@ py=/usr/bin/python3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-for t in bzimage decompress cpio modinfo grub boot cmdline fstab os_release network utf8 nitro rootneeds elf elf_scan elf_tables snapshot render; do
+for t in bzimage decompress cpio modinfo grub boot cmdline fstab os_release network utf8 nitro elf elf_scan elf_tables snapshot render; do
     mkdir -p "$out/$t"
     find "$out/$t" -type f -name 'gen-*' -delete
 done
@@ -201,11 +201,11 @@ rootneeds_kernel() {
     printf '{"layer": "md", "device": "/dev/md127", "level": "raid5"}]}]}]\n'
     rootneeds_kernel /dev/mapper/vg-root "rd.lvm.lv=vg/root"
     printf '==> /etc/fstab <==\n/dev/mapper/vg-root / xfs defaults 0 0\n'
-} > "$out/rootneeds/gen-lvm-luks-md"
+} > "$out/nitro/gen-rootneeds-lvm-luks-md"
 {
     rootneeds_kernel /dev/md0 "rd.md.uuid=1:2:3:4 rd.luks.uuid=luks-5"
     printf '==> /etc/fstab <==\n/dev/md0 / ext3 defaults 0 0\n'
-} > "$out/rootneeds/gen-config-only"
+} > "$out/nitro/gen-rootneeds-config-only"
 
 # ---- the ELF inventory tree: binaries, ld.so.conf, dpkg and apk databases ----
 {
