@@ -96,6 +96,13 @@ built md-noraid1 --zstd --filesystems ext4 --add-drivers "md-mod" --omit-drivers
 volumes md-noraid1 /dev/md127 ext4 '[{"layer": "md", "device": "/dev/md127", "level": "raid1"}]'
 record md-noraid1 md_mod raid1 ext4 crc16 mbcache jbd2
 
+# the same array without disks (--root): fstab names /dev/md0, whose RAID
+# level only the disks tell
+tree md-config "$GEN" /dev/md0 ext4 ""
+generic md-config
+cp "$OUT/md-noraid1/boot/initrd.img-$GEN" "$OUT/md-config/boot/"
+record md-config md_mod ext4 crc16 mbcache jbd2
+
 # XFS on LVM on LUKS, device-mapper but no dm-crypt
 tree luks-nocrypt "$GEN" /dev/mapper/vg-root xfs ""
 generic luks-nocrypt

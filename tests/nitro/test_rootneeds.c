@@ -158,6 +158,21 @@ static void test_md_raid1_without_personality(void **s)
     check_tree("md-noraid1", 1, (const char *const[]){ "md_mod", "raid1", "ext4", NULL });
 }
 
+/* --root with fstab's /dev/md0: md_mod and ext4 are judged, the array's
+ * personality cannot be: said as info, never as missing */
+static void test_md_level_unknown_without_disks(void **s)
+{
+    (void)s;
+    char root[1024];
+    json_object *f = NULL;
+    check_tree("md-config", 0, (const char *const[]){ "md_mod", "ext4", NULL });
+    snprintf(root, sizeof root, "%s/md-config", fx);
+    struct report *r = tree_scan(root, "debian", "deb", NULL);
+    assert_int_equal(tree_findings(r, "NITRO-ROOT-NEEDS-UNCHECKED", "info", NULL, &f), 1);
+    assert_true(tree_has_evidence(f, "RAID level of /dev/md0"));
+    report_free(r);
+}
+
 static void test_luks_without_dm_crypt(void **s)
 {
     (void)s;
@@ -205,6 +220,7 @@ int main(void)
         cmocka_unit_test(test_lvm_with_device_mapper),
         cmocka_unit_test(test_lvm_without_device_mapper),
         cmocka_unit_test(test_md_raid1_without_personality),
+        cmocka_unit_test(test_md_level_unknown_without_disks),
         cmocka_unit_test(test_luks_without_dm_crypt),
         cmocka_unit_test(test_config_only_compressed_and_dependency),
         cmocka_unit_test(test_builtin_needs_nothing),
