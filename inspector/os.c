@@ -9,18 +9,12 @@
 
 #include "appliance_sh.h"
 #include "common/fstab_spec.h"
+#include "common/vfs.h"
+#include "lvm_uuid.h"
 #include "luks_open.h"
 #include "md_names.h"
+#include "root_stack.h"
 #include "util/progress.h"
-
-static void free_strv(char **v)
-{
-    if (!v)
-        return;
-    for (char **p = v; *p; p++)
-        free(*p);
-    free(v);
-}
 
 /* Index of a whole-disk device among the input disks, or -1. */
 static int disk_index(char **devices, int ndisks, const char *whole)
@@ -85,21 +79,6 @@ static int kernel_disk_index(guestfs_h *g, int ndisks, const char *kdev)
     return -1;
 }
 
-/* vgpvuuids gives LVM's dashed text form; lvm_pv.pv_uuid is a fixed
- * 32-byte field without a terminating NUL. */
-static int same_pv_uuid(const char *dashed, const char field[32])
-{
-    size_t k = 0;
-    for (const char *p = dashed; *p; p++) {
-        if (*p == '-')
-            continue;
-        if (k >= 32 || *p != field[k])
-            return 0;
-        k++;
-    }
-    return k == 32;
-}
-
 /* Rewrites *all from seen[] and returns the lowest disk index. */
 static int set_volumes(json_object *all, const int *seen, int ndisks)
 {
@@ -138,7 +117,7 @@ static int volume_of_fs(guestfs_h *g, char **devices, int ndisks, const char *de
                         if (idx >= 0 && idx < 64)
                             seen[idx] = 1;
                     }
-            free_strv(pvuuids);
+            vfs_free_names(pvuuids);
             if (pvs)
                 guestfs_free_lvm_pv_list(pvs);
         }
@@ -259,7 +238,7 @@ static int member_volumes(guestfs_h *g, char **devices, int ndisks, const struct
                 found += members_by_uuid(g, devices, ndisks, fss, nfs, "linux_raid_member",
                                          want, seen);
             }
-        free_strv(kv);
+        vfs_free_names(kv);
     } else if (strncmp(dev, "/dev/sd", 7) && strncmp(dev, "/dev/vd", 7)) {
         /* blkid may not even type a PV whose VG is active: ask LVM for the
          * PV UUID of every disk and partition, by their API names. */
@@ -279,8 +258,8 @@ static int member_volumes(guestfs_h *g, char **devices, int ndisks, const struct
             }
             free(uuid);
         }
-        free_strv(parts);
-        free_strv(pvs);
+        vfs_free_names(parts);
+        vfs_free_names(pvs);
         free(lv);
     }
     return found ? set_volumes(all, seen, ndisks) : lowest;
@@ -411,7 +390,7 @@ static void probe_device(guestfs_h *g, const char *dev, struct fs **fss, size_t 
     if ((v = blkid_value(kv, "LABEL")) && *v) f->label = strdup(v);
     if ((v = blkid_value(kv, "PART_ENTRY_UUID")) && *v) f->partuuid = strdup(v);
 out:
-    free_strv(kv);
+    vfs_free_names(kv);
 }
 
 /* Every block device that may hold a filesystem: unpartitioned disks,
@@ -446,7 +425,7 @@ static void discover(guestfs_h *g, struct image *im, char **devices, json_object
         char **mds = guestfs_list_md_devices(g);
         for (size_t i = 0; mds && mds[i]; i++)
             probe_device(g, mds[i], &fss, &nfs, &lvm, &raid, NULL);
-        free_strv(mds);
+        vfs_free_names(mds);
     }
     {
         /* The appliance activates every volume group it finds at boot, so
@@ -459,9 +438,9 @@ static void discover(guestfs_h *g, struct image *im, char **devices, json_object
         free(dm);
         for (size_t i = 0; lvs && lvs[i]; i++)
             probe_device(g, lvs[i], &fss, &nfs, &lvm, &raid, NULL);
-        free_strv(lvs);
+        vfs_free_names(lvs);
     }
-    free_strv(parts);
+    vfs_free_names(parts);
     *out = fss;
     *nout = nfs;
 }
@@ -510,7 +489,7 @@ static void unlock_luks(guestfs_h *g, const struct luks_keys *ks, struct fs **fs
         for (size_t i = 0; lvs && lvs[i]; i++)
             if (!listed(*fss, *nfs, lvs[i]))
                 probe_device(g, lvs[i], fss, nfs, &lvm, &raid, NULL);
-        free_strv(lvs);
+        vfs_free_names(lvs);
     }
 }
 
@@ -538,7 +517,7 @@ static int luks_volume(guestfs_h *g, const struct fs *fss, size_t nfs, const str
         }
     if (pvs)
         guestfs_free_lvm_pv_list(pvs);
-    free_strv(pvuuids);
+    vfs_free_names(pvuuids);
     free(lv);
     return volume;
 }
@@ -635,7 +614,7 @@ static int md_by_guest_name(guestfs_h *g, const char *spec, const struct fs *fss
         for (size_t k = 0; names && names[k]; k++)
             if (!strcmp(names[k], spec))
                 found = (int)i;
-        free_strv(names);
+        vfs_free_names(names);
     }
     return found;
 }
@@ -806,6 +785,22 @@ static void mount_os_filesystems(struct image *im, struct report *r, struct insp
     }
 }
 
+/* What the root lies on (LVM, md, LUKS), for the initramfs checks. */
+static void add_root_stack(guestfs_h *g, const struct fs *fss, size_t nfs, const char *root)
+{
+    struct luks_pair *luks = calloc(nfs ? nfs : 1, sizeof *luks);
+    size_t nluks = 0;
+    for (size_t i = 0; luks && i < nfs; i++)
+        if (fss[i].luks_mapper)
+            luks[nluks++] = (struct luks_pair){ fss[i].luks_mapper, fss[i].device };
+    for (size_t i = 0; luks && root && i < nfs; i++)
+        if (fss[i].json && !strcmp(fss[i].device, root)) {
+            json_object_object_add(fss[i].json, "stack", root_stack_json(g, root, luks, nluks));
+            break;
+        }
+    free(luks);
+}
+
 /* A disk's entry in "volumes"; its filesystems go into *fs. */
 static json_object *volume_json(const struct disk *d, int index, json_object **fs)
 {
@@ -909,6 +904,7 @@ int inspect_image(struct image *im, const struct luks_keys *keys, struct report 
             root->mountpoint = strdup("/");
         progress_stage("mounting filesystems read-only");
         mount_os_filesystems(im, r, ins, fss, nfs);
+        add_root_stack(g, fss, nfs, ins->os.root_device);
         vfs *v = vfs_guestfs_open(g);
         if (v) {
             os_release_read(v, &ins->os);
@@ -960,7 +956,7 @@ out:
         json_object_put(fss[j].json);   /* on no volume (unmapped) */
     }
     free(fss);
-    free_strv(devices);
+    vfs_free_names(devices);
     return rc;
 }
 

@@ -1,7 +1,8 @@
 /* Nitro boot verdict from the report document alone (kernels section and
  * findings), so a saved report can be re-judged:
  *   ready          the default kernel drives NVMe (built in or in its
- *                  initramfs) and has ENA, and no naming trap is reported
+ *                  initramfs) and has ENA, its initramfs can mount the root,
+ *                  and no naming trap is reported
  *   fixable        a config change or an initramfs rebuild suffices, or
  *                  another installed kernel is ready
  *   blocked        no installed kernel can drive NVMe and ENA
@@ -44,7 +45,7 @@ static int naming_trap(json_object *doc)
             continue;
         if (!strncmp(id, "BOOT-", 5) || !strncmp(id, "NET-", 4) ||
             !strcmp(id, "NITRO-ENA-VERMAGIC") || !strcmp(id, "NITRO-NVME-INITRAMFS") ||
-            !strcmp(id, "NITRO-INITRAMFS-MISSING"))
+            !strcmp(id, "NITRO-INITRAMFS-MISSING") || !strcmp(id, "NITRO-INITRAMFS-ROOT-DRIVER"))
             return 1;
     }
     return 0;

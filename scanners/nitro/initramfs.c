@@ -20,6 +20,11 @@ static void on_entry(const char *name, uint32_t mode, uint64_t size, void *opaqu
     if ((mode & 0170000) != 0100000 || module_name_of(name, mod, sizeof mod) < 0)
         return;
     ii->modules_count++;
+    for (int i = 0; ii->want && i < ii->want->n; i++)
+        if (!ii->want->found[i] && modname_eq(mod, ii->want->name[i])) {
+            ii->want->found[i] = 1;
+            str_fmt(ii->want->path[i], sizeof ii->want->path[i], "%s", name);
+        }
     if (!strcmp(mod, "nvme") && !ii->has_nvme) {
         ii->has_nvme = 1;
         str_fmt(ii->nvme_path, sizeof ii->nvme_path, "%s", name);
@@ -64,6 +69,12 @@ static int skip_zeros(vfs *v, const char *path, uint64_t size, uint64_t *off,
 
 int initramfs_scan(vfs *v, const char *path, uint64_t cap, struct initramfs_info *ii)
 {
+    return initramfs_scan_want(v, path, cap, NULL, ii);
+}
+
+int initramfs_scan_want(vfs *v, const char *path, uint64_t cap, struct initramfs_want *want,
+                        struct initramfs_info *ii)
+{
     struct vfs_stat st;
     struct cpio_stream cs;
     unsigned char *buf = NULL;
@@ -71,6 +82,7 @@ int initramfs_scan(vfs *v, const char *path, uint64_t cap, struct initramfs_info
     int raw_archives = 0, rc = -1;
 
     memset(ii, 0, sizeof *ii);
+    ii->want = want;
     str_fmt(ii->path, sizeof ii->path, "%s", path);
     ii->compression = COMP_UNKNOWN;
     if (vfs_stat(v, path, &st) < 0) {

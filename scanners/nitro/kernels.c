@@ -165,16 +165,22 @@ struct kfacts {
     int have_dep;
 };
 
-struct cfg_ctx { struct kfacts *f; };
+/* The kernel's files read once, for nvme and ena and for what the root
+ * needs (NULL but for the default kernel). */
+struct kread { struct kfacts *f; struct root_needs *rn; const char *dir; };
 
 static int cfg_line(char *line, void *opaque)
 {
-    struct kfacts *f = opaque;
+    struct kread *kr = opaque;
+    struct kfacts *f = kr->f;
     char *eq = strchr(line, '=');
     if (strncmp(line, "CONFIG_", 7) || !eq)
         return 0;
     *eq = '\0';
     char val = eq[1];
+    for (int i = 0; kr->rn && i < kr->rn->nmods; i++)
+        if (!strcmp(line, kr->rn->mod[i].config))
+            kr->rn->mod[i].cfg = val;
     if (!strcmp(line, "CONFIG_BLK_DEV_NVME")) f->cfg_nvme = val;
     else if (!strcmp(line, "CONFIG_NVME_CORE")) f->cfg_nvme_core = val;
     else if (!strcmp(line, "CONFIG_ENA_ETHERNET")) f->cfg_ena = val;
@@ -187,27 +193,51 @@ static int cfg_line(char *line, void *opaque)
 
 static int builtin_line(char *line, void *opaque)
 {
-    struct kfacts *f = opaque;
+    struct kread *kr = opaque;
+    struct kfacts *f = kr->f;
     char m[128];
     if (module_name_of(trim(line), m, sizeof m) < 0)
         return 0;
+    for (int i = 0; kr->rn && i < kr->rn->nmods; i++)
+        if (!strcmp(m, kr->rn->mod[i].name))
+            kr->rn->mod[i].builtin = 1;
     if (!strcmp(m, "nvme")) f->bi_nvme = 1;
     else if (!strcmp(m, "nvme_core")) f->bi_nvme_core = 1;
     else if (!strcmp(m, "ena")) f->bi_ena = 1;
     return 0;
 }
 
-struct dep_ctx { struct kfacts *f; const char *dir; };
+/* A root module's file and the modules it depends on (modules.dep lists
+ * them all, not only the direct ones). */
+static void root_dep(struct root_needs *rn, const char *m, const char *file, const char *dir,
+                     char *deps)
+{
+    int i, n = rn->nmods;
+    for (i = 0; i < n && strcmp(rn->mod[i].name, m); i++)
+        ;
+    if (i == n || rn->mod[i].path[0])
+        return;
+    str_fmt(rn->mod[i].path, sizeof rn->mod[i].path, "%s%s%s", file[0] == '/' ? "" : dir,
+            file[0] == '/' ? "" : "/", file);
+    char *save = NULL, dm[128];
+    for (char *t = strtok_r(deps, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+        int d = module_name_of(t, dm, sizeof dm) < 0 ? -1 : root_mod_index(rn, dm, NULL);
+        if (d >= 0 && rn->mod[i].ndeps < ROOT_DEPS_MAX)
+            rn->mod[i].deps[rn->mod[i].ndeps++] = d;
+    }
+}
 
 static int dep_line(char *line, void *opaque)
 {
-    struct dep_ctx *d = opaque;
+    struct kread *d = opaque;
     char *colon = strchr(line, ':'), m[128];
     if (!colon)
         return 0;
     *colon = '\0';
     if (module_name_of(line, m, sizeof m) < 0)
         return 0;
+    if (d->rn)
+        root_dep(d->rn, m, line, d->dir, colon + 1);
     char *dst = !strcmp(m, "nvme") ? d->f->dep_nvme : !strcmp(m, "nvme_core") ? d->f->dep_nvme_core
               : !strcmp(m, "ena") ? d->f->dep_ena : NULL;
     if (dst && !dst[0])
@@ -378,23 +408,23 @@ void kernels_examine(struct scan_ctx *c, struct kernel *k)
         str_fmt(f.config_path, sizeof f.config_path, "%s/config", k->modules_dir);
         buf = read_small(c->v, f.config_path, CONFIG_CAP, &len);
     }
+    struct kread kr = { &f, k->root, k->modules_dir };
     if (buf) {
         f.have_config = 1;
-        for_each_line(buf, len, cfg_line, &f);
+        for_each_line(buf, len, cfg_line, &kr);
         free(buf);
     }
     if (k->modules_dir[0]) {
         str_fmt(p, sizeof p, "%s/modules.builtin", k->modules_dir);
         if ((buf = read_small(c->v, p, DEP_CAP, &len))) {
             f.have_builtin = 1;
-            for_each_line(buf, len, builtin_line, &f);
+            for_each_line(buf, len, builtin_line, &kr);
             free(buf);
         }
         str_fmt(p, sizeof p, "%s/modules.dep", k->modules_dir);
         if ((buf = read_small(c->v, p, DEP_CAP, &len))) {
-            struct dep_ctx d = { &f, k->modules_dir };
             f.have_dep = 1;
-            for_each_line(buf, len, dep_line, &d);
+            for_each_line(buf, len, dep_line, &kr);
             free(buf);
         }
         static const char *const oot_dirs[] = { "updates", "extra", "weak-updates" };
@@ -442,12 +472,29 @@ void kernels_examine(struct scan_ctx *c, struct kernel *k)
 
     /* initramfs: the one the boot entry names, else by the distributions'
      * names for it (initramfs_candidates) */
+    struct initramfs_want want;
+    memset(&want, 0, sizeof want);
+    if (k->root) {
+        k->root->have_config = f.have_config;
+        k->root->have_builtin = f.have_builtin;
+        k->root->have_dep = f.have_dep;
+        str_fmt(k->root->config_path, sizeof k->root->config_path, "%s", f.config_path);
+        str_fmt(k->root->modules_dir, sizeof k->root->modules_dir, "%s", k->modules_dir);
+        for (int i = 0; i < k->root->nmods && i < IR_WANT_MAX; i++)
+            want.name[want.n++] = k->root->mod[i].name;
+    }
     for (int i = 0; initramfs_candidates(k, i, p, sizeof p); i++) {
         if (!vfs_exists(c->v, p))
             continue;
         k->have_initramfs = 1;
-        initramfs_scan(c->v, p, INITRAMFS_CAP, &k->initrd);
+        initramfs_scan_want(c->v, p, INITRAMFS_CAP, &want, &k->initrd);
         break;
+    }
+    k->initrd.want = NULL;  /* want lives on this stack only */
+    for (int i = 0; k->root && i < want.n; i++) {
+        k->root->mod[i].in_initramfs = want.found[i];
+        str_fmt(k->root->mod[i].initramfs_path, sizeof k->root->mod[i].initramfs_path, "%s",
+                want.path[i]);
     }
     if (k->have_initramfs && k->initrd.readable) {
         int core_ok = k->nvme_core.status == DRV_BUILTIN || k->nvme_core.status == DRV_ABSENT ||

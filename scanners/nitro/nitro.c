@@ -39,8 +39,8 @@ int distro_is_suse(const struct scan_ctx *c)
     return distro_in(c, l);
 }
 
-static void remedy_initramfs(const struct scan_ctx *c, const struct kernel *k, const char *mods,
-                             char *out, size_t cap)
+void remedy_initramfs(const struct scan_ctx *c, const struct kernel *k, const char *mods,
+                      char *out, size_t cap)
 {
     const char *img = k->have_initramfs ? k->initrd.path : NULL;
     if (distro_is_debian_family(c))
@@ -333,11 +333,18 @@ int scan_nitro(struct scan_ctx *c)
     if (def >= 0)
         kl.k[def].is_default = 1;
 
+    struct root_needs rn;
+    if (def >= 0) {
+        root_needs_find(c, kl.k[def].cmdline, &rn);
+        kl.k[def].root = &rn;
+    }
     json_object *karr = json_object_new_array();
     for (int i = 0; i < kl.n; i++) {
         kernels_examine(c, &kl.k[i]);
         judge(&kl.k[i]);
+        root_needs_judge(&kl.k[i]);
         kernel_findings(c, &kl.k[i]);
+        root_needs_findings(c, &kl.k[i]);
         json_object_array_add(karr, kernel_json(&kl.k[i]));
     }
     if (kl.n == 0)
@@ -394,6 +401,7 @@ int scan_nitro(struct scan_ctx *c)
                            jstr_or_null(def >= 0 ? kl.k[def].version : NULL));
     json_object_object_add(boot, "default_entry", default_entry_json(&bi));
     json_object_object_add(boot, "mode", boot_mode_scan(c, &bi));
+    json_object_object_add(boot, "root_needs", def >= 0 ? root_needs_json(&kl.k[def]) : NULL);
 
     report_set(c->r, "kernels", karr);
     report_set(c->r, "boot", boot);

@@ -113,10 +113,24 @@ struct initramfs_info {
     int has_nvme, has_nvme_core, has_ena;
     char nvme_path[256], ena_path[256];
     uint64_t bytes_out;
+    struct initramfs_want *want;
 };
 /* Parses an initramfs (early cpio + compressed cpio ...) with output cap. */
 int initramfs_scan(vfs *v, const char *path, uint64_t cap,
                    struct initramfs_info *ii);
+
+/* Modules looked for by name in an initramfs, under any directory and
+ * compression: found[i] is 1 and path[i] the first file that is it. */
+#define IR_WANT_MAX 32
+struct initramfs_want {
+    const char *name[IR_WANT_MAX];
+    int n;
+    int found[IR_WANT_MAX];
+    char path[IR_WANT_MAX][256];
+};
+/* initramfs_scan that also fills want (NULL: none). */
+int initramfs_scan_want(vfs *v, const char *path, uint64_t cap, struct initramfs_want *want,
+                        struct initramfs_info *ii);
 
 /* ---- cpio.c: a streaming newc parser fed by any decoder ---- */
 typedef void (*cpio_entry_fn)(const char *name, uint32_t mode, uint64_t size,
@@ -174,6 +188,48 @@ struct drv_info {
     int in_initramfs;           /* -1 unknown/not applicable, 0, 1 */
 };
 
+/* ---- rootneeds.c: what the initramfs needs to mount the root ---- */
+#define ROOT_MODS_MAX 32
+#define ROOT_NEEDS_MAX 8
+#define ROOT_DEPS_MAX 16
+#define ROOT_UNKNOWN_MAX 4
+/* One module and what the default kernel's files say of it. */
+struct root_mod {
+    char name[48];          /* "dm_mod", '-' folded to '_' */
+    char config[40];        /* its CONFIG_ symbol, "" for a dependency */
+    char cfg;               /* 'y', 'm' or 0 as the kernel config has it */
+    int builtin;            /* modules.builtin lists it */
+    char path[512];         /* module file modules.dep lists, or "" */
+    int deps[ROOT_DEPS_MAX];/* modules.dep's dependencies (indexes) */
+    int ndeps;
+    int in_initramfs;
+    char initramfs_path[256];
+};
+enum root_need_state { NEED_MET_BUILTIN, NEED_MET_INITRAMFS, NEED_MISSING, NEED_UNKNOWN };
+struct root_need {
+    int mod, alt;           /* indexes into mod; alt -1 or a module that serves as well */
+    char why[256];
+    enum root_need_state state;
+    int which;              /* the module the state is about */
+    char missing[48];       /* the module (or dependency) not in the initramfs */
+    char detail[256];       /* why the state could not be told */
+};
+struct root_needs {
+    char root_dev[256], fstype[32], source[32];
+    int nneeds, nmods, nunknown;
+    struct root_need need[ROOT_NEEDS_MAX];
+    struct root_mod mod[ROOT_MODS_MAX];
+    char unknown[ROOT_UNKNOWN_MAX][256];
+    int have_config, have_builtin, have_dep;
+    char config_path[512];
+    char modules_dir[512];
+};
+/* The root's needs from the report's root filesystem (its stack) or,
+ * without disks, from fstab and the command line. */
+void root_needs_find(struct scan_ctx *c, const char *cmdline, struct root_needs *rn);
+/* Index of the module name (added, with its config symbol, when new), -1 full. */
+int root_mod_index(struct root_needs *rn, const char *name, const char *config);
+
 struct kernel {
     char version[256];
     char vmlinuz[512];
@@ -188,6 +244,7 @@ struct kernel {
     int xen_pv_only;
     int nitro_ready;
     int needs_initramfs_fix;    /* driver is a module outside the initramfs */
+    struct root_needs *root;    /* the default kernel's: what / needs, or NULL */
 };
 
 struct kernel_list {
@@ -337,6 +394,16 @@ json_object *network_scan(struct scan_ctx *c, const char *default_cmdline);
  * place; 0 when the line is not one. */
 int shell_assignment(char *line, char **name, int *append, char **value);
 void rebuild_scan(struct scan_ctx *c, const struct kernel_list *kl);
+
+/* ---- rootjudge.c ---- */
+/* Each need of k->root met (built in, or in the initramfs with its
+ * dependencies), missing, or unknown; then the findings. */
+void root_needs_judge(struct kernel *k);
+void root_needs_findings(struct scan_ctx *c, const struct kernel *k);
+json_object *root_needs_json(const struct kernel *k);
+/* The remediation to put mods into k's initramfs, as the distro does it. */
+void remedy_initramfs(const struct scan_ctx *c, const struct kernel *k, const char *mods,
+                      char *out, size_t cap);
 
 /* ---- misc.c ---- */
 void misc_scan(struct scan_ctx *c, const struct kernel_list *kl);

@@ -1,7 +1,10 @@
 /* The whole Nitro readiness scan (kernels, modules, initramfs, boot, fstab,
  * network, verdict inputs) on a small tree given in the input, see
  * memvfs_from_tree: catches what the per-parser targets cannot, such as
- * data passed between parsers. */
+ * data passed between parsers.  The tree's file /.volumes, when there, is
+ * taken as the report's volumes, as inspection of the disks writes them:
+ * the root's stack (layers, devices, md levels) comes from the disks and
+ * is hostile too. */
 #include "fuzz.h"
 #include "scanners/nitro/nitro_int.h"
 
@@ -13,6 +16,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct report *r = report_new();
     vfs *v = memvfs_from_tree(data, size);
     if (r && v) {
+        char *vols = memvfs_get(v, "/.volumes");
+        if (vols) {
+            json_object *j = json_tokener_parse(vols);
+            if (j)
+                report_set(r, "volumes", j);
+            free(vols);
+            memvfs_remove(v, "/.volumes");
+        }
         struct scan_ctx c;
         memset(&c, 0, sizeof c);
         c.v = v;

@@ -171,6 +171,42 @@ if [ -f "$out/bzimage/gen-mini-gzip" ]; then
         printf '/dev/xvdb1 /data ext4 defaults 0 2\n'
     } > "$out/nitro/gen-debian-tree"
 fi
+# ---- the root's needs: a stack from the disks (LVM on LUKS on RAID5), the
+# root modules in config, modules.builtin and modules.dep, an initramfs
+# (uncompressed newc) holding some of them compressed; and a tree without
+# disks whose fstab and command line say what they can ----
+K=6.1.0-56-amd64
+mkdir -p "$work/rn/usr/lib/modules/$K/kernel/drivers/md" "$work/rn/usr/lib/modules/$K/updates"
+printf 'dm\n' > "$work/rn/usr/lib/modules/$K/kernel/drivers/md/dm-mod.ko.xz"
+printf 'xfs\n' > "$work/rn/usr/lib/modules/$K/updates/xfs.ko.zst"
+printf 'r5\n' > "$work/rn/usr/lib/modules/$K/kernel/drivers/md/raid456.ko"
+(cd "$work/rn" && find . | sort | cpio -o -H newc --quiet) > "$work/rn.cpio"
+rootneeds_kernel() {
+    printf '==> /boot/vmlinuz-%s <==\n\n' "$K"
+    printf '==> /boot/config-%s <==\nCONFIG_BLK_DEV_DM=m\nCONFIG_DM_CRYPT=m\nCONFIG_BLK_DEV_MD=y\nCONFIG_MD_RAID456=m\nCONFIG_XFS_FS=m\nCONFIG_EXT4_FS=y\n' "$K"
+    printf '==> /lib/modules/%s/modules.builtin <==\nkernel/drivers/md/md-mod.ko\nkernel/fs/ext4/ext4.ko\n' "$K"
+    printf '==> /lib/modules/%s/modules.dep <==\n' "$K"
+    printf 'kernel/fs/xfs/xfs.ko.zst: kernel/lib/libcrc32c.ko.zst\n'
+    printf 'kernel/drivers/md/raid456.ko: kernel/crypto/xor.ko kernel/lib/raid6/raid6_pq.ko\n'
+    printf 'kernel/drivers/md/dm-crypt.ko.xz: kernel/drivers/md/dm-mod.ko.xz\nkernel/drivers/md/dm-mod.ko.xz:\n'
+    printf '==> /boot/initramfs-%s.img <==\n' "$K"; cat "$work/rn.cpio"; printf '\n'
+    printf '==> /boot/grub2/grub.cfg <==\nmenuentry "Linux" {\n\tlinux16 /vmlinuz-%s root=%s ro %s\n\tinitrd16 /initramfs-%s.img\n}\n' \
+        "$K" "$1" "$2" "$K"
+}
+{
+    printf '==> /.volumes <==\n'
+    printf '[{"index": 0, "format": "raw", "filesystems": [{"device": "/dev/vg/root", "type": "xfs", '
+    printf '"mountpoint": "/", "stack": [{"layer": "lvm", "device": "/dev/vg/root", "level": null}, '
+    printf '{"layer": "crypt", "device": "/dev/md127", "level": null}, '
+    printf '{"layer": "md", "device": "/dev/md127", "level": "raid5"}]}]}]\n'
+    rootneeds_kernel /dev/mapper/vg-root "rd.lvm.lv=vg/root"
+    printf '==> /etc/fstab <==\n/dev/mapper/vg-root / xfs defaults 0 0\n'
+} > "$out/nitro/gen-rootneeds-lvm-luks-md"
+{
+    rootneeds_kernel /dev/md0 "rd.md.uuid=1:2:3:4 rd.luks.uuid=luks-5"
+    printf '==> /etc/fstab <==\n/dev/md0 / ext3 defaults 0 0\n'
+} > "$out/nitro/gen-rootneeds-config-only"
+
 # ---- the ELF inventory tree: binaries, ld.so.conf, dpkg and apk databases ----
 {
     printf '==> /usr/bin/hello <==\n'; cat "$work/hello"; printf '\n'

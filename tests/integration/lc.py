@@ -244,6 +244,46 @@ OUTPUT_ONLY = {"--format": 1, "--output-dir": 1, "-o": 1, "--progress": 0,
 CACHED_SECTIONS = ("os", "volumes", "fstab", "verdict")
 
 
+def module_names(paths):
+    """Kernel module names of file paths: the base name without .ko and its
+    compression, '-' as '_'."""
+    names = set()
+    for p in paths:
+        m = re.match(r"^(.*)\.ko(\.(xz|zst|gz))?$", os.path.basename(p.strip()))
+        if m:
+            names.add(m.group(1).replace("-", "_"))
+    return names
+
+
+def image_initramfs(disk, mounts, initrd, modules_dir):
+    """(module names in the initramfs, module names in modules.builtin) of a
+    disk image, read with guestfish read-only (mounts: its -m arguments,
+    DEVICE or DEVICE:MOUNTPOINT) and listed by cpio: an account of the image
+    that owes nothing to liftcheck.  The initramfs is one archive,
+    compressed or not."""
+    tmp = tempfile.mkdtemp(prefix="liftcheck-initrd-")
+    try:
+        img, builtin = os.path.join(tmp, "initrd"), os.path.join(tmp, "builtin")
+        subprocess.run(["guestfish", "--ro", "--format=raw", "-a", disk] +
+                       [a for m in mounts for a in ("-m", m)] +
+                       ["download", initrd, img, ":",
+                        "download", modules_dir + "/modules.builtin", builtin],
+                       check=True, stdout=subprocess.DEVNULL)
+        with open(img, "rb") as f:
+            magic = f.read(6)
+        unpack = {b"\x28\xb5\x2f\xfd": ["zstd", "-dc"], b"\x1f\x8b": ["gzip", "-dc"],
+                  b"\xfd7zXZ": ["xz", "-dc"]}
+        cmd = next((c for m, c in unpack.items() if magic.startswith(m)), ["cat"])
+        with open(img, "rb") as f:
+            raw = subprocess.run(cmd, stdin=f, stdout=subprocess.PIPE, check=True).stdout
+        listing = subprocess.run(["cpio", "-t", "--quiet"], input=raw, stdout=subprocess.PIPE,
+                                 check=True).stdout.decode("utf-8", "replace").splitlines()
+        with open(builtin) as f:
+            return module_names(listing), module_names(f)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def report_key(args, stdin=None):
     """The cache key of a run with these arguments, or None when there is
     no cache or no binary."""
@@ -489,6 +529,19 @@ class ReportTest(unittest.TestCase):
 
     def finding_ids(self, rep):
         return [f["id"] for f in rep["findings"]]
+
+    def root_stack(self, rep):
+        """(layer, device, level) of each layer under the root filesystem."""
+        roots = [fs for fs in self.filesystems(rep) if "stack" in fs]
+        self.assertEqual(len(roots), 1, "filesystems with a stack: %s" % roots)
+        self.assertEqual(roots[0]["mountpoint"], "/")
+        return [(l["layer"], l["device"], l["level"]) for l in roots[0]["stack"]]
+
+    def check_no_kernel_no_root_needs(self, rep):
+        """A root without a kernel: nothing to boot it, so no initramfs to judge."""
+        self.assertEqual(rep.get("kernels"), [])
+        self.assertIsNone(rep["boot"]["root_needs"])
+        self.assertNotIn("NITRO-INITRAMFS-ROOT-DRIVER", self.finding_ids(rep))
 
     def check_os(self, rep, **want):
         self.assertIsNotNone(rep["os"], "no OS found; findings: %s" % self.finding_ids(rep))

@@ -104,6 +104,29 @@ class TestEl7(lc.ReportTest):
         self.assertEqual(k["ena"]["status"], "module")
         self.assertFalse(k["nitro_ready"])
 
+    def test_root_needs_are_in_the_dracut_initramfs(self):
+        # build-el7.sh: / is XFS on LV centos/root, /boot XFS on sda1; dracut was
+        # given --filesystems xfs and --add-drivers dm-mod.  What the image's
+        # initramfs and modules.builtin hold is read from the image itself.
+        self.assertEqual(self.root_stack(self.rep), [("lvm", "/dev/centos/root", None)])
+        rn = self.rep["boot"]["root_needs"]
+        self.assertEqual((rn["kernel"], rn["root"], rn["type"], rn["source"]),
+                         (self.kver, "/dev/centos/root", "xfs", "disks"))
+        in_initrd, builtin = lc.image_initramfs(
+            self.disk, ["/dev/centos/root", "/dev/sda1:/boot"],
+            "/boot/initramfs-%s.img" % self.kver, "/usr/lib/modules/" + self.kver)
+        want = {m: "builtin" if m in builtin else "in_initramfs" if m in in_initrd else "missing"
+                for m in ("dm_mod", "xfs")}
+        self.assertEqual({m["module"]: m["state"] for m in rn["modules"]}, want)
+        # what the builder asked dracut for and checked went in
+        self.assertTrue(want["xfs"] != "missing" and want["dm_mod"] != "missing", want)
+        for m in rn["modules"]:
+            if m["state"] == "in_initramfs":
+                self.assertRegex(m["initramfs_path"],
+                                 r"/%s\.ko(\.(xz|zst|gz))?$" % m["module"].replace("_", "[-_]"))
+        for fid in ("NITRO-INITRAMFS-ROOT-DRIVER", "NITRO-ROOT-NEEDS-UNCHECKED"):
+            self.assertNotIn(fid, self.finding_ids(self.rep))
+
     def test_verdict_and_blockers(self):
         self.assertEqual(self.rep["verdict"]["nitro_boot"], "fixable")
         self.assertEqual(self.ids("blocker"), ["NET-NO-PRIMARY-CONFIG", "NITRO-NVME-INITRAMFS"])

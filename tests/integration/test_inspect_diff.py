@@ -45,6 +45,18 @@ def legacy():
     return [lc.ensure_legacy()]
 
 
+def built(script, subdir, image, what):
+    """An image of one of images/build-*.sh, built (or reused) as its own test does."""
+    def disks():
+        lc.build_with(script, os.path.join(lc.CACHE, subdir), what)
+        return [os.path.join(lc.CACHE, subdir, image)]
+    return disks
+
+
+def bootchain(image):
+    return lambda: [os.path.join(lc.ensure_bootchains()[0], image)]
+
+
 def passphrase(name):
     with open(os.path.join(lc.VOLUMES_DIR, name)) as f:
         return f.readline().rstrip("\n")
@@ -118,6 +130,19 @@ IMAGES = [
     Image("luks-root", volumes("luks-root.img"), args=luks_args, keys=luks_keys, differs=DEBIAN),
     Image("md-boot", volumes("md-boot-0.img", "md-boot-1.img"), differs=DEBIAN),
     Image("btrfs-subvols", volumes("btrfs-subvols.img"), differs=DEBIAN),
+    Image("el7", built("build-el7.sh", "el7", "el7.img", "EL7 image"), differs={
+        "product_name": "libguestfs takes centos-release's line (\"CentOS Linux release "
+                        "7.9.2009 (Core)\"), liftcheck os-release's PRETTY_NAME (\"CentOS "
+                        "Linux 7 (Core)\"), the name the distro gives the product; the full "
+                        "version is the version field's"}),
+    Image("el6-cciss", bootchain("el6-cciss.img"), differs=dict.fromkeys(
+        ("mount /", "mount /boot"),
+        "fstab names the HP Smart Array's /dev/cciss/c0d0p2 and c0d0p1, which libguestfs "
+        "leaves unresolved; liftcheck maps the first controller disk to the first input disk "
+        "and mounts the partitions, as the server did")),
+    Image("uefi-gpt", bootchain("uefi-gpt.img")),
+    Image("lived", built("build-lived.sh", "lived", "lived.img", "lived-in image"),
+          differs=DEBIAN),
 ]
 
 # LIFTCHECK_DIFF_IMAGES=NAME,NAME compares only those (while working on one).

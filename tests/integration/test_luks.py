@@ -78,6 +78,10 @@ class TestLuks(lc.ReportTest):
         self.assertNotIn("FS-LUKS-KEY-REJECTED", self.finding_ids(rep))
         self.assertNotIn("OS-NOT-FOUND", self.finding_ids(rep))
         self.assertFalse(rep["complete"])
+        # LVM on LUKS: the LV, then the LUKS container its PV is opened from
+        self.assertEqual(self.root_stack(rep), [("lvm", "/dev/vgcrypt/root", None),
+                                                ("crypt", "/dev/sda2", None)])
+        self.check_no_kernel_no_root_needs(rep)
 
     def test_both_keys_open_luks_on_lvm(self):
         rep = self.rep("both-keys")

@@ -32,6 +32,11 @@ class TestLvmRoot(lc.ReportTest):
         self.assertIn(root["device"], ("/dev/vgroot/root", "/dev/mapper/vgroot-root"))
         self.check_fs(root, type="ext4", label="root", mountpoint="/", volume=0, mounted=True)
 
+    def test_root_stack(self):
+        # images/build-fixtures.sh: / on LV vgroot/root, PV sda2; no kernel
+        self.assertEqual(self.root_stack(self.rep), [("lvm", "/dev/vgroot/root", None)])
+        self.check_no_kernel_no_root_needs(self.rep)
+
     def test_boot_partition(self):
         boot = self.fs_by_uuid(self.rep, lc.fixture_uuid(501))
         self.check_fs(boot, device="/dev/sda1", type="ext4", label="boot", mountpoint="/boot",
@@ -63,6 +68,11 @@ class TestLvmSpan(lc.ReportTest):
         self.check_fs(root, type="ext4", label="root", mountpoint="/", volume=0, mounted=True)
         self.assertIn(root, self.rep["volumes"][0]["filesystems"])
         self.assertNotIn(root["uuid"], [fs["uuid"] for fs in self.rep["volumes"][1]["filesystems"]])
+
+    def test_root_stack(self):
+        # one LV over PVs on both disks: one LVM layer, whatever the PVs
+        self.assertEqual(self.root_stack(self.rep), [("lvm", "/dev/vgspan/root", None)])
+        self.check_no_kernel_no_root_needs(self.rep)
 
 
 if __name__ == "__main__":

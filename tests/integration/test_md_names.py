@@ -41,6 +41,11 @@ class TestMdNames(lc.ReportTest):
         self.assertEqual(boot["volumes"], [0, 1])
         self.assertNotIn("FS-MOUNT-FAILED", self.finding_ids(self.rep))
 
+    def test_root_stack(self):
+        # only /boot is on the array: the root is a plain partition
+        self.assertEqual(self.root_stack(self.rep), [])
+        self.check_no_kernel_no_root_needs(self.rep)
+
     def test_boot_files_are_read(self):
         # the grub.cfg on the array is seen (unmounted, the loader was "none")
         self.assertEqual((self.rep["boot"]["loader"], self.rep["boot"]["config"]),

@@ -98,6 +98,32 @@ class NitroImage:
         self.assertNotIn("BOOT-UUID-UNRESOLVED", self.finding_ids(self.rep))
         self.assertNotIn("BOOT-UUID-UNCHECKED", self.finding_ids(self.rep))
 
+    def test_root_needs_match_the_initramfs(self):
+        # the root is a plain ext4 partition (images/build-fixtures.sh): it
+        # needs ext4, built in or in the initramfs with what modules.dep names
+        self.assertEqual(self.root_stack(self.rep), [])
+        rn = self.rep["boot"]["root_needs"]
+        self.assertEqual((rn["kernel"], rn["type"], rn["source"]), (self.kver, "ext4", "disks"))
+        [need] = rn["modules"]
+        self.assertEqual(need["module"], "ext4")
+        in_initrd, builtin = lc.image_initramfs(self.disk, ["/dev/sda1"],
+                                                "/boot/initrd.img-" + self.kver,
+                                                "/lib/modules/" + self.kver)
+        found = [f for f in self.rep["findings"] if f["id"] == "NITRO-INITRAMFS-ROOT-DRIVER"]
+        if "ext4" in builtin:
+            self.assertEqual((need["state"], found), ("builtin", []))
+        elif "ext4" not in in_initrd:
+            self.assertEqual((need["state"], need["missing"]), ("missing", "ext4"))
+            self.assertEqual(len(found), 1, self.finding_ids(self.rep))
+            self.assertEqual((found[0]["severity"], found[0]["title"].rsplit(": ", 1)[-1]),
+                             ("blocker", "ext4 (%s)" % self.kver))
+            self.assertIn("/boot/initrd.img-%s: %d modules, no ext4" % (
+                self.kver, self.kernel()["initramfs"]["modules_count"]), found[0]["evidence"])
+            self.assertNotEqual(self.rep["verdict"]["nitro_boot"], "ready")
+        else:
+            self.assertNotEqual(need["state"], "builtin")
+            self.assertEqual(need["state"] == "in_initramfs", found == [])
+
     def test_no_scan_errors(self):
         ids = self.finding_ids(self.rep)
         for bad in ("OS-NOT-FOUND", "FS-MOUNT-FAILED", "SCAN-READ-ERROR", "NITRO-NO-KERNEL"):

@@ -29,6 +29,12 @@ class TestRaid(lc.ReportTest):
         self.assertIn(root, self.rep["volumes"][0]["filesystems"])
         self.assertEqual(self.rep["volumes"][1]["filesystems"], [])
 
+    def test_root_stack(self):
+        # images/build-fixtures.sh: md-create ... level:raid1
+        root = self.fs_by_uuid(self.rep, lc.fixture_uuid(701))
+        self.assertEqual(self.root_stack(self.rep), [("md", root["device"], "raid1")])
+        self.check_no_kernel_no_root_needs(self.rep)
+
     def test_member_disk_is_not_empty(self):
         # the second disk holds half of the array: no "disk holds no filesystem"
         self.assertNotIn("FS-NONE", self.finding_ids(self.rep))

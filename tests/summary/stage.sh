@@ -38,7 +38,16 @@ cp "$HM/modules.builtin" "$HM/modules.dep" "$MD/"
 cp "$HM/kernel/drivers/nvme/host/nvme.ko" "$HM/kernel/drivers/nvme/host/nvme-core.ko" \
    "$MD/kernel/drivers/nvme/host/"
 cp "$HM/kernel/drivers/net/ethernet/amazon/ena/ena.ko" "$MD/kernel/drivers/net/ethernet/amazon/ena/"
-cp "$F/initrds/early-zstd" "$R/boot/initrd.img-$GEN"
+# its initramfs: the fixtures' (microcode, nvme, ena), then an archive with
+# the ext4 module the root needs and what modules.dep says it depends on
+RT=$(mktemp -d)
+for m in $(sed -n 's|^\(kernel/fs/ext4/ext4\.ko[^:]*\):\(.*\)|\1 \2|p' "$HM/modules.dep"); do
+    mkdir -p "$RT/usr/lib/modules/$GEN/$(dirname "$m")"
+    cp "$HM/$m" "$RT/usr/lib/modules/$GEN/$m"
+done
+{ cat "$F/initrds/early-zstd"
+  ( cd "$RT" && find . | LC_ALL=C sort | cpio -o -H newc --quiet ) | zstd -q -T1; } > "$R/boot/initrd.img-$GEN"
+rm -rf "$RT"
 printf "menuentry 'Debian GNU/Linux' {\n\tlinux /boot/vmlinuz-%s root=UUID=1234 ro quiet\n\tinitrd /boot/initrd.img-%s\n}\n" \
     "$GEN" "$GEN" > "$R/boot/grub/grub.cfg"
 printf 'UUID=1234 / ext4 errors=remount-ro 0 1\n' > "$R/etc/fstab"
