@@ -181,14 +181,13 @@ static json_object *labels(json_object *arr, size_t max,
     for (size_t i = 0; i < n && i < max; i++) {
         t.len = 0;
         one(doc_at(arr, i), &t);
-        if (t.len && !t.oom)
+        if (t.len)
             json_object_array_add(out, json_object_new_string(t.s));
     }
     if (n > max) {
         t.len = 0;
         sb_printf(&t, "\xE2\x80\xA6 and %zu more", n - max);
-        if (!t.oom)
-            json_object_array_add(out, json_object_new_string(t.s));
+        json_object_array_add(out, json_object_new_string(t.s));
     }
     sb_free(&t);
     return out;

@@ -56,7 +56,7 @@ int output_render(json_object *doc, int (*render)(json_object *, struct strbuf *
     if (!render)
         return report_write_json(doc, path);
     sb_init(&sb);
-    if (render(doc, &sb) == 0 && !sb.oom) {
+    if (render(doc, &sb) == 0) {
         if (!path || !strcmp(path, "-"))
             rc = fwrite(sb.s, 1, sb.len, stdout) == sb.len && fflush(stdout) == 0 ? 0 : -1;
         else
@@ -91,7 +91,7 @@ static int write_dockerfiles(json_object *doc, const char *dir)
         struct strbuf sb;
         char path[4096];
         sb_init(&sb);
-        if (app_dockerfile(doc_at(apps, i), &sb) == 0 && !sb.oom) {
+        if (app_dockerfile(doc_at(apps, i), &sb) == 0) {
             snprintf(path, sizeof path, "%s/Dockerfile.%zu", dir, i);
             if (write_file_atomic(path, sb.s, sb.len, NULL) < 0) {
                 fprintf(stderr, "liftcheck: %s: cannot write: %s\n", path, strerror(errno));
