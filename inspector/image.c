@@ -449,5 +449,7 @@ void image_close(struct image *im)
     free(im->fallback_reason);
     free(im->scratch_device);
     free(im->probe_device);
+    for (int i = 0; i < 26; i++)
+        free(im->kernel_disk_name[i]);
     memset(im, 0, sizeof *im);
 }

@@ -31,6 +31,10 @@ struct image {
     unsigned long long probe_disk_size;
     char *probe_disk_path;     /* its raw file on the host, in overlay_dir */
     char *overlay_dir;         /* private directory of our overlays */
+    /* The appliance kernel's name of each disk (disk index -> "/dev/sda"),
+     * read once from the disk labels when md_stat's names need it. */
+    char *kernel_disk_name[26];
+    int kernel_disk_names_read;
 };
 
 struct image_options {

@@ -12,6 +12,7 @@
 #include "luks_open.h"
 #include "md_names.h"
 #include "util/progress.h"
+#include "util/xalloc.h"
 
 static void free_strv(char **v)
 {
@@ -48,16 +49,12 @@ static int index_of_blockdev(guestfs_h *g, char **devices, int ndisks, const cha
 /* Disk index of a device named as the appliance's kernel names it (what
  * md_stat reports), through the disk labels (image.h); -1 if unknown.
  * One shell call per inspection lists the labels. */
-static int kernel_disk_index(guestfs_h *g, int ndisks, const char *kdev)
+static int kernel_disk_index(struct image *im, const char *kdev)
 {
-    static guestfs_h *for_g;
-    static char map[26][64];    /* disk index -> kernel name, "" = unknown */
-
-    if (for_g != g) {
-        for_g = g;
-        memset(map, 0, sizeof map);
+    if (!im->kernel_disk_names_read) {
+        im->kernel_disk_names_read = 1;
         char why[256];
-        char *out = appliance_sh(g, "for l in /dev/disk/guestfs/" DISK_LABEL_PREFIX "?; do "
+        char *out = appliance_sh(im->g, "for l in /dev/disk/guestfs/" DISK_LABEL_PREFIX "?; do "
                                  "[ -e \"$l\" ] && echo \"${l##*/}\" \"$(readlink -f \"$l\")\"; "
                                  "done; true", why, sizeof why);
         for (char *line = out, *nl; line && *line; line = nl ? nl + 1 : NULL) {
@@ -67,15 +64,19 @@ static int kernel_disk_index(guestfs_h *g, int ndisks, const char *kdev)
             char label[32], dev[64];
             size_t pl = strlen(DISK_LABEL_PREFIX);
             if (sscanf(line, "%31s %63s", label, dev) == 2 && strlen(label) == pl + 1 &&
-                !strncmp(label, DISK_LABEL_PREFIX, pl) && label[pl] >= 'a' && label[pl] <= 'z')
-                snprintf(map[label[pl] - 'a'], sizeof map[0], "%s", dev);
+                !strncmp(label, DISK_LABEL_PREFIX, pl) && label[pl] >= 'a' && label[pl] <= 'z') {
+                char **slot = &im->kernel_disk_name[label[pl] - 'a'];
+                free(*slot);
+                *slot = xstrdup(dev);
+            }
         }
         free(out);
     }
-    for (int i = 0; i < ndisks && i < 26; i++) {
-        size_t n = strlen(map[i]);
+    for (int i = 0; i < im->ndisks && i < 26; i++) {
+        const char *name = im->kernel_disk_name[i];
+        size_t n = name ? strlen(name) : 0;
         const char *rest = kdev + n;
-        if (!n || strncmp(kdev, map[i], n))
+        if (!n || strncmp(kdev, name, n))
             continue;
         if (*rest == 'p')
             rest++;     /* nvme0n1p1 */
@@ -116,9 +117,10 @@ static int set_volumes(json_object *all, const int *seen, int ndisks)
 
 /* Lowest disk index holding any part of dev (LV, md array or plain).
  * Fills *all with every disk index as a JSON array. */
-static int volume_of_fs(guestfs_h *g, char **devices, int ndisks, const char *dev,
-                        json_object *all)
+static int volume_of_fs(struct image *im, char **devices, const char *dev, json_object *all)
 {
+    guestfs_h *g = im->g;
+    int ndisks = im->ndisks;
     int seen[64] = {0};
 
     /* Appliance names: /dev/sdXN partitions, /dev/mdN arrays, /dev/VG/LV. */
@@ -147,7 +149,7 @@ static int volume_of_fs(guestfs_h *g, char **devices, int ndisks, const char *de
         /* md_stat gives the kernel's names, not the API's. */
         struct guestfs_mdstat_list *md = guestfs_md_stat(g, dev);
         for (size_t i = 0; md && i < md->len; i++) {
-            int idx = kernel_disk_index(g, ndisks, md->val[i].mdstat_device);
+            int idx = kernel_disk_index(im, md->val[i].mdstat_device);
             if (idx >= 0 && idx < 64)
                 seen[idx] = 1;
         }
@@ -859,7 +861,7 @@ int inspect_image(struct image *im, const struct luks_keys *keys, struct report 
     for (size_t i = 0; i < nfs; i++) {
         struct fs *f = &fss[i];
         json_object *all = json_object_new_array();
-        f->volume = volume_of_fs(g, devices, im->ndisks, f->device, all);
+        f->volume = volume_of_fs(im, devices, f->device, all);
         f->volume = member_volumes(g, devices, im->ndisks, fss, nfs, f->device, all, f->volume);
         if (f->volume < 0 && (f->volume = luks_volume(g, fss, nfs, f)) >= 0)
             json_object_array_add(all, json_object_new_int(f->volume));

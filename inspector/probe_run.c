@@ -20,6 +20,7 @@
 #include "util/progress.h"
 #include "util/stop.h"
 #include "util/tmpdir.h"
+#include "util/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -245,7 +246,6 @@ static int shell_quote(const char *s, char *out, size_t cap)
 static int run_probe(struct image *im, const char *args, const char *root, unsigned max_depth,
                      unsigned long long max, char *why, size_t cap)
 {
-    static char cmd[3 * PATH_MAX + 8192];
     char quoted[2 * PATH_MAX + 32], full[PATH_MAX + 16];
     if ((size_t)snprintf(full, sizeof full, "/sysroot%s", strcmp(root, "/") ? root : "") >=
             sizeof full ||
@@ -257,18 +257,15 @@ static int run_probe(struct image *im, const char *args, const char *root, unsig
      * heap grows 64 MiB at a time on huge pages: under emulation each page
      * fault costs tens of microseconds, and the tree takes ~18k small
      * pages (about a second of the tree's time on the reference image). */
-    int n = snprintf(cmd, sizeof cmd,
-                     "rm -f /tmp/lc-rc /tmp/lc-out && "
-                     "(GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864 "
-                     "/tmp/liftcheck-probe %s--max-depth %u %s %s %llu %llu %s %llu "
-                     ">/tmp/lc-out 2>&1; echo $? >/tmp/lc-rc) </dev/null >/dev/null 2>&1 &",
-                     args, max_depth, quoted, PROBE_SHELL_DEV, SNAP_DISK_OUTPUT_OFFSET, max,
-                     PROBE_SHELL_DEV, SNAP_DISK_PROGRESS_OFFSET);
-    if (n < 0 || (size_t)n >= sizeof cmd) {
-        snprintf(why, cap, "the probe's command is too long");
-        return -1;
-    }
-    if (debug_sh(im, cmd, why, cap, NULL) < 0)
+    char *cmd = xasprintf("rm -f /tmp/lc-rc /tmp/lc-out && "
+                          "(GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864 "
+                          "/tmp/liftcheck-probe %s--max-depth %u %s %s %llu %llu %s %llu "
+                          ">/tmp/lc-out 2>&1; echo $? >/tmp/lc-rc) </dev/null >/dev/null 2>&1 &",
+                          args, max_depth, quoted, PROBE_SHELL_DEV, SNAP_DISK_OUTPUT_OFFSET, max,
+                          PROBE_SHELL_DEV, SNAP_DISK_PROGRESS_OFFSET);
+    int rc = debug_sh(im, cmd, why, cap, NULL);
+    free(cmd);
+    if (rc < 0)
         return -1;
     return wait_probe(im, im->probe_disk_path, why, cap);
 }
