@@ -44,7 +44,7 @@ static int dir_kind(struct scan_ctx *c, json_object *memo, const char *dir)
         return json_object_get_int(known);
     int kind = has(c->v, dir, "etc", 1) && has(c->v, dir, "usr", 1) && has(c->v, dir, "var", 1) ? 1
              : has(c->v, dir, ".git", 0) ? 2 : 0;
-    json_object_object_add(memo, dir, json_object_new_int(kind));
+    doc_put(memo, dir, jint(kind));
     return kind;
 }
 

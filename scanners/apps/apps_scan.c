@@ -24,7 +24,7 @@ static void need_max(json_object *needs, const char *key, const char *ver, const
     if (!ver || (cur && version_cmp(ver, cur) <= 0))
         return;
     char buf[1024];
-    json_object_object_add(needs, key, jstr(ver));
+    doc_put(needs, key, jstr(ver));
     snprintf(buf, sizeof buf, "%s: %s_%s", path, family, ver);
     apps_push_str(needs, "evidence", buf, 20);
 }
@@ -67,7 +67,7 @@ static void syscall_facts(struct scan_ctx *c, json_object *app, const char *path
     if (!res)
         return;
     json_object *sys = apps_obj(app, "syscalls"), *list = doc_get(res, "syscalls");
-    json_object_object_add(res, "path", jstr(path));
+    doc_put(res, "path", jstr(path));
     for (size_t i = 0; i < json_object_array_length(list); i++) {
         json_object *e = json_object_array_get_idx(list, i);
         int kind = 0;
@@ -75,22 +75,22 @@ static void syscall_facts(struct scan_ctx *c, json_object *app, const char *path
         if (!why)
             continue;
         static const char *const kinds[] = {"", "removed", "module", "hardware", "kexec"};
-        json_object *fl = json_object_new_object();
-        json_object_object_add(fl, "path", jstr(path));
-        json_object_object_add(fl, "name", jstr(doc_str(e, "name")));
-        json_object_object_add(fl, "nr", json_object_new_int(json_object_get_int(doc_get(e, "nr"))));
-        json_object_object_add(fl, "abi", jstr(doc_str(e, "abi")));
-        json_object_object_add(fl, "kind", jstr(kinds[kind]));
-        json_object_object_add(fl, "why", jstr(why));
-        json_object_object_add(fl, "addresses", json_object_get(doc_get(e, "addresses")));
+        json_object *fl = jobject();
+        doc_put(fl, "path", jstr(path));
+        doc_put(fl, "name", jstr(doc_str(e, "name")));
+        doc_put(fl, "nr", jint(json_object_get_int(doc_get(e, "nr"))));
+        doc_put(fl, "abi", jstr(doc_str(e, "abi")));
+        doc_put(fl, "kind", jstr(kinds[kind]));
+        doc_put(fl, "why", jstr(why));
+        doc_put(fl, "addresses", json_object_get(doc_get(e, "addresses")));
         apps_push(sys, "flagged", fl);
     }
     json_object *vs = doc_get(res, "vsyscall_addresses");
     for (size_t i = 0; vs && i < json_object_array_length(vs); i++) {
-        json_object *e = json_object_new_object();
-        json_object_object_add(e, "path", jstr(path));
-        json_object_object_add(e, "address",
-                               jstr(json_object_get_string(json_object_array_get_idx(vs, i))));
+        json_object *e = jobject();
+        doc_put(e, "path", jstr(path));
+        doc_put(e, "address",
+                jstr(json_object_get_string(json_object_array_get_idx(vs, i))));
         apps_push(apps_obj(app, "compat"), "vsyscall", e);
     }
     apps_push(sys, "files", res);
@@ -115,10 +115,10 @@ static void os_library(json_object *needs, const char *so, const char *path, con
     json_object *libs = apps_obj(needs, "libraries");
     if (doc_get(libs, so) || json_object_object_length(libs) >= 200)
         return;
-    json_object *l = json_object_new_object();
-    json_object_object_add(l, "path", path ? jstr(path) : NULL);
-    json_object_object_add(l, "package", pkg ? jstr(pkg) : NULL);
-    json_object_object_add(libs, so, l);
+    json_object *l = jobject();
+    doc_put(l, "path", path ? jstr(path) : NULL);
+    doc_put(l, "package", pkg ? jstr(pkg) : NULL);
+    doc_put(libs, so, l);
 }
 
 /* Library needs of one program: sonames from outside the application, and
@@ -180,7 +180,7 @@ static void runtime_native_needs(json_object *files, json_object *app)
 static void group_elf(struct scan_ctx *c, struct apps *a, json_object *files,
                       const struct apps_transient *t, json_object *kmods, int *budget)
 {
-    json_object *copies = json_object_new_object();
+    json_object *copies = jobject();
     for (size_t i = 0; copies && i < json_object_array_length(files); i++) {
         json_object *f = json_object_array_get_idx(files, i), *app;
         const char *path = doc_str(f, "path"), *type = doc_str(f, "type");
@@ -195,7 +195,7 @@ static void group_elf(struct scan_ctx *c, struct apps *a, json_object *files,
              !apps_root_by_structure(path, name, sizeof name, root, sizeof root)) ||
             apps_inside_copy(c, copies, path, !usual || !strncmp(path, "/home/", 6))) {
             if (kmod)
-                json_object_array_add(kmods, json_object_new_int64((int64_t)i));
+                doc_push(kmods, jint((int64_t)i));
             continue;
         }
         app = apps_get(a, name, root, json_object_get_int(doc_get(f, "volume")));
@@ -227,22 +227,22 @@ static void group_elf(struct scan_ctx *c, struct apps *a, json_object *files,
 static void gate_candidates(json_object *app, const struct kmod_refs *refs,
                             const struct apps_transient *t)
 {
-    json_object *cand = doc_get(app, "module_candidates"), *seen = json_object_new_object();
+    json_object *cand = doc_get(app, "module_candidates"), *seen = jobject();
     for (size_t i = 0; seen && i < doc_len(cand); i++) {
         const char *p = json_object_get_string(json_object_array_get_idx(cand, i));
         /* The ELF inventory and the root's walk both list a module. */
         if (json_object_object_get_ex(seen, p, NULL) || !apps_kmod_counts(refs, t, p))
             continue;
-        json_object_object_add(seen, p, NULL);
+        doc_put(seen, p, NULL);
         if (strstr(p, ".ko"))
             apps_push_str(app, "files", p, FILES_CAP);
         apps_push_str(app, "kernel_modules", p, 200);
     }
     /* Counted across calls: a module application gains its other kernels' copies. */
     if (seen && json_object_object_length(seen))
-        json_object_object_add(app, "kernel_module_count",
-                               json_object_new_int(json_object_get_int(doc_get(app, "kernel_module_count")) +
-                                                   json_object_object_length(seen)));
+        doc_put(app, "kernel_module_count",
+                jint(json_object_get_int(doc_get(app, "kernel_module_count")) +
+                     json_object_object_length(seen)));
     json_object_put(seen);
     json_object_object_del(app, "module_candidates");
 }
@@ -252,7 +252,7 @@ static void gate_candidates(json_object *app, const struct kmod_refs *refs,
 static void module_apps(struct scan_ctx *c, struct apps *a, json_object *files, json_object *kmods,
                         struct kmod_refs *refs, const struct apps_transient *t)
 {
-    json_object *by_name = json_object_new_object();
+    json_object *by_name = jobject();
     for (size_t i = 0; by_name && i < doc_len(kmods); i++) {
         json_object *f = json_object_array_get_idx(files,
             (size_t)json_object_get_int64(json_object_array_get_idx(kmods, i)));
@@ -266,7 +266,7 @@ static void module_apps(struct scan_ctx *c, struct apps *a, json_object *files, 
             app = apps_get(a, name, path, json_object_get_int(doc_get(f, "volume")));
             if (!app)
                 break;
-            json_object_object_add(by_name, name, json_object_get(app));
+            doc_put(by_name, name, json_object_get(app));
             apps_walk_root(c, app, path, t, refs);
         } else {
             apps_push(app, "module_candidates", jstr(path));
@@ -324,7 +324,7 @@ static int cmp_app_root(const void *a, const void *b)
 int scan_apps(struct scan_ctx *c)
 {
     json_object *files = report_get(c->r, "elf_files"), *sum = report_get(c->r, "elf_summary");
-    json_object *kmods = json_object_new_array();
+    json_object *kmods = jarray();
     struct apps a = {0};
     struct apps_transient t = {0};
     struct kmod_refs refs = {0};
@@ -372,14 +372,14 @@ int scan_apps(struct scan_ctx *c)
     apps_kmod_free(&refs);
 
     const char *g = files ? guest_glibc(files, gg, sizeof gg) : NULL;
-    json_object *list = json_object_new_array();
+    json_object *list = jarray();
     for (size_t i = 0; i < a.n; i++) {
         json_object *app = a.v[i].o;
         if (empty(app) && !doc_get(doc_get(app, "compat"), "aout"))
             continue;
         if (g)
-            json_object_object_add(apps_obj(app, "compat"), "guest_glibc", jstr(g));
-        json_object_array_add(list, json_object_get(app));
+            doc_put(apps_obj(app, "compat"), "guest_glibc", jstr(g));
+        doc_push(list, json_object_get(app));
     }
     apps_free(&a);
     json_object_array_sort(list, cmp_app_root);

@@ -36,9 +36,9 @@ static int add(json_object *app, const char *path, const char *s, int *count)
 {
     if (*count >= PER_FILE || seen(app, path, s))
         return 0;
-    json_object *e = json_object_new_object();
-    json_object_object_add(e, "path", jstr(path));
-    json_object_object_add(e, "string", jstr(s));
+    json_object *e = jobject();
+    doc_put(e, "path", jstr(path));
+    doc_put(e, "string", jstr(s));
     apps_push(app, "kernel_paths", e);
     (*count)++;
     return 1;
