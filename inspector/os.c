@@ -110,7 +110,7 @@ static int set_volumes(json_object *all, const int *seen, int ndisks)
         if (seen[i]) {
             if (lowest < 0)
                 lowest = i;
-            json_object_array_add(all, json_object_new_int(i));
+            doc_push(all, jint(i));
         }
     return lowest;
 }
@@ -165,17 +165,17 @@ static int volume_of_fs(struct image *im, char **devices, const char *dev, json_
 
 json_object *os_info_json(const struct os_info *o)
 {
-    json_object *j = json_object_new_object();
-    json_object_object_add(j, "type", jstr_or_null(o->type));
-    json_object_object_add(j, "distro", jstr_or_null(o->distro));
-    json_object_object_add(j, "version", jstr_or_null(o->version));
-    json_object_object_add(j, "major", json_object_new_int(o->major));
-    json_object_object_add(j, "minor", json_object_new_int(o->minor));
-    json_object_object_add(j, "product_name", jstr_or_null(o->product_name));
-    json_object_object_add(j, "arch", jstr_or_null(o->arch));
-    json_object_object_add(j, "hostname", jstr_or_null(o->hostname));
-    json_object_object_add(j, "package_format", jstr_or_null(o->package_format));
-    json_object_object_add(j, "root_device", jstr_or_null(o->root_device));
+    json_object *j = jobject();
+    doc_put(j, "type", jstr_or_null(o->type));
+    doc_put(j, "distro", jstr_or_null(o->distro));
+    doc_put(j, "version", jstr_or_null(o->version));
+    doc_put(j, "major", jint(o->major));
+    doc_put(j, "minor", jint(o->minor));
+    doc_put(j, "product_name", jstr_or_null(o->product_name));
+    doc_put(j, "arch", jstr_or_null(o->arch));
+    doc_put(j, "hostname", jstr_or_null(o->hostname));
+    doc_put(j, "package_format", jstr_or_null(o->package_format));
+    doc_put(j, "root_device", jstr_or_null(o->root_device));
     return j;
 }
 
@@ -365,17 +365,17 @@ static void partition_facts(const char *dev, char **kv, json_object *vol)
 
     if (!scheme)
         return;
-    json_object_object_add(vol, "partition_table", jstr(scheme));
+    doc_put(vol, "partition_table", jstr(scheme));
     if (!json_object_object_get_ex(vol, "partitions", &parts)) {
-        parts = json_object_new_array();
-        json_object_object_add(vol, "partitions", parts);
+        parts = jarray();
+        doc_put(vol, "partitions", parts);
     }
-    p = json_object_new_object();
-    json_object_object_add(p, "device", jstr(dev));
-    json_object_object_add(p, "number", num && atoi(num) > 0 ? json_object_new_int(atoi(num)) : NULL);
-    json_object_object_add(p, "type", jstr_or_null(blkid_value(kv, "PART_ENTRY_TYPE")));
-    json_object_object_add(p, "filesystem", jstr_or_null(blkid_value(kv, "TYPE")));
-    json_object_array_add(parts, p);
+    p = jobject();
+    doc_put(p, "device", jstr(dev));
+    doc_put(p, "number", num && atoi(num) > 0 ? jint(atoi(num)) : NULL);
+    doc_put(p, "type", jstr_or_null(blkid_value(kv, "PART_ENTRY_TYPE")));
+    doc_put(p, "filesystem", jstr_or_null(blkid_value(kv, "TYPE")));
+    doc_push(parts, p);
 }
 
 /* Every block device that may hold a filesystem: unpartitioned disks,
@@ -811,22 +811,22 @@ static void mount_os_filesystems(struct image *im, struct report *r, struct insp
 /* A disk's entry in "volumes"; its filesystems go into *fs. */
 static json_object *volume_json(const struct disk *d, int index, json_object **fs)
 {
-    json_object *v = json_object_new_object();
-    json_object_object_add(v, "index", json_object_new_int(index));
-    json_object_object_add(v, "path", jstr(d->path));
-    json_object_object_add(v, "format", jstr(d->format));
-    json_object_object_add(v, "format_source", jstr(d->format_source));
-    json_object_object_add(v, "virtual_size", json_object_new_int64((int64_t)d->virtual_size));
-    *fs = json_object_new_array();
-    json_object_object_add(v, "filesystems", *fs);
+    json_object *v = jobject();
+    doc_put(v, "index", jint(index));
+    doc_put(v, "path", jstr(d->path));
+    doc_put(v, "format", jstr(d->format));
+    doc_put(v, "format_source", jstr(d->format_source));
+    doc_put(v, "virtual_size", jint((int64_t)d->virtual_size));
+    *fs = jarray();
+    doc_put(v, "filesystems", *fs);
     return v;
 }
 
 void inspect_disks_only(const struct disk *disks, int ndisks, struct report *r)
 {
-    json_object *volumes = json_object_new_array(), *fs;
+    json_object *volumes = jarray(), *fs;
     for (int i = 0; i < ndisks; i++)
-        json_object_array_add(volumes, volume_json(&disks[i], i, &fs));
+        doc_push(volumes, volume_json(&disks[i], i, &fs));
     report_set(r, "volumes", volumes);
     report_set(r, "os", NULL);
 }
@@ -835,7 +835,7 @@ int inspect_image(struct image *im, const struct luks_keys *keys, struct report 
                   struct inspection *ins, char *err, size_t errlen)
 {
     guestfs_h *g = im->g;
-    json_object *volumes = json_object_new_array();
+    json_object *volumes = jarray();
     json_object **vol_fs = NULL;
     struct fs *fss = NULL;
     size_t nfs = 0;
@@ -852,7 +852,7 @@ int inspect_image(struct image *im, const struct luks_keys *keys, struct report 
     if (!vol_fs)
         goto out;
     for (int i = 0; i < im->ndisks; i++)
-        json_object_array_add(volumes, volume_json(&im->disks[i], i, &vol_fs[i]));
+        doc_push(volumes, volume_json(&im->disks[i], i, &vol_fs[i]));
 
     progress_stage("finding filesystems");
     discover(g, im, devices, volumes, &fss, &nfs);
@@ -860,21 +860,21 @@ int inspect_image(struct image *im, const struct luks_keys *keys, struct report 
     int luks = 0;
     for (size_t i = 0; i < nfs; i++) {
         struct fs *f = &fss[i];
-        json_object *all = json_object_new_array();
+        json_object *all = jarray();
         f->volume = volume_of_fs(im, devices, f->device, all);
         f->volume = member_volumes(g, devices, im->ndisks, fss, nfs, f->device, all, f->volume);
         if (f->volume < 0 && (f->volume = luks_volume(g, fss, nfs, f)) >= 0)
-            json_object_array_add(all, json_object_new_int(f->volume));
+            doc_push(all, jint(f->volume));
         if (is_filesystem(f->type))
             ins->filesystems++;
         luks += !strcmp(f->type, "crypto_LUKS");
-        f->json = json_object_new_object();
-        json_object_object_add(f->json, "device", jstr(f->device));
-        json_object_object_add(f->json, "type", jstr(f->type));
-        json_object_object_add(f->json, "uuid", jstr_or_null(f->uuid));
-        json_object_object_add(f->json, "label", jstr_or_null(f->label));
-        json_object_object_add(f->json, "volume", f->volume >= 0 ? json_object_new_int(f->volume) : NULL);
-        json_object_object_add(f->json, "volumes", all);
+        f->json = jobject();
+        doc_put(f->json, "device", jstr(f->device));
+        doc_put(f->json, "type", jstr(f->type));
+        doc_put(f->json, "uuid", jstr_or_null(f->uuid));
+        doc_put(f->json, "label", jstr_or_null(f->label));
+        doc_put(f->json, "volume", f->volume >= 0 ? jint(f->volume) : NULL);
+        doc_put(f->json, "volumes", all);
     }
     if (ins->filesystems == 0 && !luks) {
         snprintf(err, errlen, "no partition table or filesystem found on %s",
@@ -928,9 +928,9 @@ attach:
     for (size_t j = 0; j < nfs; j++) {
         if (!fss[j].json)
             continue;   /* a further subvolume mount of a listed btrfs */
-        json_object_object_add(fss[j].json, "mountpoint", jstr_or_null(fss[j].mountpoint));
-        json_object_object_add(fss[j].json, "mounted_at", jstr_or_null(fss[j].mounted_at));
-        json_object_object_add(fss[j].json, "mounted", json_object_new_boolean(fss[j].mounted_at != NULL));
+        doc_put(fss[j].json, "mountpoint", jstr_or_null(fss[j].mountpoint));
+        doc_put(fss[j].json, "mounted_at", jstr_or_null(fss[j].mounted_at));
+        doc_put(fss[j].json, "mounted", jbool(fss[j].mounted_at != NULL));
     }
     /* Filesystems go into their volume in device-name order. */
     for (int i = 0; i < im->ndisks; i++)
@@ -943,7 +943,7 @@ attach:
                     best = j;
             if (best == nfs)
                 break;
-            json_object_array_add(vol_fs[i], fss[best].json);
+            doc_push(vol_fs[i], fss[best].json);
             fss[best].json = NULL;
         }
 out:
@@ -968,17 +968,17 @@ out:
 
 int inspect_dir(vfs *v, const char *root, struct report *r, struct inspection *ins)
 {
-    json_object *volumes = json_object_new_array(), *vol = json_object_new_object();
+    json_object *volumes = jarray(), *vol = jobject();
     struct vfs_stat st;
 
     memset(ins, 0, sizeof *ins);
-    json_object_object_add(vol, "index", json_object_new_int(0));
-    json_object_object_add(vol, "path", jstr(root));
-    json_object_object_add(vol, "format", jstr("directory"));
-    json_object_object_add(vol, "format_source", jstr("option"));
-    json_object_object_add(vol, "virtual_size", NULL);
-    json_object_object_add(vol, "filesystems", json_object_new_array());
-    json_object_array_add(volumes, vol);
+    doc_put(vol, "index", jint(0));
+    doc_put(vol, "path", jstr(root));
+    doc_put(vol, "format", jstr("directory"));
+    doc_put(vol, "format_source", jstr("option"));
+    doc_put(vol, "virtual_size", NULL);
+    doc_put(vol, "filesystems", jarray());
+    doc_push(volumes, vol);
     report_set(r, "volumes", volumes);
     if (vfs_lstat(v, "/", &st) == 0) {
         ins->devs = malloc(sizeof *ins->devs);

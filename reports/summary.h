@@ -2,7 +2,7 @@
  * renderers they only read the document and escape every string in it:
  * server names, hostnames, finding titles and fixes come from reports,
  * and reports from guests.  Each appends one whole document to out and
- * returns 0, or -1 when doc is not an object or memory ran out.
+ * returns 0, or -1 when doc is not an object.
  *
  * summary_markdown: the wave's totals on the first line, then the fixes
  *   that unblock the most servers, the servers, and the base images.
