@@ -70,6 +70,7 @@ static const char usage_text[] =
 "  3  could not inspect: bad, unreadable or empty image (summary: a report\n"
 "     could not be read; the summary lists it)\n"
 "  4  report written, but part of the scan failed or was cut short\n"
+"  5  out of memory: the run ended at once, no report\n"
 "  130/143  interrupted by SIGINT/SIGTERM: no report, nothing left behind\n";
 
 enum { OPT_ROOT = 256, OPT_FORMAT, OPT_BACKING, OPT_ACCEL, OPT_KVM_TIMEOUT,

@@ -37,12 +37,11 @@ static void add_header(struct report *r)
 static void add_launch(struct report *r, const char *accel, const char *reason,
                        int tcg_cache_mib)
 {
-    json_object *l = json_object_new_object();
+    json_object *l = jobject();
     doc_put(l, "accelerator", jstr(accel));
     if (l) {
-        json_object_object_add(l, "fallback_reason", jstr_or_null(reason));
-        json_object_object_add(l, "tcg_cache_mib",
-                               tcg_cache_mib > 0 ? json_object_new_int(tcg_cache_mib) : NULL);
+        doc_put(l, "fallback_reason", jstr_or_null(reason));
+        doc_put(l, "tcg_cache_mib", tcg_cache_mib > 0 ? jint(tcg_cache_mib) : NULL);
     }
     report_set(r, "launch", l);
 }
@@ -117,10 +116,10 @@ static int finish(const struct options *o, struct report *r, long long t0)
         report_finding_evidence(f, "%s", stop_description());
         r->incomplete = 1;
     }
-    report_set(r, "duration_ms", json_object_new_int64(now_ms() - t0));
-    report_set(r, "complete", json_object_new_boolean(!r->incomplete));
+    report_set(r, "duration_ms", jint(now_ms() - t0));
+    report_set(r, "complete", jbool(!r->incomplete));
     if (verdict_compute(r->doc) < 0) {
-        fprintf(stderr, "liftcheck: out of memory computing the verdict\n");
+        fprintf(stderr, "liftcheck: cannot compute the verdict\n");
         return EXIT_INSPECT;
     }
     if (output_write(r->doc, o->formats, o->output, o->output_dir) < 0)
@@ -151,7 +150,7 @@ static int run_render(const struct options *o)
                        .incomplete = doc_has(doc, "complete") && doc_bool(doc, "complete") != 1};
     int rc;
     if (verdict_compute(doc) < 0) {
-        fprintf(stderr, "liftcheck: %s: out of memory computing the verdict\n", o->render_input);
+        fprintf(stderr, "liftcheck: %s: cannot compute the verdict\n", o->render_input);
         rc = EXIT_INSPECT;
     } else {
         rc = output_write(doc, o->formats, o->output, o->output_dir) < 0 ? EXIT_INSPECT

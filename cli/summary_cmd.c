@@ -40,13 +40,13 @@ static void add(struct wave *w, const char *path, const char *name)
         return;
     }
     if (real)
-        json_object_object_add(w->seen, real, json_object_new_boolean(1));
+        doc_put(w->seen, real, jbool(1));
     free(real);
     json_object *e = summary_read_report(path, name, w->fail_on);
     const char *err = doc_str(e, "error");
     if (err)
         fprintf(stderr, "liftcheck: %s: %s\n", path, err);
-    json_object_array_add(w->servers, e);
+    doc_push(w->servers, e);
 }
 
 /* A report file's server: its directory's name for DIR/report.json (as
@@ -113,15 +113,15 @@ static void add_dir(struct wave *w, const char *dir)
         json_object *e = summary_unreadable(dir, dir, "no report.json, server directory or "
                                                       ".json report in this directory");
         fprintf(stderr, "liftcheck: %s: no report found in this directory\n", dir);
-        json_object_array_add(w->servers, e);
+        doc_push(w->servers, e);
     }
 }
 
 int run_summary(const struct options *o)
 {
     struct wave w = {
-        .servers = json_object_new_array(),
-        .seen = json_object_new_object(),
+        .servers = jarray(),
+        .seen = jobject(),
         .fail_on = o->fail_on == FAIL_ON_WARNING ? SUMMARY_FAIL_WARNING
                  : o->fail_on == FAIL_ON_NEVER ? SUMMARY_FAIL_NEVER : SUMMARY_FAIL_BLOCKER,
     };
