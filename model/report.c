@@ -7,6 +7,7 @@
 
 #include "jdoc.h"
 #include "util/utf8.h"
+#include "util/xalloc.h"
 
 static const struct {
     const char *id;
@@ -57,9 +58,7 @@ json_object *report_utc_now(void)
 
 struct report *report_new(void)
 {
-    struct report *r = calloc(1, sizeof *r);
-    if (!r)
-        return NULL;
+    struct report *r = xcalloc(1, sizeof *r);
     r->doc = jobject();
     r->findings = jarray();
     /* the document holds the findings array; r->findings borrows it */

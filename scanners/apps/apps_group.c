@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "scanners/apps/apps_int.h"
+#include "util/xalloc.h"
 
 /* Standard /usr/local directories: files there make one flat application. */
 static const char *const local_std[] = {
@@ -78,19 +79,11 @@ json_object *apps_get(struct apps *a, const char *name, const char *root, int vo
             return a->v[i].o;
     if (a->n == a->cap) {
         size_t cap = a->cap ? a->cap * 2 : 16;
-        struct app *v = realloc(a->v, cap * sizeof *v);
-        if (!v)
-            return NULL;
-        a->v = v;
+        a->v = xreallocarray(a->v, cap, sizeof *a->v);
         a->cap = cap;
     }
-    char *r = strdup(root);
+    char *r = xstrdup(root);
     json_object *o = jobject();
-    if (!r || !o) {
-        free(r);
-        json_object_put(o);
-        return NULL;
-    }
     doc_put(o, "name", jstr(name));
     doc_put(o, "root", jstr(root));
     doc_put(o, "volume", jint(volume));

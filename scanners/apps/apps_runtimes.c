@@ -10,6 +10,7 @@
 #include "scanners/apps/apps_int.h"
 #include "scanners/apps/apps_rt_parse.h"
 #include "model/jdoc.h"
+#include "util/xalloc.h"
 
 #define RT_CAP 16                /* runtimes per application */
 #define EVIDENCE_CAP 10          /* paths listed per runtime */
@@ -27,9 +28,7 @@ struct apps_rt {
 
 struct apps_rt *apps_rt_new(vfs *v, json_object *app)
 {
-    struct apps_rt *r = calloc(1, sizeof *r);
-    if (!r)
-        return NULL;
+    struct apps_rt *r = xcalloc(1, sizeof *r);
     r->v = v;
     r->app = app;
     r->list = jarray();
@@ -140,10 +139,10 @@ static void pyvenv(struct apps_rt *r, const char *path)
  * overlapping chunks. */
 static int node_binary_version(struct apps_rt *r, const char *path, char *ver, size_t cap)
 {
-    unsigned char *buf = malloc(NODE_CHUNK + NODE_OVERLAP);
+    unsigned char *buf = xmalloc(NODE_CHUNK + NODE_OVERLAP);
     size_t keep = 0;
     int found = 0;
-    for (uint64_t off = 0; buf && !found && off < NODE_SCAN_CAP; off += NODE_CHUNK) {
+    for (uint64_t off = 0; !found && off < NODE_SCAN_CAP; off += NODE_CHUNK) {
         ssize_t n = vfs_pread(r->v, path, buf + keep, NODE_CHUNK, off);
         if (n <= 0)
             break;

@@ -10,6 +10,7 @@
 
 #include "common/elf/elf_tables.h"
 #include "scanners/apps/apps_int.h"
+#include "util/xalloc.h"
 
 #define TEXT_CAP (64u << 20)     /* executable bytes read per file */
 #define MAX_NR 1024
@@ -180,9 +181,8 @@ json_object *apps_syscalls_of(vfs *v, const char *path)
     if (cs_open(CS_ARCH_X86, mode64 ? CS_MODE_64 : CS_MODE_32, &cs) != CS_ERR_OK)
         goto out;
     cs_ok = 1;
-    s = calloc(1, sizeof *s);
-    if (!s || !(s->vsys = jarray()))
-        goto out;
+    s = xcalloc(1, sizeof *s);
+    s->vsys = jarray();
     for (size_t i = 0; i < nr; i++) {
         uint64_t len = r[i].size;
         if (!len)
