@@ -20,6 +20,7 @@
 #include "summary_cmd.h"
 #include "util/progress.h"
 #include "util/stop.h"
+#include "util/xalloc.h"
 
 static long long now_ms(void)
 {
@@ -180,18 +181,15 @@ static int run_root(const struct options *o, struct report *r, long long t0)
 
 static int run_disks(const struct options *o, struct report *r, long long t0)
 {
-    struct disk *disks = calloc((size_t)o->ndisks, sizeof *disks);
+    struct disk *disks = xcalloc((size_t)o->ndisks, sizeof *disks);
     struct image im = {0};
     struct inspection ins = {0};
-    char err[1024];
+    struct lc_error err = {0};
     int rc = EXIT_INSPECT, prepared = 0;
 
-    if (!disks)
-        return EXIT_INSPECT;
     for (int i = 0; i < o->ndisks; i++, prepared++) {
-        if (disk_prepare(&disks[i], o->disks[i], o->disk_format, o->allow_backing,
-                         err, sizeof err) < 0) {
-            fprintf(stderr, "liftcheck: %s: %s\n", o->disks[i], err);
+        if (disk_prepare(&disks[i], o->disks[i], o->disk_format, o->allow_backing, &err) < 0) {
+            fprintf(stderr, "liftcheck: %s: %s\n", o->disks[i], err.msg);
             disk_free(&disks[i]);
             goto out;
         }
@@ -199,7 +197,7 @@ static int run_disks(const struct options *o, struct report *r, long long t0)
             notice("%s: format probed as %s; name the file or use --disk-format to be sure",
                    disks[i].path, disks[i].format);
     }
-    if (image_open(&im, disks, o->ndisks, &o->img, err, sizeof err) < 0) {
+    if (image_open(&im, disks, o->ndisks, &o->img, &err) < 0) {
         if (stop_requested() == STOP_SIGNAL)
             rc = 128 + stop_signal_number();
         else if (stop_requested()) {
@@ -210,7 +208,7 @@ static int run_disks(const struct options *o, struct report *r, long long t0)
             r->incomplete = 1;
             rc = finish(o, r, t0);
         } else
-            fprintf(stderr, "liftcheck: %s: %s\n", o->disks[0], err);
+            fprintf(stderr, "liftcheck: %s: %s\n", o->disks[0], err.msg);
         goto out;
     }
     if (stop_requested() == STOP_SIGNAL) {
@@ -229,7 +227,7 @@ static int run_disks(const struct options *o, struct report *r, long long t0)
                 "%s read as %s", disks[i].path, disks[i].format);
             (void)f;
         }
-    if (inspect_image(&im, &o->keys, r, &ins, err, sizeof err) < 0) {
+    if (inspect_image(&im, &o->keys, r, &ins, &err) < 0) {
         if (stop_requested() == STOP_SIGNAL) {
             rc = 128 + stop_signal_number();
             goto out;
@@ -242,7 +240,7 @@ static int run_disks(const struct options *o, struct report *r, long long t0)
             goto out;
         }
         fprintf(stderr, "liftcheck: %s: %s\n",
-                o->ndisks == 1 ? o->disks[0] : "disks", err);
+                o->ndisks == 1 ? o->disks[0] : "disks", err.msg);
         finish(o, r, t0);
         rc = EXIT_INSPECT;
         goto out;

@@ -12,6 +12,7 @@
 #include "model/jdoc.h"
 #include "model/summary.h"
 #include "reports/summary.h"
+#include "util/xalloc.h"
 
 static int is_file(const char *path)
 {
@@ -53,12 +54,7 @@ static void add(struct wave *w, const char *path, const char *name)
  * --output-dir writes it), else the file name without ".json". */
 static void add_file(struct wave *w, const char *path)
 {
-    char *copy = strdup(path), *dcopy = strdup(path);
-    if (!copy || !dcopy) {
-        free(copy);
-        free(dcopy);
-        return;
-    }
+    char *copy = xstrdup(path), *dcopy = xstrdup(path);
     char *base = basename(copy);
     size_t n = strlen(base);
     if (!strcmp(base, "report.json")) {

@@ -9,6 +9,7 @@
 #include "common/snapshot_format.h"
 #include "snapshot_header.h"
 #include "snapshot_records.h"
+#include "util/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -109,14 +110,10 @@ static int mark_foreign(struct host_tree *h, char *why, size_t cap)
         }
         m->foreign = !covered;
         if (!covered) {
-            struct foreign *f = realloc(h->f, (h->nf + 1) * sizeof *f);
-            if (!f)
-                return errno = ENOMEM, -1;
-            h->f = f;
-            f = &h->f[h->nf];
+            h->f = xreallocarray(h->f, h->nf + 1, sizeof *h->f);
+            struct foreign *f = &h->f[h->nf];
             memset(f, 0, sizeof *f);
-            if (!(f->path = strdup(m->path)))
-                return errno = ENOMEM, -1;
+            f->path = xstrdup(m->path);
             unsigned d = depth_of(m->path);
             f->max_depth = d < VFS_WALK_DEFAULT_DEPTH ? VFS_WALK_DEFAULT_DEPTH - d : 1;
             h->nf++;
@@ -134,11 +131,7 @@ static size_t no_heads(uint64_t size)
 struct host_tree *host_tree_plan(const char *listing, const struct vfs_direct_fs *direct,
                                  size_t ndirect, char *why, size_t cap)
 {
-    struct host_tree *h = calloc(1, sizeof *h);
-    if (!h) {
-        snprintf(why, cap, "out of memory");
-        return NULL;
-    }
+    struct host_tree *h = xcalloc(1, sizeof *h);
     h->direct = direct;
     h->ndirect = ndirect;
     if (mounts_parse(listing, &h->ms) < 0) {
@@ -149,16 +142,9 @@ struct host_tree *host_tree_plan(const char *listing, const struct vfs_direct_fs
         snprintf(why, cap, "the appliance listed no root filesystem");
         goto fail;
     }
-    if (!(h->x = calloc(h->ms.n, sizeof *h->x))) {
-        snprintf(why, cap, "out of memory");
+    h->x = xcalloc(h->ms.n, sizeof *h->x);
+    if (mark_foreign(h, why, cap) < 0)
         goto fail;
-    }
-    why[0] = '\0';
-    if (mark_foreign(h, why, cap) < 0) {
-        if (!why[0])
-            snprintf(why, cap, "out of memory");
-        goto fail;
-    }
     for (size_t i = 0; i < h->ms.n; i++) {
         const struct mount *m = &h->ms.m[i];
         int under_foreign = 0;
@@ -199,10 +185,10 @@ int host_tree_add_foreign(struct host_tree *h, size_t i, const char *file, uint6
 {
     struct foreign *f = &h->f[i];
     struct snap_header sh;
-    char stale[512] = "";
+    struct lc_error stale = {0};
     int fd = open(file, O_RDONLY | O_CLOEXEC);
     int ok = fd >= 0 && pread(fd, &sh, sizeof sh, (off_t)offset) == (ssize_t)sizeof sh &&
-             snap_header_check(&sh, stale, sizeof stale) == 0 && !sh.truncated &&
+             snap_header_check(&sh, &stale) == 0 && !sh.truncated &&
              sh.payload_len <= MAX_FOREIGN_BYTES && sh.root.type == VFS_DIR;
     if (ok && (f->snap = malloc(SNAP_HEADER_SIZE + sh.payload_len)))
         ok = pread(fd, f->snap, SNAP_HEADER_SIZE + sh.payload_len, (off_t)offset) ==
@@ -215,7 +201,7 @@ int host_tree_add_foreign(struct host_tree *h, size_t i, const char *file, uint6
         free(f->snap);
         f->snap = NULL;
         snprintf(why, cap, "the probe's snapshot of a subtree is unusable%s%s",
-                 stale[0] ? ": " : "", stale);
+                 stale.msg[0] ? ": " : "", stale.msg);
         return -1;
     }
     f->h = sh;

@@ -43,9 +43,10 @@ struct image_options {
     int kvm_timeout;           /* seconds a KVM boot may take before TCG */
 };
 
-/* Launches the appliance.  On failure returns -1 with a reason in err. */
+/* Launches the appliance.  On failure returns a negative errno with a
+ * reason in err. */
 int image_open(struct image *im, struct disk *disks, int ndisks,
-               const struct image_options *opt, char *err, size_t errlen);
+               const struct image_options *opt, struct lc_error *err);
 void image_close(struct image *im);
 
 #endif

@@ -1,4 +1,5 @@
 #include "luks_open.h"
+#include "util/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +36,7 @@ enum luks_state luks_open_ro(guestfs_h *g, const struct luks_keys *ks, const cha
         if (guestfs_cryptsetup_open(g, device, keys[i], name,
                                     GUESTFS_CRYPTSETUP_OPEN_READONLY, 1, -1) == 0) {
             size_t n = strlen("/dev/mapper/") + strlen(name) + 1;
-            *mapper = malloc(n);
+            *mapper = xmalloc(n);
             if (*mapper)
                 snprintf(*mapper, n, "/dev/mapper/%s", name);
             st = *mapper ? LUKS_OPENED : LUKS_REJECTED;

@@ -316,7 +316,7 @@ static void record_dev(struct inspection *ins, guestfs_h *g, const char *path, i
     struct guestfs_statns *s = guestfs_lstatns(g, path);
     if (!s)
         return;
-    struct dev_volume *n = realloc(ins->devs, sizeof *n * (size_t)(ins->ndevs + 1));
+    struct dev_volume *n = xreallocarray(ins->devs, (size_t)ins->ndevs + 1, sizeof *n);
     if (n) {
         ins->devs = n;
         ins->devs[ins->ndevs++] = (struct dev_volume){(uint64_t)s->st_dev, volume};
@@ -400,18 +400,15 @@ static void probe_device(guestfs_h *g, const char *dev, struct fs **fss, size_t 
         *raid = 1;
         goto out;
     }
-    struct fs *n = realloc(*fss, sizeof **fss * (*nfs + 1));
-    if (!n)
-        goto out;
-    *fss = n;
+    struct fs *n = *fss = xreallocarray(*fss, *nfs + 1, sizeof **fss);
     struct fs *f = &n[(*nfs)++];
     memset(f, 0, sizeof *f);
-    f->device = strdup(dev);
-    f->type = strdup(type);
+    f->device = xstrdup(dev);
+    f->type = xstrdup(type);
     const char *v;
-    if ((v = blkid_value(kv, "UUID")) && *v) f->uuid = strdup(v);
-    if ((v = blkid_value(kv, "LABEL")) && *v) f->label = strdup(v);
-    if ((v = blkid_value(kv, "PART_ENTRY_UUID")) && *v) f->partuuid = strdup(v);
+    if ((v = blkid_value(kv, "UUID")) && *v) f->uuid = xstrdup(v);
+    if ((v = blkid_value(kv, "LABEL")) && *v) f->label = xstrdup(v);
+    if ((v = blkid_value(kv, "PART_ENTRY_UUID")) && *v) f->partuuid = xstrdup(v);
 out:
     free_strv(kv);
 }
@@ -494,7 +491,7 @@ static void unlock_luks(guestfs_h *g, const struct luks_keys *ks, struct fs **fs
             f->luks = luks_open_ro(g, ks, f->device, f->uuid, &mapper, &f->luks_keys_tried,
                                    why, sizeof why);
             if (f->luks == LUKS_REJECTED)
-                f->luks_error = strdup(why);
+                f->luks_error = xstrdup(why);
             if (f->luks != LUKS_OPENED)
                 continue;
             f->luks_mapper = mapper;
@@ -597,7 +594,7 @@ static int try_root(guestfs_h *g, struct fs *f)
                 guestfs_umount(g, "/");
                 snprintf(opts, sizeof opts, "ro,subvol=%s", subvols[i]);
                 if (guestfs_mount_options(g, opts, f->device, "/") == 0) {
-                    f->mount_opts = strdup(opts);
+                    f->mount_opts = xstrdup(opts);
                     return 1;
                 }
                 return 0;
@@ -649,20 +646,12 @@ static int md_by_guest_name(guestfs_h *g, const char *spec, const struct fs *fss
  * report object, copied from fss[k].  Returns its index, or -1. */
 static int add_subvolume_mount(struct fs **fss, size_t *nfs, size_t k)
 {
-    struct fs *n = realloc(*fss, sizeof **fss * (*nfs + 1));
-    if (!n)
-        return -1;
-    *fss = n;
+    struct fs *n = *fss = xreallocarray(*fss, *nfs + 1, sizeof **fss);
     struct fs *f = &n[*nfs];
     memset(f, 0, sizeof *f);
-    f->device = strdup(n[k].device);
-    f->type = strdup(n[k].type);
+    f->device = xstrdup(n[k].device);
+    f->type = xstrdup(n[k].type);
     f->volume = n[k].volume;
-    if (!f->device || !f->type) {
-        free(f->device);
-        free(f->type);
-        return -1;
-    }
     return (int)(*nfs)++;
 }
 
@@ -681,7 +670,7 @@ static void read_fstab(guestfs_h *g, struct fs **fssp, size_t *nfsp)
     if (mdconf)
         nconf = mdadm_conf_parse(mdconf, conf, MD_CONF_MAX);
     free(mdconf);
-    struct fs_ident *ids = calloc(nfs ? nfs : 1, sizeof *ids);
+    struct fs_ident *ids = xcalloc(nfs, sizeof *ids);
     for (size_t i = 0; ids && i < nfs; i++)
         ids[i] = (struct fs_ident){fss[i].device, fss[i].uuid, fss[i].label, fss[i].partuuid};
     char *save = NULL;
@@ -702,14 +691,14 @@ static void read_fstab(guestfs_h *g, struct fs **fssp, size_t *nfsp)
                 continue;
             fss = *fssp;
         }
-        fss[k].mountpoint = strdup(fld[1]);
+        fss[k].mountpoint = xstrdup(fld[1]);
         if (subvol) {
             /* Keep only the subvolume choice from the options. */
             const char *sv = strstr(fld[3], "subvol");
             char opts[256];
             snprintf(opts, sizeof opts, "ro,%.*s", (int)strcspn(sv, ","), sv);
             free(fss[k].mount_opts);
-            fss[k].mount_opts = strdup(opts);
+            fss[k].mount_opts = xstrdup(opts);
         }
     }
     free(ids);
@@ -759,7 +748,7 @@ static void mount_data_filesystems(struct image *im, struct report *r, struct in
             mount_failed(r, &fss[i], why);
             continue;
         }
-        fss[i].mounted_at = strdup(dir);
+        fss[i].mounted_at = xstrdup(dir);
         record_dev(ins, g, dir, fss[i].volume);
     }
 }
@@ -801,7 +790,7 @@ static void mount_os_filesystems(struct image *im, struct report *r, struct insp
             mount_failed(r, &fss[i], why);
             continue;
         }
-        fss[i].mounted_at = strdup(fss[i].mountpoint);
+        fss[i].mounted_at = xstrdup(fss[i].mountpoint);
         record_dev(ins, g, fss[i].mountpoint, fss[i].volume);
         if (!strcmp(fss[i].mountpoint, "/"))
             ins->root_volume = fss[i].volume;
@@ -832,7 +821,7 @@ void inspect_disks_only(const struct disk *disks, int ndisks, struct report *r)
 }
 
 int inspect_image(struct image *im, const struct luks_keys *keys, struct report *r,
-                  struct inspection *ins, char *err, size_t errlen)
+                  struct inspection *ins, struct lc_error *err)
 {
     guestfs_h *g = im->g;
     json_object *volumes = jarray();
@@ -845,12 +834,10 @@ int inspect_image(struct image *im, const struct luks_keys *keys, struct report 
     memset(ins, 0, sizeof *ins);
     report_set(r, "volumes", volumes);
     if (!devices) {
-        snprintf(err, errlen, "cannot list disks: %s", guestfs_last_error(g));
+        rc = lc_fail(err, -EIO, "cannot list disks: %s", guestfs_last_error(g));
         goto out;
     }
-    vol_fs = calloc((size_t)im->ndisks, sizeof *vol_fs);
-    if (!vol_fs)
-        goto out;
+    vol_fs = xcalloc((size_t)im->ndisks, sizeof *vol_fs);
     for (int i = 0; i < im->ndisks; i++)
         doc_push(volumes, volume_json(&im->disks[i], i, &vol_fs[i]));
 
@@ -877,8 +864,8 @@ int inspect_image(struct image *im, const struct luks_keys *keys, struct report 
         doc_put(f->json, "volumes", all);
     }
     if (ins->filesystems == 0 && !luks) {
-        snprintf(err, errlen, "no partition table or filesystem found on %s",
-                 im->ndisks == 1 ? "the disk" : "any disk");
+        rc = lc_fail(err, -ENOENT, "no partition table or filesystem found on %s",
+                     im->ndisks == 1 ? "the disk" : "any disk");
         goto attach;
     }
     for (int i = 0; i < im->ndisks; i++) {
@@ -904,11 +891,11 @@ int inspect_image(struct image *im, const struct luks_keys *keys, struct report 
     report_locked(r, fss, nfs, root != NULL);
     if (root) {
         ins->has_os = 1;
-        ins->os.root_device = strdup(root->device);
+        ins->os.root_device = xstrdup(root->device);
         read_fstab(g, &fss, &nfs);
         root = &fss[root_at];   /* fss may have moved */
         if (!root->mountpoint)
-            root->mountpoint = strdup("/");
+            root->mountpoint = xstrdup("/");
         progress_stage("mounting filesystems read-only");
         mount_os_filesystems(im, r, ins, fss, nfs);
         vfs *v = vfs_guestfs_open(g);
@@ -981,7 +968,7 @@ int inspect_dir(vfs *v, const char *root, struct report *r, struct inspection *i
     doc_push(volumes, vol);
     report_set(r, "volumes", volumes);
     if (vfs_lstat(v, "/", &st) == 0) {
-        ins->devs = malloc(sizeof *ins->devs);
+        ins->devs = xmalloc(sizeof *ins->devs);
         if (ins->devs)
             ins->devs[ins->ndevs++] = (struct dev_volume){st.dev, 0};
     }

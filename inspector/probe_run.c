@@ -375,8 +375,11 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
         snprintf(why, cap, "the probe wrote no valid snapshot");
         goto out;
     }
-    if (snap_header_check(&h, why, cap) < 0)
+    struct lc_error bad = {0};
+    if (snap_header_check(&h, &bad) < 0) {
+        snprintf(why, cap, "%s", bad.msg);
         goto out;
+    }
     snprintf(file, sizeof file, "%s/liftcheck-snapshot-XXXXXX", tmp_dir());
     int fd = mkstemp(file);
     if (fd < 0) {

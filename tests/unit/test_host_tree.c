@@ -85,7 +85,7 @@ static void stage(void)
 static struct disk make_disk(const char *features)
 {
     struct disk d;
-    char err[256];
+    struct lc_error err = {0};
     sh("rm -rf %s/rootfs %s/disk.img %s/disk.qcow2 && cp -a %s/tree %s/rootfs && "
        "rm -rf %s/rootfs/boot/* && truncate -s 96M %s/disk.img && "
        "mkfs.ext4 -q -F -b 1024 %s -d %s/rootfs %s/disk.img 64M >/dev/null 2>&1 && "
@@ -93,8 +93,8 @@ static struct disk make_disk(const char *features)
        dir, dir, dir, dir, dir, dir, dir, features, dir, dir, BOOT_AT, dir, dir);
     char path[128];
     snprintf(path, sizeof path, "%s/disk.img", dir);
-    assert_int_equal(disk_prepare(&d, path, "raw", 0, err, sizeof err), 0);
-    assert_int_equal(disk_make_overlay(&d, dir, 0, err, sizeof err), 0);
+    assert_int_equal(disk_prepare(&d, path, "raw", 0, &err), 0);
+    assert_int_equal(disk_make_overlay(&d, dir, 0, &err), 0);
     return d;
 }
 
