@@ -42,17 +42,22 @@ void sb_puts(struct strbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
 
 void sb_printf(struct strbuf *b, const char *fmt, ...)
 {
-    va_list ap;
+    va_list ap, again;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_copy(again, ap);
+    /* Straight into the free room; only a longer text needs a second pass. */
+    size_t room = b->cap > b->len ? b->cap - b->len : 0;
+    int n = vsnprintf(room ? b->s + b->len : NULL, room, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return;
-    grow(b, (size_t)n);
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
+    if (n >= 0 && (size_t)n >= room) {
+        grow(b, (size_t)n);
+        vsnprintf(b->s + b->len, (size_t)n + 1, fmt, again);
+    }
+    va_end(again);
+    if (n >= 0)
+        b->len += (size_t)n;
+    else if (room)
+        b->s[b->len] = '\0';       /* whatever a failed format left */
 }
 
 char *sb_detach(struct strbuf *b)
