@@ -53,10 +53,9 @@ static int kernel_disk_index(struct image *im, const char *kdev)
 {
     if (!im->kernel_disk_names_read) {
         im->kernel_disk_names_read = 1;
-        char why[256];
         char *out = appliance_sh(im->g, "for l in /dev/disk/guestfs/" DISK_LABEL_PREFIX "?; do "
                                  "[ -e \"$l\" ] && echo \"${l##*/}\" \"$(readlink -f \"$l\")\"; "
-                                 "done; true", why, sizeof why);
+                                 "done; true", NULL);
         for (char *line = out, *nl; line && *line; line = nl ? nl + 1 : NULL) {
             nl = strchr(line, '\n');
             if (nl)
@@ -452,8 +451,7 @@ static void discover(guestfs_h *g, struct image *im, char **devices, json_object
          * logical volumes are device-mapper devices: with none (a look at
          * sysfs), the lvm command (about a second under TCG) is not run.
          * list_dm_devices leaves LVs out, hence the shell. */
-        char why[256];
-        char *dm = appliance_sh(g, "ls /sys/block | grep -c '^dm-' || true", why, sizeof why);
+        char *dm = appliance_sh(g, "ls /sys/block | grep -c '^dm-' || true", NULL);
         char **lvs = !dm || atoi(dm) > 0 ? guestfs_lvs(g) : NULL;
         free(dm);
         for (size_t i = 0; lvs && lvs[i]; i++)

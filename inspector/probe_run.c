@@ -43,9 +43,12 @@ static void gerr(struct image *im, const char *what, char *why, size_t cap)
 /* Runs a shell command in the appliance (outside the guest's root). */
 static int debug_sh(struct image *im, const char *cmd, char *why, size_t cap, char **out)
 {
-    char *r = appliance_sh(im->g, cmd, why, cap);
-    if (!r)
+    struct lc_error err = {0};
+    char *r = appliance_sh(im->g, cmd, &err);
+    if (!r) {
+        snprintf(why, cap, "%s", err.msg);
         return -1;
+    }
     if (out)
         *out = r;
     else
