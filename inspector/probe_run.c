@@ -282,10 +282,11 @@ static int tree_on_host(struct image *im, const char *listing, vfs *live, const 
                         unsigned long long max, vfs **v)
 {
     const char *env = getenv("LIFTCHECK_HOST_TREE");
-    char file[PATH_MAX], reason[512];
+    char file[PATH_MAX];
+    struct lc_error reason = {0};
     if (env && !strcmp(env, "0"))
         return 0;
-    struct host_tree *h = host_tree_plan(listing, direct, ndirect, reason, sizeof reason);
+    struct host_tree *h = host_tree_plan(listing, direct, ndirect, &reason);
     size_t nf = h ? host_tree_foreign_count(h) : 0;
     for (size_t i = 0; h && i < nf; i++) {
         const char *path;
@@ -293,9 +294,9 @@ static int tree_on_host(struct image *im, const char *listing, vfs *live, const 
         host_tree_foreign(h, i, &path, &depth);
         progress_stage("reading a filesystem the host cannot read inside the appliance "
                        "(%zu of %zu)", i + 1, nf);
-        if (run_probe(im, args, path, depth, max, reason, sizeof reason) < 0 ||
-            host_tree_add_foreign(h, i, im->probe_disk_path, SNAP_DISK_OUTPUT_OFFSET, reason,
-                                  sizeof reason) < 0) {
+        if (run_probe(im, args, path, depth, max, reason.msg, sizeof reason.msg) < 0 ||
+            host_tree_add_foreign(h, i, im->probe_disk_path, SNAP_DISK_OUTPUT_OFFSET,
+                                  &reason) < 0) {
             host_tree_free(h);
             h = NULL;
         }
@@ -303,19 +304,20 @@ static int tree_on_host(struct image *im, const char *listing, vfs *live, const 
     snprintf(file, sizeof file, "%s/liftcheck-tree-XXXXXX", tmp_dir());
     int fd = h ? mkstemp(file) : -1;
     if (h && fd < 0)
-        snprintf(reason, sizeof reason, "a temporary file: %s", strerror(errno));
+        lc_fail(&reason, -errno, "a temporary file: %s", strerror(errno));
     if (fd >= 0) {
         close(fd);
         progress_stage("reading the file tree on the host from ext2/3/4 metadata");
-        if (host_tree_write(h, file, max, reason, sizeof reason) == 1)
-            *v = vfs_snapshot_open_at(live, file, 0, direct, ndirect, reason, sizeof reason);
+        if (host_tree_write(h, file, max, &reason) == 1)
+            *v = vfs_snapshot_open_at(live, file, 0, direct, ndirect, reason.msg,
+                                      sizeof reason.msg);
         unlink(file);       /* the mapping keeps the data */
     }
     host_tree_free(h);
     if (*v)
         tree_ready(*v, "on the host");
     else
-        progress_stage("the host cannot read the file tree (%s)", reason);
+        progress_stage("the host cannot read the file tree (%s)", reason.msg);
     return *v != NULL;
 }
 
