@@ -2,7 +2,8 @@
  * mistyped member reads as absent, so a partial, old or hand-edited report
  * is still usable and never crashes a reader (json-c aborts on an array
  * call made on anything but an array).  Shared by the verdict, the
- * scanners that read earlier facts, and the renderers. */
+ * scanners that read earlier facts, and the renderers.  The writes below
+ * are the one way the document is built: every json-c result checked. */
 #ifndef LIFTCHECK_JDOC_H
 #define LIFTCHECK_JDOC_H
 
