@@ -250,14 +250,14 @@ static int run_disks(const struct options *o, struct report *r, long long t0)
         goto out;
     if (!o->no_probe && !(o->skip_elf && o->skip_apps)) {
         progress_stage("finding where the filesystems lie on the disks");
-        char why[512];
-        vfs *snap = probe_snapshot(&im, v, why, sizeof why);
+        struct lc_error why = {0};
+        vfs *snap = probe_snapshot(&im, v, &why);
         if (snap)
             v = snap;
         else if (stop_requested())
             ;   /* the stop is reported by the scanners' unwinding */
         else
-            notice("reading files one by one: %s", why);
+            notice("reading files one by one: %s", why.msg);
     }
     run_scanners(o, v, r, &ins);
     vfs_close(v);
