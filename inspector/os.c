@@ -482,14 +482,15 @@ static void unlock_luks(guestfs_h *g, const struct luks_keys *ks, struct fs **fs
         size_t n = *nfs;
         for (size_t i = 0; i < n; i++) {
             struct fs *f = &(*fss)[i];
-            char why[1024] = "", *mapper = NULL;
+            struct lc_error why = {0};
+            char *mapper = NULL;
             if (strcmp(f->type, "crypto_LUKS") || f->luks != LUKS_UNTRIED)
                 continue;
             progress_stage("opening the encrypted volume %s", f->device);
             f->luks = luks_open_ro(g, ks, f->device, f->uuid, &mapper, &f->luks_keys_tried,
-                                   why, sizeof why);
+                                   &why);
             if (f->luks == LUKS_REJECTED)
-                f->luks_error = xstrdup(why);
+                f->luks_error = xstrdup(why.msg);
             if (f->luks != LUKS_OPENED)
                 continue;
             f->luks_mapper = mapper;
