@@ -246,8 +246,6 @@ static int run_disks(const struct options *o, struct report *r, long long t0)
         goto out;
     }
     vfs *v = vfs_guestfs_open(im.g);
-    if (!v)
-        goto out;
     if (!o->no_probe && !(o->skip_elf && o->skip_apps)) {
         progress_stage("finding where the filesystems lie on the disks");
         struct lc_error why = {0};
@@ -288,8 +286,6 @@ int main(int argc, char **argv)
         return run_summary(&o);
 
     struct report *r = report_new();
-    if (!r)
-        return EXIT_INSPECT;
     add_header(r);
     int rc = o.root ? run_root(&o, r, t0) : run_disks(&o, r, t0);
     report_free(r);

@@ -62,14 +62,8 @@ struct report *report_new(void)
     r->doc = jobject();
     r->findings = jarray();
     /* the document holds the findings array; r->findings borrows it */
-    if (doc_put(r->doc, "schema_version", jstr(REPORT_SCHEMA_VERSION)) < 0 ||
-        doc_put(r->doc, "findings", json_object_get(r->findings)) < 0) {
-        json_object_put(r->findings);
-        json_object_put(r->doc);
-        free(r);
-        return NULL;
-    }
-    json_object_put(r->findings);
+    doc_put(r->doc, "schema_version", jstr(REPORT_SCHEMA_VERSION));
+    doc_put(r->doc, "findings", r->findings);
     return r;
 }
 
