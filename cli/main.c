@@ -123,8 +123,11 @@ static int finish(const struct options *o, struct report *r, long long t0)
         fprintf(stderr, "liftcheck: cannot compute the verdict\n");
         return EXIT_INSPECT;
     }
-    if (output_write(r->doc, o->formats, o->output, o->output_dir) < 0)
+    struct lc_error err = {0};
+    if (output_write(r->doc, o->formats, o->output, o->output_dir, &err) < 0) {
+        fprintf(stderr, "liftcheck: %s\n", err.msg);
         return EXIT_INSPECT;
+    }
     if (o->elf_list && write_elf_list(r->doc, o->elf_list) < 0) {
         fprintf(stderr, "liftcheck: %s: cannot write the ELF list: %s\n", o->elf_list,
                 strerror(errno));
@@ -154,8 +157,13 @@ static int run_render(const struct options *o)
         fprintf(stderr, "liftcheck: %s: cannot compute the verdict\n", o->render_input);
         rc = EXIT_INSPECT;
     } else {
-        rc = output_write(doc, o->formats, o->output, o->output_dir) < 0 ? EXIT_INSPECT
-                                                                           : exit_code_for(o, &r);
+        struct lc_error err = {0};
+        if (output_write(doc, o->formats, o->output, o->output_dir, &err) < 0) {
+            fprintf(stderr, "liftcheck: %s\n", err.msg);
+            rc = EXIT_INSPECT;
+        } else {
+            rc = exit_code_for(o, &r);
+        }
     }
     json_object_put(doc);
     return rc;

@@ -140,7 +140,11 @@ int run_summary(const struct options *o)
     doc_int(t, "unreadable", &unreadable);
     doc_int(t, "failing", &failing);
     doc_int(t, "incomplete", &incomplete);
-    int rc = summary_write(doc, o->formats, o->output, o->output_dir) < 0 ? EXIT_INSPECT
+    struct lc_error err = {0};
+    int written = summary_write(doc, o->formats, o->output, o->output_dir, &err);
+    if (written < 0)
+        fprintf(stderr, "liftcheck: %s\n", err.msg);
+    int rc = written < 0 ? EXIT_INSPECT
            : unreadable ? EXIT_INSPECT
            : failing ? EXIT_BLOCKERS
            : incomplete ? EXIT_INCOMPLETE : EXIT_OK;
