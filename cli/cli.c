@@ -9,6 +9,7 @@
 #include "inspector/helper_path.h"
 #include "reports/output.h"
 #include "reports/summary.h"
+#include "util/xalloc.h"
 
 static const char usage_text[] =
 "Usage: liftcheck [OPTIONS] DISK [DISK...]\n"
@@ -70,6 +71,7 @@ static const char usage_text[] =
 "  3  could not inspect: bad, unreadable or empty image (summary: a report\n"
 "     could not be read; the summary lists it)\n"
 "  4  report written, but part of the scan failed or was cut short\n"
+"  5  out of memory: the run ended at once, no report\n"
 "  130/143  interrupted by SIGINT/SIGTERM: no report, nothing left behind\n";
 
 enum { OPT_ROOT = 256, OPT_FORMAT, OPT_BACKING, OPT_ACCEL, OPT_KVM_TIMEOUT,
@@ -159,9 +161,9 @@ int cli_parse(int argc, char **argv, struct options *o)
             break;
         case OPT_BACKING: o->allow_backing = 1; break;
         case OPT_KEY: {
-            char why[512];
-            if (luks_keys_add(&o->keys, optarg, why, sizeof why) < 0)
-                return usage_error("%s", why);
+            struct lc_error why = {0};
+            if (luks_keys_add(&o->keys, optarg, &why) < 0)
+                return usage_error("%s", why.msg);
             break;
         }
         case OPT_KEYS_STDIN: o->keys.from_stdin = 1; break;
@@ -205,7 +207,7 @@ int cli_parse(int argc, char **argv, struct options *o)
             else return usage_error("--fail-on takes blocker, warning or never, not '%s'", optarg);
             break;
         case OPT_SKIP: {
-            char *copy = strdup(optarg), *save = NULL;
+            char *copy = xstrdup(optarg), *save = NULL;
             for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
                 if (!strcmp(t, "elf")) o->skip_elf = 1;
                 else if (!strcmp(t, "nitro")) o->skip_nitro = 1;

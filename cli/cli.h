@@ -11,6 +11,7 @@ enum exit_code {
     EXIT_USAGE = 2,         /* bad command line */
     EXIT_INSPECT = 3,       /* could not inspect: bad or unreadable image */
     EXIT_INCOMPLETE = 4,    /* report written, but part of the scan failed */
+    /* 5: out of memory, EXIT_OOM in util/xalloc.h */
 };
 
 enum fail_on { FAIL_ON_BLOCKER, FAIL_ON_WARNING, FAIL_ON_NEVER };

@@ -20,6 +20,7 @@
 #include "summary_cmd.h"
 #include "util/progress.h"
 #include "util/stop.h"
+#include "util/xalloc.h"
 
 static long long now_ms(void)
 {
@@ -37,12 +38,11 @@ static void add_header(struct report *r)
 static void add_launch(struct report *r, const char *accel, const char *reason,
                        int tcg_cache_mib)
 {
-    json_object *l = json_object_new_object();
+    json_object *l = jobject();
     doc_put(l, "accelerator", jstr(accel));
     if (l) {
-        json_object_object_add(l, "fallback_reason", jstr_or_null(reason));
-        json_object_object_add(l, "tcg_cache_mib",
-                               tcg_cache_mib > 0 ? json_object_new_int(tcg_cache_mib) : NULL);
+        doc_put(l, "fallback_reason", jstr_or_null(reason));
+        doc_put(l, "tcg_cache_mib", tcg_cache_mib > 0 ? jint(tcg_cache_mib) : NULL);
     }
     report_set(r, "launch", l);
 }
@@ -117,14 +117,17 @@ static int finish(const struct options *o, struct report *r, long long t0)
         report_finding_evidence(f, "%s", stop_description());
         r->incomplete = 1;
     }
-    report_set(r, "duration_ms", json_object_new_int64(now_ms() - t0));
-    report_set(r, "complete", json_object_new_boolean(!r->incomplete));
+    report_set(r, "duration_ms", jint(now_ms() - t0));
+    report_set(r, "complete", jbool(!r->incomplete));
     if (verdict_compute(r->doc) < 0) {
-        fprintf(stderr, "liftcheck: out of memory computing the verdict\n");
+        fprintf(stderr, "liftcheck: cannot compute the verdict\n");
         return EXIT_INSPECT;
     }
-    if (output_write(r->doc, o->formats, o->output, o->output_dir) < 0)
+    struct lc_error err = {0};
+    if (output_write(r->doc, o->formats, o->output, o->output_dir, &err) < 0) {
+        fprintf(stderr, "liftcheck: %s\n", err.msg);
         return EXIT_INSPECT;
+    }
     if (o->elf_list && write_elf_list(r->doc, o->elf_list) < 0) {
         fprintf(stderr, "liftcheck: %s: cannot write the ELF list: %s\n", o->elf_list,
                 strerror(errno));
@@ -151,11 +154,16 @@ static int run_render(const struct options *o)
                        .incomplete = doc_has(doc, "complete") && doc_bool(doc, "complete") != 1};
     int rc;
     if (verdict_compute(doc) < 0) {
-        fprintf(stderr, "liftcheck: %s: out of memory computing the verdict\n", o->render_input);
+        fprintf(stderr, "liftcheck: %s: cannot compute the verdict\n", o->render_input);
         rc = EXIT_INSPECT;
     } else {
-        rc = output_write(doc, o->formats, o->output, o->output_dir) < 0 ? EXIT_INSPECT
-                                                                           : exit_code_for(o, &r);
+        struct lc_error err = {0};
+        if (output_write(doc, o->formats, o->output, o->output_dir, &err) < 0) {
+            fprintf(stderr, "liftcheck: %s\n", err.msg);
+            rc = EXIT_INSPECT;
+        } else {
+            rc = exit_code_for(o, &r);
+        }
     }
     json_object_put(doc);
     return rc;
@@ -181,18 +189,15 @@ static int run_root(const struct options *o, struct report *r, long long t0)
 
 static int run_disks(const struct options *o, struct report *r, long long t0)
 {
-    struct disk *disks = calloc((size_t)o->ndisks, sizeof *disks);
+    struct disk *disks = xcalloc((size_t)o->ndisks, sizeof *disks);
     struct image im = {0};
     struct inspection ins = {0};
-    char err[1024];
+    struct lc_error err = {0};
     int rc = EXIT_INSPECT, prepared = 0;
 
-    if (!disks)
-        return EXIT_INSPECT;
     for (int i = 0; i < o->ndisks; i++, prepared++) {
-        if (disk_prepare(&disks[i], o->disks[i], o->disk_format, o->allow_backing,
-                         err, sizeof err) < 0) {
-            fprintf(stderr, "liftcheck: %s: %s\n", o->disks[i], err);
+        if (disk_prepare(&disks[i], o->disks[i], o->disk_format, o->allow_backing, &err) < 0) {
+            fprintf(stderr, "liftcheck: %s: %s\n", o->disks[i], err.msg);
             disk_free(&disks[i]);
             goto out;
         }
@@ -200,7 +205,7 @@ static int run_disks(const struct options *o, struct report *r, long long t0)
             notice("%s: format probed as %s; name the file or use --disk-format to be sure",
                    disks[i].path, disks[i].format);
     }
-    if (image_open(&im, disks, o->ndisks, &o->img, err, sizeof err) < 0) {
+    if (image_open(&im, disks, o->ndisks, &o->img, &err) < 0) {
         if (stop_requested() == STOP_SIGNAL)
             rc = 128 + stop_signal_number();
         else if (stop_requested()) {
@@ -211,7 +216,7 @@ static int run_disks(const struct options *o, struct report *r, long long t0)
             r->incomplete = 1;
             rc = finish(o, r, t0);
         } else
-            fprintf(stderr, "liftcheck: %s: %s\n", o->disks[0], err);
+            fprintf(stderr, "liftcheck: %s: %s\n", o->disks[0], err.msg);
         goto out;
     }
     if (stop_requested() == STOP_SIGNAL) {
@@ -230,7 +235,7 @@ static int run_disks(const struct options *o, struct report *r, long long t0)
                 "%s read as %s", disks[i].path, disks[i].format);
             (void)f;
         }
-    if (inspect_image(&im, &o->keys, r, &ins, err, sizeof err) < 0) {
+    if (inspect_image(&im, &o->keys, r, &ins, &err) < 0) {
         if (stop_requested() == STOP_SIGNAL) {
             rc = 128 + stop_signal_number();
             goto out;
@@ -243,24 +248,22 @@ static int run_disks(const struct options *o, struct report *r, long long t0)
             goto out;
         }
         fprintf(stderr, "liftcheck: %s: %s\n",
-                o->ndisks == 1 ? o->disks[0] : "disks", err);
+                o->ndisks == 1 ? o->disks[0] : "disks", err.msg);
         finish(o, r, t0);
         rc = EXIT_INSPECT;
         goto out;
     }
     vfs *v = vfs_guestfs_open(im.g);
-    if (!v)
-        goto out;
     if (!o->no_probe && !(o->skip_elf && o->skip_apps)) {
         progress_stage("finding where the filesystems lie on the disks");
-        char why[512];
-        vfs *snap = probe_snapshot(&im, v, why, sizeof why);
+        struct lc_error why = {0};
+        vfs *snap = probe_snapshot(&im, v, &why);
         if (snap)
             v = snap;
         else if (stop_requested())
             ;   /* the stop is reported by the scanners' unwinding */
         else
-            notice("reading files one by one: %s", why);
+            notice("reading files one by one: %s", why.msg);
     }
     run_scanners(o, v, r, &ins);
     vfs_close(v);
@@ -291,8 +294,6 @@ int main(int argc, char **argv)
         return run_summary(&o);
 
     struct report *r = report_new();
-    if (!r)
-        return EXIT_INSPECT;
     add_header(r);
     int rc = o.root ? run_root(&o, r, t0) : run_disks(&o, r, t0);
     report_free(r);

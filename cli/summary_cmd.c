@@ -12,6 +12,7 @@
 #include "model/jdoc.h"
 #include "model/summary.h"
 #include "reports/summary.h"
+#include "util/xalloc.h"
 
 static int is_file(const char *path)
 {
@@ -40,25 +41,20 @@ static void add(struct wave *w, const char *path, const char *name)
         return;
     }
     if (real)
-        json_object_object_add(w->seen, real, json_object_new_boolean(1));
+        doc_put(w->seen, real, jbool(1));
     free(real);
     json_object *e = summary_read_report(path, name, w->fail_on);
     const char *err = doc_str(e, "error");
     if (err)
         fprintf(stderr, "liftcheck: %s: %s\n", path, err);
-    json_object_array_add(w->servers, e);
+    doc_push(w->servers, e);
 }
 
 /* A report file's server: its directory's name for DIR/report.json (as
  * --output-dir writes it), else the file name without ".json". */
 static void add_file(struct wave *w, const char *path)
 {
-    char *copy = strdup(path), *dcopy = strdup(path);
-    if (!copy || !dcopy) {
-        free(copy);
-        free(dcopy);
-        return;
-    }
+    char *copy = xstrdup(path), *dcopy = xstrdup(path);
     char *base = basename(copy);
     size_t n = strlen(base);
     if (!strcmp(base, "report.json")) {
@@ -113,15 +109,15 @@ static void add_dir(struct wave *w, const char *dir)
         json_object *e = summary_unreadable(dir, dir, "no report.json, server directory or "
                                                       ".json report in this directory");
         fprintf(stderr, "liftcheck: %s: no report found in this directory\n", dir);
-        json_object_array_add(w->servers, e);
+        doc_push(w->servers, e);
     }
 }
 
 int run_summary(const struct options *o)
 {
     struct wave w = {
-        .servers = json_object_new_array(),
-        .seen = json_object_new_object(),
+        .servers = jarray(),
+        .seen = jobject(),
         .fail_on = o->fail_on == FAIL_ON_WARNING ? SUMMARY_FAIL_WARNING
                  : o->fail_on == FAIL_ON_NEVER ? SUMMARY_FAIL_NEVER : SUMMARY_FAIL_BLOCKER,
     };
@@ -144,7 +140,11 @@ int run_summary(const struct options *o)
     doc_int(t, "unreadable", &unreadable);
     doc_int(t, "failing", &failing);
     doc_int(t, "incomplete", &incomplete);
-    int rc = summary_write(doc, o->formats, o->output, o->output_dir) < 0 ? EXIT_INSPECT
+    struct lc_error err = {0};
+    int written = summary_write(doc, o->formats, o->output, o->output_dir, &err);
+    if (written < 0)
+        fprintf(stderr, "liftcheck: %s\n", err.msg);
+    int rc = written < 0 ? EXIT_INSPECT
            : unreadable ? EXIT_INSPECT
            : failing ? EXIT_BLOCKERS
            : incomplete ? EXIT_INCOMPLETE : EXIT_OK;

@@ -1,7 +1,9 @@
 /* Backend-independent parts of the vfs: dispatch, realpath, whole-file reads. */
 #include "vfs.h"
 
+#include "util/cleanup.h"
 #include "util/stop.h"
+#include "util/xalloc.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -115,15 +117,13 @@ static int push_component(char *out, size_t cap, const char *c, size_t n)
 int vfs_realpath(vfs *v, const char *path, char **result)
 {
     /* rest holds what is still to resolve; out the resolved prefix. */
-    char *rest = NULL, *out = NULL;
-    int links = 0, rc = -1;
+    _cleanup_free_ char *rest = NULL, *out = NULL;
+    int links = 0;
 
     if (!path || path[0] != '/')
         return vfs_fail(v, EINVAL, "%s: not an absolute path", path ? path : "(null)");
-    rest = strdup(path);
-    out = malloc(VFS_PATH_CAP);
-    if (!rest || !out)
-        goto out;
+    rest = xstrdup(path);
+    out = xmalloc(VFS_PATH_CAP);
     strcpy(out, "/");
 
     char *p = rest;
@@ -135,35 +135,24 @@ int vfs_realpath(vfs *v, const char *path, char **result)
         char *end = strchr(p, '/');
         size_t n = end ? (size_t)(end - p) : strlen(p);
         size_t saved = strlen(out);
-        if (push_component(out, VFS_PATH_CAP, p, n) < 0) {
-            vfs_fail(v, ENAMETOOLONG, "%s: path too long", path);
-            goto out;
-        }
+        if (push_component(out, VFS_PATH_CAP, p, n) < 0)
+            return vfs_fail(v, ENAMETOOLONG, "%s: path too long", path);
         p += n;
         struct vfs_stat st;
         if (vfs_lstat(v, out, &st) < 0)
-            goto out;
+            return -1;
         if (st.type != VFS_LNK)
             continue;
-        if (++links > VFS_MAX_LINKS) {
-            vfs_fail(v, ELOOP, "%s: too many levels of symbolic links", path);
-            goto out;
-        }
-        char *target;
+        if (++links > VFS_MAX_LINKS)
+            return vfs_fail(v, ELOOP, "%s: too many levels of symbolic links", path);
+        _cleanup_free_ char *target = NULL;
         if (vfs_readlink(v, out, &target) < 0)
-            goto out;
+            return -1;
         /* New rest = target + remaining part of the path. */
         size_t tl = strlen(target), rl = strlen(p);
-        if (tl + rl + 2 > VFS_PATH_CAP) {
-            free(target);
-            vfs_fail(v, ENAMETOOLONG, "%s: path too long", path);
-            goto out;
-        }
-        char *nrest = malloc(tl + rl + 2);
-        if (!nrest) {
-            free(target);
-            goto out;
-        }
+        if (tl + rl + 2 > VFS_PATH_CAP)
+            return vfs_fail(v, ENAMETOOLONG, "%s: path too long", path);
+        char *nrest = xmalloc(tl + rl + 2);
         memcpy(nrest, target, tl);
         nrest[tl] = '/';
         memcpy(nrest + tl + 1, p, rl + 1);
@@ -171,18 +160,12 @@ int vfs_realpath(vfs *v, const char *path, char **result)
             strcpy(out, "/");
         else
             out[saved] = '\0';    /* relative: resolve from the link's dir */
-        free(target);
         free(rest);
         rest = nrest;
         p = rest;
     }
-    *result = out;
-    out = NULL;
-    rc = 0;
-out:
-    free(rest);
-    free(out);
-    return rc;
+    *result = TAKE_PTR(out);
+    return 0;
 }
 
 int vfs_stat(vfs *v, const char *path, struct vfs_stat *st)

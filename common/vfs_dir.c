@@ -7,6 +7,7 @@
 #include "vfs.h"
 
 #include "util/stop.h"
+#include "util/xalloc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -37,17 +38,13 @@ struct vfs_dir {
  * absolute symlinks restart from it. */
 static int open_in_root_slow(struct vfs_dir *d, const char *path, int flags)
 {
-    char *rest = strdup(path), *p;
     int cur = dup(d->rootfd), links = 0, depth = 0, err = 0;
     /* Directory fds from the root down, so ".." never leaves the root. */
     int stack[256];
 
-    if (!rest || cur < 0) {
-        free(rest);
-        if (cur >= 0)
-            close(cur);
-        return errno = ENOMEM, -1;
-    }
+    if (cur < 0)
+        return -1;
+    char *rest = xstrdup(path), *p;
     stack[0] = cur;
     p = rest;
     for (;;) {
@@ -79,8 +76,7 @@ static int open_in_root_slow(struct vfs_dir *d, const char *path, int flags)
             if (++links > MAX_LINKS) { err = ELOOP; break; }
             target[tl] = '\0';
             size_t rl = strlen(p);
-            char *nrest = malloc((size_t)tl + rl + 2);
-            if (!nrest) { err = ENOMEM; break; }
+            char *nrest = xmalloc((size_t)tl + rl + 2);
             snprintf(nrest, (size_t)tl + rl + 2, "%s/%s", target, p);
             free(rest);
             rest = p = nrest;
@@ -229,7 +225,7 @@ static ssize_t dir_pread(vfs *v, const char *path, void *buf, size_t len, uint64
             return vfs_fail(v, EINVAL, "%s: not a regular file", path);
         }
         d->last_fd = fd;
-        d->last_path = strdup(path);    /* no copy: just no reuse */
+        d->last_path = xstrdup(path);
     }
     while (got < len) {
         ssize_t r = pread(fd, (char *)buf + got, len - got, (off_t)(off + got));
@@ -261,8 +257,8 @@ static int dir_readlink(vfs *v, const char *path, char **target)
     if (n < 0)
         return vfs_fail(v, err, "%s: %s", path, strerror(err));
     buf[n] = '\0';
-    *target = strdup(buf);
-    return *target ? 0 : vfs_fail(v, ENOMEM, "out of memory");
+    *target = xstrdup(buf);
+    return 0;
 }
 
 static int cmp_cstr(const void *a, const void *b)
@@ -399,15 +395,13 @@ static const struct vfs_ops dir_ops = {
 
 vfs *vfs_dir_open(const char *root)
 {
-    struct vfs_dir *d = calloc(1, sizeof *d);
-    if (!d)
-        return NULL;
+    struct vfs_dir *d = xcalloc(1, sizeof *d);
     d->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (d->rootfd < 0) {
         free(d);
         return NULL;
     }
-    d->root = strdup(root);
+    d->root = xstrdup(root);
     d->last_fd = -1;
     d->base.ops = &dir_ops;
     d->base.backend = "dir";

@@ -86,10 +86,10 @@ size_t direct_disks_choose(const struct disk *disks, int ndisks, const char *lis
         if (sscanf(buf, "%31s %llu", label, &start) != 2 || (i = disk_index(ndisks, label)) < 0)
             continue;
         if (!tried[i]) {
-            char err[256];
+            struct lc_error err = {0};
             tried[i] = 1;
-            if (!(maps[i] = disk_map_of(&disks[i], err, sizeof err)))
-                notice("%s: the appliance reads its files (slower): %s", disks[i].path, err);
+            if (!(maps[i] = disk_map_of(&disks[i], &err)))
+                notice("%s: the appliance reads its files (slower): %s", disks[i].path, err.msg);
         }
         unsigned char sb[1024];
         struct vfs_direct_fs *f = &out[n];

@@ -7,6 +7,7 @@
 #include "disk_format.h"
 
 #include "run_capture.h"
+#include "util/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -50,24 +51,23 @@ const char *disk_format_normalise(const char *fmt)
 }
 
 /* First line of qemu-img's complaint, without its program prefix. */
-static void first_line(const char *msg, char *err, size_t errlen)
+/* qemu-img's first line of complaint as the error; returns -EINVAL. */
+static int first_line(const char *msg, struct lc_error *err)
 {
-    if (!msg || !*msg) {
-        snprintf(err, errlen, "qemu-img could not read the image header");
-        return;
-    }
+    if (!msg || !*msg)
+        return lc_fail(err, -EINVAL, "qemu-img could not read the image header");
     if (strncmp(msg, "qemu-img: ", 10) == 0)
         msg += 10;
     size_t n = strcspn(msg, "\n");
-    snprintf(err, errlen, "%.*s", (int)(n < 400 ? n : 400), msg);
+    return lc_fail(err, -EINVAL, "%.*s", (int)(n < 400 ? n : 400), msg);
 }
 
-static int qemu_img_info(struct disk *d, const char *fmt, char *err, size_t errlen)
+static int qemu_img_info(struct disk *d, const char *fmt, struct lc_error *err)
 {
     char *argv[10];
     int a = 0;
     char *out = NULL, *eout = NULL;
-    int rc = -1;
+    int rc;
 
     argv[a++] = "qemu-img";
     argv[a++] = "info";
@@ -83,25 +83,25 @@ static int qemu_img_info(struct disk *d, const char *fmt, char *err, size_t errl
 
     int st = run_capture(argv, QEMU_IMG_OUTPUT_CAP, QEMU_IMG_TIMEOUT_MS, &out, &eout);
     if (st < 0) {
-        snprintf(err, errlen, "qemu-img did not run or timed out (%s)",
-                 errno ? strerror(errno) : "killed");
+        rc = lc_fail(err, errno ? -errno : -EINTR, "qemu-img did not run or timed out (%s)",
+                     errno ? strerror(errno) : "killed");
         goto out;
     }
     if (st != 0) {
-        first_line(eout, err, errlen);
+        rc = first_line(eout, err);
         goto out;
     }
     json_object *j = out ? json_tokener_parse(out) : NULL, *o;
     if (!j) {
-        snprintf(err, errlen, "qemu-img info gave unreadable output");
+        rc = lc_fail(err, -EINVAL, "qemu-img info gave unreadable output");
         goto out;
     }
     if (json_object_object_get_ex(j, "virtual-size", &o))
         d->virtual_size = (uint64_t)json_object_get_int64(o);
     if (json_object_object_get_ex(j, "format", &o) && !d->format)
-        d->format = strdup(json_object_get_string(o));
+        d->format = xstrdup(json_object_get_string(o));
     if (json_object_object_get_ex(j, "backing-filename", &o))
-        d->backing_file = strdup(json_object_get_string(o));
+        d->backing_file = xstrdup(json_object_get_string(o));
     /* A vmdk's data may lie in extent files other than path, and so may a
      * qcow2's with an external data file. */
     json_object *spec, *data;
@@ -122,7 +122,7 @@ out:
 /* qcow2 images carry their own consistency data: a truncated or damaged
  * one would otherwise read as zeros past the damage and look like a broken
  * filesystem.  Exit code 2 of `qemu-img check` means corruption. */
-static int qcow2_check(struct disk *d, char *err, size_t errlen)
+static int qcow2_check(struct disk *d, struct lc_error *err)
 {
     char *argv[] = {"qemu-img", "check", "-U", "-f", "qcow2", "--", d->path, NULL};
     char *out = NULL, *eout = NULL;
@@ -133,81 +133,60 @@ static int qcow2_check(struct disk *d, char *err, size_t errlen)
         const char *q = p;
         while (q && q > out && q[-1] >= '0' && q[-1] <= '9')
             q--;
-        snprintf(err, errlen, "corrupt or truncated qcow2 image (qemu-img check: %.*s errors)",
-                 p ? (int)(p - q) : 1, p ? q : "?");
-        rc = -1;
+        rc = lc_fail(err, -EINVAL, "corrupt or truncated qcow2 image (qemu-img check: %.*s errors)",
+                     p ? (int)(p - q) : 1, p ? q : "?");
     } else if (st == 1) {
-        first_line(eout, err, errlen);
-        rc = -1;
+        rc = first_line(eout, err);
     }
     free(out);
     free(eout);
     return rc;
 }
 
-int disk_make_overlay(struct disk *d, const char *dir, int index, char *err, size_t errlen)
+int disk_make_overlay(struct disk *d, const char *dir, int index, struct lc_error *err)
 {
     char path[4096], backing[4096];
     char *out = NULL, *eout = NULL;
 
-    if (!realpath(d->path, backing)) {
-        snprintf(err, errlen, "%s", strerror(errno));
-        return -1;
-    }
+    if (!realpath(d->path, backing))
+        return lc_fail(err, -errno, "%s", strerror(errno));
     snprintf(path, sizeof path, "%s/overlay%d.qcow2", dir, index);
     char *argv[] = {"qemu-img", "create", "-q", "-f", "qcow2", "-F", d->format,
                     "-b", backing, path, NULL};
     int st = run_capture(argv, QEMU_IMG_OUTPUT_CAP, QEMU_IMG_TIMEOUT_MS, &out, &eout);
-    if (st != 0)
-        first_line(eout, err, errlen);
-    else if (!(d->overlay = strdup(path)))
-        snprintf(err, errlen, "out of memory");
+    int rc = st != 0 ? first_line(eout, err) : 0;
+    if (rc == 0)
+        d->overlay = xstrdup(path);
     free(out);
     free(eout);
-    return d->overlay ? 0 : -1;
+    return rc;
 }
 
 int disk_prepare(struct disk *d, const char *path, const char *fmt_option,
-                 int allow_backing, char *err, size_t errlen)
+                 int allow_backing, struct lc_error *err)
 {
     struct stat st;
     const char *fmt = NULL;
 
     memset(d, 0, sizeof *d);
-    d->path = strdup(path);
-    if (!d->path) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    if (stat(path, &st) < 0) {
-        snprintf(err, errlen, "%s", strerror(errno));
-        return -1;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "is a directory (use --root DIR to scan a directory tree)");
-        return -1;
-    }
-    if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
-        snprintf(err, errlen, "not a disk image file or block device");
-        return -1;
-    }
+    d->path = xstrdup(path);
+    if (stat(path, &st) < 0)
+        return lc_fail(err, -errno, "%s", strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return lc_fail(err, -EISDIR, "is a directory (use --root DIR to scan a directory tree)");
+    if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+        return lc_fail(err, -EINVAL, "not a disk image file or block device");
     d->block_device = S_ISBLK(st.st_mode);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        snprintf(err, errlen, "cannot read: %s", strerror(errno));
-        return -1;
-    }
+    if (fd < 0)
+        return lc_fail(err, -errno, "cannot read: %s", strerror(errno));
     char probe;
     ssize_t got = read(fd, &probe, 1);
     close(fd);
-    if (got < 0) {
-        snprintf(err, errlen, "cannot read: %s", strerror(errno));
-        return -1;
-    }
-    if (got == 0) {
-        snprintf(err, errlen, "empty file: no disk image in it");
-        return -1;
-    }
+    if (got < 0)
+        return lc_fail(err, -errno, "cannot read: %s", strerror(errno));
+    if (got == 0)
+        return lc_fail(err, -EINVAL, "empty file: no disk image in it");
 
     if (fmt_option) {
         fmt = disk_format_normalise(fmt_option);
@@ -220,29 +199,20 @@ int disk_prepare(struct disk *d, const char *path, const char *fmt_option,
     } else {
         d->format_source = "probed";
     }
-    if (fmt && !(d->format = strdup(fmt))) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    if (qemu_img_info(d, fmt, err, errlen) < 0)
-        return -1;
-    if (!d->format) {
-        snprintf(err, errlen, "could not tell the disk format");
-        return -1;
-    }
-    if (d->backing_file && !allow_backing) {
-        snprintf(err, errlen,
-                 "%s image has a backing file '%.200s'; refusing to follow it "
-                 "(--allow-backing-file allows it)", d->format, d->backing_file);
-        return -1;
-    }
-    if (d->virtual_size == 0) {
-        snprintf(err, errlen, "disk has a virtual size of 0 bytes");
-        return -1;
-    }
-    if (!strcmp(d->format, "qcow2") && qcow2_check(d, err, errlen) < 0)
-        return -1;
-    return 0;
+    if (fmt)
+        d->format = xstrdup(fmt);
+    int rc = qemu_img_info(d, fmt, err);
+    if (rc < 0)
+        return rc;
+    if (!d->format)
+        return lc_fail(err, -EINVAL, "could not tell the disk format");
+    if (d->backing_file && !allow_backing)
+        return lc_fail(err, -EPERM,
+                       "%s image has a backing file '%.200s'; refusing to follow it "
+                       "(--allow-backing-file allows it)", d->format, d->backing_file);
+    if (d->virtual_size == 0)
+        return lc_fail(err, -EINVAL, "disk has a virtual size of 0 bytes");
+    return !strcmp(d->format, "qcow2") ? qcow2_check(d, err) : 0;
 }
 
 void disk_free(struct disk *d)

@@ -2,6 +2,7 @@
 
 #include "run_capture.h"
 #include "util/stop.h"
+#include "util/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -47,26 +48,22 @@ static uint64_t size_of(int fd)
     return end > 0 ? (uint64_t)end : 0;
 }
 
-static int add_piece(struct disk_map *m, uint64_t start, uint64_t len, int layer,
-                     uint64_t file_off)
+static void add_piece(struct disk_map *m, uint64_t start, uint64_t len, int layer,
+                      uint64_t file_off)
 {
     if (m->n) {
         struct piece *l = &m->p[m->n - 1];
         if (l->layer == layer && (layer < 0 || l->file_off + l->len == file_off)) {
             l->len += len;
-            return 0;
+            return;
         }
     }
     if (m->n == m->cap) {
         size_t cap = m->cap ? m->cap * 2 : 64;
-        struct piece *p = realloc(m->p, cap * sizeof *p);
-        if (!p)
-            return -1;
-        m->p = p;
+        m->p = xreallocarray(m->p, cap, sizeof *m->p);
         m->cap = cap;
     }
     m->p[m->n++] = (struct piece){start, len, file_off, layer};
-    return 0;
 }
 
 static int get_u64(json_object *o, const char *key, uint64_t *v)
@@ -109,16 +106,13 @@ static int entry_layer(const struct disk_map *m, json_object *o, uint64_t pos, u
 
 struct disk_map *disk_map_parse(const char *json, uint64_t size, const int *fds, int nfds)
 {
-    struct disk_map *m = calloc(1, sizeof *m);
+    struct disk_map *m = xcalloc(1, sizeof *m);
     json_tokener *tok = NULL;
-    if (!m)
-        return NULL;
     m->refs = 1;
     m->size = size;
     for (int i = 0; i < MAX_LAYERS; i++)
         m->fds[i] = -1;             /* before any failure: unref closes them */
-    if (!(tok = json_tokener_new()))
-        goto fail;
+    tok = oom_check(json_tokener_new());
     for (int i = 0; i < MAX_LAYERS; i++) {
         m->fds[i] = i < nfds && fds[i] >= 0 ? fcntl(fds[i], F_DUPFD_CLOEXEC, 0) : -1;
         if (i < nfds && fds[i] >= 0 && m->fds[i] < 0)
@@ -147,12 +141,11 @@ struct disk_map *disk_map_parse(const char *json, uint64_t size, const int *fds,
         json_object_put(o);
         if (layer == MALFORMED)
             break;
-        if (add_piece(m, pos, len, layer, file_off) < 0)
-            goto fail;
+        add_piece(m, pos, len, layer, file_off);
         pos += len;
     }
-    if (pos < size && add_piece(m, pos, size - pos, UNREADABLE, 0) < 0)
-        goto fail;
+    if (pos < size)
+        add_piece(m, pos, size - pos, UNREADABLE, 0);
     json_tokener_free(tok);
     return m;
 fail:
@@ -162,10 +155,10 @@ fail:
     return NULL;
 }
 
-struct disk_map *disk_map_of(const struct disk *d, char *err, size_t errlen)
+struct disk_map *disk_map_of(const struct disk *d, struct lc_error *err)
 {
     if (!d->overlay) {
-        snprintf(err, errlen, "no overlay");
+        lc_fail(err, -ENOENT, "no overlay");
         return NULL;
     }
     int fds[MAX_LAYERS] = {-1, -1};
@@ -175,7 +168,7 @@ struct disk_map *disk_map_of(const struct disk *d, char *err, size_t errlen)
     if (d->data_in_file)
         fds[1] = open(d->path, O_RDONLY | O_CLOEXEC);
     if (fds[0] < 0) {
-        snprintf(err, errlen, "%s: %s", d->overlay, strerror(errno));
+        lc_fail(err, -errno, "%s: %s", d->overlay, strerror(errno));
         goto out;
     }
     /* -U: qemu holds the overlay open; what the appliance flushed is read. */
@@ -183,12 +176,12 @@ struct disk_map *disk_map_of(const struct disk *d, char *err, size_t errlen)
                     d->overlay, NULL};
     int st = run_capture(argv, MAP_OUTPUT_CAP, MAP_TIMEOUT_MS, &out, &eout);
     if (st != 0) {
-        snprintf(err, errlen, "qemu-img map: %.200s",
-                 st < 0 ? "did not run or timed out" : eout ? eout : "failed");
+        lc_fail(err, -EIO, "qemu-img map: %.200s",
+                st < 0 ? "did not run or timed out" : eout ? eout : "failed");
         goto out;
     }
     if (!(m = disk_map_parse(out ? out : "", d->virtual_size, fds, MAX_LAYERS)))
-        snprintf(err, errlen, "out of memory");
+        lc_fail(err, -errno, "cannot keep the image's layers open: %s", strerror(errno));
 out:
     for (int i = 0; i < MAX_LAYERS; i++)
         if (fds[i] >= 0)

@@ -21,13 +21,14 @@ struct disk_map;
 
 /* The map of disk d through its overlay, taken now: the appliance must
  * have flushed what it wrote.  NULL with a reason in err. */
-struct disk_map *disk_map_of(const struct disk *d, char *err, size_t errlen);
+struct disk_map *disk_map_of(const struct disk *d, struct lc_error *err);
 
 /* The map that `qemu-img map --output=json` printed for a disk of size
  * bytes whose layer at depth i is the file open on fds[i] (-1: its offsets
  * are not to be read).  Lines after the first malformed one, and anything
  * that does not fit the files, are unreadable.  Takes no ownership of fds
- * (they are duplicated).  NULL only when out of memory. */
+ * (they are duplicated).  NULL when a descriptor cannot be
+ * duplicated (errno says why). */
 struct disk_map *disk_map_parse(const char *json, uint64_t size, const int *fds, int nfds);
 
 struct disk_map *disk_map_ref(struct disk_map *m);

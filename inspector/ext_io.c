@@ -1,6 +1,7 @@
 #include "ext_io.h"
 
 #include "disk_map.h"
+#include "util/xalloc.h"
 
 #include <ext2fs/ext2fs.h>
 #include <stdio.h>
@@ -44,7 +45,7 @@ static errcode_t e_open(const char *name, int flags, io_channel *out)
     if (flags & IO_FLAG_RW)
         return EXT2_ET_RO_FILSYS;
     io_channel ch = NULL;
-    struct chan *c = calloc(1, sizeof *c);
+    struct chan *c = xcalloc(1, sizeof *c);
     if (!c || ext2fs_get_memzero(sizeof *ch, &ch) || ext2fs_get_mem(strlen(name) + 1, &ch->name)) {
         if (ch)
             ext2fs_free_mem(&ch);

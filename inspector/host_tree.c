@@ -9,6 +9,7 @@
 #include "common/snapshot_format.h"
 #include "snapshot_header.h"
 #include "snapshot_records.h"
+#include "util/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -89,7 +90,7 @@ void host_tree_free(struct host_tree *h)
 
 /* Marks the foreign mounts: those the host cannot read with none such
  * above them (what lies below one is the probe's, whatever it is). */
-static int mark_foreign(struct host_tree *h, char *why, size_t cap)
+static int mark_foreign(struct host_tree *h, struct lc_error *err)
 {
     struct mounts *ms = &h->ms;
     for (size_t i = 0; i < ms->n; i++) {
@@ -97,9 +98,8 @@ static int mark_foreign(struct host_tree *h, char *why, size_t cap)
         if (readable(h, m))
             continue;
         if (!m->parent) {
-            snprintf(why, cap, "the root filesystem is %s%s", m->fstype,
-                     mount_is_ext(m) ? " not read through its disk's map" : "");
-            return -1;
+            return lc_fail(err, -ENOTSUP, "the root filesystem is %s%s", m->fstype,
+                           mount_is_ext(m) ? " not read through its disk's map" : "");
         }
         int covered = 0;
         for (size_t k = 0; k < ms->n && !covered; k++) {
@@ -109,14 +109,10 @@ static int mark_foreign(struct host_tree *h, char *why, size_t cap)
         }
         m->foreign = !covered;
         if (!covered) {
-            struct foreign *f = realloc(h->f, (h->nf + 1) * sizeof *f);
-            if (!f)
-                return errno = ENOMEM, -1;
-            h->f = f;
-            f = &h->f[h->nf];
+            h->f = xreallocarray(h->f, h->nf + 1, sizeof *h->f);
+            struct foreign *f = &h->f[h->nf];
             memset(f, 0, sizeof *f);
-            if (!(f->path = strdup(m->path)))
-                return errno = ENOMEM, -1;
+            f->path = xstrdup(m->path);
             unsigned d = depth_of(m->path);
             f->max_depth = d < VFS_WALK_DEFAULT_DEPTH ? VFS_WALK_DEFAULT_DEPTH - d : 1;
             h->nf++;
@@ -132,33 +128,22 @@ static size_t no_heads(uint64_t size)
 }
 
 struct host_tree *host_tree_plan(const char *listing, const struct vfs_direct_fs *direct,
-                                 size_t ndirect, char *why, size_t cap)
+                                 size_t ndirect, struct lc_error *err)
 {
-    struct host_tree *h = calloc(1, sizeof *h);
-    if (!h) {
-        snprintf(why, cap, "out of memory");
-        return NULL;
-    }
+    struct host_tree *h = xcalloc(1, sizeof *h);
     h->direct = direct;
     h->ndirect = ndirect;
     if (mounts_parse(listing, &h->ms) < 0) {
-        snprintf(why, cap, "the appliance's mount list is malformed");
+        lc_fail(err, -EINVAL, "the appliance's mount list is malformed");
         goto fail;
     }
     if (!mounts_at(&h->ms, "/")) {
-        snprintf(why, cap, "the appliance listed no root filesystem");
+        lc_fail(err, -ENOENT, "the appliance listed no root filesystem");
         goto fail;
     }
-    if (!(h->x = calloc(h->ms.n, sizeof *h->x))) {
-        snprintf(why, cap, "out of memory");
+    h->x = xcalloc(h->ms.n, sizeof *h->x);
+    if (mark_foreign(h, err) < 0)
         goto fail;
-    }
-    why[0] = '\0';
-    if (mark_foreign(h, why, cap) < 0) {
-        if (!why[0])
-            snprintf(why, cap, "out of memory");
-        goto fail;
-    }
     for (size_t i = 0; i < h->ms.n; i++) {
         const struct mount *m = &h->ms.m[i];
         int under_foreign = 0;
@@ -172,7 +157,7 @@ struct host_tree *host_tree_plan(const char *listing, const struct vfs_direct_fs
         if (!d || ext_io_name(d->map, d->start, name, sizeof name) < 0 ||
             !(h->x[i] = ext_index_open_io(name, ext_io_manager, m->dev, no_heads, &st))) {
             /* No guest path in messages: it may hold terminal escapes. */
-            snprintf(why, cap, "a mounted filesystem's ext2/3/4 metadata cannot be read");
+            lc_fail(err, -EIO, "a mounted filesystem's ext2/3/4 metadata cannot be read");
             goto fail;
         }
     }
@@ -195,14 +180,14 @@ void host_tree_foreign(const struct host_tree *h, size_t i, const char **path,
 }
 
 int host_tree_add_foreign(struct host_tree *h, size_t i, const char *file, uint64_t offset,
-                          char *why, size_t cap)
+                          struct lc_error *err)
 {
     struct foreign *f = &h->f[i];
     struct snap_header sh;
-    char stale[512] = "";
+    struct lc_error stale = {0};
     int fd = open(file, O_RDONLY | O_CLOEXEC);
     int ok = fd >= 0 && pread(fd, &sh, sizeof sh, (off_t)offset) == (ssize_t)sizeof sh &&
-             snap_header_check(&sh, stale, sizeof stale) == 0 && !sh.truncated &&
+             snap_header_check(&sh, &stale) == 0 && !sh.truncated &&
              sh.payload_len <= MAX_FOREIGN_BYTES && sh.root.type == VFS_DIR;
     if (ok && (f->snap = malloc(SNAP_HEADER_SIZE + sh.payload_len)))
         ok = pread(fd, f->snap, SNAP_HEADER_SIZE + sh.payload_len, (off_t)offset) ==
@@ -214,9 +199,9 @@ int host_tree_add_foreign(struct host_tree *h, size_t i, const char *file, uint6
     if (!ok) {
         free(f->snap);
         f->snap = NULL;
-        snprintf(why, cap, "the probe's snapshot of a subtree is unusable%s%s",
-                 stale[0] ? ": " : "", stale);
-        return -1;
+        return lc_fail(err, stale.code ? stale.code : -EINVAL,
+                       "the probe's snapshot of a subtree is unusable%s%s",
+                       stale.msg[0] ? ": " : "", stale.msg);
     }
     f->h = sh;
     for (size_t k = 0; k < h->ms.n; k++) {
@@ -370,9 +355,10 @@ static int place(uint64_t dev, struct disk_place *out, void *opaque)
     return -1;
 }
 
-/* Walks the tree into the snapshot file; 1, 0 (why says), or -1. */
+/* Walks the tree into the snapshot file; 1, 0 (err says why), or a
+ * negative errno. */
 static int write_snapshot(struct host_tree *h, struct tree *t, const char *file, uint64_t max,
-                          char *why, size_t cap)
+                          struct lc_error *err)
 {
     struct disk_place specs[MAX_SPECS];
     size_t nspec = 0;
@@ -383,12 +369,12 @@ static int write_snapshot(struct host_tree *h, struct tree *t, const char *file,
     struct out o;
     struct host_walk w = {.h = h, .o = &o, .t = t};
     w.dm = direct_map_new(specs, nspec, place, (void *)tree_mounts(t));
-    w.path = malloc(UINT16_MAX + 1);
-    if (!w.dm || !w.path || out_open(&o, file, 0, max) < 0) {
-        snprintf(why, cap, "%s: %s", file, strerror(w.dm && w.path ? errno : ENOMEM));
+    w.path = xmalloc(UINT16_MAX + 1);
+    if (out_open(&o, file, 0, max) < 0) {
+        int e = errno ? errno : EIO;
         direct_map_free(w.dm);
         free(w.path);
-        return -1;
+        return lc_fail(err, -e, "%s: %s", file, strerror(e));
     }
     struct vfs_walk_result res;
     int wrc = tree_walk(t, on_entry, on_enter, &w, &res);
@@ -402,24 +388,22 @@ static int write_snapshot(struct host_tree *h, struct tree *t, const char *file,
     if (!w.too_many && !w.bad && !o.truncated && !o.io_error && wrc == 0)
         rc = append_foreign(&w, &hdr) == 0 ? 1 : -1;
     if (w.too_many) {
-        snprintf(why, cap, "more than %d files whose blocks cannot be mapped", MAX_UNMAPPED);
+        lc_fail(err, 0, "more than %d files whose blocks cannot be mapped", MAX_UNMAPPED);
         rc = 0;
     } else if (w.bad) {
-        snprintf(why, cap, "a foreign subtree's snapshot is malformed");
+        lc_fail(err, 0, "a foreign subtree's snapshot is malformed");
         rc = 0;
     } else if (o.truncated) {
-        snprintf(why, cap, "the tree outgrew %llu bytes", (unsigned long long)max);
+        lc_fail(err, 0, "the tree outgrew %llu bytes", (unsigned long long)max);
         rc = 0;
     } else if (rc <= 0) {
-        snprintf(why, cap, "writing the snapshot: %s", strerror(o.io_error ? o.io_error : errno));
-        rc = -1;
+        int e = o.io_error ? o.io_error : errno ? errno : EIO;
+        rc = lc_fail(err, -e, "writing the snapshot: %s", strerror(e));
     } else {
         unsigned char buf[SNAP_HEADER_SIZE] = {0};
         memcpy(buf, &hdr, sizeof hdr);
-        if (out_finish(&o, buf, sizeof buf) < 0) {
-            snprintf(why, cap, "%s: %s", file, strerror(errno));
-            rc = -1;
-        }
+        if (out_finish(&o, buf, sizeof buf) < 0)
+            rc = lc_fail(err, errno ? -errno : -EIO, "%s: %s", file, strerror(errno));
     }
     out_close(&o);
     direct_map_free(w.dm);
@@ -427,11 +411,11 @@ static int write_snapshot(struct host_tree *h, struct tree *t, const char *file,
     return rc;
 }
 
-int host_tree_write(struct host_tree *h, const char *file, uint64_t max, char *why, size_t cap)
+int host_tree_write(struct host_tree *h, const char *file, uint64_t max, struct lc_error *err)
 {
     for (size_t i = 0; i < h->nf; i++)
         if (!h->f[i].snap) {
-            snprintf(why, cap, "a subtree the probe was to read is missing");
+            lc_fail(err, 0, "a subtree the probe was to read is missing");
             return 0;
         }
     const struct vfs_walk_limits lim = {VFS_WALK_DEFAULT_DEPTH, VFS_WALK_DEFAULT_ENTRIES};
@@ -440,13 +424,12 @@ int host_tree_write(struct host_tree *h, const char *file, uint64_t max, char *w
     h->x = NULL;
     int rc;
     if (!t) {
-        snprintf(why, cap, "reading the tree: %s", strerror(errno));
-        rc = -1;
+        rc = lc_fail(err, errno ? -errno : -EIO, "reading the tree: %s", strerror(errno));
     } else if (tree_needs_kernel(t)) {
-        snprintf(why, cap, "an entry only the kernel can read");
+        lc_fail(err, 0, "an entry only the kernel can read");
         rc = 0;
     } else {
-        rc = write_snapshot(h, t, file, max, why, cap);
+        rc = write_snapshot(h, t, file, max, err);
     }
     tree_free(t);
     return rc;

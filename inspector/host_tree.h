@@ -14,6 +14,7 @@
 #define LIFTCHECK_HOST_TREE_H
 
 #include "common/vfs.h"
+#include "util/error.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -23,10 +24,10 @@ struct host_tree;
 /* listing: the probe's "--partitions /sysroot" output (its "mount" lines
  * say what is mounted where, and where each device lies); direct: the
  * filesystems the host may read (kept by reference until host_tree_free).
- * NULL when the appliance must read the tree (why says what stood in the
+ * NULL when the appliance must read the tree (err says what stood in the
  * way). */
 struct host_tree *host_tree_plan(const char *listing, const struct vfs_direct_fs *direct,
-                                 size_t ndirect, char *why, size_t cap);
+                                 size_t ndirect, struct lc_error *err);
 
 /* The foreign subtrees, each to be snapshotted by the probe with its root
  * at the guest path *path and at most *max_depth levels deep. */
@@ -34,15 +35,16 @@ size_t host_tree_foreign_count(const struct host_tree *h);
 void host_tree_foreign(const struct host_tree *h, size_t i, const char **path,
                        unsigned *max_depth);
 /* The probe's snapshot of the i-th foreign subtree, at offset of file (a
- * copy is kept).  0, or -1 when it is unusable (why says). */
+ * copy is kept).  0, or a negative errno when it is unusable (err says
+ * why). */
 int host_tree_add_foreign(struct host_tree *h, size_t i, const char *file, uint64_t offset,
-                          char *why, size_t cap);
+                          struct lc_error *err);
 
 /* Reads the tree and writes the snapshot (snapshot_format.h) into file, at
  * most max bytes of records; every foreign subtree must have been added.
- * 1 when it did; 0 when the appliance must read the tree (why says); -1 on
- * an error (why says). */
-int host_tree_write(struct host_tree *h, const char *file, uint64_t max, char *why, size_t cap);
+ * 1 when it did; 0 when the appliance must read the tree (err's message
+ * says why, its code is 0); a negative errno on an error (err says). */
+int host_tree_write(struct host_tree *h, const char *file, uint64_t max, struct lc_error *err);
 
 void host_tree_free(struct host_tree *h);
 

@@ -28,6 +28,7 @@
 #include "util/progress.h"
 #include "util/stop.h"
 #include "util/tmpdir.h"
+#include "util/xalloc.h"
 
 #define KVM_CACHE_TTL (24 * 3600)
 #define PROBE_DISK_SIZE (4ULL << 30)
@@ -146,8 +147,7 @@ static int add_disks(guestfs_h *g, struct image *im)
     if (!im->probe_disk_path) {
         char path[4096];
         snprintf(path, sizeof path, "%s/probe.img", im->overlay_dir);
-        if (!(im->probe_disk_path = strdup(path)))
-            return 0;   /* no probe disk: the run reads file by file */
+        im->probe_disk_path = xstrdup(path);
     }
     const char *path = im->probe_disk_path;
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -379,7 +379,7 @@ fail:
 }
 
 int image_open(struct image *im, struct disk *disks, int ndisks,
-               const struct image_options *opt, char *err, size_t errlen)
+               const struct image_options *opt, struct lc_error *err)
 {
     char why[1024];
 
@@ -389,29 +389,28 @@ int image_open(struct image *im, struct disk *disks, int ndisks,
 
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/liftcheck-XXXXXX", tmp_dir());
-    if (!mkdtemp(dir)) {
-        snprintf(err, errlen, "cannot create a temporary directory: %s", strerror(errno));
-        return -1;
+    if (!mkdtemp(dir))
+        return lc_fail(err, -errno, "cannot create a temporary directory: %s", strerror(errno));
+    im->overlay_dir = xstrdup(dir);
+    for (int i = 0; i < ndisks; i++) {
+        struct lc_error oe = {0};
+        int rc = disk_make_overlay(&disks[i], dir, i, &oe);
+        if (rc < 0)
+            return lc_fail(err, rc, "cannot create an overlay: %s", oe.msg);
     }
-    im->overlay_dir = strdup(dir);
-    for (int i = 0; i < ndisks; i++)
-        if (disk_make_overlay(&disks[i], dir, i, why, sizeof why) < 0) {
-            snprintf(err, errlen, "cannot create an overlay: %s", why);
-            return -1;
-        }
 
     int tcg = opt->accel == ACCEL_TCG;
     if (opt->accel == ACCEL_AUTO) {
         if (env_forces_tcg()) {
             tcg = 1;
-            im->fallback_reason = strdup("LIBGUESTFS_BACKEND_SETTINGS=force_tcg");
+            im->fallback_reason = xstrdup("LIBGUESTFS_BACKEND_SETTINGS=force_tcg");
         } else if (access("/dev/kvm", R_OK | W_OK) != 0) {
             tcg = 1;
             snprintf(why, sizeof why, "/dev/kvm: %s", strerror(errno));
-            im->fallback_reason = strdup(why);
+            im->fallback_reason = xstrdup(why);
         } else if (kvm_known_broken()) {
             tcg = 1;
-            im->fallback_reason = strdup("KVM failed on this host earlier (cached for a day in ~/.cache/liftcheck/kvm-broken)");
+            im->fallback_reason = xstrdup("KVM failed on this host earlier (cached for a day in ~/.cache/liftcheck/kvm-broken)");
         }
     }
 
@@ -421,14 +420,12 @@ int image_open(struct image *im, struct disk *disks, int ndisks,
     if (try_launch(im, opt, tcg, opt->accel == ACCEL_AUTO && !tcg, why, sizeof why,
                    brief, sizeof brief) == 0)
         goto launched;
-    if (opt->accel != ACCEL_AUTO || tcg || stop_requested()) {
-        snprintf(err, errlen, "appliance launch failed: %s", why);
-        return -1;
-    }
+    if (opt->accel != ACCEL_AUTO || tcg || stop_requested())
+        return lc_fail(err, -EIO, "appliance launch failed: %s", why);
     /* KVM did not work: say so in one line and run under TCG; libguestfs's
      * own account (several lines of advice) only under -v. */
     free(im->fallback_reason);
-    im->fallback_reason = strdup(why);
+    im->fallback_reason = xstrdup(why);
     im->kvm_failed = 1;
     notice("KVM launch failed (%s); continuing under TCG (slower)", brief);
     if (opt->verbose)
@@ -436,19 +433,17 @@ int image_open(struct image *im, struct disk *disks, int ndisks,
     kvm_remember_broken();
     im->accelerator = "tcg";
     progress_stage("launching the appliance (TCG)");
-    if (try_launch(im, opt, 1, 0, why, sizeof why, brief, sizeof brief) < 0) {
-        snprintf(err, errlen, "appliance launch failed under TCG too: %s", why);
-        return -1;
-    }
+    if (try_launch(im, opt, 1, 0, why, sizeof why, brief, sizeof brief) < 0)
+        return lc_fail(err, -EIO, "appliance launch failed under TCG too: %s", why);
 launched:
     appliance_sh_check(im->g);
     char **devs = guestfs_list_devices(im->g);
     if (devs) {
         for (int i = 0; devs[i]; i++) {
             if (i == ndisks)
-                im->scratch_device = strdup(devs[i]);
+                im->scratch_device = xstrdup(devs[i]);
             else if (i == ndisks + 1)
-                im->probe_device = strdup(devs[i]);
+                im->probe_device = xstrdup(devs[i]);
             free(devs[i]);
         }
         free(devs);
@@ -479,5 +474,7 @@ void image_close(struct image *im)
     free(im->fallback_reason);
     free(im->scratch_device);
     free(im->probe_device);
+    for (int i = 0; i < 26; i++)
+        free(im->kernel_disk_name[i]);
     memset(im, 0, sizeof *im);
 }

@@ -31,6 +31,10 @@ struct image {
     unsigned long long probe_disk_size;
     char *probe_disk_path;     /* its raw file on the host, in overlay_dir */
     char *overlay_dir;         /* private directory of our overlays */
+    /* The appliance kernel's name of each disk (disk index -> "/dev/sda"),
+     * read once from the disk labels when md_stat's names need it. */
+    char *kernel_disk_name[26];
+    int kernel_disk_names_read;
 };
 
 struct image_options {
@@ -39,9 +43,10 @@ struct image_options {
     int kvm_timeout;           /* seconds a KVM boot may take before TCG */
 };
 
-/* Launches the appliance.  On failure returns -1 with a reason in err. */
+/* Launches the appliance.  On failure returns a negative errno with a
+ * reason in err. */
 int image_open(struct image *im, struct disk *disks, int ndisks,
-               const struct image_options *opt, char *err, size_t errlen);
+               const struct image_options *opt, struct lc_error *err);
 void image_close(struct image *im);
 
 #endif

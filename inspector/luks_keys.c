@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "util/grow.h"
+#include "util/xalloc.h"
 
 /* cryptsetup reads at most 8 MiB of a key file; a passphrase line is far
  * shorter, and this one lives in memory. */
@@ -30,55 +31,51 @@ static char *read_line(FILE *f)
         errno = E2BIG;
         return NULL;
     }
-    char *s = strndup(buf, n);
+    char *s = xstrndup(buf, n);
     explicit_bzero(buf, sizeof buf);
     return s;
 }
 
-int luks_keys_add(struct luks_keys *ks, const char *selector, char *err, size_t errlen)
+int luks_keys_add(struct luks_keys *ks, const char *selector, struct lc_error *err)
 {
     const char *c1 = strchr(selector, ':');
     const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-    if (!c1 || !c2 || c1 == selector) {
-        snprintf(err, errlen, "--key takes ID:key:PASSPHRASE or ID:file:FILENAME");
-        return -1;
-    }
+    if (!c1 || !c2 || c1 == selector)
+        return lc_fail(err, -EINVAL, "--key takes ID:key:PASSPHRASE or ID:file:FILENAME");
     size_t tl = (size_t)(c2 - c1 - 1);
     char *secret = NULL;
     if (tl == 3 && !strncmp(c1 + 1, "key", 3)) {
-        secret = strdup(c2 + 1);
+        secret = xstrdup(c2 + 1);
     } else if (tl == 4 && !strncmp(c1 + 1, "file", 4)) {
         FILE *f = fopen(c2 + 1, "re");
         if (!f || !(secret = read_line(f))) {
-            snprintf(err, errlen, "--key: cannot read a key from %s: %s", c2 + 1,
-                     f && !ferror(f) && errno != E2BIG ? "empty file" : strerror(errno));
+            int empty = f && !ferror(f) && errno != E2BIG, code = empty ? -ENODATA : -errno;
+            lc_fail(err, code, "--key: cannot read a key from %s: %s", c2 + 1,
+                    empty ? "empty file" : strerror(errno));
             if (f)
                 fclose(f);
-            return -1;
+            return code;
         }
         fclose(f);
     } else {
-        snprintf(err, errlen, "--key: the key type is 'key' or 'file', not '%.*s'", (int)tl, c1 + 1);
-        return -1;
+        return lc_fail(err, -EINVAL, "--key: the key type is 'key' or 'file', not '%.*s'", (int)tl,
+                       c1 + 1);
     }
-    if (!secret || grow_array((void **)&ks->v, &ks->cap, ks->n, sizeof *ks->v, 4) < 0) {
-        wipe_free(secret);
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    ks->v[ks->n].id = strndup(selector, (size_t)(c1 - selector));
+    if (grow_array((void **)&ks->v, &ks->cap, ks->n, sizeof *ks->v, 4) < 0)
+        oom_die();
+    ks->v[ks->n].id = xstrndup(selector, (size_t)(c1 - selector));
     ks->v[ks->n++].secret = secret;
     return 0;
 }
 
 char **luks_keys_for(const struct luks_keys *ks, const char *device, const char *uuid)
 {
-    char **out = calloc(ks->n + 2, sizeof *out);
+    char **out = xcalloc(ks->n + 2, sizeof *out);
     size_t k = 0;
     for (size_t i = 0; out && i < ks->n; i++)
         if (ks->v[i].id && ((device && !strcmp(ks->v[i].id, device)) ||
                             (uuid && !strcmp(ks->v[i].id, uuid))))
-            if ((out[k] = strdup(ks->v[i].secret)))
+            if ((out[k] = xstrdup(ks->v[i].secret)))
                 k++;
     if (out && k == 0 && ks->from_stdin)
         out[0] = read_line(ks->in ? ks->in : stdin);

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "util/error.h"
+
 struct luks_key {
     char *id;
     char *secret;
@@ -22,9 +24,10 @@ struct luks_keys {
     FILE *in;           /* where those lines come from (stdin) */
 };
 
-/* Adds one --key selector; a file is read now.  Returns -1 with a message
- * in err on a malformed selector or an unreadable file. */
-int luks_keys_add(struct luks_keys *ks, const char *selector, char *err, size_t errlen);
+/* Adds one --key selector; a file is read now.  Returns a negative errno
+ * with a message in err on a malformed selector (-EINVAL) or an unreadable
+ * or empty file. */
+int luks_keys_add(struct luks_keys *ks, const char *selector, struct lc_error *err);
 
 /* The keys to try on a volume, NULL-terminated, each malloc'd (free with
  * luks_keys_free_list): every --key naming device or uuid; else, under

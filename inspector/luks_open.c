@@ -1,5 +1,7 @@
 #include "luks_open.h"
+#include "util/xalloc.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +23,7 @@ static void map_name(const char *uuid, char *out, size_t cap)
 
 enum luks_state luks_open_ro(guestfs_h *g, const struct luks_keys *ks, const char *device,
                              const char *uuid, char **mapper, int *tried,
-                             char *why, size_t whylen)
+                             struct lc_error *err)
 {
     char name[96];
     char **keys = luks_keys_for(ks, device, uuid);
@@ -34,15 +36,13 @@ enum luks_state luks_open_ro(guestfs_h *g, const struct luks_keys *ks, const cha
         st = LUKS_REJECTED;
         if (guestfs_cryptsetup_open(g, device, keys[i], name,
                                     GUESTFS_CRYPTSETUP_OPEN_READONLY, 1, -1) == 0) {
-            size_t n = strlen("/dev/mapper/") + strlen(name) + 1;
-            *mapper = malloc(n);
-            if (*mapper)
-                snprintf(*mapper, n, "/dev/mapper/%s", name);
-            st = *mapper ? LUKS_OPENED : LUKS_REJECTED;
+            *mapper = xasprintf("/dev/mapper/%s", name);
+            st = LUKS_OPENED;
             break;
         }
         const char *e = guestfs_last_error(g);
-        snprintf(why, whylen, "%s", e ? e : "cryptsetup could not open it");
+        int code = guestfs_last_errno(g);
+        lc_fail(err, code > 0 ? -code : -EACCES, "%s", e ? e : "cryptsetup could not open it");
     }
     luks_keys_free_list(keys);
     return st;

@@ -1,4 +1,5 @@
 #include "md_names.h"
+#include "util/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,12 +7,8 @@
 
 static void add(char ***v, size_t *n, const char *s)
 {
-    char **nv = realloc(*v, sizeof *nv * (*n + 2));
-    if (!nv)
-        return;
-    *v = nv;
-    if ((nv[*n] = strdup(s)))
-        (*n)++;
+    char **nv = *v = xreallocarray(*v, *n + 2, sizeof *nv);
+    nv[(*n)++] = xstrdup(s);
     nv[*n] = NULL;
 }
 

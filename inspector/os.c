@@ -15,6 +15,7 @@
 #include "md_names.h"
 #include "root_stack.h"
 #include "util/progress.h"
+#include "util/xalloc.h"
 
 /* Index of a whole-disk device among the input disks, or -1. */
 static int disk_index(char **devices, int ndisks, const char *whole)
@@ -42,18 +43,13 @@ static int index_of_blockdev(guestfs_h *g, char **devices, int ndisks, const cha
 /* Disk index of a device named as the appliance's kernel names it (what
  * md_stat reports), through the disk labels (image.h); -1 if unknown.
  * One shell call per inspection lists the labels. */
-static int kernel_disk_index(guestfs_h *g, int ndisks, const char *kdev)
+static int kernel_disk_index(struct image *im, const char *kdev)
 {
-    static guestfs_h *for_g;
-    static char map[26][64];    /* disk index -> kernel name, "" = unknown */
-
-    if (for_g != g) {
-        for_g = g;
-        memset(map, 0, sizeof map);
-        char why[256];
-        char *out = appliance_sh(g, "for l in /dev/disk/guestfs/" DISK_LABEL_PREFIX "?; do "
+    if (!im->kernel_disk_names_read) {
+        im->kernel_disk_names_read = 1;
+        char *out = appliance_sh(im->g, "for l in /dev/disk/guestfs/" DISK_LABEL_PREFIX "?; do "
                                  "[ -e \"$l\" ] && echo \"${l##*/}\" \"$(readlink -f \"$l\")\"; "
-                                 "done; true", why, sizeof why);
+                                 "done; true", NULL);
         for (char *line = out, *nl; line && *line; line = nl ? nl + 1 : NULL) {
             nl = strchr(line, '\n');
             if (nl)
@@ -61,15 +57,19 @@ static int kernel_disk_index(guestfs_h *g, int ndisks, const char *kdev)
             char label[32], dev[64];
             size_t pl = strlen(DISK_LABEL_PREFIX);
             if (sscanf(line, "%31s %63s", label, dev) == 2 && strlen(label) == pl + 1 &&
-                !strncmp(label, DISK_LABEL_PREFIX, pl) && label[pl] >= 'a' && label[pl] <= 'z')
-                snprintf(map[label[pl] - 'a'], sizeof map[0], "%s", dev);
+                !strncmp(label, DISK_LABEL_PREFIX, pl) && label[pl] >= 'a' && label[pl] <= 'z') {
+                char **slot = &im->kernel_disk_name[label[pl] - 'a'];
+                free(*slot);
+                *slot = xstrdup(dev);
+            }
         }
         free(out);
     }
-    for (int i = 0; i < ndisks && i < 26; i++) {
-        size_t n = strlen(map[i]);
+    for (int i = 0; i < im->ndisks && i < 26; i++) {
+        const char *name = im->kernel_disk_name[i];
+        size_t n = name ? strlen(name) : 0;
         const char *rest = kdev + n;
-        if (!n || strncmp(kdev, map[i], n))
+        if (!n || strncmp(kdev, name, n))
             continue;
         if (*rest == 'p')
             rest++;     /* nvme0n1p1 */
@@ -88,16 +88,17 @@ static int set_volumes(json_object *all, const int *seen, int ndisks)
         if (seen[i]) {
             if (lowest < 0)
                 lowest = i;
-            json_object_array_add(all, json_object_new_int(i));
+            doc_push(all, jint(i));
         }
     return lowest;
 }
 
 /* Lowest disk index holding any part of dev (LV, md array or plain).
  * Fills *all with every disk index as a JSON array. */
-static int volume_of_fs(guestfs_h *g, char **devices, int ndisks, const char *dev,
-                        json_object *all)
+static int volume_of_fs(struct image *im, char **devices, const char *dev, json_object *all)
 {
+    guestfs_h *g = im->g;
+    int ndisks = im->ndisks;
     int seen[64] = {0};
 
     /* Appliance names: /dev/sdXN partitions, /dev/mdN arrays, /dev/VG/LV. */
@@ -126,7 +127,7 @@ static int volume_of_fs(guestfs_h *g, char **devices, int ndisks, const char *de
         /* md_stat gives the kernel's names, not the API's. */
         struct guestfs_mdstat_list *md = guestfs_md_stat(g, dev);
         for (size_t i = 0; md && i < md->len; i++) {
-            int idx = kernel_disk_index(g, ndisks, md->val[i].mdstat_device);
+            int idx = kernel_disk_index(im, md->val[i].mdstat_device);
             if (idx >= 0 && idx < 64)
                 seen[idx] = 1;
         }
@@ -142,17 +143,17 @@ static int volume_of_fs(guestfs_h *g, char **devices, int ndisks, const char *de
 
 json_object *os_info_json(const struct os_info *o)
 {
-    json_object *j = json_object_new_object();
-    json_object_object_add(j, "type", jstr_or_null(o->type));
-    json_object_object_add(j, "distro", jstr_or_null(o->distro));
-    json_object_object_add(j, "version", jstr_or_null(o->version));
-    json_object_object_add(j, "major", json_object_new_int(o->major));
-    json_object_object_add(j, "minor", json_object_new_int(o->minor));
-    json_object_object_add(j, "product_name", jstr_or_null(o->product_name));
-    json_object_object_add(j, "arch", jstr_or_null(o->arch));
-    json_object_object_add(j, "hostname", jstr_or_null(o->hostname));
-    json_object_object_add(j, "package_format", jstr_or_null(o->package_format));
-    json_object_object_add(j, "root_device", jstr_or_null(o->root_device));
+    json_object *j = jobject();
+    doc_put(j, "type", jstr_or_null(o->type));
+    doc_put(j, "distro", jstr_or_null(o->distro));
+    doc_put(j, "version", jstr_or_null(o->version));
+    doc_put(j, "major", jint(o->major));
+    doc_put(j, "minor", jint(o->minor));
+    doc_put(j, "product_name", jstr_or_null(o->product_name));
+    doc_put(j, "arch", jstr_or_null(o->arch));
+    doc_put(j, "hostname", jstr_or_null(o->hostname));
+    doc_put(j, "package_format", jstr_or_null(o->package_format));
+    doc_put(j, "root_device", jstr_or_null(o->root_device));
     return j;
 }
 
@@ -293,7 +294,7 @@ static void record_dev(struct inspection *ins, guestfs_h *g, const char *path, i
     struct guestfs_statns *s = guestfs_lstatns(g, path);
     if (!s)
         return;
-    struct dev_volume *n = realloc(ins->devs, sizeof *n * (size_t)(ins->ndevs + 1));
+    struct dev_volume *n = xreallocarray(ins->devs, (size_t)ins->ndevs + 1, sizeof *n);
     if (n) {
         ins->devs = n;
         ins->devs[ins->ndevs++] = (struct dev_volume){(uint64_t)s->st_dev, volume};
@@ -342,17 +343,17 @@ static void partition_facts(const char *dev, char **kv, json_object *vol)
 
     if (!scheme)
         return;
-    json_object_object_add(vol, "partition_table", jstr(scheme));
+    doc_put(vol, "partition_table", jstr(scheme));
     if (!json_object_object_get_ex(vol, "partitions", &parts)) {
-        parts = json_object_new_array();
-        json_object_object_add(vol, "partitions", parts);
+        parts = jarray();
+        doc_put(vol, "partitions", parts);
     }
-    p = json_object_new_object();
-    json_object_object_add(p, "device", jstr(dev));
-    json_object_object_add(p, "number", num && atoi(num) > 0 ? json_object_new_int(atoi(num)) : NULL);
-    json_object_object_add(p, "type", jstr_or_null(blkid_value(kv, "PART_ENTRY_TYPE")));
-    json_object_object_add(p, "filesystem", jstr_or_null(blkid_value(kv, "TYPE")));
-    json_object_array_add(parts, p);
+    p = jobject();
+    doc_put(p, "device", jstr(dev));
+    doc_put(p, "number", num && atoi(num) > 0 ? jint(atoi(num)) : NULL);
+    doc_put(p, "type", jstr_or_null(blkid_value(kv, "PART_ENTRY_TYPE")));
+    doc_put(p, "filesystem", jstr_or_null(blkid_value(kv, "TYPE")));
+    doc_push(parts, p);
 }
 
 /* Every block device that may hold a filesystem: unpartitioned disks,
@@ -377,18 +378,15 @@ static void probe_device(guestfs_h *g, const char *dev, struct fs **fss, size_t 
         *raid = 1;
         goto out;
     }
-    struct fs *n = realloc(*fss, sizeof **fss * (*nfs + 1));
-    if (!n)
-        goto out;
-    *fss = n;
+    struct fs *n = *fss = xreallocarray(*fss, *nfs + 1, sizeof **fss);
     struct fs *f = &n[(*nfs)++];
     memset(f, 0, sizeof *f);
-    f->device = strdup(dev);
-    f->type = strdup(type);
+    f->device = xstrdup(dev);
+    f->type = xstrdup(type);
     const char *v;
-    if ((v = blkid_value(kv, "UUID")) && *v) f->uuid = strdup(v);
-    if ((v = blkid_value(kv, "LABEL")) && *v) f->label = strdup(v);
-    if ((v = blkid_value(kv, "PART_ENTRY_UUID")) && *v) f->partuuid = strdup(v);
+    if ((v = blkid_value(kv, "UUID")) && *v) f->uuid = xstrdup(v);
+    if ((v = blkid_value(kv, "LABEL")) && *v) f->label = xstrdup(v);
+    if ((v = blkid_value(kv, "PART_ENTRY_UUID")) && *v) f->partuuid = xstrdup(v);
 out:
     vfs_free_names(kv);
 }
@@ -432,8 +430,7 @@ static void discover(guestfs_h *g, struct image *im, char **devices, json_object
          * logical volumes are device-mapper devices: with none (a look at
          * sysfs), the lvm command (about a second under TCG) is not run.
          * list_dm_devices leaves LVs out, hence the shell. */
-        char why[256];
-        char *dm = appliance_sh(g, "ls /sys/block | grep -c '^dm-' || true", why, sizeof why);
+        char *dm = appliance_sh(g, "ls /sys/block | grep -c '^dm-' || true", NULL);
         char **lvs = !dm || atoi(dm) > 0 ? guestfs_lvs(g) : NULL;
         free(dm);
         for (size_t i = 0; lvs && lvs[i]; i++)
@@ -464,14 +461,15 @@ static void unlock_luks(guestfs_h *g, const struct luks_keys *ks, struct fs **fs
         size_t n = *nfs;
         for (size_t i = 0; i < n; i++) {
             struct fs *f = &(*fss)[i];
-            char why[1024] = "", *mapper = NULL;
+            struct lc_error why = {0};
+            char *mapper = NULL;
             if (strcmp(f->type, "crypto_LUKS") || f->luks != LUKS_UNTRIED)
                 continue;
             progress_stage("opening the encrypted volume %s", f->device);
             f->luks = luks_open_ro(g, ks, f->device, f->uuid, &mapper, &f->luks_keys_tried,
-                                   why, sizeof why);
+                                   &why);
             if (f->luks == LUKS_REJECTED)
-                f->luks_error = strdup(why);
+                f->luks_error = xstrdup(why.msg);
             if (f->luks != LUKS_OPENED)
                 continue;
             f->luks_mapper = mapper;
@@ -574,7 +572,7 @@ static int try_root(guestfs_h *g, struct fs *f)
                 guestfs_umount(g, "/");
                 snprintf(opts, sizeof opts, "ro,subvol=%s", subvols[i]);
                 if (guestfs_mount_options(g, opts, f->device, "/") == 0) {
-                    f->mount_opts = strdup(opts);
+                    f->mount_opts = xstrdup(opts);
                     return 1;
                 }
                 return 0;
@@ -626,20 +624,12 @@ static int md_by_guest_name(guestfs_h *g, const char *spec, const struct fs *fss
  * report object, copied from fss[k].  Returns its index, or -1. */
 static int add_subvolume_mount(struct fs **fss, size_t *nfs, size_t k)
 {
-    struct fs *n = realloc(*fss, sizeof **fss * (*nfs + 1));
-    if (!n)
-        return -1;
-    *fss = n;
+    struct fs *n = *fss = xreallocarray(*fss, *nfs + 1, sizeof **fss);
     struct fs *f = &n[*nfs];
     memset(f, 0, sizeof *f);
-    f->device = strdup(n[k].device);
-    f->type = strdup(n[k].type);
+    f->device = xstrdup(n[k].device);
+    f->type = xstrdup(n[k].type);
     f->volume = n[k].volume;
-    if (!f->device || !f->type) {
-        free(f->device);
-        free(f->type);
-        return -1;
-    }
     return (int)(*nfs)++;
 }
 
@@ -658,7 +648,7 @@ static void read_fstab(guestfs_h *g, struct fs **fssp, size_t *nfsp)
     if (mdconf)
         nconf = mdadm_conf_parse(mdconf, conf, MD_CONF_MAX);
     free(mdconf);
-    struct fs_ident *ids = calloc(nfs ? nfs : 1, sizeof *ids);
+    struct fs_ident *ids = xcalloc(nfs, sizeof *ids);
     for (size_t i = 0; ids && i < nfs; i++)
         ids[i] = (struct fs_ident){fss[i].device, fss[i].uuid, fss[i].label, fss[i].partuuid};
     char *save = NULL;
@@ -679,14 +669,14 @@ static void read_fstab(guestfs_h *g, struct fs **fssp, size_t *nfsp)
                 continue;
             fss = *fssp;
         }
-        fss[k].mountpoint = strdup(fld[1]);
+        fss[k].mountpoint = xstrdup(fld[1]);
         if (subvol) {
             /* Keep only the subvolume choice from the options. */
             const char *sv = strstr(fld[3], "subvol");
             char opts[256];
             snprintf(opts, sizeof opts, "ro,%.*s", (int)strcspn(sv, ","), sv);
             free(fss[k].mount_opts);
-            fss[k].mount_opts = strdup(opts);
+            fss[k].mount_opts = xstrdup(opts);
         }
     }
     free(ids);
@@ -736,7 +726,7 @@ static void mount_data_filesystems(struct image *im, struct report *r, struct in
             mount_failed(r, &fss[i], why);
             continue;
         }
-        fss[i].mounted_at = strdup(dir);
+        fss[i].mounted_at = xstrdup(dir);
         record_dev(ins, g, dir, fss[i].volume);
     }
 }
@@ -778,7 +768,7 @@ static void mount_os_filesystems(struct image *im, struct report *r, struct insp
             mount_failed(r, &fss[i], why);
             continue;
         }
-        fss[i].mounted_at = strdup(fss[i].mountpoint);
+        fss[i].mounted_at = xstrdup(fss[i].mountpoint);
         record_dev(ins, g, fss[i].mountpoint, fss[i].volume);
         if (!strcmp(fss[i].mountpoint, "/"))
             ins->root_volume = fss[i].volume;
@@ -795,7 +785,7 @@ static void add_root_stack(guestfs_h *g, const struct fs *fss, size_t nfs, const
             luks[nluks++] = (struct luks_pair){ fss[i].luks_mapper, fss[i].device };
     for (size_t i = 0; luks && root && i < nfs; i++)
         if (fss[i].json && !strcmp(fss[i].device, root)) {
-            json_object_object_add(fss[i].json, "stack", root_stack_json(g, root, luks, nluks));
+            doc_put(fss[i].json, "stack", root_stack_json(g, root, luks, nluks));
             break;
         }
     free(luks);
@@ -804,31 +794,31 @@ static void add_root_stack(guestfs_h *g, const struct fs *fss, size_t nfs, const
 /* A disk's entry in "volumes"; its filesystems go into *fs. */
 static json_object *volume_json(const struct disk *d, int index, json_object **fs)
 {
-    json_object *v = json_object_new_object();
-    json_object_object_add(v, "index", json_object_new_int(index));
-    json_object_object_add(v, "path", jstr(d->path));
-    json_object_object_add(v, "format", jstr(d->format));
-    json_object_object_add(v, "format_source", jstr(d->format_source));
-    json_object_object_add(v, "virtual_size", json_object_new_int64((int64_t)d->virtual_size));
-    *fs = json_object_new_array();
-    json_object_object_add(v, "filesystems", *fs);
+    json_object *v = jobject();
+    doc_put(v, "index", jint(index));
+    doc_put(v, "path", jstr(d->path));
+    doc_put(v, "format", jstr(d->format));
+    doc_put(v, "format_source", jstr(d->format_source));
+    doc_put(v, "virtual_size", jint((int64_t)d->virtual_size));
+    *fs = jarray();
+    doc_put(v, "filesystems", *fs);
     return v;
 }
 
 void inspect_disks_only(const struct disk *disks, int ndisks, struct report *r)
 {
-    json_object *volumes = json_object_new_array(), *fs;
+    json_object *volumes = jarray(), *fs;
     for (int i = 0; i < ndisks; i++)
-        json_object_array_add(volumes, volume_json(&disks[i], i, &fs));
+        doc_push(volumes, volume_json(&disks[i], i, &fs));
     report_set(r, "volumes", volumes);
     report_set(r, "os", NULL);
 }
 
 int inspect_image(struct image *im, const struct luks_keys *keys, struct report *r,
-                  struct inspection *ins, char *err, size_t errlen)
+                  struct inspection *ins, struct lc_error *err)
 {
     guestfs_h *g = im->g;
-    json_object *volumes = json_object_new_array();
+    json_object *volumes = jarray();
     json_object **vol_fs = NULL;
     struct fs *fss = NULL;
     size_t nfs = 0;
@@ -838,14 +828,12 @@ int inspect_image(struct image *im, const struct luks_keys *keys, struct report 
     memset(ins, 0, sizeof *ins);
     report_set(r, "volumes", volumes);
     if (!devices) {
-        snprintf(err, errlen, "cannot list disks: %s", guestfs_last_error(g));
+        rc = lc_fail(err, -EIO, "cannot list disks: %s", guestfs_last_error(g));
         goto out;
     }
-    vol_fs = calloc((size_t)im->ndisks, sizeof *vol_fs);
-    if (!vol_fs)
-        goto out;
+    vol_fs = xcalloc((size_t)im->ndisks, sizeof *vol_fs);
     for (int i = 0; i < im->ndisks; i++)
-        json_object_array_add(volumes, volume_json(&im->disks[i], i, &vol_fs[i]));
+        doc_push(volumes, volume_json(&im->disks[i], i, &vol_fs[i]));
 
     progress_stage("finding filesystems");
     discover(g, im, devices, volumes, &fss, &nfs);
@@ -853,25 +841,25 @@ int inspect_image(struct image *im, const struct luks_keys *keys, struct report 
     int luks = 0;
     for (size_t i = 0; i < nfs; i++) {
         struct fs *f = &fss[i];
-        json_object *all = json_object_new_array();
-        f->volume = volume_of_fs(g, devices, im->ndisks, f->device, all);
+        json_object *all = jarray();
+        f->volume = volume_of_fs(im, devices, f->device, all);
         f->volume = member_volumes(g, devices, im->ndisks, fss, nfs, f->device, all, f->volume);
         if (f->volume < 0 && (f->volume = luks_volume(g, fss, nfs, f)) >= 0)
-            json_object_array_add(all, json_object_new_int(f->volume));
+            doc_push(all, jint(f->volume));
         if (is_filesystem(f->type))
             ins->filesystems++;
         luks += !strcmp(f->type, "crypto_LUKS");
-        f->json = json_object_new_object();
-        json_object_object_add(f->json, "device", jstr(f->device));
-        json_object_object_add(f->json, "type", jstr(f->type));
-        json_object_object_add(f->json, "uuid", jstr_or_null(f->uuid));
-        json_object_object_add(f->json, "label", jstr_or_null(f->label));
-        json_object_object_add(f->json, "volume", f->volume >= 0 ? json_object_new_int(f->volume) : NULL);
-        json_object_object_add(f->json, "volumes", all);
+        f->json = jobject();
+        doc_put(f->json, "device", jstr(f->device));
+        doc_put(f->json, "type", jstr(f->type));
+        doc_put(f->json, "uuid", jstr_or_null(f->uuid));
+        doc_put(f->json, "label", jstr_or_null(f->label));
+        doc_put(f->json, "volume", f->volume >= 0 ? jint(f->volume) : NULL);
+        doc_put(f->json, "volumes", all);
     }
     if (ins->filesystems == 0 && !luks) {
-        snprintf(err, errlen, "no partition table or filesystem found on %s",
-                 im->ndisks == 1 ? "the disk" : "any disk");
+        rc = lc_fail(err, -ENOENT, "no partition table or filesystem found on %s",
+                     im->ndisks == 1 ? "the disk" : "any disk");
         goto attach;
     }
     for (int i = 0; i < im->ndisks; i++) {
@@ -897,11 +885,11 @@ int inspect_image(struct image *im, const struct luks_keys *keys, struct report 
     report_locked(r, fss, nfs, root != NULL);
     if (root) {
         ins->has_os = 1;
-        ins->os.root_device = strdup(root->device);
+        ins->os.root_device = xstrdup(root->device);
         read_fstab(g, &fss, &nfs);
         root = &fss[root_at];   /* fss may have moved */
         if (!root->mountpoint)
-            root->mountpoint = strdup("/");
+            root->mountpoint = xstrdup("/");
         progress_stage("mounting filesystems read-only");
         mount_os_filesystems(im, r, ins, fss, nfs);
         add_root_stack(g, fss, nfs, ins->os.root_device);
@@ -922,9 +910,9 @@ attach:
     for (size_t j = 0; j < nfs; j++) {
         if (!fss[j].json)
             continue;   /* a further subvolume mount of a listed btrfs */
-        json_object_object_add(fss[j].json, "mountpoint", jstr_or_null(fss[j].mountpoint));
-        json_object_object_add(fss[j].json, "mounted_at", jstr_or_null(fss[j].mounted_at));
-        json_object_object_add(fss[j].json, "mounted", json_object_new_boolean(fss[j].mounted_at != NULL));
+        doc_put(fss[j].json, "mountpoint", jstr_or_null(fss[j].mountpoint));
+        doc_put(fss[j].json, "mounted_at", jstr_or_null(fss[j].mounted_at));
+        doc_put(fss[j].json, "mounted", jbool(fss[j].mounted_at != NULL));
     }
     /* Filesystems go into their volume in device-name order. */
     for (int i = 0; i < im->ndisks; i++)
@@ -937,7 +925,7 @@ attach:
                     best = j;
             if (best == nfs)
                 break;
-            json_object_array_add(vol_fs[i], fss[best].json);
+            doc_push(vol_fs[i], fss[best].json);
             fss[best].json = NULL;
         }
 out:
@@ -962,20 +950,20 @@ out:
 
 int inspect_dir(vfs *v, const char *root, struct report *r, struct inspection *ins)
 {
-    json_object *volumes = json_object_new_array(), *vol = json_object_new_object();
+    json_object *volumes = jarray(), *vol = jobject();
     struct vfs_stat st;
 
     memset(ins, 0, sizeof *ins);
-    json_object_object_add(vol, "index", json_object_new_int(0));
-    json_object_object_add(vol, "path", jstr(root));
-    json_object_object_add(vol, "format", jstr("directory"));
-    json_object_object_add(vol, "format_source", jstr("option"));
-    json_object_object_add(vol, "virtual_size", NULL);
-    json_object_object_add(vol, "filesystems", json_object_new_array());
-    json_object_array_add(volumes, vol);
+    doc_put(vol, "index", jint(0));
+    doc_put(vol, "path", jstr(root));
+    doc_put(vol, "format", jstr("directory"));
+    doc_put(vol, "format_source", jstr("option"));
+    doc_put(vol, "virtual_size", NULL);
+    doc_put(vol, "filesystems", jarray());
+    doc_push(volumes, vol);
     report_set(r, "volumes", volumes);
     if (vfs_lstat(v, "/", &st) == 0) {
-        ins->devs = malloc(sizeof *ins->devs);
+        ins->devs = xmalloc(sizeof *ins->devs);
         if (ins->devs)
             ins->devs[ins->ndevs++] = (struct dev_volume){st.dev, 0};
     }

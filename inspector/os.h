@@ -8,6 +8,7 @@
 #include "luks_keys.h"
 #include "model/report.h"
 #include "os_release.h"
+#include "util/error.h"
 
 struct inspection {
     int has_os;
@@ -19,10 +20,10 @@ struct inspection {
 };
 
 /* Fills report sections "volumes" and "os" and mounts filesystems.
- * Returns 0, or -1 with err set when nothing could be inspected at all
- * (no filesystem on any disk). */
+ * Returns 0, or a negative errno with err set when nothing could be
+ * inspected at all (no filesystem on any disk). */
 int inspect_image(struct image *im, const struct luks_keys *keys, struct report *r,
-                  struct inspection *ins, char *err, size_t errlen);
+                  struct inspection *ins, struct lc_error *err);
 
 /* "volumes" with the disks alone and "os" null: a run stopped before
  * the appliance could look at them. */

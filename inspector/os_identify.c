@@ -3,6 +3,7 @@
  * version, as Debian's and CentOS 7's do) the first older release file
  * that is understood.  Then the hostname and the architecture. */
 #include "os_release.h"
+#include "util/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -50,12 +51,12 @@ static int parse_legacy(int i, const char *text, struct os_info *o)
     case P_REDHAT_BASED:
         /* A Red Hat rebuild we do not know: its line is still the product. */
         if (os_release_parse_first_line(text, legacy_files[i].distro, o) < 0)
-            o->distro = strdup(legacy_files[i].distro);
+            o->distro = xstrdup(legacy_files[i].distro);
         return 0;
     case P_FIRST_LINE:
         return os_release_parse_first_line(text, legacy_files[i].distro, o);
     case P_EMPTY:
-        o->distro = strdup(legacy_files[i].distro);
+        o->distro = xstrdup(legacy_files[i].distro);
         return 0;
     case P_SUSE:
         return os_release_parse_suse(text, o);
@@ -123,7 +124,7 @@ static char *hostname_from_file(vfs *v, const char *path)
         line += strspn(line, " \t\r");
         size_t n = strcspn(line, " \t\r\n#");
         if (n && *line != '#')
-            h = strndup(line, n > HOSTNAME_CAP ? HOSTNAME_CAP : n);
+            h = xstrndup(line, n > HOSTNAME_CAP ? HOSTNAME_CAP : n);
         line = end ? end + 1 : NULL;
     }
     free(t);
@@ -197,13 +198,13 @@ int os_release_read(vfs *v, struct os_info *o)
         o->hostname = read_hostname(v);
     const char *arch = o->arch ? NULL : arch_of_elf(v);
     if (arch)
-        o->arch = strdup(arch);
+        o->arch = xstrdup(arch);
     if (!o->type && (have_rel || have_old || vfs_exists(v, "/etc/fstab")))
-        o->type = strdup("linux");
+        o->type = xstrdup("linux");
     const char *pf = os_package_format(o->distro);
     if (pf) {
         free(o->package_format);
-        o->package_format = strdup(pf);
+        o->package_format = xstrdup(pf);
     }
     return o->type ? 0 : -1;
 }

@@ -2,6 +2,7 @@
  * /etc/sysconfig/network.  Text from the guest: every line is bounded by
  * the buffer, nothing is recursed into. */
 #include "os_release.h"
+#include "util/xalloc.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -10,7 +11,7 @@
 static void set(char **dst, const char *src, size_t n)
 {
     free(*dst);
-    *dst = strndup(src, n);
+    *dst = xstrndup(src, n);
 }
 
 /* os-release ID -> our distro names (libguestfs's where it has one). */
@@ -113,10 +114,10 @@ static void os_release_kv(const char *k, size_t kl, const char *v, size_t vl, vo
 {
     struct kv_state *s = opaque;
     if (key_is(k, kl, "ID") && vl) {
-        char *id = strndup(v, vl);
+        char *id = xstrndup(v, vl);
         if (id) {
             free(s->o->distro);
-            s->o->distro = strdup(map_id(id));
+            s->o->distro = xstrdup(map_id(id));
             s->found = 1;
             free(id);
         }
@@ -143,8 +144,8 @@ static char *lsb_distro(const char *v, size_t vl)
     };
     for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
         if (key_is(v, vl, m[i].id))
-            return strdup(m[i].distro);
-    char *d = strndup(v, vl);
+            return xstrdup(m[i].distro);
+    char *d = xstrndup(v, vl);
     for (char *p = d; p && *p; p++)
         *p = (char)tolower((unsigned char)*p);
     return d;
@@ -194,7 +195,7 @@ static void value_kv(const char *k, size_t kl, const char *v, size_t vl, void *o
     struct value_state *s = opaque;
     if (key_is(k, kl, s->key)) {
         free(s->value);
-        s->value = vl ? strndup(v, vl) : NULL;
+        s->value = vl ? xstrndup(v, vl) : NULL;
     }
 }
 

@@ -20,6 +20,7 @@
 #include "util/progress.h"
 #include "util/stop.h"
 #include "util/tmpdir.h"
+#include "util/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,18 +34,19 @@
 
 #define PROBE_SHELL_DEV "/dev/disk/guestfs/" PROBE_DISK_LABEL
 
-static void gerr(struct image *im, const char *what, char *why, size_t cap)
+static int gerr(struct image *im, const char *what, struct lc_error *err)
 {
     const char *m = guestfs_last_error(im->g);
-    snprintf(why, cap, "%s: %s", what, m ? m : "appliance error");
+    int e = guestfs_last_errno(im->g);
+    return lc_fail(err, e > 0 ? -e : -EIO, "%s: %s", what, m ? m : "appliance error");
 }
 
 /* Runs a shell command in the appliance (outside the guest's root). */
-static int debug_sh(struct image *im, const char *cmd, char *why, size_t cap, char **out)
+static int debug_sh(struct image *im, const char *cmd, struct lc_error *err, char **out)
 {
-    char *r = appliance_sh(im->g, cmd, why, cap);
+    char *r = appliance_sh(im->g, cmd, err);
     if (!r)
-        return -1;
+        return err ? err->code : -EIO;
     if (out)
         *out = r;
     else
@@ -78,10 +80,10 @@ static int read_progress(const char *disk, unsigned *phase, unsigned long long *
 }
 
 /* Whether the probe's shell has exited: its status, or -1 while it runs. */
-static int probe_exit(struct image *im, char *why, size_t cap, int *status)
+static int probe_exit(struct image *im, struct lc_error *err, int *status)
 {
     char *out = NULL;
-    if (debug_sh(im, "cat /tmp/lc-rc 2>/dev/null; true", why, cap, &out) < 0)
+    if (debug_sh(im, "cat /tmp/lc-rc 2>/dev/null; true", err, &out) < 0)
         return -1;
     if (sscanf(out, "%d", status) != 1)
         *status = -1;
@@ -92,7 +94,7 @@ static int probe_exit(struct image *im, char *why, size_t cap, int *status)
 /* Waits for the background probe, showing its progress.  The record on
  * the disk costs the appliance nothing to read; the exit status (a shell in
  * the appliance) is checked only now and then, for a probe that died. */
-static int wait_probe(struct image *im, const char *disk, char *why, size_t cap)
+static int wait_probe(struct image *im, const char *disk, struct lc_error *err)
 {
     const struct timespec tick = {0, 50 * 1000 * 1000};
     unsigned shown = 1;
@@ -105,10 +107,8 @@ static int wait_probe(struct image *im, const char *disk, char *why, size_t cap)
         unsigned long long done = 0, total = 0;
         char state = 'R';
         int status = -1;
-        if (stop_requested()) {
-            snprintf(why, cap, "stopped");
-            return -1;
-        }
+        if (stop_requested())
+            return lc_fail(err, -EINTR, "stopped");
         int have = read_progress(disk, &phase, &done, &total, &state);
         struct timespec now;
         clock_gettime(CLOCK_MONOTONIC, &now);
@@ -117,11 +117,11 @@ static int wait_probe(struct image *im, const char *disk, char *why, size_t cap)
             moved = now;
         } else if (stop_stall_seconds() && now.tv_sec - moved.tv_sec >= stop_stall_seconds()) {
             stop_stalled("the probe inside the appliance (its progress record)");
-            snprintf(why, cap, "stopped");
+            lc_fail(err, -EINTR, "stopped");
             return -1;
         }
         if ((have && state != 'R') || polls % 40 == 0) {
-            if (probe_exit(im, why, cap, &status) < 0)
+            if (probe_exit(im, err, &status) < 0)
                 return -1;
             if (status == 0) {
                 progress_percent(1, 1);
@@ -129,8 +129,8 @@ static int wait_probe(struct image *im, const char *disk, char *why, size_t cap)
             }
             if (status > 0) {
                 char *msg = NULL;
-                debug_sh(im, "cat /tmp/lc-out", why, cap, &msg);
-                snprintf(why, cap, "the probe failed (exit %d): %s", status, msg ? msg : "");
+                debug_sh(im, "cat /tmp/lc-out", err, &msg);
+                lc_fail(err, -EIO, "the probe failed (exit %d): %s", status, msg ? msg : "");
                 free(msg);
                 return -1;
             }
@@ -168,29 +168,23 @@ static int copy_file(const char *src, const char *dst)
 
 /* Puts the probe in the appliance's /tmp; its --partitions listing into
  * *listing. */
-static int install_probe(struct image *im, char **listing, char *why, size_t cap)
+static int install_probe(struct image *im, char **listing, struct lc_error *err)
 {
     char probe[PATH_MAX], cmd[1024];
     struct stat st;
     const char *dev = im->probe_device;
 
-    if (!dev) {
-        snprintf(why, cap, "no probe disk");
-        return -1;
-    }
-    if (helper_path(&HELPER_PROBE, probe, sizeof probe) < 0 || stat(probe, &st) < 0) {
-        snprintf(why, cap, "liftcheck-probe not found (looked for %s)", probe);
-        return -1;
-    }
-    if ((unsigned long long)st.st_size >= SNAP_DISK_PROGRESS_OFFSET) {
-        snprintf(why, cap, "%s is too large", probe);
-        return -1;
-    }
+    if (!dev)
+        return lc_fail(err, -ENODEV, "no probe disk");
+    if (helper_path(&HELPER_PROBE, probe, sizeof probe) < 0 || stat(probe, &st) < 0)
+        return lc_fail(err, -ENOENT, "liftcheck-probe not found (looked for %s)", probe);
+    if ((unsigned long long)st.st_size >= SNAP_DISK_PROGRESS_OFFSET)
+        return lc_fail(err, -EFBIG, "%s is too large", probe);
     /* Written into the disk's file here: qemu reads it from there, and the
      * appliance reads around its own page cache (which may hold what udev
      * read at boot).  A remote backend needs the upload. */
     if (copy_file(probe, im->probe_disk_path) < 0 && guestfs_upload(im->g, probe, dev) < 0) {
-        gerr(im, "uploading the probe", why, cap);
+        gerr(im, "uploading the probe", err);
         return -1;
     }
     /* Whole blocks of the disk: the zeros after the program are harmless. */
@@ -198,7 +192,7 @@ static int install_probe(struct image *im, char **listing, char *why, size_t cap
              "dd if=%s of=/tmp/liftcheck-probe iflag=direct bs=65536 count=%lld status=none && "
              "chmod 700 /tmp/liftcheck-probe && /tmp/liftcheck-probe --partitions /sysroot",
              PROBE_SHELL_DEV, (long long)(st.st_size + 65535) / 65536);
-    return debug_sh(im, cmd, why, cap, listing);
+    return debug_sh(im, cmd, err, listing);
 }
 
 static void tree_ready(vfs *v, const char *where)
@@ -241,36 +235,30 @@ static int shell_quote(const char *s, char *out, size_t cap)
 }
 
 /* Runs the probe over guest path root (max_depth levels at most) into its
- * disk and waits for it.  0, or -1 (why says). */
+ * disk and waits for it.  0, or a negative errno (err says why). */
 static int run_probe(struct image *im, const char *args, const char *root, unsigned max_depth,
-                     unsigned long long max, char *why, size_t cap)
+                     unsigned long long max, struct lc_error *err)
 {
-    static char cmd[3 * PATH_MAX + 8192];
     char quoted[2 * PATH_MAX + 32], full[PATH_MAX + 16];
     if ((size_t)snprintf(full, sizeof full, "/sysroot%s", strcmp(root, "/") ? root : "") >=
             sizeof full ||
-        shell_quote(full, quoted, sizeof quoted) < 0) {
-        snprintf(why, cap, "a mount point's name is too long");
-        return -1;
-    }
+        shell_quote(full, quoted, sizeof quoted) < 0)
+        return lc_fail(err, -ENAMETOOLONG, "a mount point's name is too long");
     /* Started in the background so that its progress can be shown.  Its
      * heap grows 64 MiB at a time on huge pages: under emulation each page
      * fault costs tens of microseconds, and the tree takes ~18k small
      * pages (about a second of the tree's time on the reference image). */
-    int n = snprintf(cmd, sizeof cmd,
-                     "rm -f /tmp/lc-rc /tmp/lc-out && "
-                     "(GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864 "
-                     "/tmp/liftcheck-probe %s--max-depth %u %s %s %llu %llu %s %llu "
-                     ">/tmp/lc-out 2>&1; echo $? >/tmp/lc-rc) </dev/null >/dev/null 2>&1 &",
-                     args, max_depth, quoted, PROBE_SHELL_DEV, SNAP_DISK_OUTPUT_OFFSET, max,
-                     PROBE_SHELL_DEV, SNAP_DISK_PROGRESS_OFFSET);
-    if (n < 0 || (size_t)n >= sizeof cmd) {
-        snprintf(why, cap, "the probe's command is too long");
+    char *cmd = xasprintf("rm -f /tmp/lc-rc /tmp/lc-out && "
+                          "(GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864 "
+                          "/tmp/liftcheck-probe %s--max-depth %u %s %s %llu %llu %s %llu "
+                          ">/tmp/lc-out 2>&1; echo $? >/tmp/lc-rc) </dev/null >/dev/null 2>&1 &",
+                          args, max_depth, quoted, PROBE_SHELL_DEV, SNAP_DISK_OUTPUT_OFFSET, max,
+                          PROBE_SHELL_DEV, SNAP_DISK_PROGRESS_OFFSET);
+    int rc = debug_sh(im, cmd, err, NULL);
+    free(cmd);
+    if (rc < 0)
         return -1;
-    }
-    if (debug_sh(im, cmd, why, cap, NULL) < 0)
-        return -1;
-    return wait_probe(im, im->probe_disk_path, why, cap);
+    return wait_probe(im, im->probe_disk_path, err);
 }
 
 /* The tree read by the host (host_tree.h), its foreign subtrees by the
@@ -282,10 +270,11 @@ static int tree_on_host(struct image *im, const char *listing, vfs *live, const 
                         unsigned long long max, vfs **v)
 {
     const char *env = getenv("LIFTCHECK_HOST_TREE");
-    char file[PATH_MAX], reason[512];
+    char file[PATH_MAX];
+    struct lc_error reason = {0};
     if (env && !strcmp(env, "0"))
         return 0;
-    struct host_tree *h = host_tree_plan(listing, direct, ndirect, reason, sizeof reason);
+    struct host_tree *h = host_tree_plan(listing, direct, ndirect, &reason);
     size_t nf = h ? host_tree_foreign_count(h) : 0;
     for (size_t i = 0; h && i < nf; i++) {
         const char *path;
@@ -293,9 +282,9 @@ static int tree_on_host(struct image *im, const char *listing, vfs *live, const 
         host_tree_foreign(h, i, &path, &depth);
         progress_stage("reading a filesystem the host cannot read inside the appliance "
                        "(%zu of %zu)", i + 1, nf);
-        if (run_probe(im, args, path, depth, max, reason, sizeof reason) < 0 ||
-            host_tree_add_foreign(h, i, im->probe_disk_path, SNAP_DISK_OUTPUT_OFFSET, reason,
-                                  sizeof reason) < 0) {
+        if (run_probe(im, args, path, depth, max, &reason) < 0 ||
+            host_tree_add_foreign(h, i, im->probe_disk_path, SNAP_DISK_OUTPUT_OFFSET,
+                                  &reason) < 0) {
             host_tree_free(h);
             h = NULL;
         }
@@ -303,32 +292,33 @@ static int tree_on_host(struct image *im, const char *listing, vfs *live, const 
     snprintf(file, sizeof file, "%s/liftcheck-tree-XXXXXX", tmp_dir());
     int fd = h ? mkstemp(file) : -1;
     if (h && fd < 0)
-        snprintf(reason, sizeof reason, "a temporary file: %s", strerror(errno));
+        lc_fail(&reason, -errno, "a temporary file: %s", strerror(errno));
     if (fd >= 0) {
         close(fd);
         progress_stage("reading the file tree on the host from ext2/3/4 metadata");
-        if (host_tree_write(h, file, max, reason, sizeof reason) == 1)
-            *v = vfs_snapshot_open_at(live, file, 0, direct, ndirect, reason, sizeof reason);
+        if (host_tree_write(h, file, max, &reason) == 1)
+            *v = vfs_snapshot_open_at(live, file, 0, direct, ndirect, reason.msg,
+                                      sizeof reason.msg);
         unlink(file);       /* the mapping keeps the data */
     }
     host_tree_free(h);
     if (*v)
         tree_ready(*v, "on the host");
     else
-        progress_stage("the host cannot read the file tree (%s)", reason);
+        progress_stage("the host cannot read the file tree (%s)", reason.msg);
     return *v != NULL;
 }
 
-vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
+vfs *probe_snapshot(struct image *im, vfs *live, struct lc_error *err)
 {
     char file[PATH_MAX], *listing = NULL;
     const char *dev = im->probe_device;
 
     if (!appliance_sh_available(im->g)) {
-        snprintf(why, cap, "the probe runs through the appliance's shell, which it lacks");
+        lc_fail(err, -ENOTSUP, "the probe runs through the appliance's shell, which it lacks");
         return NULL;
     }
-    if (install_probe(im, &listing, why, cap) < 0)
+    if (install_probe(im, &listing, err) < 0)
         return NULL;
     unsigned long long max = im->probe_disk_size - SNAP_DISK_OUTPUT_OFFSET - SNAP_HEADER_SIZE;
     /* LIFTCHECK_DIRECT=0 has the appliance read every file (to compare). */
@@ -351,12 +341,12 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
     }
     free(listing);
     progress_stage("reading the file tree inside the appliance");
-    if (run_probe(im, args, "/", VFS_WALK_DEFAULT_DEPTH, max, why, cap) < 0)
+    if (run_probe(im, args, "/", VFS_WALK_DEFAULT_DEPTH, max, err) < 0)
         goto out;
     /* The probe's disk is our own raw file: qemu has written the snapshot
      * into it, so it is mapped where it lies, with no download. */
     v = vfs_snapshot_open_at(live, im->probe_disk_path, SNAP_DISK_OUTPUT_OFFSET, direct, ndirect,
-                             why, cap);
+                             err->msg, sizeof err->msg);
     if (v) {
         tree_ready(v, "inside the appliance");
         goto out;
@@ -366,7 +356,7 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
     char *hdr = guestfs_pread_device(im->g, dev, SNAP_HEADER_SIZE,
                                      (int64_t)SNAP_DISK_OUTPUT_OFFSET, &n);
     if (!hdr) {
-        gerr(im, "reading the snapshot header", why, cap);
+        gerr(im, "reading the snapshot header", err);
         goto out;
     }
     struct snap_header h;
@@ -375,15 +365,15 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
         memcpy(&h, hdr, sizeof h);
     free(hdr);
     if (!ok || h.payload_len > max) {
-        snprintf(why, cap, "the probe wrote no valid snapshot");
+        lc_fail(err, -EINVAL, "the probe wrote no valid snapshot");
         goto out;
     }
-    if (snap_header_check(&h, why, cap) < 0)
+    if (snap_header_check(&h, err) < 0)
         goto out;
     snprintf(file, sizeof file, "%s/liftcheck-snapshot-XXXXXX", tmp_dir());
     int fd = mkstemp(file);
     if (fd < 0) {
-        snprintf(why, cap, "%s: %s", file, strerror(errno));
+        lc_fail(err, -errno, "%s: %s", file, strerror(errno));
         goto out;
     }
     close(fd);
@@ -393,9 +383,9 @@ vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap)
                    (unsigned long long)h.heads_in_disk_order, (unsigned long long)h.heads);
     if (guestfs_download_offset(im->g, dev, file, (int64_t)SNAP_DISK_OUTPUT_OFFSET,
                                 (int64_t)(SNAP_HEADER_SIZE + h.payload_len)) < 0)
-        gerr(im, "downloading the snapshot", why, cap);
+        gerr(im, "downloading the snapshot", err);
     else
-        v = vfs_snapshot_open_at(live, file, 0, direct, ndirect, why, cap);
+        v = vfs_snapshot_open_at(live, file, 0, direct, ndirect, err->msg, sizeof err->msg);
     unlink(file);   /* the mapping keeps the data */
 out:
     direct_disks_close(direct, ndirect);   /* the snapshot keeps its own */

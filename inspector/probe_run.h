@@ -6,10 +6,11 @@
 
 #include "image.h"
 #include "common/vfs.h"
+#include "util/error.h"
 
 /* Runs the probe over the mounted guest and returns a snapshot vfs in
- * front of live (which it then owns).  Returns NULL with the reason in why
+ * front of live (which it then owns).  Returns NULL with the reason in err
  * when there is no probe or it failed; live is then still the caller's. */
-vfs *probe_snapshot(struct image *im, vfs *live, char *why, size_t cap);
+vfs *probe_snapshot(struct image *im, vfs *live, struct lc_error *err);
 
 #endif

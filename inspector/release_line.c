@@ -3,6 +3,7 @@
  * or a bare version (debian_version, alpine-release).  Guest text: only
  * the buffer given is read, numbers are parsed with saturation. */
 #include "os_release.h"
+#include "util/xalloc.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -12,7 +13,7 @@
 static void set(char **dst, const char *src, size_t n)
 {
     free(*dst);
-    *dst = strndup(src, n);
+    *dst = xstrndup(src, n);
 }
 
 static size_t line_len(const char *s)
@@ -59,13 +60,13 @@ int os_release_parse_rhel_line(const char *line, struct os_info *o)
         if (rel + vlen > line + n)
             vlen = (size_t)(line + n - rel);
         if (!o->distro)
-            o->distro = strdup(names[i].distro);
+            o->distro = xstrdup(names[i].distro);
         if (!o->version) {
             int upd = update_number(line, n);
             if (upd >= 0 && !memchr(rel, '.', vlen)) {
                 char v[48];
                 snprintf(v, sizeof v, "%.*s.%d", (int)(vlen > 20 ? 20 : vlen), rel, upd);
-                o->version = strdup(v);
+                o->version = xstrdup(v);
             } else {
                 set(&o->version, rel, vlen);
             }
@@ -121,7 +122,7 @@ int os_release_parse_suse(const char *text, struct os_info *o)
                              starts(text, n, "SUSE LINUX "));
     set(&o->product_name, text, n);
     free(o->distro);
-    o->distro = strdup(sles ? "sles" : opensuse ? "opensuse" : "suse-based");
+    o->distro = xstrdup(sles ? "sles" : opensuse ? "opensuse" : "suse-based");
     const char *ver = suse_field(text, "VERSION", &vl);
     const char *patch = sles ? suse_field(text, "PATCHLEVEL", &pl) : NULL;
     if (ver) {
@@ -132,7 +133,7 @@ int os_release_parse_suse(const char *text, struct os_info *o)
         else
             snprintf(v, sizeof v, "%.*s", (int)(vl > 40 ? 40 : vl), ver);
         free(o->version);
-        o->version = strdup(v);
+        o->version = xstrdup(v);
         if (o->version)
             os_release_version(o->version, &o->major, &o->minor);
     }
@@ -145,7 +146,7 @@ int os_release_parse_first_line(const char *text, const char *distro, struct os_
     if (!n)
         return -1;
     free(o->distro);
-    o->distro = strdup(distro);
+    o->distro = xstrdup(distro);
     set(&o->product_name, text, n);
     if (isdigit((unsigned char)text[0])) {
         set(&o->version, text, strspn(text, "0123456789.") < n ? strspn(text, "0123456789.") : n);

@@ -7,6 +7,7 @@
 #include "common/vfs.h"
 #include "lvm_uuid.h"
 #include "model/report.h"
+#include "util/xalloc.h"
 
 /* A stack is rarely more than LVM on LUKS on md: a small bound keeps a
  * strange layout (or a loop) from costing many appliance calls. */
@@ -22,17 +23,17 @@ static void push(struct todo *t, const char *dev)
     for (size_t i = 0; i < t->n; i++)
         if (!strcmp(t->dev[i], dev))
             return;
-    if (t->n < STACK_DEVICES_MAX && (t->dev[t->n] = strdup(dev)))
-        t->n++;
+    if (t->n < STACK_DEVICES_MAX)
+        t->dev[t->n++] = xstrdup(dev);
 }
 
 static void layer(json_object *arr, const char *kind, const char *dev, const char *level)
 {
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "layer", jstr(kind));
-    json_object_object_add(o, "device", jstr(dev));
-    json_object_object_add(o, "level", jstr_or_null(level));
-    json_object_array_add(arr, o);
+    json_object *o = jobject();
+    doc_put(o, "layer", jstr(kind));
+    doc_put(o, "device", jstr(dev));
+    doc_put(o, "level", jstr_or_null(level));
+    doc_push(arr, o);
 }
 
 static void md_layer(guestfs_h *g, const char *dev, json_object *arr, struct todo *t)
@@ -78,7 +79,7 @@ static int lvm_layer(guestfs_h *g, const char *dev, json_object *arr, struct tod
 json_object *root_stack_json(guestfs_h *g, const char *dev, const struct luks_pair *luks,
                              size_t nluks)
 {
-    json_object *arr = json_object_new_array();
+    json_object *arr = jarray();
     struct todo t = { { NULL }, 0, 0 };
     push(&t, dev);
     for (; t.next < t.n; t.next++) {

@@ -1,5 +1,6 @@
 #include "snapshot_header.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,12 +14,10 @@ const char *snap_build_id(void)
     return SNAP_BUILD_ID;
 }
 
-int snap_header_check(const struct snap_header *h, char *err, size_t errlen)
+int snap_header_check(const struct snap_header *h, struct lc_error *err)
 {
-    if (memcmp(h->magic, SNAP_MAGIC, sizeof h->magic) != 0) {
-        snprintf(err, errlen, "not a snapshot (bad magic)");
-        return -1;
-    }
+    if (memcmp(h->magic, SNAP_MAGIC, sizeof h->magic) != 0)
+        return lc_fail(err, -EINVAL, "not a snapshot (bad magic)");
     if (!strncmp(h->build_id, SNAP_BUILD_ID, sizeof h->build_id))
         return 0;
     /* The other id as text, whatever bytes it holds. */
@@ -27,8 +26,7 @@ int snap_header_check(const struct snap_header *h, char *err, size_t errlen)
     for (; n < sizeof h->build_id && h->build_id[n]; n++)
         theirs[n] = h->build_id[n] >= '!' && h->build_id[n] <= '~' ? h->build_id[n] : '?';
     theirs[n] = '\0';
-    snprintf(err, errlen, "the snapshot was written by a probe of another build (id %s), "
-             "not this liftcheck's (id %s): install the liftcheck-probe built with it",
-             n ? theirs : "none", SNAP_BUILD_ID);
-    return -1;
+    return lc_fail(err, -EPROTO, "the snapshot was written by a probe of another build (id %s), "
+                   "not this liftcheck's (id %s): install the liftcheck-probe built with it",
+                   n ? theirs : "none", SNAP_BUILD_ID);
 }

@@ -6,11 +6,12 @@
 #include <stddef.h>
 
 #include "common/snapshot_format.h"
+#include "util/error.h"
 
 /* This build's id, as the probe built with it writes it. */
 const char *snap_build_id(void);
-/* 0 when h has the magic and this build's id; -1 with the reason in err
- * (naming both ids when the writer was another build). */
-int snap_header_check(const struct snap_header *h, char *err, size_t errlen);
+/* 0 when h has the magic and this build's id; a negative errno with the
+ * reason in err (naming both ids when the writer was another build). */
+int snap_header_check(const struct snap_header *h, struct lc_error *err);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "util/stop.h"
 #include "util/tmpdir.h"
+#include "util/xalloc.h"
 
 #include <errno.h>
 #include <guestfs.h>
@@ -227,10 +228,7 @@ static int read_names(vfs *v, const char *start, const struct vfs_walk_limits *l
         }
         struct entry *e = &es[n];
         memset(e, 0, sizeof *e);
-        if (!(e->rel = strdup(line))) {
-            vfs_fail(v, ENOMEM, "out of memory");
-            goto out;
-        }
+        e->rel = xstrdup(line);
         char *slash = strrchr(e->rel, '/');
         e->parent_len = slash ? (size_t)(slash - e->rel) : 0;
         n++;
@@ -318,9 +316,7 @@ static const struct vfs_ops gfs_ops = {
 
 vfs *vfs_guestfs_open(struct guestfs_h *g)
 {
-    struct vfs_gfs *gv = calloc(1, sizeof *gv);
-    if (!gv)
-        return NULL;
+    struct vfs_gfs *gv = xcalloc(1, sizeof *gv);
     gv->g = g;
     gv->base.ops = &gfs_ops;
     gv->base.backend = "guestfs";

@@ -15,6 +15,7 @@
 
 #include "util/grow.h"
 #include "util/stop.h"
+#include "util/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -294,8 +295,7 @@ static int s_readlink(vfs *v, const char *path, char **target)
     if (missing)
         return vfs_fail(v, ENOENT, "%s: No such file or directory", path);
     if (i != NONE && s->e[i].link) {
-        if (!(*target = strdup(s->e[i].link)))
-            return vfs_fail(v, ENOMEM, "out of memory");
+        *target = xstrdup(s->e[i].link);
         return 0;
     }
     if (i != NONE && s->e[i].st.type != VFS_LNK)
@@ -558,8 +558,11 @@ static int parse(struct vfs_snap *s, char *err, size_t errlen)
         return -1;
     }
     memcpy(&h, s->map, sizeof h);
-    if (snap_header_check(&h, err, errlen) < 0)
+    struct lc_error bad = {0};
+    if (snap_header_check(&h, &bad) < 0) {
+        snprintf(err, errlen, "%s", bad.msg);
         return -1;
+    }
     if (h.payload_len > s->maplen - SNAP_HEADER_SIZE) {
         snprintf(err, errlen, "snapshot payload of %llu bytes exceeds the file",
                  (unsigned long long)h.payload_len);
@@ -669,13 +672,13 @@ vfs *vfs_snapshot_open_at(vfs *live, const char *file, uint64_t offset,
                           const struct vfs_direct_fs *direct, size_t ndirect, char *err,
                           size_t errlen)
 {
-    struct vfs_snap *s = calloc(1, sizeof *s);
+    struct vfs_snap *s = xcalloc(1, sizeof *s);
     struct stat st;
     struct snap_header h;
     int fd = open(file, O_RDONLY | O_CLOEXEC);
 
-    if (!s || fd < 0 || fstat(fd, &st) < 0) {
-        snprintf(err, errlen, "%s: %s", file, s ? strerror(errno) : "out of memory");
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        snprintf(err, errlen, "%s: %s", file, strerror(errno));
         goto fail;
     }
     /* Map the header and the records it announces, no more: the file may

@@ -89,7 +89,7 @@ const struct base_image *decide_base_image(const struct app_needs *n, char *why,
 
 struct out {
     json_object *reasons, *evidence;
-    int failed;     /* memory ran out: reasons or items are missing */
+    int failed;     /* a write was refused: reasons or items are missing */
 };
 
 static void item(struct out *o, json_object *items, const char *text)
@@ -102,7 +102,7 @@ static void item(struct out *o, json_object *items, const char *text)
  * made). */
 static void reason(struct out *o, const char *text, json_object *items)
 {
-    json_object *e = json_object_new_object();
+    json_object *e = jobject();
     if (doc_push(o->reasons, jstr(text)) < 0 || doc_put(e, "reason", jstr(text)) < 0 ||
         doc_put(e, "items", json_object_get(items)) < 0 ||
         doc_push(o->evidence, json_object_get(e)) < 0)
@@ -115,7 +115,7 @@ static void reason(struct out *o, const char *text, json_object *items)
 static json_object *items_of(struct out *o, json_object *arr, const char *k1, const char *k2,
                              size_t cap)
 {
-    json_object *items = json_object_new_array();
+    json_object *items = jarray();
     char buf[1024];
     for (size_t i = 0; i < doc_len(arr) && i < cap; i++) {
         json_object *x = doc_at(arr, i);
@@ -150,7 +150,7 @@ static int kernel_reasons(json_object *app, struct out *o)
         n++;
     }
     if (doc_len(flagged)) {
-        json_object *items = json_object_new_array();
+        json_object *items = jarray();
         int removed = 0, module = 0, other = 0;
         for (size_t i = 0; i < doc_len(flagged); i++) {
             json_object *f = doc_at(flagged, i);
@@ -176,7 +176,7 @@ static int kernel_reasons(json_object *app, struct out *o)
     }
     json_object *imports = doc_get(doc_get(app, "syscalls"), "imports");
     if (doc_len(imports)) {
-        json_object *items = json_object_new_array();
+        json_object *items = jarray();
         for (size_t i = 0; i < doc_len(imports) && i < 40; i++) {
             json_object *f = doc_at(imports, i);
             snprintf(buf, sizeof buf, "%s: imports %s() (%s: %s)",
@@ -260,7 +260,7 @@ static void container_caveats(json_object *app, const struct base_image *b, stru
     if (b->eol) {
         char buf[128];
         snprintf(buf, sizeof buf, "%s is end-of-life: its repositories live on a vault", b->name);
-        reason(o, buf, json_object_new_array());
+        reason(o, buf, jarray());
     }
 }
 
@@ -273,8 +273,8 @@ int decide_app(json_object *app, json_object *os)
 
     if (!json_object_is_type(app, json_type_object))
         return 0;
-    o.reasons = json_object_new_array();
-    o.evidence = json_object_new_array();
+    o.reasons = jarray();
+    o.evidence = jarray();
     if (kernel_reasons(app, &o)) {
         decision = "bare-metal-kvm";
         if (doc_len(sources))
@@ -315,7 +315,7 @@ int decide_app(json_object *app, json_object *os)
         base = b->name;
         reason(&o, buf, items_of(&o, doc_get(needs, "evidence"), NULL, NULL, 20));
         if (rwhy[0])
-            reason(&o, rwhy, json_object_new_array());
+            reason(&o, rwhy, jarray());
         container_caveats(app, b, &o);
         goto done;
     }
@@ -327,13 +327,12 @@ int decide_app(json_object *app, json_object *os)
     } else {
         decision = "uml";
         reason(&o, "no container image fits and no source: consider User-mode Linux",
-               json_object_new_array());
+               jarray());
     }
 done:
     /* every put runs: each takes its value */
     o.failed |= doc_put(app, "decision", jstr(decision)) < 0;
-    o.failed |= (base ? doc_put(app, "base_image", jstr(base))
-                      : json_object_object_add(app, "base_image", NULL)) < 0;
+    o.failed |= doc_put(app, "base_image", jstr_or_null(base)) < 0;
     o.failed |= doc_put(app, "reasons", o.reasons) < 0;
     o.failed |= doc_put(app, "evidence", o.evidence) < 0;
     return o.failed ? -1 : 0;
@@ -370,7 +369,7 @@ int decide_compute(json_object *doc)
             worst_app = doc_str(a, "name");
         }
     }
-    json_object *sd = json_object_new_object();
+    json_object *sd = jobject();
     const char *decision = "none";
     if (worst < 0) {
         snprintf(summary, sizeof summary, "No third-party applications found.");

@@ -47,12 +47,12 @@ const struct base_image *decide_runtime_image_named(const char *name);
 
 /* Sets decision, base_image, reasons[] and evidence[] of one application
  * object from its facts; os is the report's "os" section or NULL.  An app
- * that is not an object is left alone.  Returns 0, or -1 when memory ran
- * out (the decision may lack reasons). */
+ * that is not an object is left alone.  Returns 0, or -1 when a member it
+ * writes into is not an object or array (the decision may lack reasons). */
 int decide_app(json_object *app, json_object *os);
 
 /* Re-decides every doc["applications"] entry and sets doc["server_decision"];
- * 0, or -1 when memory ran out. */
+ * 0, or -1 when an application could not be written (decide_app). */
 int decide_compute(json_object *doc);
 
 #endif

@@ -76,8 +76,6 @@ int elf_files_add(struct elf_files *s, json_object *entry)
     s->rec[s->n] = (struct record){s->text.len, s->paths.len, (int)vol};
     sb_add(&s->text, line, strlen(line) + 1);
     sb_add(&s->paths, path ? path : "", (path ? strlen(path) : 0) + 1);
-    if (s->text.oom || s->paths.oom)
-        return -1;
     s->n++;
     free(s->by_path);       /* stale once a record is added */
     s->by_path = NULL;

@@ -7,6 +7,7 @@
 
 #include "jdoc.h"
 #include "util/utf8.h"
+#include "util/xalloc.h"
 
 static const struct {
     const char *id;
@@ -36,26 +37,11 @@ const char *severity_str(enum severity s)
     }
 }
 
-json_object *jstr(const char *s)
-{
-    if (!s)
-        s = "";
-    size_t n = strlen(s);
-    if (utf8_valid(s, n))
-        return json_object_new_string_len(s, (int)n);
-    char *clean = utf8_sanitize(s, n);
-    json_object *o = json_object_new_string(clean ? clean : "");
-    free(clean);
-    return o;
-}
-
-json_object *jstr_or_null(const char *s) { return s ? jstr(s) : NULL; }
-
 json_object *report_tool(void)
 {
-    json_object *tool = json_object_new_object();
-    json_object_object_add(tool, "name", jstr("liftcheck"));
-    json_object_object_add(tool, "version", jstr(LIFTCHECK_VERSION));
+    json_object *tool = jobject();
+    doc_put(tool, "name", jstr("liftcheck"));
+    doc_put(tool, "version", jstr(LIFTCHECK_VERSION));
     return tool;
 }
 
@@ -72,20 +58,12 @@ json_object *report_utc_now(void)
 
 struct report *report_new(void)
 {
-    struct report *r = calloc(1, sizeof *r);
-    if (!r)
-        return NULL;
-    r->doc = json_object_new_object();
-    r->findings = json_object_new_array();
+    struct report *r = xcalloc(1, sizeof *r);
+    r->doc = jobject();
+    r->findings = jarray();
     /* the document holds the findings array; r->findings borrows it */
-    if (doc_put(r->doc, "schema_version", jstr(REPORT_SCHEMA_VERSION)) < 0 ||
-        doc_put(r->doc, "findings", json_object_get(r->findings)) < 0) {
-        json_object_put(r->findings);
-        json_object_put(r->doc);
-        free(r);
-        return NULL;
-    }
-    json_object_put(r->findings);
+    doc_put(r->doc, "schema_version", jstr(REPORT_SCHEMA_VERSION));
+    doc_put(r->doc, "findings", r->findings);
     return r;
 }
 
@@ -99,10 +77,8 @@ void report_free(struct report *r)
 
 void report_set(struct report *r, const char *key, json_object *val)
 {
-    if (json_object_object_add(r->doc, key, val) < 0) {
-        json_object_put(val);
+    if (doc_put(r->doc, key, val) < 0)     /* val is released */
         r->incomplete = 1;
-    }
 }
 
 json_object *report_get(struct report *r, const char *key)
@@ -115,14 +91,12 @@ json_object *report_get(struct report *r, const char *key)
 static json_object *add_finding(struct report *r, enum finding_id id, int volume,
                                 const char *remediation, const char *title)
 {
-    json_object *f = json_object_new_object();
+    json_object *f = jobject();
     if (doc_put(f, "id", jstr(finding_id_str(id))) < 0 ||
         doc_put(f, "severity", jstr(severity_str(finding_default_severity(id)))) < 0 ||
-        (volume >= 0 ? doc_put(f, "volume", json_object_new_int(volume))
-                     : json_object_object_add(f, "volume", NULL)) < 0 ||
-        doc_put(f, "title", jstr(title)) < 0 || doc_put(f, "evidence", json_object_new_array()) < 0 ||
-        (remediation ? doc_put(f, "remediation", jstr(remediation))
-                     : json_object_object_add(f, "remediation", NULL)) < 0 ||
+        doc_put(f, "volume", volume >= 0 ? jint(volume) : NULL) < 0 ||
+        doc_put(f, "title", jstr(title)) < 0 || doc_put(f, "evidence", jarray()) < 0 ||
+        doc_put(f, "remediation", jstr_or_null(remediation)) < 0 ||
         doc_push(r->findings, json_object_get(f)) < 0) {
         /* a finding that cannot be recorded makes the report incomplete */
         json_object_put(f);

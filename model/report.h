@@ -13,6 +13,8 @@
 #include <json-c/json.h>
 #include <stdarg.h>
 
+#include "jdoc.h"
+
 #define REPORT_SCHEMA_VERSION "1.0"
 
 enum severity { SEV_INFO, SEV_WARNING, SEV_BLOCKER };
@@ -64,9 +66,6 @@ json_object *report_get(struct report *r, const char *key);
 json_object *report_tool(void);
 json_object *report_utc_now(void);
 
-/* Small json-c helpers that treat NULL strings as JSON null. */
-json_object *jstr(const char *s);
-json_object *jstr_or_null(const char *s);
 
 /* A deep copy of doc narrowed to volume idx: its volume, the findings on it
  * or on the whole server, its ELF files; NULL on failure. */
@@ -74,7 +73,7 @@ json_object *report_volume_view(json_object *doc, int idx);
 
 /* Recomputes doc["verdict"] (and the application decisions) from facts and
  * findings, whatever their types.  Returns 0, or -1 when doc is not an
- * object or memory ran out (the verdict may then be missing). */
+ * object (the verdict is then missing). */
 int verdict_compute(json_object *doc);
 
 #endif

@@ -31,7 +31,7 @@ static void bump(json_object *o, const char *key, int64_t by)
     if (v)
         json_object_set_int64(v, json_object_get_int64(v) + by);
     else
-        json_object_object_add(o, key, json_object_new_int64(by));
+        doc_put(o, key, jint(by));
 }
 
 static int64_t get_int(json_object *o, const char *key)
@@ -48,16 +48,16 @@ static json_object *finding_entry(json_object *by_id, json_object *f)
     if (e)
         return e;
     const char *title = catalogue_title(id);
-    e = json_object_new_object();
-    json_object_object_add(e, "id", jstr(id));
-    json_object_object_add(e, "severity", jstr("warning"));
-    json_object_object_add(e, "title", title ? jstr(title) : jstr_or_null(doc_str(f, "title")));
-    json_object_object_add(e, "servers_hit", json_object_new_int64(0));
-    json_object_object_add(e, "servers_blocked", json_object_new_int64(0));
-    json_object_object_add(e, "servers_unblocked", json_object_new_int64(0));
-    json_object_object_add(e, "servers", json_object_new_array());
-    json_object_object_add(e, "fixes", json_object_new_object());   /* text -> servers, for now */
-    json_object_object_add(by_id, id, e);
+    e = jobject();
+    doc_put(e, "id", jstr(id));
+    doc_put(e, "severity", jstr("warning"));
+    doc_put(e, "title", title ? jstr(title) : jstr_or_null(doc_str(f, "title")));
+    doc_put(e, "servers_hit", jint(0));
+    doc_put(e, "servers_blocked", jint(0));
+    doc_put(e, "servers_unblocked", jint(0));
+    doc_put(e, "servers", jarray());
+    doc_put(e, "fixes", jobject());   /* text -> servers, for now */
+    doc_put(by_id, id, e);
     return e;
 }
 
@@ -66,8 +66,8 @@ static json_object *child(json_object *o, const char *key)
 {
     json_object *c = doc_obj(o, key);
     if (!c) {
-        c = json_object_new_object();
-        json_object_object_add(o, key, c);
+        c = jobject();
+        doc_put(o, key, c);
     }
     return c;
 }
@@ -76,7 +76,7 @@ static json_object *child(json_object *o, const char *key)
  * of an id counts once per server. */
 static void roll_findings(json_object *by_id, json_object *server)
 {
-    json_object *fs = doc_arr(server, "findings"), *seen = json_object_new_object();
+    json_object *fs = doc_arr(server, "findings"), *seen = jobject();
     json_object *bids = doc_arr(server, "blocker_ids");
 
     for (size_t i = 0; i < doc_len(fs); i++) {
@@ -84,14 +84,14 @@ static void roll_findings(json_object *by_id, json_object *server)
         const char *id = doc_str(f, "id"), *fix = doc_str(f, "remediation");
         json_object *fixes_seen = doc_obj(seen, id);
         if (!strcmp(doc_str(f, "severity"), "blocker"))
-            json_object_object_add(e, "severity", jstr("blocker"));
+            doc_put(e, "severity", jstr("blocker"));
         if (!fixes_seen) {
             fixes_seen = child(seen, id);
             bump(e, "servers_hit", 1);
-            json_object_array_add(doc_arr(e, "servers"), jstr(doc_str(server, "name")));
+            doc_push(doc_arr(e, "servers"), jstr(doc_str(server, "name")));
         }
         if (fix && *fix && !doc_get(fixes_seen, fix)) {
-            json_object_object_add(fixes_seen, fix, json_object_new_boolean(1));
+            doc_put(fixes_seen, fix, jbool(1));
             bump(doc_obj(e, "fixes"), fix, 1);
         }
     }
@@ -129,19 +129,19 @@ static int by_unblocked(const void *a, const void *b)
 
 static json_object *finding_list(json_object *by_id)
 {
-    json_object *out = json_object_new_array();
+    json_object *out = jarray();
     json_object_object_foreach(by_id, id, e) {
-        json_object *fixes = json_object_new_array();
+        json_object *fixes = jarray();
         (void)id;
         json_object_object_foreach(doc_obj(e, "fixes"), text, n) {
-            json_object *fx = json_object_new_object();
-            json_object_object_add(fx, "remediation", jstr(text));
-            json_object_object_add(fx, "servers", json_object_get(n));
-            json_object_array_add(fixes, fx);
+            json_object *fx = jobject();
+            doc_put(fx, "remediation", jstr(text));
+            doc_put(fx, "servers", json_object_get(n));
+            doc_push(fixes, fx);
         }
         json_object_array_sort(fixes, by_fix_count);
-        json_object_object_add(e, "fixes", fixes);
-        json_object_array_add(out, json_object_get(e));
+        doc_put(e, "fixes", fixes);
+        doc_push(out, json_object_get(e));
     }
     json_object_array_sort(out, by_unblocked);
     return out;
@@ -159,7 +159,7 @@ static int by_apps(const void *a, const void *b)
 /* Applications per base image (and per decision), servers per image. */
 static void roll_apps(json_object *images, json_object *decisions, json_object *server)
 {
-    json_object *apps = doc_arr(server, "applications"), *seen = json_object_new_object();
+    json_object *apps = doc_arr(server, "applications"), *seen = jobject();
 
     for (size_t i = 0; i < doc_len(apps); i++) {
         json_object *a = doc_at(apps, i);
@@ -169,15 +169,15 @@ static void roll_apps(json_object *images, json_object *decisions, json_object *
             continue;
         json_object *e = doc_obj(images, img);
         if (!e) {
-            e = json_object_new_object();
-            json_object_object_add(e, "image", jstr(img));
-            json_object_object_add(e, "applications", json_object_new_int64(0));
-            json_object_object_add(e, "servers", json_object_new_int64(0));
-            json_object_object_add(images, img, e);
+            e = jobject();
+            doc_put(e, "image", jstr(img));
+            doc_put(e, "applications", jint(0));
+            doc_put(e, "servers", jint(0));
+            doc_put(images, img, e);
         }
         bump(e, "applications", 1);
         if (!doc_get(seen, img)) {
-            json_object_object_add(seen, img, json_object_new_boolean(1));
+            doc_put(seen, img, jbool(1));
             bump(e, "servers", 1);
         }
     }
@@ -186,10 +186,10 @@ static void roll_apps(json_object *images, json_object *decisions, json_object *
 
 static json_object *image_list(json_object *images)
 {
-    json_object *out = json_object_new_array();
+    json_object *out = jarray();
     json_object_object_foreach(images, name, e) {
         (void)name;
-        json_object_array_add(out, json_object_get(e));
+        doc_push(out, json_object_get(e));
     }
     json_object_array_sort(out, by_apps);
     return out;
@@ -197,19 +197,19 @@ static json_object *image_list(json_object *images)
 
 json_object *summary_build(json_object *servers, enum summary_fail_on fail_on)
 {
-    json_object *doc = json_object_new_object();
-    json_object *totals = json_object_new_object(), *verdicts = json_object_new_object();
-    json_object *by_id = json_object_new_object(), *images = json_object_new_object();
-    json_object *decisions = json_object_new_object();
+    json_object *doc = jobject();
+    json_object *totals = jobject(), *verdicts = jobject();
+    json_object *by_id = jobject(), *images = jobject();
+    json_object *decisions = jobject();
     static const char *const vnames[] = {"ready", "fixable", "blocked", "unknown",
                                          "not_applicable"};
 
     for (size_t i = 0; i < sizeof vnames / sizeof vnames[0]; i++)
-        json_object_object_add(verdicts, vnames[i], json_object_new_int64(0));
+        doc_put(verdicts, vnames[i], jint(0));
     static const char *const tnames[] = {"servers", "read", "unreadable", "incomplete",
                                          "failing"};
     for (size_t i = 0; i < sizeof tnames / sizeof tnames[0]; i++)
-        json_object_object_add(totals, tnames[i], json_object_new_int64(0));
+        doc_put(totals, tnames[i], jint(0));
     for (size_t i = 0; i < doc_len(servers); i++) {
         json_object *s = doc_at(servers, i);
         bump(totals, "servers", 1);
@@ -226,16 +226,16 @@ json_object *summary_build(json_object *servers, enum summary_fail_on fail_on)
         roll_findings(by_id, s);
         roll_apps(images, decisions, s);
     }
-    json_object_object_add(totals, "verdicts", verdicts);
-    json_object_object_add(doc, "schema_version", jstr(SUMMARY_SCHEMA_VERSION));
-    json_object_object_add(doc, "tool", report_tool());
-    json_object_object_add(doc, "generated_at", report_utc_now());
-    json_object_object_add(doc, "fail_on", jstr(fail_on_name(fail_on)));
-    json_object_object_add(doc, "totals", totals);
-    json_object_object_add(doc, "findings", finding_list(by_id));
-    json_object_object_add(doc, "base_images", image_list(images));
-    json_object_object_add(doc, "decisions", decisions);
-    json_object_object_add(doc, "servers", servers);
+    doc_put(totals, "verdicts", verdicts);
+    doc_put(doc, "schema_version", jstr(SUMMARY_SCHEMA_VERSION));
+    doc_put(doc, "tool", report_tool());
+    doc_put(doc, "generated_at", report_utc_now());
+    doc_put(doc, "fail_on", jstr(fail_on_name(fail_on)));
+    doc_put(doc, "totals", totals);
+    doc_put(doc, "findings", finding_list(by_id));
+    doc_put(doc, "base_images", image_list(images));
+    doc_put(doc, "decisions", decisions);
+    doc_put(doc, "servers", servers);
     json_object_put(by_id);
     json_object_put(images);
     return doc;

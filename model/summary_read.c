@@ -105,8 +105,8 @@ static void add_unique(json_object *arr, json_object *set, const char *s)
 {
     if (doc_get(set, s))
         return;
-    json_object_object_add(set, s, json_object_new_boolean(1));
-    json_object_array_add(arr, jstr(s));
+    doc_put(set, s, jbool(1));
+    doc_push(arr, jstr(s));
 }
 
 static int by_string(const void *a, const void *b)
@@ -117,14 +117,14 @@ static int by_string(const void *a, const void *b)
 
 static int read_findings(json_object *doc, json_object *e, struct why *w, int64_t *b, int64_t *wn)
 {
-    json_object *fs = doc_get(doc, "findings"), *out = json_object_new_array();
-    json_object *bids = json_object_new_array(), *wids = json_object_new_array();
-    json_object *bset = json_object_new_object(), *wset = json_object_new_object();
+    json_object *fs = doc_get(doc, "findings"), *out = jarray();
+    json_object *bids = jarray(), *wids = jarray();
+    json_object *bset = jobject(), *wset = jobject();
     int rc = 0;
 
-    json_object_object_add(e, "findings", out);
-    json_object_object_add(e, "blocker_ids", bids);
-    json_object_object_add(e, "warning_ids", wids);
+    doc_put(e, "findings", out);
+    doc_put(e, "blocker_ids", bids);
+    doc_put(e, "warning_ids", wids);
     if (!json_object_is_type(fs, json_type_array))
         rc = fail(w, "findings is not an array");
     for (size_t i = 0; i < doc_len(fs); i++) {
@@ -139,12 +139,12 @@ static int read_findings(json_object *doc, json_object *e, struct why *w, int64_
         int rank = sev_rank(sev);
         if (!rank)
             continue;   /* info: not part of the roll-up */
-        json_object *o = json_object_new_object();
-        json_object_object_add(o, "id", jstr(id));
-        json_object_object_add(o, "severity", jstr(rank == 2 ? "blocker" : "warning"));
-        json_object_object_add(o, "title", jstr_or_null(doc_str(f, "title")));
-        json_object_object_add(o, "remediation", jstr_or_null(doc_str(f, "remediation")));
-        json_object_array_add(out, o);
+        json_object *o = jobject();
+        doc_put(o, "id", jstr(id));
+        doc_put(o, "severity", jstr(rank == 2 ? "blocker" : "warning"));
+        doc_put(o, "title", jstr_or_null(doc_str(f, "title")));
+        doc_put(o, "remediation", jstr_or_null(doc_str(f, "remediation")));
+        doc_push(out, o);
         add_unique(rank == 2 ? bids : wids, rank == 2 ? bset : wset, id);
         ++*(rank == 2 ? b : wn);
     }
@@ -160,11 +160,11 @@ static int read_apps(json_object *doc, json_object *e, struct why *w)
     json_object *apps = doc_get(doc, "applications"), *out;
 
     if (!apps) {
-        json_object_object_add(e, "applications", NULL);
+        doc_put(e, "applications", NULL);
         return 0;
     }
-    out = json_object_new_array();
-    json_object_object_add(e, "applications", out);
+    out = jarray();
+    doc_put(e, "applications", out);
     if (!json_object_is_type(apps, json_type_array))
         return fail(w, "applications is not an array");
     for (size_t i = 0; i < doc_len(apps); i++) {
@@ -174,14 +174,14 @@ static int read_apps(json_object *doc, json_object *e, struct why *w)
             return fail(w, "applications[%zu] has no name or decision string", i);
         if (base && !json_object_is_type(base, json_type_string))
             return fail(w, "applications[%zu].base_image is not a string", i);
-        json_object *o = json_object_new_object();
-        json_object_object_add(o, "name", jstr(name));
-        json_object_object_add(o, "decision", jstr(decision));
-        json_object_object_add(o, "base_image", jstr_or_null(doc_str(a, "base_image")));
-        json_object_array_add(out, o);
+        json_object *o = jobject();
+        doc_put(o, "name", jstr(name));
+        doc_put(o, "decision", jstr(decision));
+        doc_put(o, "base_image", jstr_or_null(doc_str(a, "base_image")));
+        doc_push(out, o);
     }
     json_object *sd = doc_obj(doc, "server_decision");
-    json_object_object_add(e, "server_decision", jstr_or_null(doc_str(sd, "decision")));
+    doc_put(e, "server_decision", jstr_or_null(doc_str(sd, "decision")));
     return 0;
 }
 
@@ -220,47 +220,47 @@ static int read_server(json_object *doc, json_object *e, enum summary_fail_on fa
         k = 3;
     if (os && !json_object_is_type(os, json_type_object))
         return fail(w, "os is neither an object nor null");
-    json_object_object_add(e, "schema_version", jstr(doc_str(doc, "schema_version")));
-    json_object_object_add(e, "hostname", jstr_or_null(doc_str(os, "hostname")));
-    json_object_object_add(e, "os", os_line(os));
-    json_object_object_add(e, "nitro_boot", jstr(verdicts[k]));
-    json_object_object_add(e, "complete", json_object_new_boolean(doc_bool(doc, "complete") != 0));
-    json_object_object_add(e, "fails", NULL);
-    json_object_object_add(e, "blockers", NULL);
-    json_object_object_add(e, "warnings", NULL);
-    json_object_object_add(e, "server_decision", NULL);
+    doc_put(e, "schema_version", jstr(doc_str(doc, "schema_version")));
+    doc_put(e, "hostname", jstr_or_null(doc_str(os, "hostname")));
+    doc_put(e, "os", os_line(os));
+    doc_put(e, "nitro_boot", jstr(verdicts[k]));
+    doc_put(e, "complete", jbool(doc_bool(doc, "complete") != 0));
+    doc_put(e, "fails", NULL);
+    doc_put(e, "blockers", NULL);
+    doc_put(e, "warnings", NULL);
+    doc_put(e, "server_decision", NULL);
     if (read_findings(doc, e, w, &b, &wn) < 0 || read_apps(doc, e, w) < 0)
         return -1;
-    json_object_object_add(e, "blockers", json_object_new_int64(b));
-    json_object_object_add(e, "warnings", json_object_new_int64(wn));
+    doc_put(e, "blockers", jint(b));
+    doc_put(e, "warnings", jint(wn));
     int fails = fail_on == SUMMARY_FAIL_BLOCKER ? b > 0
               : fail_on == SUMMARY_FAIL_WARNING ? b + wn > 0 : 0;
-    json_object_object_add(e, "fails", json_object_new_boolean(fails));
+    doc_put(e, "fails", jbool(fails));
     return 0;
 }
 
 json_object *summary_unreadable(const char *path, const char *name, const char *why)
 {
-    json_object *u = json_object_new_object();
-    json_object_object_add(u, "name", jstr(name));
-    json_object_object_add(u, "report", jstr(path));
-    json_object_object_add(u, "status", jstr("unreadable"));
-    json_object_object_add(u, "error", jstr(why));
+    json_object *u = jobject();
+    doc_put(u, "name", jstr(name));
+    doc_put(u, "report", jstr(path));
+    doc_put(u, "status", jstr("unreadable"));
+    doc_put(u, "error", jstr(why));
     return u;
 }
 
 json_object *summary_read_doc(json_object *doc, const char *path, const char *name,
                               enum summary_fail_on fail_on)
 {
-    json_object *e = json_object_new_object();
+    json_object *e = jobject();
     struct why w = {""};
 
     if (!e)
         return NULL;
-    json_object_object_add(e, "name", jstr(name));
-    json_object_object_add(e, "report", jstr(path));
-    json_object_object_add(e, "status", jstr("read"));   /* members keep this order */
-    json_object_object_add(e, "error", NULL);
+    doc_put(e, "name", jstr(name));
+    doc_put(e, "report", jstr(path));
+    doc_put(e, "status", jstr("read"));   /* members keep this order */
+    doc_put(e, "error", NULL);
     if (read_server(doc, e, fail_on, &w) < 0) {
         /* Only what was sure before the failure: name, path and why. */
         json_object_put(e);

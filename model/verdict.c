@@ -27,10 +27,10 @@ int verdict_compute(json_object *doc)
         else if (sev && !strcmp(sev, "warning"))
             warnings++;
     }
-    v = json_object_new_object();
-    if (doc_put(v, "nitro_boot", json_object_new_string(verdict_nitro_boot(doc))) < 0 ||
-        doc_put(v, "blockers", json_object_new_int(blockers)) < 0 ||
-        doc_put(v, "warnings", json_object_new_int(warnings)) < 0)
+    v = jobject();
+    if (doc_put(v, "nitro_boot", jstr(verdict_nitro_boot(doc))) < 0 ||
+        doc_put(v, "blockers", jint(blockers)) < 0 ||
+        doc_put(v, "warnings", jint(warnings)) < 0)
         rc = -1;
     if (doc_put(doc, "verdict", v) < 0)
         rc = -1;

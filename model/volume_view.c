@@ -9,19 +9,19 @@
 #include "jdoc.h"
 
 /* Keeps the items of array key whose "volume" is idx (or null when
- * keep_null), dropping the rest; -1 when memory ran out. */
+ * keep_null), dropping the rest; -1 when doc is not an object. */
 static int filter_array(json_object *doc, const char *key, int idx, int keep_null)
 {
     json_object *arr = doc_arr(doc, key), *kept;
     if (!arr)
         return 0;
-    kept = json_object_new_array();
+    kept = jarray();
     for (size_t i = 0; kept && i < doc_len(arr); i++) {
         json_object *it = doc_at(arr, i);
         int64_t v;
         int keep = !doc_get(it, "volume") ? keep_null : doc_int(it, "volume", &v) && v == idx;
         /* a JSON null item stays what it was */
-        if (keep && (it ? doc_push(kept, json_object_get(it)) : json_object_array_add(kept, NULL)) < 0) {
+        if (keep && doc_push(kept, json_object_get(it)) < 0) {
             json_object_put(kept);
             return -1;
         }
@@ -62,7 +62,7 @@ json_object *report_volume_view(json_object *doc, int idx)
     if (!copy)
         return NULL;
     if ((vols = doc_arr(copy, "volumes"))) {
-        json_object *one = json_object_new_array();
+        json_object *one = jarray();
         int bad = (v = idx >= 0 ? doc_at(vols, (size_t)idx) : NULL) &&
                   doc_push(one, json_object_get(v)) < 0;
         if (doc_put(copy, "volumes", one) < 0 || bad)
@@ -71,7 +71,7 @@ json_object *report_volume_view(json_object *doc, int idx)
     if (filter_array(copy, "findings", idx, 1) < 0 || (!elf_files_compact(doc_get(copy, "elf_files")) &&
                                                      filter_array(copy, "elf_files", idx, 0) < 0) ||
         filter_array(copy, "applications", idx, 1) < 0 ||
-        doc_put(copy, "volume_view", json_object_new_int(idx)) < 0)
+        doc_put(copy, "volume_view", jint(idx)) < 0)
         goto fail;
     return copy;
 fail:

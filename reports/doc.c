@@ -175,20 +175,19 @@ static json_object *labels(json_object *arr, size_t max,
     struct strbuf t;
     size_t n = doc_len(arr);
 
-    if (!n || !(out = json_object_new_array()))
+    if (!n || !(out = jarray()))
         return NULL;
     sb_init(&t);
     for (size_t i = 0; i < n && i < max; i++) {
         t.len = 0;
         one(doc_at(arr, i), &t);
-        if (t.len && !t.oom)
-            json_object_array_add(out, json_object_new_string(t.s));
+        if (t.len)
+            doc_push(out, jstr(t.s));
     }
     if (n > max) {
         t.len = 0;
         sb_printf(&t, "\xE2\x80\xA6 and %zu more", n - max);
-        if (!t.oom)
-            json_object_array_add(out, json_object_new_string(t.s));
+        doc_push(out, jstr(t.s));
     }
     sb_free(&t);
     return out;

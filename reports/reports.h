@@ -24,7 +24,7 @@ int write_file_atomic_with(const char *path, int (*fill)(int fd, void *ctx), voi
 int write_elf_list(json_object *doc, const char *path);
 
 /* Human-facing renderers.  Each appends one whole document to out and
- * returns 0, or -1 when doc is not an object or memory ran out.  They read
+ * returns 0, or -1 when doc is not an object.  They read
  * only doc (never recompute the verdict), treat every string in it as
  * hostile, and render any missing section as absent ("Not scanned"), so a
  * --root report, a data-only disk (os null) or an older report all work.

@@ -2,7 +2,7 @@
  * renderers they only read the document and escape every string in it:
  * server names, hostnames, finding titles and fixes come from reports,
  * and reports from guests.  Each appends one whole document to out and
- * returns 0, or -1 when doc is not an object or memory ran out.
+ * returns 0, or -1 when doc is not an object.
  *
  * summary_markdown: the wave's totals on the first line, then the fixes
  *   that unblock the most servers, the servers, and the base images.
@@ -13,6 +13,7 @@
 
 #include <json-c/json.h>
 
+#include "util/error.h"
 #include "util/strbuf.h"
 
 int summary_markdown(json_object *doc, struct strbuf *out);
@@ -36,7 +37,8 @@ enum { SUMMARY_JSON = 1, SUMMARY_MARKDOWN = 2, SUMMARY_HTML = 4, SUMMARY_CSV = 8
 /* "json,markdown,html,csv" into a mask; -1 on an unknown name. */
 int summary_parse_formats(const char *list);
 /* Writes doc in each format: one to file (NULL: stdout), or every one as
- * DIR/summary.<ext>.  0, or -1 with a message printed. */
-int summary_write(json_object *doc, int formats, const char *file, const char *dir);
+ * DIR/summary.<ext>.  0, or a negative errno with the message in err. */
+int summary_write(json_object *doc, int formats, const char *file, const char *dir,
+                  struct lc_error *err);
 
 #endif

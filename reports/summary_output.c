@@ -17,7 +17,9 @@ int summary_parse_formats(const char *list)
     return output_formats_parse(formats, NFORMATS, list);
 }
 
-int summary_write(json_object *doc, int mask, const char *file, const char *dir)
+int summary_write(json_object *doc, int mask, const char *file, const char *dir,
+                  struct lc_error *err)
 {
-    return output_write_formats(formats, NFORMATS, mask, doc, file, dir, "summary", "summary");
+    return output_write_formats(formats, NFORMATS, mask, doc, file, dir, "summary", "summary",
+                                err);
 }

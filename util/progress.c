@@ -1,8 +1,11 @@
 #include "progress.h"
 
+#include "xalloc.h"
+
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 static int q_quiet, q_progress;
@@ -11,7 +14,7 @@ static struct timespec t_start;
 /* The current stage, kept even without progress lines: a stopped run
  * names it.  The watchdog thread reads it. */
 static pthread_mutex_t stage_mu = PTHREAD_MUTEX_INITIALIZER;
-static char stage[256] = "preparing the disks";
+static char *stage;     /* NULL: "preparing the disks" */
 
 static double elapsed(void)
 {
@@ -40,11 +43,14 @@ static void close_line(void)
 void progress_stage(const char *fmt, ...)
 {
     va_list ap;
-    pthread_mutex_lock(&stage_mu);
     va_start(ap, fmt);
-    vsnprintf(stage, sizeof stage, fmt, ap);
+    char *text = xvasprintf(fmt, ap), *old;
     va_end(ap);
+    pthread_mutex_lock(&stage_mu);
+    old = stage;
+    stage = text;
     pthread_mutex_unlock(&stage_mu);
+    free(old);
     if (!q_progress)
         return;
     close_line();
@@ -55,11 +61,12 @@ void progress_stage(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
-void progress_stage_text(char *buf, size_t n)
+char *progress_stage_copy(void)
 {
     pthread_mutex_lock(&stage_mu);
-    snprintf(buf, n, "%s", stage);
+    char *copy = xstrdup(stage ? stage : "preparing the disks");
     pthread_mutex_unlock(&stage_mu);
+    return copy;
 }
 
 void progress_percent(unsigned long long done, unsigned long long total)

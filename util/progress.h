@@ -10,8 +10,9 @@ void progress_setup(int quiet, int progress);
 int progress_enabled(void);
 /* A stage of the run ("launching appliance"), shown only with progress. */
 void progress_stage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* The last stage named, shown or not ("preparing the disks" before any). */
-void progress_stage_text(char *buf, size_t n);
+/* A copy of the last stage named, shown or not ("preparing the disks"
+ * before any); caller frees. */
+char *progress_stage_copy(void);
 /* A percentage of the current stage, redrawn in place. */
 void progress_percent(unsigned long long done, unsigned long long total);
 /* A notice every user should see (TCG fallback, probed format), unless quiet. */

@@ -1,12 +1,14 @@
 #include "stop.h"
 
 #include "progress.h"
+#include "xalloc.h"
 
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,8 +21,10 @@ static pid_t (*finder)(void);
 static unsigned run_timeout_s, stall_s;
 static long long deadline_ms, wait_since_ms, stopped_ms;
 static atomic_int waiting;          /* a wait is on: the hot path's test */
-static char wait_what[256];
-static char description[1024];
+/* Both written under mu; the watchdog reads wait_what under mu too.  The
+ * description is set once, when the stop is decided, and never freed. */
+static char *wait_what;
+static char *description;
 static int victim_killed;
 
 static long long now_ms(void)
@@ -43,13 +47,14 @@ static void on_signal(int sig)
 /* Records why the run stops (mu held) and says so on stderr. */
 static void describe(enum stop_reason why, const char *fmt, ...)
 {
-    char stage[256], what[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    char *what = xvasprintf(fmt, ap);
     va_end(ap);
-    progress_stage_text(stage, sizeof stage);
-    snprintf(description, sizeof description, "%s, in stage '%s'", what, stage);
+    char *stage = progress_stage_copy();
+    description = xasprintf("%s, in stage '%s'", what, stage);
+    free(what);
+    free(stage);
     reason = why;
     alert("stopped: %s", description);
 }
@@ -136,11 +141,14 @@ void stop_set_victim_finder(pid_t (*find)(void))
 
 void stop_wait(const char *what)
 {
+    char *copy = xstrdup(what), *old;
     pthread_mutex_lock(&mu);
-    snprintf(wait_what, sizeof wait_what, "%s", what);
+    old = wait_what;
+    wait_what = copy;
     wait_since_ms = now_ms();
     atomic_store(&waiting, 1);
     pthread_mutex_unlock(&mu);
+    free(old);
 }
 
 void stop_wait_progress(void)
@@ -174,5 +182,8 @@ int stop_signal_number(void) { return signo; }
 
 const char *stop_description(void)
 {
-    return description;
+    pthread_mutex_lock(&mu);
+    const char *d = description ? description : "";
+    pthread_mutex_unlock(&mu);
+    return d;
 }

@@ -1,6 +1,9 @@
 #include "strbuf.h"
 
+#include "xalloc.h"
+
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,29 +16,23 @@ void sb_free(struct strbuf *b)
     sb_init(b);
 }
 
-static int grow(struct strbuf *b, size_t extra)
+/* Text the program writes: out of memory ends the run (xalloc.h). */
+static void grow(struct strbuf *b, size_t extra)
 {
-    if (b->oom)
-        return -1;
+    if (extra > SIZE_MAX / 2 - b->len)
+        oom_die();
     if (b->len + extra + 1 <= b->cap)
-        return 0;
+        return;
     size_t cap = b->cap ? b->cap : 64;
     while (cap < b->len + extra + 1)
         cap *= 2;
-    char *n = realloc(b->s, cap);
-    if (!n) {
-        b->oom = 1;
-        return -1;
-    }
-    b->s = n;
+    b->s = xrealloc(b->s, cap);
     b->cap = cap;
-    return 0;
 }
 
 void sb_add(struct strbuf *b, const char *s, size_t n)
 {
-    if (grow(b, n) < 0)
-        return;
+    grow(b, n);
     memcpy(b->s + b->len, s, n);
     b->len += n;
     b->s[b->len] = '\0';
@@ -45,21 +42,27 @@ void sb_puts(struct strbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
 
 void sb_printf(struct strbuf *b, const char *fmt, ...)
 {
-    va_list ap;
+    va_list ap, again;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_copy(again, ap);
+    /* Straight into the free room; only a longer text needs a second pass. */
+    size_t room = b->cap > b->len ? b->cap - b->len : 0;
+    int n = vsnprintf(room ? b->s + b->len : NULL, room, fmt, ap);
     va_end(ap);
-    if (n < 0 || grow(b, (size_t)n) < 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
+    if (n >= 0 && (size_t)n >= room) {
+        grow(b, (size_t)n);
+        vsnprintf(b->s + b->len, (size_t)n + 1, fmt, again);
+    }
+    va_end(again);
+    if (n >= 0)
+        b->len += (size_t)n;
+    else if (room)
+        b->s[b->len] = '\0';       /* whatever a failed format left */
 }
 
 char *sb_detach(struct strbuf *b)
 {
-    char *s = b->s ? b->s : strdup("");
+    char *s = b->s ? b->s : xstrdup("");
     sb_init(b);
     return s;
 }

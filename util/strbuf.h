@@ -1,4 +1,5 @@
-/* A growable string for building paths, messages and report text. */
+/* A growable string for building paths, messages and report text.  It
+ * grows with xrealloc: running out of memory ends the run (xalloc.h). */
 #ifndef LIFTCHECK_STRBUF_H
 #define LIFTCHECK_STRBUF_H
 
@@ -7,7 +8,6 @@
 struct strbuf {
     char *s;
     size_t len, cap;
-    int oom;        /* an allocation failed: contents are truncated */
 };
 
 void sb_init(struct strbuf *b);

@@ -4,6 +4,7 @@
 #include "ext_index.h"
 
 #include "common/snapshot_format.h"
+#include "util/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +36,7 @@ struct direct_map {
 struct direct_map *direct_map_new(const struct disk_place *specs, size_t n,
                                   direct_place_fn place, void *opaque)
 {
-    struct direct_map *m = calloc(1, sizeof *m);
-    if (!m)
-        return NULL;
+    struct direct_map *m = xcalloc(1, sizeof *m);
     m->place = place;
     m->opaque = opaque;
     m->nspec = n < MAX_SPECS ? n : MAX_SPECS;

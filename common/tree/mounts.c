@@ -1,6 +1,7 @@
 #include "mounts.h"
 
 #include "util/grow.h"
+#include "util/xalloc.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -30,8 +31,8 @@ static char *parent_of(const char *path)
     if (!slash || !strcmp(path, "/"))
         return NULL;
     if (slash == path)
-        return strdup("/");
-    return strndup(path, (size_t)(slash - path));
+        return xstrdup("/");
+    return xstrndup(path, (size_t)(slash - path));
 }
 
 /* One mountinfo line: "id parent major:minor root point opts ... - type src ...". */
@@ -52,11 +53,9 @@ static int parse_line(char *line, const char *root, size_t rl, struct mount *m)
     if (strncmp(f[4], root, rl) != 0 || (f[4][rl] != '\0' && f[4][rl] != '/'))
         return 0;
     memset(m, 0, sizeof *m);
-    m->path = strdup(f[4][rl] ? f[4] + rl : "/");
+    m->path = xstrdup(f[4][rl] ? f[4] + rl : "/");
     m->dev = (uint64_t)makedev(maj, min);
     snprintf(m->fstype, sizeof m->fstype, "%s", type);
-    if (!m->path)
-        return -1;
     m->parent = parent_of(m->path);
     return strcmp(m->path, "/") && !m->parent ? -1 : 1;
 }
@@ -119,8 +118,7 @@ static int parse_listed(char *line, struct mount *m)
         return -1;
     memset(m, 0, sizeof *m);
     unescape(line + at);
-    if (!(m->path = strdup(line + at)))
-        return -1;
+    m->path = xstrdup(line + at);
     m->parent = parent_of(m->path);
     m->dev = dev;
     m->start = start;
@@ -142,9 +140,9 @@ int mounts_parse(const char *listing, struct mounts *out)
         const char *nl = strchr(line, '\n');
         size_t len = nl ? (size_t)(nl - line) : strlen(line);
         if (len > 6 && !strncmp(line, "mount ", 6)) {
-            char *copy = strndup(line, len);
+            char *copy = xstrndup(line, len);
             struct mount m;
-            int ok = copy && parse_listed(copy, &m) == 0;
+            int ok = parse_listed(copy, &m) == 0;
             free(copy);
             if (!ok || grow_array((void **)&out->m, &cap, out->n, sizeof m, 8) < 0) {
                 if (ok) {

@@ -29,13 +29,13 @@ static void wants_links(struct scan_ctx *c, json_object *units, const char *root
         if (vfs_list(c->v, path, &names) < 0)
             continue;
         for (size_t k = 0; names[k] && k < MAX_NAMES; k++) {
-            json_object_object_add(units, names[k], jstr("enabled"));
+            doc_put(units, names[k], jstr("enabled"));
             /* An instance "getty@tty1.service" enables its template. */
             char *at = strchr(names[k], '@'), *dot = strrchr(names[k], '.');
             if (at && dot && dot > at) {
                 char tmpl[512];
                 snprintf(tmpl, sizeof tmpl, "%.*s%s", (int)(at + 1 - names[k]), names[k], dot);
-                json_object_object_add(units, tmpl, jstr("enabled"));
+                doc_put(units, tmpl, jstr("enabled"));
             }
         }
         vfs_free_names(names);
@@ -56,7 +56,7 @@ static void masked_units(struct scan_ctx *c, json_object *units)
             vfs_readlink(c->v, path, &target) < 0)
             continue;
         if (!strcmp(target, "/dev/null"))
-            json_object_object_add(units, names[i], jstr("masked"));
+            doc_put(units, names[i], jstr("masked"));
         free(target);
     }
     vfs_free_names(names);
@@ -80,7 +80,7 @@ static void rc_links(struct scan_ctx *c, json_object *sysv, const char *fmt)
             if (cur && strchr(cur, *l))
                 continue;
             snprintf(buf, sizeof buf, "%s%c", cur ? cur : "", *l);
-            json_object_object_add(sysv, name, jstr(buf));
+            doc_put(sysv, name, jstr(buf));
         }
         vfs_free_names(names);
     }
@@ -88,8 +88,8 @@ static void rc_links(struct scan_ctx *c, json_object *sysv, const char *fmt)
 
 int apps_enabled_load(struct scan_ctx *c, struct apps_enabled *e)
 {
-    e->units = json_object_new_object();
-    e->sysv = json_object_new_object();
+    e->units = jobject();
+    e->sysv = jobject();
     if (!e->units || !e->sysv)
         return -1;
     for (int i = 0; unit_roots[i]; i++)

@@ -101,15 +101,15 @@ static void boot_state(const struct entry_ctx *x, enum kind k, const char *src,
     const char *base = strrchr(src, '/');
     base = base ? base + 1 : src;
     if (k == K_SYSTEMD) {
-        json_object_object_add(e, "state", jstr(apps_unit_state(&x->en, base)));
+        doc_put(e, "state", jstr(apps_unit_state(&x->en, base)));
         return;
     }
     if (k == K_SYSV && strstr(src, "/init.d/"))
         runlevels = apps_sysv_runlevels(&x->en, base);
     if (!runlevels)
         return;
-    json_object_object_add(e, "state", jstr(runlevels[0] ? "enabled" : "disabled"));
-    json_object_object_add(e, "runlevels", jstr(runlevels));
+    doc_put(e, "state", jstr(runlevels[0] ? "enabled" : "disabled"));
+    doc_put(e, "runlevels", jstr(runlevels));
 }
 
 static void add_entry(const struct entry_ctx *x, json_object *app, enum kind k, const char *src,
@@ -124,10 +124,10 @@ static void add_entry(const struct entry_ctx *x, json_object *app, enum kind k, 
                 return;
         }
     }
-    json_object *e = json_object_new_object();
-    json_object_object_add(e, "kind", jstr(kind_name[k]));
-    json_object_object_add(e, "source", jstr(src));
-    json_object_object_add(e, "command", jstr(cmd));
+    json_object *e = jobject();
+    doc_put(e, "kind", jstr(kind_name[k]));
+    doc_put(e, "source", jstr(src));
+    doc_put(e, "command", jstr(cmd));
     boot_state(x, k, src, runlevels, e);
     apps_push(app, "entry_points", e);
 }
@@ -135,13 +135,13 @@ static void add_entry(const struct entry_ctx *x, json_object *app, enum kind k, 
 /* Keeps a module-loading line until modules are known. */
 static void keep_loader(struct apps *a, const char *path, const char *text, json_object *owner)
 {
-    json_object *e = json_object_new_object();
+    json_object *e = jobject();
     if (!a->loaders)
-        a->loaders = json_object_new_array();
-    json_object_object_add(e, "path", jstr(path));
-    json_object_object_add(e, "text", jstr(text));
-    json_object_object_add(e, "owner", json_object_get(owner));
-    json_object_array_add(a->loaders, e);
+        a->loaders = jarray();
+    doc_put(e, "path", jstr(path));
+    doc_put(e, "text", jstr(text));
+    doc_put(e, "owner", json_object_get(owner));
+    doc_push(a->loaders, e);
 }
 
 void apps_attach_loaders(struct apps *a)
@@ -156,9 +156,9 @@ void apps_attach_loaders(struct apps *a)
             app = owner;
         if (!app)
             continue;
-        json_object *e = json_object_new_object();
-        json_object_object_add(e, "path", json_object_get(path));
-        json_object_object_add(e, "text", json_object_get(text));
+        json_object *e = jobject();
+        doc_put(e, "path", json_object_get(path));
+        doc_put(e, "text", json_object_get(text));
         apps_push(app, "module_loaders", e);
     }
     json_object_put(a->loaders);
@@ -242,7 +242,7 @@ static void one_file(struct entry_ctx *x, enum kind k, const char *path)
     }
     /* The Java runtime a unit names, for apps_rt_link (which drops the key). */
     if (owner && java_home[0])
-        json_object_object_add(owner, "java_home_named", jstr(java_home));
+        doc_put(owner, "java_home_named", jstr(java_home));
     /* An init script runs on its shebang's interpreter (rc.local starts many). */
     if (owner && k == K_SYSV && strstr(path, "/init.d/"))
         apps_rt_entry_script(x->c->v, owner, path, text, len);

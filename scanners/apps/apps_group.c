@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "scanners/apps/apps_int.h"
+#include "util/xalloc.h"
 
 /* Standard /usr/local directories: files there make one flat application. */
 static const char *const local_std[] = {
@@ -78,24 +79,16 @@ json_object *apps_get(struct apps *a, const char *name, const char *root, int vo
             return a->v[i].o;
     if (a->n == a->cap) {
         size_t cap = a->cap ? a->cap * 2 : 16;
-        struct app *v = realloc(a->v, cap * sizeof *v);
-        if (!v)
-            return NULL;
-        a->v = v;
+        a->v = xreallocarray(a->v, cap, sizeof *a->v);
         a->cap = cap;
     }
-    char *r = strdup(root);
-    json_object *o = json_object_new_object();
-    if (!r || !o) {
-        free(r);
-        json_object_put(o);
-        return NULL;
-    }
-    json_object_object_add(o, "name", jstr(name));
-    json_object_object_add(o, "root", jstr(root));
-    json_object_object_add(o, "volume", json_object_new_int(volume));
-    json_object_object_add(o, "files", json_object_new_array());
-    json_object_object_add(o, "entry_points", json_object_new_array());
+    char *r = xstrdup(root);
+    json_object *o = jobject();
+    doc_put(o, "name", jstr(name));
+    doc_put(o, "root", jstr(root));
+    doc_put(o, "volume", jint(volume));
+    doc_put(o, "files", jarray());
+    doc_put(o, "entry_points", jarray());
     a->v[a->n].root = r;
     a->v[a->n].o = o;
     a->n++;
@@ -133,10 +126,10 @@ void apps_push(json_object *o, const char *key, json_object *val)
 {
     json_object *arr = NULL;
     if (!json_object_object_get_ex(o, key, &arr) || !json_object_is_type(arr, json_type_array)) {
-        arr = json_object_new_array();
-        json_object_object_add(o, key, arr);
+        arr = jarray();
+        doc_put(o, key, arr);
     }
-    json_object_array_add(arr, val);
+    doc_push(arr, val);
 }
 
 void apps_push_str(json_object *o, const char *key, const char *s, size_t cap)
@@ -158,8 +151,8 @@ json_object *apps_obj(json_object *o, const char *key)
     json_object *v = NULL;
     if (json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_object))
         return v;
-    v = json_object_new_object();
-    json_object_object_add(o, key, v);
+    v = jobject();
+    doc_put(o, key, v);
     return v;
 }
 

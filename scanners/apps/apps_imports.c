@@ -63,14 +63,14 @@ json_object *apps_imports_of(vfs *v, const char *path)
         if (!why)
             continue;
         if (!out)
-            out = json_object_new_array();
-        json_object *e = json_object_new_object();
-        json_object_object_add(e, "path", jstr(path));
-        json_object_object_add(e, "import", jstr(nm));
-        json_object_object_add(e, "name", jstr(sys));
-        json_object_object_add(e, "kind", jstr(kinds[kind]));
-        json_object_object_add(e, "why", jstr(why));
-        json_object_array_add(out, e);
+            out = jarray();
+        json_object *e = jobject();
+        doc_put(e, "path", jstr(path));
+        doc_put(e, "import", jstr(nm));
+        doc_put(e, "name", jstr(sys));
+        doc_put(e, "kind", jstr(kinds[kind]));
+        doc_put(e, "why", jstr(why));
+        doc_push(out, e);
         nflagged++;
     }
 done:

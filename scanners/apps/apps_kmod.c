@@ -22,7 +22,7 @@
 static void ref_add(json_object *set, const char *key)
 {
     if (json_object_object_length(set) < MAX_REFS)
-        json_object_object_add(set, key, NULL);
+        doc_put(set, key, NULL);
 }
 
 static int ref_has(json_object *set, const char *key)
@@ -213,10 +213,10 @@ int apps_kmod_init(struct scan_ctx *c, struct kmod_refs *k, int have_pkgdb)
 
     memset(k, 0, sizeof *k);
     k->have_pkgdb = have_pkgdb;
-    k->paths = json_object_new_object();
-    k->names = json_object_new_object();
-    k->provided = json_object_new_object();
-    k->trees = json_object_new_array();
+    k->paths = jobject();
+    k->names = jobject();
+    k->provided = jobject();
+    k->trees = jarray();
     if (!k->paths || !k->names || !k->provided || !k->trees)
         return -1;
     for (int i = 0; modprobe_dirs[i]; i++)
@@ -234,7 +234,7 @@ int apps_kmod_init(struct scan_ctx *c, struct kmod_refs *k, int have_pkgdb)
         char p[1024];
         for (int r = 0; r < 2; r++) {
             snprintf(p, sizeof p, "%s/%s/", roots[r], kl.k[i].version);
-            json_object_array_add(k->trees, jstr(p));
+            doc_push(k->trees, jstr(p));
         }
         if (!kl.k[i].modules_dir[0])
             continue;

@@ -75,7 +75,7 @@ void apps_name_by_entry(struct apps *a)
             continue;
         memcpy(buf, name, n);
         buf[n] = 0;
-        json_object_object_add(app, "name", jstr(buf));
-        json_object_object_add(app, "named_from", jstr(src));
+        doc_put(app, "name", jstr(buf));
+        doc_put(app, "named_from", jstr(src));
     }
 }

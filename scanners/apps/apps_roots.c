@@ -55,7 +55,7 @@ static int dir_kind(struct scan_ctx *c, json_object *memo, const char *dir)
     if (json_object_object_get_ex(memo, dir, &known))
         return json_object_get_int(known);
     int kind = apps_os_copy(c, dir) ? 1 : has(c->v, dir, ".git", 0) ? 2 : 0;
-    json_object_object_add(memo, dir, json_object_new_int(kind));
+    doc_put(memo, dir, jint(kind));
     return kind;
 }
 

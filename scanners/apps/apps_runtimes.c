@@ -10,6 +10,7 @@
 #include "scanners/apps/apps_int.h"
 #include "scanners/apps/apps_rt_parse.h"
 #include "model/jdoc.h"
+#include "util/xalloc.h"
 
 #define RT_CAP 16                /* runtimes per application */
 #define EVIDENCE_CAP 10          /* paths listed per runtime */
@@ -27,16 +28,14 @@ struct apps_rt {
 
 struct apps_rt *apps_rt_new(vfs *v, json_object *app)
 {
-    struct apps_rt *r = calloc(1, sizeof *r);
-    if (!r)
-        return NULL;
+    struct apps_rt *r = xcalloc(1, sizeof *r);
     r->v = v;
     r->app = app;
-    r->list = json_object_new_array();
-    r->archives = json_object_new_array();
-    r->extensions = json_object_new_array();
-    r->addons = json_object_new_array();
-    r->node_modules = json_object_new_array();
+    r->list = jarray();
+    r->archives = jarray();
+    r->extensions = jarray();
+    r->addons = jarray();
+    r->node_modules = jarray();
     return r;
 }
 
@@ -51,12 +50,12 @@ static json_object *rt_get(struct apps_rt *r, const char *kind, const char *home
     }
     if (json_object_array_length(r->list) >= RT_CAP)
         return NULL;
-    json_object *e = json_object_new_object();
-    json_object_object_add(e, "kind", jstr(kind));
-    json_object_object_add(e, "home", jstr_or_null(home));
-    json_object_object_add(e, "version", NULL);
-    json_object_object_add(e, "evidence", json_object_new_array());
-    json_object_array_add(r->list, e);
+    json_object *e = jobject();
+    doc_put(e, "kind", jstr(kind));
+    doc_put(e, "home", jstr_or_null(home));
+    doc_put(e, "version", NULL);
+    doc_put(e, "evidence", jarray());
+    doc_push(r->list, e);
     return e;
 }
 
@@ -66,10 +65,10 @@ static void set_version(json_object *e, const char *ver, const char *path)
         return;
     if (ver && ver[0] && !doc_str(e, "version")) {
         char rel[32];
-        json_object_object_add(e, "version", jstr(ver));
+        doc_put(e, "version", jstr(ver));
         rt_release_of(doc_str(e, "kind"), ver, rel, sizeof rel);
         if (rel[0])
-            json_object_object_add(e, "release", jstr(rel));
+            doc_put(e, "release", jstr(rel));
     }
     apps_push_str(e, "evidence", path, EVIDENCE_CAP);
 }
@@ -127,9 +126,9 @@ static void pyvenv(struct apps_rt *r, const char *path)
         json_object *e = rt_get(r, "python", home);
         rt_pyvenv(text, len, ver, sizeof ver, pyhome, sizeof pyhome);
         if (e) {
-            json_object_object_add(e, "virtualenv", json_object_new_boolean(1));
+            doc_put(e, "virtualenv", jbool(1));
             if (pyhome[0])
-                json_object_object_add(e, "interpreter_home", jstr(pyhome));
+                doc_put(e, "interpreter_home", jstr(pyhome));
         }
         set_version(e, ver, path);
     }
@@ -140,10 +139,10 @@ static void pyvenv(struct apps_rt *r, const char *path)
  * overlapping chunks. */
 static int node_binary_version(struct apps_rt *r, const char *path, char *ver, size_t cap)
 {
-    unsigned char *buf = malloc(NODE_CHUNK + NODE_OVERLAP);
+    unsigned char *buf = xmalloc(NODE_CHUNK + NODE_OVERLAP);
     size_t keep = 0;
     int found = 0;
-    for (uint64_t off = 0; buf && !found && off < NODE_SCAN_CAP; off += NODE_CHUNK) {
+    for (uint64_t off = 0; !found && off < NODE_SCAN_CAP; off += NODE_CHUNK) {
         ssize_t n = vfs_pread(r->v, path, buf + keep, NODE_CHUNK, off);
         if (n <= 0)
             break;
@@ -189,7 +188,7 @@ static void listed(json_object *arr, long *count, const char *path)
 {
     (*count)++;
     if (json_object_array_length(arr) < EVIDENCE_CAP)
-        json_object_array_add(arr, jstr(path));
+        doc_push(arr, jstr(path));
 }
 
 /* A Java archive is a zip by its bytes, whatever its name says: libmagic's
@@ -217,7 +216,7 @@ void apps_rt_entry(struct apps_rt *r, const char *path, const struct vfs_stat *s
     base = base ? base + 1 : path;
     if (st->type == VFS_DIR) {
         if (!strcmp(base, "node_modules") && json_object_array_length(r->node_modules) < 50)
-            json_object_array_add(r->node_modules, jstr(path));
+            doc_push(r->node_modules, jstr(path));
         return;
     }
     if (st->type == VFS_LNK && rt_python_name(base, ver, sizeof ver)) {
@@ -266,20 +265,20 @@ static void script_runtime(vfs *v, json_object *list, const char *path, const ch
             e = x;
     }
     if (!e && json_object_array_length(list) < RT_CAP) {
-        e = json_object_new_object();
-        json_object_object_add(e, "kind", jstr("script"));
-        json_object_object_add(e, "interpreter", jstr(interp));
-        json_object_object_add(e, "home", NULL);
-        json_object_object_add(e, "version", NULL);
-        json_object_object_add(e, "scripts", json_object_new_int(0));
-        json_object_object_add(e, "evidence", json_object_new_array());
+        e = jobject();
+        doc_put(e, "kind", jstr("script"));
+        doc_put(e, "interpreter", jstr(interp));
+        doc_put(e, "home", NULL);
+        doc_put(e, "version", NULL);
+        doc_put(e, "scripts", jint(0));
+        doc_put(e, "evidence", jarray());
         if (apps_magic_mime(v, path, mime, sizeof mime))
-            json_object_object_add(e, "mime", jstr(mime));
-        json_object_array_add(list, e);
+            doc_put(e, "mime", jstr(mime));
+        doc_push(list, e);
     }
     if (!e)
         return;
-    json_object_object_add(e, "scripts", json_object_new_int(json_object_get_int(doc_get(e, "scripts")) + 1));
+    doc_put(e, "scripts", jint(json_object_get_int(doc_get(e, "scripts")) + 1));
     apps_push_str(e, "evidence", path, EVIDENCE_CAP);
 }
 
@@ -293,8 +292,8 @@ void apps_rt_entry_script(vfs *v, json_object *app, const char *path, const char
 {
     json_object *list = doc_get(app, "runtimes");
     if (!list) {
-        list = json_object_new_array();
-        json_object_object_add(app, "runtimes", list);
+        list = jarray();
+        doc_put(app, "runtimes", list);
     }
     script_runtime(v, list, path, text, len);
     if (!json_object_array_length(list))
@@ -328,10 +327,10 @@ static void attach(struct apps_rt *r, const char *kind, const char *key, json_ob
     json_object *e = owner_of(r, kind, json_object_get_string(json_object_array_get_idx(arr, 0)));
     if (!e)
         return;
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "count", json_object_new_int64(n));
-    json_object_object_add(o, "paths", json_object_get(arr));
-    json_object_object_add(e, key, o);
+    json_object *o = jobject();
+    doc_put(o, "count", jint(n));
+    doc_put(o, "paths", json_object_get(arr));
+    doc_put(e, key, o);
 }
 
 static int addon_visit(const char *path, const struct vfs_stat *st, void *opaque)
@@ -357,7 +356,7 @@ void apps_rt_finish(struct apps_rt *r)
     attach(r, "python", "extensions", r->extensions, r->nextensions);
     attach(r, "node", "addons", r->addons, r->naddons);
     if (json_object_array_length(r->list))
-        json_object_object_add(r->app, "runtimes", json_object_get(r->list));
+        doc_put(r->app, "runtimes", json_object_get(r->list));
     json_object_put(r->list);
     json_object_put(r->archives);
     json_object_put(r->extensions);
@@ -369,16 +368,16 @@ void apps_rt_finish(struct apps_rt *r)
 /* The Java runtimes with a home across all applications. */
 static json_object *java_homes(struct apps *a)
 {
-    json_object *homes = json_object_new_array();
+    json_object *homes = jarray();
     for (size_t i = 0; homes && i < a->n; i++) {
         json_object *rts = doc_get(a->v[i].o, "runtimes");
         for (size_t k = 0; k < doc_len(rts); k++) {
             json_object *e = json_object_array_get_idx(rts, k);
             if (!strcmp(doc_str(e, "kind"), "java") && doc_str(e, "home")) {
-                json_object *h = json_object_new_object();
-                json_object_object_add(h, "rt", json_object_get(e));
-                json_object_object_add(h, "app", jstr(doc_str(a->v[i].o, "name")));
-                json_object_array_add(homes, h);
+                json_object *h = jobject();
+                doc_put(h, "rt", json_object_get(e));
+                doc_put(h, "app", jstr(doc_str(a->v[i].o, "name")));
+                doc_push(homes, h);
             }
         }
     }
@@ -418,12 +417,12 @@ void apps_rt_link(struct apps *a)
             if (!pick)
                 continue;
             json_object *rt = doc_get(pick, "rt");
-            json_object_object_add(e, "home", jstr(doc_str(rt, "home")));
-            json_object_object_add(e, "version", jstr_or_null(doc_str(rt, "version")));
+            doc_put(e, "home", jstr(doc_str(rt, "home")));
+            doc_put(e, "version", jstr_or_null(doc_str(rt, "version")));
             if (doc_str(rt, "release"))
-                json_object_object_add(e, "release", jstr(doc_str(rt, "release")));
-            json_object_object_add(e, "from_application", jstr(doc_str(pick, "app")));
-            json_object_object_add(e, "found_by", jstr(how));
+                doc_put(e, "release", jstr(doc_str(rt, "release")));
+            doc_put(e, "from_application", jstr(doc_str(pick, "app")));
+            doc_put(e, "found_by", jstr(how));
             json_object *ev = doc_get(rt, "evidence");
             for (size_t m = 0; m < doc_len(ev); m++)
                 apps_push_str(e, "evidence", json_object_get_string(json_object_array_get_idx(ev, m)),

@@ -25,7 +25,7 @@ static void need_max(json_object *needs, const char *key, const char *ver, const
     if (!ver || (cur && version_cmp(ver, cur) <= 0))
         return;
     char buf[1024];
-    json_object_object_add(needs, key, jstr(ver));
+    doc_put(needs, key, jstr(ver));
     snprintf(buf, sizeof buf, "%s: %s_%s", path, family, ver);
     apps_push_str(needs, "evidence", buf, 20);
 }
@@ -56,7 +56,7 @@ static void syscall_facts(struct scan_ctx *c, json_object *app, const char *path
     if (!res)
         return;
     json_object *sys = apps_obj(app, "syscalls"), *list = doc_get(res, "syscalls");
-    json_object_object_add(res, "path", jstr(path));
+    doc_put(res, "path", jstr(path));
     for (size_t i = 0; i < json_object_array_length(list); i++) {
         json_object *e = json_object_array_get_idx(list, i);
         int kind = 0;
@@ -64,22 +64,22 @@ static void syscall_facts(struct scan_ctx *c, json_object *app, const char *path
         if (!why)
             continue;
         static const char *const kinds[] = {"", "removed", "module", "hardware", "kexec"};
-        json_object *fl = json_object_new_object();
-        json_object_object_add(fl, "path", jstr(path));
-        json_object_object_add(fl, "name", jstr(doc_str(e, "name")));
-        json_object_object_add(fl, "nr", json_object_new_int(json_object_get_int(doc_get(e, "nr"))));
-        json_object_object_add(fl, "abi", jstr(doc_str(e, "abi")));
-        json_object_object_add(fl, "kind", jstr(kinds[kind]));
-        json_object_object_add(fl, "why", jstr(why));
-        json_object_object_add(fl, "addresses", json_object_get(doc_get(e, "addresses")));
+        json_object *fl = jobject();
+        doc_put(fl, "path", jstr(path));
+        doc_put(fl, "name", jstr(doc_str(e, "name")));
+        doc_put(fl, "nr", jint(json_object_get_int(doc_get(e, "nr"))));
+        doc_put(fl, "abi", jstr(doc_str(e, "abi")));
+        doc_put(fl, "kind", jstr(kinds[kind]));
+        doc_put(fl, "why", jstr(why));
+        doc_put(fl, "addresses", json_object_get(doc_get(e, "addresses")));
         apps_push(sys, "flagged", fl);
     }
     json_object *vs = doc_get(res, "vsyscall_addresses");
     for (size_t i = 0; vs && i < json_object_array_length(vs); i++) {
-        json_object *e = json_object_new_object();
-        json_object_object_add(e, "path", jstr(path));
-        json_object_object_add(e, "address",
-                               jstr(json_object_get_string(json_object_array_get_idx(vs, i))));
+        json_object *e = jobject();
+        doc_put(e, "path", jstr(path));
+        doc_put(e, "address",
+                jstr(json_object_get_string(json_object_array_get_idx(vs, i))));
         apps_push(apps_obj(app, "compat"), "vsyscall", e);
     }
     apps_push(sys, "files", res);
@@ -104,10 +104,10 @@ static void os_library(json_object *needs, const char *so, const char *path, con
     json_object *libs = apps_obj(needs, "libraries");
     if (doc_get(libs, so) || json_object_object_length(libs) >= 200)
         return;
-    json_object *l = json_object_new_object();
-    json_object_object_add(l, "path", path ? jstr(path) : NULL);
-    json_object_object_add(l, "package", pkg ? jstr(pkg) : NULL);
-    json_object_object_add(libs, so, l);
+    json_object *l = jobject();
+    doc_put(l, "path", path ? jstr(path) : NULL);
+    doc_put(l, "package", pkg ? jstr(pkg) : NULL);
+    doc_put(libs, so, l);
 }
 
 /* Library needs of one program: sonames from outside the application, and
@@ -192,7 +192,7 @@ static int group_file(struct grouping *g, json_object *f, size_t i)
          !apps_root_by_structure(path, name, sizeof name, root, sizeof root)) ||
         apps_inside_copy(g->c, g->copies, path, !usual || !strncmp(path, "/home/", 6))) {
         if (kmod)
-            json_object_array_add(g->kmods, json_object_new_int64((int64_t)i));
+            doc_push(g->kmods, jint((int64_t)i));
         return 1;
     }
     app = apps_get(g->a, name, root, json_object_get_int(doc_get(f, "volume")));
@@ -221,7 +221,7 @@ static int group_file(struct grouping *g, json_object *f, size_t i)
 static void group_elf(struct scan_ctx *c, struct apps *a, const struct apps_transient *t,
                       json_object *kmods, int *budget)
 {
-    struct grouping g = {c, a, t, kmods, json_object_new_object(), budget};
+    struct grouping g = {c, a, t, kmods, jobject(), budget};
     for (size_t i = 0; g.copies && i < elf_files_count(c->r->doc); i++) {
         json_object *f = elf_files_at(c->r->doc, i);
         int more = group_file(&g, f, i);
@@ -237,22 +237,22 @@ static void group_elf(struct scan_ctx *c, struct apps *a, const struct apps_tran
 static void gate_candidates(json_object *app, const struct kmod_refs *refs,
                             const struct apps_transient *t)
 {
-    json_object *cand = doc_get(app, "module_candidates"), *seen = json_object_new_object();
+    json_object *cand = doc_get(app, "module_candidates"), *seen = jobject();
     for (size_t i = 0; seen && i < doc_len(cand); i++) {
         const char *p = json_object_get_string(json_object_array_get_idx(cand, i));
         /* The ELF inventory and the root's walk both list a module. */
         if (json_object_object_get_ex(seen, p, NULL) || !apps_kmod_counts(refs, t, p))
             continue;
-        json_object_object_add(seen, p, NULL);
+        doc_put(seen, p, NULL);
         if (strstr(p, ".ko"))
             apps_push_str(app, "files", p, FILES_CAP);
         apps_push_str(app, "kernel_modules", p, 200);
     }
     /* Counted across calls: a module application gains its other kernels' copies. */
     if (seen && json_object_object_length(seen))
-        json_object_object_add(app, "kernel_module_count",
-                               json_object_new_int(json_object_get_int(doc_get(app, "kernel_module_count")) +
-                                                   json_object_object_length(seen)));
+        doc_put(app, "kernel_module_count",
+                jint(json_object_get_int(doc_get(app, "kernel_module_count")) +
+                     json_object_object_length(seen)));
     json_object_put(seen);
     json_object_object_del(app, "module_candidates");
 }
@@ -262,7 +262,7 @@ static void gate_candidates(json_object *app, const struct kmod_refs *refs,
 static void module_apps(struct scan_ctx *c, struct apps *a, json_object *kmods,
                         struct kmod_refs *refs, const struct apps_transient *t)
 {
-    json_object *by_name = json_object_new_object(), *copies = json_object_new_object();
+    json_object *by_name = jobject(), *copies = jobject();
     for (size_t i = 0; by_name && copies && i < doc_len(kmods); i++) {
         json_object *f = elf_files_at(c->r->doc,
             (size_t)json_object_get_int64(json_object_array_get_idx(kmods, i)));
@@ -282,7 +282,7 @@ static void module_apps(struct scan_ctx *c, struct apps *a, json_object *kmods,
             app = apps_get(a, name, path, volume);
             if (!app)
                 break;
-            json_object_object_add(by_name, name, json_object_get(app));
+            doc_put(by_name, name, json_object_get(app));
             apps_walk_root(c, app, path, t, refs);
         } else {
             apps_push(app, "module_candidates", jstr(path));
@@ -341,7 +341,7 @@ static int cmp_app_root(const void *a, const void *b)
 int scan_apps(struct scan_ctx *c)
 {
     json_object *sum = report_get(c->r, "elf_summary");
-    json_object *kmods = json_object_new_array();
+    json_object *kmods = jarray();
     struct apps a = {0};
     struct apps_transient t = {0};
     struct kmod_refs refs = {0};
@@ -385,14 +385,14 @@ int scan_apps(struct scan_ctx *c)
     apps_kmod_free(&refs);
 
     const char *g = guest_glibc(c->r->doc, gg, sizeof gg);
-    json_object *list = json_object_new_array();
+    json_object *list = jarray();
     for (size_t i = 0; i < a.n; i++) {
         json_object *app = a.v[i].o;
         if (empty(app) && !doc_get(doc_get(app, "compat"), "aout"))
             continue;
         if (g)
-            json_object_object_add(apps_obj(app, "compat"), "guest_glibc", jstr(g));
-        json_object_array_add(list, json_object_get(app));
+            doc_put(apps_obj(app, "compat"), "guest_glibc", jstr(g));
+        doc_push(list, json_object_get(app));
     }
     apps_free(&a);
     json_object_array_sort(list, cmp_app_root);

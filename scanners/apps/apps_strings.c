@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "scanners/apps/apps_int.h"
+#include "util/xalloc.h"
 
 #define STR_CAP (16u << 20)   /* bytes searched per file */
 #define CHUNK (1u << 20)
@@ -36,9 +37,9 @@ static int add(json_object *app, const char *path, const char *s, int *count)
 {
     if (*count >= PER_FILE || seen(app, path, s))
         return 0;
-    json_object *e = json_object_new_object();
-    json_object_object_add(e, "path", jstr(path));
-    json_object_object_add(e, "string", jstr(s));
+    json_object *e = jobject();
+    doc_put(e, "path", jstr(path));
+    doc_put(e, "string", jstr(s));
     apps_push(app, "kernel_paths", e);
     (*count)++;
     return 1;
@@ -77,13 +78,11 @@ static void search(const unsigned char *b, size_t len, const char *path, json_ob
 
 void apps_kernel_strings(vfs *v, const char *path, json_object *app)
 {
-    unsigned char *buf = malloc(CHUNK + OVERLAP);
+    unsigned char *buf = xmalloc(CHUNK + OVERLAP);
     uint64_t off = 0;
     size_t keep = 0;
     int count = 0;
 
-    if (!buf)
-        return;
     while (off < STR_CAP && count < PER_FILE) {
         ssize_t got = vfs_pread(v, path, buf + keep, CHUNK, off);
         if (got <= 0)

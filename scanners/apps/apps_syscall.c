@@ -10,6 +10,7 @@
 
 #include "common/elf/elf_tables.h"
 #include "scanners/apps/apps_int.h"
+#include "util/xalloc.h"
 
 #define TEXT_CAP (64u << 20)     /* executable bytes read per file */
 #define MAX_NR 1024
@@ -73,10 +74,10 @@ static void site(struct sweep *s, int abi32, uint64_t addr)
     }
     json_object **slot = &s->per[abi32][s->val];
     if (!*slot)
-        *slot = json_object_new_array();
+        *slot = jarray();
     if (*slot && json_object_array_length(*slot) < ADDR_CAP) {
         hex(a, sizeof a, addr);
-        json_object_array_add(*slot, jstr(a));
+        doc_push(*slot, jstr(a));
     }
 }
 
@@ -88,7 +89,7 @@ static void step(struct sweep *s, const cs_insn *in, int mode64)
     if (strstr(op, "0xffffffffff600") && json_object_array_length(s->vsys) < ADDR_CAP) {
         char a[24];
         hex(a, sizeof a, in->address);
-        json_object_array_add(s->vsys, jstr(a));
+        doc_push(s->vsys, jstr(a));
     }
     if (!strcmp(m, "syscall")) {
         site(s, !mode64, in->address);
@@ -180,9 +181,8 @@ json_object *apps_syscalls_of(vfs *v, const char *path)
     if (cs_open(CS_ARCH_X86, mode64 ? CS_MODE_64 : CS_MODE_32, &cs) != CS_ERR_OK)
         goto out;
     cs_ok = 1;
-    s = calloc(1, sizeof *s);
-    if (!s || !(s->vsys = json_object_new_array()))
-        goto out;
+    s = xcalloc(1, sizeof *s);
+    s->vsys = jarray();
     for (size_t i = 0; i < nr; i++) {
         uint64_t len = r[i].size;
         if (!len)
@@ -204,26 +204,26 @@ json_object *apps_syscalls_of(vfs *v, const char *path)
         if (sweep_range(cs, s, buf, (size_t)got, r[i].addr, mode64) < 0)
             goto out;
     }
-    res = json_object_new_object();
-    json_object *list = json_object_new_array();
-    json_object_object_add(res, "abi", jstr(mode64 ? "x86_64" : "i386"));
-    json_object_object_add(res, "sites", json_object_new_int64(s->sites));
-    json_object_object_add(res, "unknown_sites", json_object_new_int64(s->unknown));
-    json_object_object_add(res, "truncated", json_object_new_boolean(truncated));
+    res = jobject();
+    json_object *list = jarray();
+    doc_put(res, "abi", jstr(mode64 ? "x86_64" : "i386"));
+    doc_put(res, "sites", jint(s->sites));
+    doc_put(res, "unknown_sites", jint(s->unknown));
+    doc_put(res, "truncated", jbool(truncated));
     for (int abi = 0; abi < 2; abi++)
         for (int n = 0; n < MAX_NR; n++) {
             if (!s->per[abi][n])
                 continue;
-            json_object *e = json_object_new_object();
-            json_object_object_add(e, "nr", json_object_new_int(n));
-            json_object_object_add(e, "name", jstr_or_null(apps_syscall_name(abi, n)));
-            json_object_object_add(e, "abi", jstr(abi ? "i386" : "x86_64"));
-            json_object_object_add(e, "addresses", s->per[abi][n]);
+            json_object *e = jobject();
+            doc_put(e, "nr", jint(n));
+            doc_put(e, "name", jstr_or_null(apps_syscall_name(abi, n)));
+            doc_put(e, "abi", jstr(abi ? "i386" : "x86_64"));
+            doc_put(e, "addresses", s->per[abi][n]);
             s->per[abi][n] = NULL;
-            json_object_array_add(list, e);
+            doc_push(list, e);
         }
-    json_object_object_add(res, "syscalls", list);
-    json_object_object_add(res, "vsyscall_addresses", s->vsys);
+    doc_put(res, "syscalls", list);
+    doc_put(res, "vsyscall_addresses", s->vsys);
     s->vsys = NULL;
 out:
     if (s) {

@@ -22,7 +22,7 @@ static const char *const system_dirs[] = {"/tmp", "/var/tmp", "/var/cache", "/de
 
 static void set_add(json_object *set, const char *key)
 {
-    json_object_object_add(set, key, NULL);
+    doc_put(set, key, NULL);
 }
 
 static int set_has(json_object *set, const char *key)
@@ -59,8 +59,8 @@ static int passwd_line(char *line, void *opaque)
 
 int apps_transient_init(struct scan_ctx *c, struct apps_transient *t, json_object *cache_dirs)
 {
-    struct homes_ctx h = {json_object_new_object(), 0};
-    t->cache_dirs = json_object_new_object();
+    struct homes_ctx h = {jobject(), 0};
+    t->cache_dirs = jobject();
     t->homes = h.homes;
     if (!t->cache_dirs || !t->homes)
         return -1;

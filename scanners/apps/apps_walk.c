@@ -58,12 +58,12 @@ static void module_lines(const char *path, const char *text, json_object *app,
         memcpy(buf, line, m);
         buf[m] = 0;
         if ((strstr(buf, "insmod") || strstr(buf, "modprobe")) && apps_kmod_note_line(refs, buf)) {
-            json_object *e = json_object_new_object();
+            json_object *e = jobject();
             char *s = buf;
             while (*s == ' ' || *s == '\t')
                 s++;
-            json_object_object_add(e, "path", jstr(path));
-            json_object_object_add(e, "text", jstr(s));
+            doc_put(e, "path", jstr(path));
+            doc_put(e, "text", jstr(s));
             apps_push(app, "module_loaders", e);
             n++;
         }
@@ -134,8 +134,8 @@ void apps_walk_root(struct scan_ctx *c, json_object *app, const char *root,
         vfs_walk(c->v, root, &lim, visit, &w, &res);
     }
     apps_rt_finish(w.rt);
-    json_object_object_add(app, "file_count", json_object_new_int64(w.files));
-    json_object_object_add(app, "source_count", json_object_new_int64(w.sources));
+    doc_put(app, "file_count", jint(w.files));
+    doc_put(app, "source_count", jint(w.sources));
     if (res.depth_limited || res.entries_limited)
-        json_object_object_add(app, "walk_truncated", json_object_new_boolean(1));
+        doc_put(app, "walk_truncated", jbool(1));
 }

@@ -29,7 +29,7 @@ static void render_all(json_object *doc)
     for (size_t i = 0; i < sizeof render / sizeof render[0]; i++) {
         struct strbuf sb;
         sb_init(&sb);
-        if (render[i](doc, &sb) == 0 && !sb.oom && !utf8_valid(sb.s ? sb.s : "", sb.len))
+        if (render[i](doc, &sb) == 0 && !utf8_valid(sb.s ? sb.s : "", sb.len))
             abort();
         sb_free(&sb);
     }

@@ -39,9 +39,9 @@ static void make_image(char *path, size_t cap, const char *name, unsigned long o
 static struct disk prepared(const char *path, const char *fmt)
 {
     struct disk d;
-    char err[256];
-    assert_int_equal(disk_prepare(&d, path, fmt, 0, err, sizeof err), 0);
-    assert_int_equal(disk_make_overlay(&d, dir, overlays++, err, sizeof err), 0);
+    struct lc_error err = {0};
+    assert_int_equal(disk_prepare(&d, path, fmt, 0, &err), 0);
+    assert_int_equal(disk_make_overlay(&d, dir, overlays++, &err), 0);
     return d;
 }
 

@@ -5,6 +5,7 @@
  * answers nothing).  Where the host cannot read the tree as a kernel would,
  * it must say so and leave it to the appliance.  The disk is made here with
  * mkfs.ext4 -d: the root at 0, /boot at 64 MiB. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -85,7 +86,7 @@ static void stage(void)
 static struct disk make_disk(const char *features)
 {
     struct disk d;
-    char err[256];
+    struct lc_error err = {0};
     sh("rm -rf %s/rootfs %s/disk.img %s/disk.qcow2 && cp -a %s/tree %s/rootfs && "
        "rm -rf %s/rootfs/boot/* && truncate -s 96M %s/disk.img && "
        "mkfs.ext4 -q -F -b 1024 %s -d %s/rootfs %s/disk.img 64M >/dev/null 2>&1 && "
@@ -93,8 +94,8 @@ static struct disk make_disk(const char *features)
        dir, dir, dir, dir, dir, dir, dir, features, dir, dir, BOOT_AT, dir, dir);
     char path[128];
     snprintf(path, sizeof path, "%s/disk.img", dir);
-    assert_int_equal(disk_prepare(&d, path, "raw", 0, err, sizeof err), 0);
-    assert_int_equal(disk_make_overlay(&d, dir, 0, err, sizeof err), 0);
+    assert_int_equal(disk_prepare(&d, path, "raw", 0, &err), 0);
+    assert_int_equal(disk_make_overlay(&d, dir, 0, &err), 0);
     return d;
 }
 
@@ -112,9 +113,9 @@ static const char *listing(const char *root_type, const char *boot_type)
  * probe (LIFTCHECK_PROBE) over its staged directory, as it would be in
  * the appliance.  host_tree_write's result, 0 when no plan was made. */
 static int host_snapshot(const char *l, const struct vfs_direct_fs *fs, size_t n,
-                         const char *file, char *why, size_t cap, size_t *foreign)
+                         const char *file, struct lc_error *why, size_t *foreign)
 {
-    struct host_tree *h = host_tree_plan(l, fs, n, why, cap);
+    struct host_tree *h = host_tree_plan(l, fs, n, why);
     assert_non_null(getenv("LIFTCHECK_PROBE"));     /* set by meson */
     *foreign = h ? host_tree_foreign_count(h) : 0;
     for (size_t i = 0; i < *foreign; i++) {
@@ -126,9 +127,9 @@ static int host_snapshot(const char *l, const struct vfs_direct_fs *fs, size_t n
            getenv("LIFTCHECK_PROBE"), depth, tree, path, dir);
         char sub[128];
         snprintf(sub, sizeof sub, "%s/foreign.snap", dir);
-        assert_int_equal(host_tree_add_foreign(h, i, sub, 0, why, cap), 0);
+        assert_int_equal(host_tree_add_foreign(h, i, sub, 0, why), 0);
     }
-    int r = h ? host_tree_write(h, file, 1u << 30, why, cap) : 0;
+    int r = h ? host_tree_write(h, file, 1u << 30, why) : 0;
     host_tree_free(h);
     return r;
 }
@@ -232,13 +233,13 @@ static size_t write_snapshot(struct disk *d, const char *boot_type, struct vfs_d
                              size_t *n, char *file, size_t cap)
 {
     const char *l = listing("ext4", boot_type);
-    char why[512] = "";
+    struct lc_error why = {0};
     size_t foreign;
     *d = make_disk("");
     *n = direct_disks_choose(d, 1, l, fs, 8);
     assert_int_equal(*n, 2);
     snprintf(file, cap, "%s/snapshot", dir);
-    assert_int_equal(host_snapshot(l, fs, *n, file, why, sizeof why, &foreign), 1);
+    assert_int_equal(host_snapshot(l, fs, *n, file, &why, &foreign), 1);
     return foreign;
 }
 
@@ -305,21 +306,25 @@ static void test_left_to_the_appliance(void **state)
     (void)state;
     struct disk d = make_disk("");
     struct vfs_direct_fs fs[8];
-    char file[128], why[512];
+    char file[128];
+    struct lc_error why = {0};
     size_t foreign;
     snprintf(file, sizeof file, "%s/snapshot", dir);
     size_t n = direct_disks_choose(&d, 1, listing("ext4", "ext4"), fs, 8);
     assert_int_equal(n, 2);
-    assert_int_equal(host_snapshot(listing("xfs", "ext4"), fs, n, file, why, sizeof why,
-                                   &foreign), 0);
-    assert_non_null(strstr(why, "root filesystem is xfs"));
+    assert_int_equal(host_snapshot(listing("xfs", "ext4"), fs, n, file, &why, &foreign), 0);
+    assert_non_null(strstr(why.msg, "root filesystem is xfs"));
+    assert_int_equal(why.code, -ENOTSUP);
     /* No mount lines: an appliance that listed none. */
-    assert_int_equal(host_snapshot("lcdiska 0\n", fs, n, file, why, sizeof why, &foreign), 0);
-    assert_non_null(strstr(why, "no root"));
+    assert_int_equal(host_snapshot("lcdiska 0\n", fs, n, file, &why, &foreign), 0);
+    assert_non_null(strstr(why.msg, "no root"));
     /* A plan whose foreign subtree never came. */
-    struct host_tree *h = host_tree_plan(listing("ext4", "vfat"), fs, n, why, sizeof why);
+    struct host_tree *h = host_tree_plan(listing("ext4", "vfat"), fs, n, &why);
     assert_non_null(h);
-    assert_int_equal(host_tree_write(h, file, 1u << 30, why, sizeof why), 0);
+    lc_error_clear(&why);
+    assert_int_equal(host_tree_write(h, file, 1u << 30, &why), 0);
+    assert_non_null(strstr(why.msg, "missing"));
+    assert_int_equal(why.code, 0);
     host_tree_free(h);
     direct_disks_close(fs, n);
     disk_free(&d);
@@ -327,9 +332,8 @@ static void test_left_to_the_appliance(void **state)
     d = make_disk("-O inline_data");
     n = direct_disks_choose(&d, 1, listing("ext4", "ext4"), fs, 8);
     assert_int_equal(n, 2);
-    assert_int_equal(host_snapshot(listing("ext4", "ext4"), fs, n, file, why, sizeof why,
-                                   &foreign), 0);
-    assert_non_null(strstr(why, "only the kernel"));
+    assert_int_equal(host_snapshot(listing("ext4", "ext4"), fs, n, file, &why, &foreign), 0);
+    assert_non_null(strstr(why.msg, "only the kernel"));
     direct_disks_close(fs, n);
     disk_free(&d);
 }

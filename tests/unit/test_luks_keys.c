@@ -1,4 +1,5 @@
 /* --key selectors and --keys-from-stdin, as guestfs-tools take them. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,15 +16,16 @@ static void test_selectors(void **state)
 {
     (void)state;
     struct luks_keys ks = {0};
-    char err[256], dir[256];
+    struct lc_error err = {0};
+    char dir[256];
     assert_int_equal(stage_tmpdir(dir, sizeof dir, "keys"), 0);
     stage_text(dir, "/srv.key", "second: key\nignored line\n");
     char sel[512];
     snprintf(sel, sizeof sel, "1f000000-0000-4000-8000-000000000904:file:%s/srv.key", dir);
 
-    assert_int_equal(luks_keys_add(&ks, "/dev/sda2:key:pass:with:colons", err, sizeof err), 0);
-    assert_int_equal(luks_keys_add(&ks, "/dev/sda2:key:other", err, sizeof err), 0);
-    assert_int_equal(luks_keys_add(&ks, sel, err, sizeof err), 0);
+    assert_int_equal(luks_keys_add(&ks, "/dev/sda2:key:pass:with:colons", &err), 0);
+    assert_int_equal(luks_keys_add(&ks, "/dev/sda2:key:other", &err), 0);
+    assert_int_equal(luks_keys_add(&ks, sel, &err), 0);
 
     char **k = luks_keys_for(&ks, "/dev/sda2", "some-uuid");
     assert_string_equal(k[0], "pass:with:colons");
@@ -39,16 +41,17 @@ static void test_selectors(void **state)
     assert_null(k[0]);
     luks_keys_free_list(k);
 
-    assert_int_equal(luks_keys_add(&ks, "/dev/sda2", err, sizeof err), -1);
-    assert_int_equal(luks_keys_add(&ks, ":key:x", err, sizeof err), -1);
-    assert_int_equal(luks_keys_add(&ks, "/dev/sda2:pass:x", err, sizeof err), -1);
-    assert_non_null(strstr(err, "'pass'"));
+    assert_int_equal(luks_keys_add(&ks, "/dev/sda2", &err), -EINVAL);
+    assert_int_equal(luks_keys_add(&ks, ":key:x", &err), -EINVAL);
+    assert_int_equal(luks_keys_add(&ks, "/dev/sda2:pass:x", &err), -EINVAL);
+    assert_non_null(strstr(err.msg, "'pass'"));
     snprintf(sel, sizeof sel, "/dev/sda2:file:%s/missing", dir);
-    assert_int_equal(luks_keys_add(&ks, sel, err, sizeof err), -1);
-    assert_non_null(strstr(err, "missing"));
+    assert_int_equal(luks_keys_add(&ks, sel, &err), -ENOENT);
+    assert_int_equal(err.code, -ENOENT);
+    assert_non_null(strstr(err.msg, "missing"));
     stage_text(dir, "/empty", "");
     snprintf(sel, sizeof sel, "/dev/sda2:file:%s/empty", dir);
-    assert_int_equal(luks_keys_add(&ks, sel, err, sizeof err), -1);
+    assert_int_equal(luks_keys_add(&ks, sel, &err), -ENODATA);
     assert_int_equal(ks.n, 3);
     luks_keys_free(&ks);
     assert_int_equal(stage_rmdir(dir), 0);
@@ -59,12 +62,12 @@ static void test_stdin(void **state)
 {
     (void)state;
     struct luks_keys ks = {0};
-    char err[256];
+    struct lc_error err = {0};
     char input[] = "first\nsecond\n";
     ks.from_stdin = 1;
     ks.in = fmemopen(input, strlen(input), "r");
     assert_non_null(ks.in);
-    assert_int_equal(luks_keys_add(&ks, "/dev/sdb1:key:named", err, sizeof err), 0);
+    assert_int_equal(luks_keys_add(&ks, "/dev/sdb1:key:named", &err), 0);
 
     char **k = luks_keys_for(&ks, "/dev/sda2", NULL);
     assert_string_equal(k[0], "first");
