@@ -126,7 +126,7 @@ static void add_evidence(json_object *arr, const char *fmt, const char *arg)
 {
     char line[512];
     str_fmt(line, sizeof line, fmt, arg);
-    json_object_array_add(arr, jstr(line));
+    doc_push(arr, jstr(line));
 }
 
 /* A finding whose evidence is the boot mode's. */
@@ -142,8 +142,8 @@ json_object *boot_mode_scan(struct scan_ctx *c, const struct boot_info *bi)
 {
     struct boot_disk d;
     struct boot_tree t;
-    json_object *o = json_object_new_object(), *ev = json_object_new_array();
-    json_object *loaders = json_object_new_array();
+    json_object *o = jobject(), *ev = jarray();
+    json_object *loaders = jarray();
 
     boot_disk_read(c, &d);
     boot_tree_read(c->v, &t);
@@ -162,9 +162,9 @@ json_object *boot_mode_scan(struct scan_ctx *c, const struct boot_info *bi)
     const char *mode = bios && uefi ? "both" : bios ? "bios" : uefi ? "uefi" : "unknown";
 
     if (!d.seen)
-        json_object_array_add(ev, jstr("partition table not seen (a directory tree, not disks)"));
+        doc_push(ev, jstr("partition table not seen (a directory tree, not disks)"));
     else if (!d.table)
-        json_object_array_add(ev, jstr("no partition table on the boot disk"));
+        doc_push(ev, jstr("no partition table on the boot disk"));
     else if (!table_known)
         add_evidence(ev, "partition table: %s", d.table);
     else
@@ -179,16 +179,16 @@ json_object *boot_mode_scan(struct scan_ctx *c, const struct boot_info *bi)
         add_evidence(ev, "grub-efi installed: %s", t.grub_efi);
     for (int i = 0; i < t.nloaders; i++) {
         add_evidence(ev, "EFI loader: %s", t.loader[i]);
-        json_object_array_add(loaders, jstr(t.loader[i]));
+        doc_push(loaders, jstr(t.loader[i]));
     }
     if (bios && !t.grub_pc[0])
         add_evidence(ev, "MBR disk without an EFI system partition, booted from %s",
                      bi->config[0] ? bi->config : "its bootloader configuration");
     if (t.grub_pc[0] && gpt && !d.bios_boot)
-        json_object_array_add(ev, jstr("grub-pc on GPT without a BIOS boot partition: BIOS "
-                                       "firmware cannot start it"));
+        doc_push(ev, jstr("grub-pc on GPT without a BIOS boot partition: BIOS "
+                          "firmware cannot start it"));
     if (efi_code && table_known && !d.esp)
-        json_object_array_add(ev, jstr("EFI loaders but no EFI system partition on the boot disk"));
+        doc_push(ev, jstr("EFI loaders but no EFI system partition on the boot disk"));
 
     const char *ami = bios && uefi ? "uefi-preferred" : bios ? "legacy-bios" : uefi ? "uefi" : NULL;
     const char *meaning =
@@ -200,18 +200,17 @@ json_object *boot_mode_scan(struct scan_ctx *c, const struct boot_info *bi)
                "types and Graviton support it, types that boot only by BIOS do not." :
                "No BIOS or UEFI boot code found: the AMI's boot mode cannot be chosen from the disks.";
 
-    json_object_object_add(o, "mode", jstr(mode));
-    json_object_object_add(o, "partition_table",
-                           jstr_or_null(!table_known ? NULL : gpt ? "gpt" : "mbr"));
-    json_object_object_add(o, "table_seen", json_object_new_boolean(d.seen));
-    json_object_object_add(o, "esp", jstr_or_null(d.esp));
-    json_object_object_add(o, "bios_boot_partition", jstr_or_null(d.bios_boot));
-    json_object_object_add(o, "grub_pc", jstr_or_null(t.grub_pc[0] ? t.grub_pc : NULL));
-    json_object_object_add(o, "grub_efi", jstr_or_null(t.grub_efi[0] ? t.grub_efi : NULL));
-    json_object_object_add(o, "efi_loaders", loaders);
-    json_object_object_add(o, "ami_boot_mode", jstr_or_null(ami));
-    json_object_object_add(o, "meaning", jstr(meaning));
-    json_object_object_add(o, "evidence", ev);
+    doc_put(o, "mode", jstr(mode));
+    doc_put(o, "partition_table", jstr_or_null(!table_known ? NULL : gpt ? "gpt" : "mbr"));
+    doc_put(o, "table_seen", jbool(d.seen));
+    doc_put(o, "esp", jstr_or_null(d.esp));
+    doc_put(o, "bios_boot_partition", jstr_or_null(d.bios_boot));
+    doc_put(o, "grub_pc", jstr_or_null(t.grub_pc[0] ? t.grub_pc : NULL));
+    doc_put(o, "grub_efi", jstr_or_null(t.grub_efi[0] ? t.grub_efi : NULL));
+    doc_put(o, "efi_loaders", loaders);
+    doc_put(o, "ami_boot_mode", jstr_or_null(ami));
+    doc_put(o, "meaning", jstr(meaning));
+    doc_put(o, "evidence", ev);
 
     if (uefi && !bios)
         mode_finding(c, F_BOOT_MODE_UEFI_ONLY, ev,

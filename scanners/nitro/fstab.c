@@ -110,14 +110,14 @@ static int fstab_line(char *raw, void *opaque)
      * mdadm.conf ARRAY line): the filesystem mounted there is the one. */
     if (k < 0 && !pseudo)
         k = known_fs_at(&x->dn->fs, mp);
-    json_object *e = json_object_new_object();
-    json_object_object_add(e, "spec", jstr(spec));
-    json_object_object_add(e, "mountpoint", jstr(mp));
-    json_object_object_add(e, "type", jstr(type));
-    json_object_object_add(e, "options", jstr(opts));
-    json_object_object_add(e, "issue", jstr_or_null(issue));
-    json_object_object_add(e, "filesystem", jstr_or_null(k >= 0 ? x->dn->fs.id[k].device : NULL));
-    json_object_array_add(x->arr, e);
+    json_object *e = jobject();
+    doc_put(e, "spec", jstr(spec));
+    doc_put(e, "mountpoint", jstr(mp));
+    doc_put(e, "type", jstr(type));
+    doc_put(e, "options", jstr(opts));
+    doc_put(e, "issue", jstr_or_null(issue));
+    doc_put(e, "filesystem", jstr_or_null(k >= 0 ? x->dn->fs.id[k].device : NULL));
+    doc_push(x->arr, e);
     free(copy);
     return 0;
 }
@@ -125,7 +125,7 @@ static int fstab_line(char *raw, void *opaque)
 json_object *fstab_scan(struct scan_ctx *c, struct disk_names *dn)
 {
     size_t len;
-    json_object *arr = json_object_new_array();
+    json_object *arr = jarray();
     char *buf = read_small(c->v, "/etc/fstab", 1u << 20, &len);
     if (buf) {
         struct fs_ctx x = { c, dn, arr, "/etc/fstab", 0, 0 };

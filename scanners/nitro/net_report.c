@@ -81,11 +81,11 @@ static int judge_all(struct net_facts *f)
 
 static json_object *pin(json_object *pinned, const char *path, const char *ifname, const char *mac)
 {
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "path", jstr(path));
-    json_object_object_add(o, "interface", jstr_or_null(ifname && *ifname ? ifname : NULL));
-    json_object_object_add(o, "mac", jstr(mac));
-    json_object_array_add(pinned, o);
+    json_object *o = jobject();
+    doc_put(o, "path", jstr(path));
+    doc_put(o, "interface", jstr_or_null(ifname && *ifname ? ifname : NULL));
+    doc_put(o, "mac", jstr(mac));
+    doc_push(pinned, o);
     return o;
 }
 
@@ -224,39 +224,39 @@ static void primary_finding(struct scan_ctx *c, struct net_facts *f)
 
 static json_object *config_json(const struct net_cfg *k)
 {
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "path", jstr(k->path));
-    json_object_object_add(o, "line", json_object_new_int((int)k->line));
-    json_object_object_add(o, "format", jstr(k->format));
-    json_object_object_add(o, "binds", jstr(bind_str(k->bind)));
-    json_object_object_add(o, "interface", jstr_or_null(k->name[0] ? k->name : NULL));
-    json_object_object_add(o, "mac", jstr_or_null(k->mac[0] ? k->mac : NULL));
-    json_object_object_add(o, "sets_mac", json_object_new_boolean(k->mac_set));
-    json_object_object_add(o, "driver", jstr_or_null(k->driver[0] ? k->driver : NULL));
-    json_object_object_add(o, "renames_to", jstr_or_null(k->set_name[0] ? k->set_name : NULL));
-    json_object_object_add(o, "address", jstr(addr_str(k->addr)));
-    json_object_object_add(o, "master", jstr_or_null(k->master[0] ? k->master : NULL));
-    json_object_object_add(o, "virtual", json_object_new_boolean(k->is_virtual));
-    json_object_object_add(o, "on_boot", json_object_new_boolean(k->onboot));
-    json_object_object_add(o, "service_active", json_object_new_boolean(k->active));
-    json_object_object_add(o, "brings_up_primary", json_object_new_boolean(k->brings_up));
-    json_object_object_add(o, "why", jstr(k->why ? k->why : ""));
-    json_object_object_add(o, "evidence", jstr(k->evidence));
+    json_object *o = jobject();
+    doc_put(o, "path", jstr(k->path));
+    doc_put(o, "line", jint((int)k->line));
+    doc_put(o, "format", jstr(k->format));
+    doc_put(o, "binds", jstr(bind_str(k->bind)));
+    doc_put(o, "interface", jstr_or_null(k->name[0] ? k->name : NULL));
+    doc_put(o, "mac", jstr_or_null(k->mac[0] ? k->mac : NULL));
+    doc_put(o, "sets_mac", jbool(k->mac_set));
+    doc_put(o, "driver", jstr_or_null(k->driver[0] ? k->driver : NULL));
+    doc_put(o, "renames_to", jstr_or_null(k->set_name[0] ? k->set_name : NULL));
+    doc_put(o, "address", jstr(addr_str(k->addr)));
+    doc_put(o, "master", jstr_or_null(k->master[0] ? k->master : NULL));
+    doc_put(o, "virtual", jbool(k->is_virtual));
+    doc_put(o, "on_boot", jbool(k->onboot));
+    doc_put(o, "service_active", jbool(k->active));
+    doc_put(o, "brings_up_primary", jbool(k->brings_up));
+    doc_put(o, "why", jstr(k->why ? k->why : ""));
+    doc_put(o, "evidence", jstr(k->evidence));
     return o;
 }
 
 static json_object *services_json(const struct net_stacks *st)
 {
-    json_object *a = json_object_new_array();
+    json_object *a = jarray();
     for (int i = 0; i < NET_FMT_COUNT; i++) {
         const struct net_stack *s = &st->s[i];
-        json_object *o = json_object_new_object();
-        json_object_object_add(o, "format", jstr(s->format));
-        json_object_object_add(o, "installed", json_object_new_boolean(s->installed));
-        json_object_object_add(o, "enabled", s->enabled < 0 ? NULL
-                                             : json_object_new_boolean(s->enabled));
-        json_object_object_add(o, "evidence", jstr_or_null(s->evidence[0] ? s->evidence : NULL));
-        json_object_array_add(a, o);
+        json_object *o = jobject();
+        doc_put(o, "format", jstr(s->format));
+        doc_put(o, "installed", jbool(s->installed));
+        doc_put(o, "enabled", s->enabled < 0 ? NULL
+                              : jbool(s->enabled));
+        doc_put(o, "evidence", jstr_or_null(s->evidence[0] ? s->evidence : NULL));
+        doc_push(a, o);
     }
     return a;
 }
@@ -264,32 +264,29 @@ static json_object *services_json(const struct net_stacks *st)
 static json_object *cloud_init_json(const struct net_facts *f)
 {
     const struct net_cloudinit *ci = &f->ci;
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "installed", json_object_new_boolean(ci->installed));
-    json_object_object_add(o, "disabled", json_object_new_boolean(ci->disabled));
-    json_object_object_add(o, "network_config_disabled",
-                           json_object_new_boolean(ci->network_disabled));
-    json_object_object_add(o, "datasource_list",
-                           jstr_or_null(ci->have_datasources ? ci->datasources : NULL));
-    json_object_object_add(o, "writes_primary_config",
-                           json_object_new_boolean(f->cloud_init_renders));
-    json_object *ev = json_object_new_array();
+    json_object *o = jobject();
+    doc_put(o, "installed", jbool(ci->installed));
+    doc_put(o, "disabled", jbool(ci->disabled));
+    doc_put(o, "network_config_disabled", jbool(ci->network_disabled));
+    doc_put(o, "datasource_list", jstr_or_null(ci->have_datasources ? ci->datasources : NULL));
+    doc_put(o, "writes_primary_config", jbool(f->cloud_init_renders));
+    json_object *ev = jarray();
     if (ci->network_where[0])
-        json_object_array_add(ev, jstr(ci->network_where));
+        doc_push(ev, jstr(ci->network_where));
     if (ci->datasources_where[0])
-        json_object_array_add(ev, jstr(ci->datasources_where));
-    json_object_object_add(o, "evidence", ev);
+        doc_push(ev, jstr(ci->datasources_where));
+    doc_put(o, "evidence", ev);
     return o;
 }
 
 static void assume(json_object *a, const char *s)
 {
-    json_object_array_add(a, jstr(s));
+    doc_push(a, jstr(s));
 }
 
 json_object *net_report(struct scan_ctx *c, struct net_facts *f)
 {
-    json_object *pinned = json_object_new_array(), *assumed = json_object_new_array();
+    json_object *pinned = jarray(), *assumed = jarray();
     int ok = judge_all(f);
     int any_config = 0;
     for (int i = 0; i < f->cfgs.n; i++)
@@ -320,22 +317,22 @@ json_object *net_report(struct scan_ctx *c, struct net_facts *f)
     if (!ok)
         primary_finding(c, f);
 
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "persistent_rules", json_object_new_boolean(f->rules.n > 0));
-    json_object_object_add(o, "mac_pinned", pinned);
-    json_object_object_add(o, "predictable_names", json_object_new_boolean(f->pred.predictable));
-    json_object_object_add(o, "cloud_init", json_object_new_boolean(f->ci.installed));
-    json_object *p = json_object_new_object();
-    json_object_object_add(p, "name", jstr(f->pred.name));
-    json_object_object_add(p, "reason", jstr(f->pred.reason));
-    json_object_object_add(o, "predicted_primary", p);
-    json_object_object_add(o, "primary_configured", json_object_new_boolean(ok));
-    json_object *cfgs = json_object_new_array();
+    json_object *o = jobject();
+    doc_put(o, "persistent_rules", jbool(f->rules.n > 0));
+    doc_put(o, "mac_pinned", pinned);
+    doc_put(o, "predictable_names", jbool(f->pred.predictable));
+    doc_put(o, "cloud_init", jbool(f->ci.installed));
+    json_object *p = jobject();
+    doc_put(p, "name", jstr(f->pred.name));
+    doc_put(p, "reason", jstr(f->pred.reason));
+    doc_put(o, "predicted_primary", p);
+    doc_put(o, "primary_configured", jbool(ok));
+    json_object *cfgs = jarray();
     for (int i = 0; i < f->cfgs.n; i++)
-        json_object_array_add(cfgs, config_json(&f->cfgs.v[i]));
-    json_object_object_add(o, "configs", cfgs);
-    json_object_object_add(o, "services", services_json(&f->stacks));
-    json_object_object_add(o, "cloud_init_detail", cloud_init_json(f));
-    json_object_object_add(o, "assumptions", assumed);
+        doc_push(cfgs, config_json(&f->cfgs.v[i]));
+    doc_put(o, "configs", cfgs);
+    doc_put(o, "services", services_json(&f->stacks));
+    doc_put(o, "cloud_init_detail", cloud_init_json(f));
+    doc_put(o, "assumptions", assumed);
     return o;
 }

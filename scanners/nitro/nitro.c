@@ -94,61 +94,59 @@ static void judge(struct kernel *k)
 
 static json_object *evidence_arr(const struct drv_info *d, const struct drv_info *extra)
 {
-    json_object *a = json_object_new_array();
+    json_object *a = jarray();
     for (int i = 0; i < d->nevidence; i++)
-        json_object_array_add(a, jstr(d->evidence[i]));
+        doc_push(a, jstr(d->evidence[i]));
     for (int i = 0; extra && i < extra->nevidence; i++)
-        json_object_array_add(a, jstr(extra->evidence[i]));
+        doc_push(a, jstr(extra->evidence[i]));
     return a;
 }
 
 static json_object *tri(int v)
 {
-    return v < 0 ? NULL : json_object_new_boolean(v);
+    return v < 0 ? NULL : jbool(v);
 }
 
 static json_object *kernel_json(const struct kernel *k)
 {
-    json_object *o = json_object_new_object(), *d;
-    json_object_object_add(o, "version", jstr(k->version));
-    json_object_object_add(o, "vmlinuz", jstr_or_null(k->vmlinuz[0] ? k->vmlinuz : NULL));
-    json_object_object_add(o, "compression", jstr(comp_name(k->bz.compression)));
-    json_object_object_add(o, "arch", jstr(k->bz.arch[0] ? k->bz.arch : "unknown"));
-    json_object_object_add(o, "bits", k->bz.bits ? json_object_new_int(k->bz.bits) : NULL);
-    json_object_object_add(o, "xen_pv_only", json_object_new_boolean(k->xen_pv_only));
-    json_object_object_add(o, "default", json_object_new_boolean(k->is_default));
-    json_object_object_add(o, "cmdline", jstr_or_null(k->cmdline));
+    json_object *o = jobject(), *d;
+    doc_put(o, "version", jstr(k->version));
+    doc_put(o, "vmlinuz", jstr_or_null(k->vmlinuz[0] ? k->vmlinuz : NULL));
+    doc_put(o, "compression", jstr(comp_name(k->bz.compression)));
+    doc_put(o, "arch", jstr(k->bz.arch[0] ? k->bz.arch : "unknown"));
+    doc_put(o, "bits", k->bz.bits ? jint(k->bz.bits) : NULL);
+    doc_put(o, "xen_pv_only", jbool(k->xen_pv_only));
+    doc_put(o, "default", jbool(k->is_default));
+    doc_put(o, "cmdline", jstr_or_null(k->cmdline));
 
-    d = json_object_new_object();
-    json_object_object_add(d, "status", jstr(drv_status_str(k->nvme.status)));
-    json_object_object_add(d, "evidence", evidence_arr(&k->nvme, &k->nvme_core));
-    json_object_object_add(d, "in_initramfs", tri(k->nvme.in_initramfs));
-    json_object_object_add(o, "nvme", d);
+    d = jobject();
+    doc_put(d, "status", jstr(drv_status_str(k->nvme.status)));
+    doc_put(d, "evidence", evidence_arr(&k->nvme, &k->nvme_core));
+    doc_put(d, "in_initramfs", tri(k->nvme.in_initramfs));
+    doc_put(o, "nvme", d);
 
-    d = json_object_new_object();
-    json_object_object_add(d, "status", jstr(drv_status_str(k->ena.status)));
-    json_object_object_add(d, "version", jstr_or_null(k->ena.version[0] ? k->ena.version : NULL));
-    json_object_object_add(d, "evidence", evidence_arr(&k->ena, NULL));
-    json_object_object_add(d, "in_initramfs", tri(k->ena.in_initramfs));
-    json_object_object_add(o, "ena", d);
+    d = jobject();
+    doc_put(d, "status", jstr(drv_status_str(k->ena.status)));
+    doc_put(d, "version", jstr_or_null(k->ena.version[0] ? k->ena.version : NULL));
+    doc_put(d, "evidence", evidence_arr(&k->ena, NULL));
+    doc_put(d, "in_initramfs", tri(k->ena.in_initramfs));
+    doc_put(o, "ena", d);
 
     if (k->have_initramfs) {
-        d = json_object_new_object();
-        json_object_object_add(d, "path", jstr(k->initrd.path));
-        json_object_object_add(d, "compression", jstr(comp_name(k->initrd.compression)));
-        json_object_object_add(d, "early_cpio", json_object_new_boolean(k->initrd.early_cpio));
-        json_object_object_add(d, "readable", json_object_new_boolean(k->initrd.readable));
-        json_object_object_add(d, "error", jstr_or_null(k->initrd.error[0] ? k->initrd.error : NULL));
-        json_object_object_add(d, "modules_count",
-                               json_object_new_int64((int64_t)k->initrd.modules_count));
-        json_object_object_add(d, "entry_initrd",
-                               jstr_or_null(k->entry_initrd[0] ? k->entry_initrd : NULL));
-        json_object_object_add(o, "initramfs", d);
+        d = jobject();
+        doc_put(d, "path", jstr(k->initrd.path));
+        doc_put(d, "compression", jstr(comp_name(k->initrd.compression)));
+        doc_put(d, "early_cpio", jbool(k->initrd.early_cpio));
+        doc_put(d, "readable", jbool(k->initrd.readable));
+        doc_put(d, "error", jstr_or_null(k->initrd.error[0] ? k->initrd.error : NULL));
+        doc_put(d, "modules_count", jint((int64_t)k->initrd.modules_count));
+        doc_put(d, "entry_initrd", jstr_or_null(k->entry_initrd[0] ? k->entry_initrd : NULL));
+        doc_put(o, "initramfs", d);
     } else {
-        json_object_object_add(o, "initramfs", NULL);
+        doc_put(o, "initramfs", NULL);
     }
-    json_object_object_add(o, "modules_dir", jstr_or_null(k->modules_dir[0] ? k->modules_dir : NULL));
-    json_object_object_add(o, "nitro_ready", json_object_new_boolean(k->nitro_ready));
+    doc_put(o, "modules_dir", jstr_or_null(k->modules_dir[0] ? k->modules_dir : NULL));
+    doc_put(o, "nitro_ready", jbool(k->nitro_ready));
     return o;
 }
 
@@ -278,13 +276,13 @@ static json_object *default_entry_json(const struct boot_info *bi)
     if (bi->default_index < 0)
         return NULL;
     const struct boot_entry *e = &bi->e[bi->default_index];
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "title", jstr(e->title));
-    json_object_object_add(o, "named_as", jstr_or_null(bi->default_named[0] ? bi->default_named
-                                                                           : NULL));
-    json_object_object_add(o, "matched", json_object_new_boolean(!bi->default_unmatched));
-    json_object_object_add(o, "kernel", jstr_or_null(e->kernel[0] ? e->kernel : NULL));
-    json_object_object_add(o, "initrd", jstr_or_null(e->initrd[0] ? e->initrd : NULL));
+    json_object *o = jobject();
+    doc_put(o, "title", jstr(e->title));
+    doc_put(o, "named_as", jstr_or_null(bi->default_named[0] ? bi->default_named
+                                                            : NULL));
+    doc_put(o, "matched", jbool(!bi->default_unmatched));
+    doc_put(o, "kernel", jstr_or_null(e->kernel[0] ? e->kernel : NULL));
+    doc_put(o, "initrd", jstr_or_null(e->initrd[0] ? e->initrd : NULL));
     return o;
 }
 
@@ -338,14 +336,14 @@ int scan_nitro(struct scan_ctx *c)
         root_needs_find(c, kl.k[def].cmdline, &rn);
         kl.k[def].root = &rn;
     }
-    json_object *karr = json_object_new_array();
+    json_object *karr = jarray();
     for (int i = 0; i < kl.n; i++) {
         kernels_examine(c, &kl.k[i]);
         judge(&kl.k[i]);
         root_needs_judge(&kl.k[i]);
         kernel_findings(c, &kl.k[i]);
         root_needs_findings(c, &kl.k[i]);
-        json_object_array_add(karr, kernel_json(&kl.k[i]));
+        doc_push(karr, kernel_json(&kl.k[i]));
     }
     if (kl.n == 0)
         report_add_finding(c->r, F_NITRO_NO_KERNEL, c->root_volume,
@@ -394,14 +392,13 @@ int scan_nitro(struct scan_ctx *c)
                          i == bi.default_index ? SEV_BLOCKER : SEV_WARNING);
     }
 
-    json_object *boot = json_object_new_object();
-    json_object_object_add(boot, "loader", jstr(bi.loader));
-    json_object_object_add(boot, "config", jstr_or_null(bi.config[0] ? bi.config : NULL));
-    json_object_object_add(boot, "default_kernel",
-                           jstr_or_null(def >= 0 ? kl.k[def].version : NULL));
-    json_object_object_add(boot, "default_entry", default_entry_json(&bi));
-    json_object_object_add(boot, "mode", boot_mode_scan(c, &bi));
-    json_object_object_add(boot, "root_needs", def >= 0 ? root_needs_json(&kl.k[def]) : NULL);
+    json_object *boot = jobject();
+    doc_put(boot, "loader", jstr(bi.loader));
+    doc_put(boot, "config", jstr_or_null(bi.config[0] ? bi.config : NULL));
+    doc_put(boot, "default_kernel", jstr_or_null(def >= 0 ? kl.k[def].version : NULL));
+    doc_put(boot, "default_entry", default_entry_json(&bi));
+    doc_put(boot, "mode", boot_mode_scan(c, &bi));
+    doc_put(boot, "root_needs", def >= 0 ? root_needs_json(&kl.k[def]) : NULL);
 
     report_set(c->r, "kernels", karr);
     report_set(c->r, "boot", boot);

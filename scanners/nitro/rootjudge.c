@@ -137,23 +137,23 @@ json_object *root_needs_json(const struct kernel *k)
     const struct root_needs *rn = k->root;
     if (!rn || !rn->root_dev[0])
         return NULL;
-    json_object *o = json_object_new_object(), *arr = json_object_new_array();
-    json_object_object_add(o, "kernel", jstr(k->version));
-    json_object_object_add(o, "root", jstr(rn->root_dev));
-    json_object_object_add(o, "type", jstr_or_null(rn->fstype[0] ? rn->fstype : NULL));
-    json_object_object_add(o, "source", jstr(rn->source));
+    json_object *o = jobject(), *arr = jarray();
+    doc_put(o, "kernel", jstr(k->version));
+    doc_put(o, "root", jstr(rn->root_dev));
+    doc_put(o, "type", jstr_or_null(rn->fstype[0] ? rn->fstype : NULL));
+    doc_put(o, "source", jstr(rn->source));
     for (int i = 0; i < rn->nneeds; i++) {
         const struct root_need *n = &rn->need[i];
         const struct root_mod *m = &rn->mod[n->which];
-        json_object *e = json_object_new_object();
-        json_object_object_add(e, "module", jstr(m->name));
-        json_object_object_add(e, "why", jstr(n->why));
-        json_object_object_add(e, "state", jstr(state_str(n->state)));
-        json_object_object_add(e, "initramfs_path",
-                               jstr_or_null(n->state == NEED_MET_INITRAMFS ? m->initramfs_path : NULL));
-        json_object_object_add(e, "missing", jstr_or_null(n->state == NEED_MISSING ? n->missing : NULL));
-        json_object_array_add(arr, e);
+        json_object *e = jobject();
+        doc_put(e, "module", jstr(m->name));
+        doc_put(e, "why", jstr(n->why));
+        doc_put(e, "state", jstr(state_str(n->state)));
+        doc_put(e, "initramfs_path",
+                jstr_or_null(n->state == NEED_MET_INITRAMFS ? m->initramfs_path : NULL));
+        doc_put(e, "missing", jstr_or_null(n->state == NEED_MISSING ? n->missing : NULL));
+        doc_push(arr, e);
     }
-    json_object_object_add(o, "modules", arr);
+    doc_put(o, "modules", arr);
     return o;
 }
