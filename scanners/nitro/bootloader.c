@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/xalloc.h"
+
 #define CFG_CAP (8u << 20)
 #define MAX_ENTRIES 512
 #define MAX_SUBMENU 8
@@ -18,10 +20,7 @@ static struct boot_entry *add_entry(struct boot_info *bi)
         return NULL;
     if (bi->n == bi->cap) {
         int nc = bi->cap ? bi->cap * 2 : 16;
-        struct boot_entry *e = realloc(bi->e, (size_t)nc * sizeof *e);
-        if (!e)
-            return NULL;
-        bi->e = e;
+        bi->e = xreallocarray(bi->e, (size_t)nc, sizeof *bi->e);
         bi->cap = nc;
     }
     struct boot_entry *e = &bi->e[bi->n++];
@@ -225,7 +224,7 @@ static int g2_line(char *raw, void *opaque)
             while (*s && isspace((unsigned char)*s))
                 s++;
             free(g->cur->cmdline);
-            g->cur->cmdline = strdup(s);
+            g->cur->cmdline = xstrdup(s);
         }
         return 0;
     }
@@ -330,7 +329,7 @@ static int legacy_line(char *raw, void *opaque)
         while (r && *r && isspace((unsigned char)*r))
             r++;
         free(l->cur->cmdline);
-        l->cur->cmdline = strdup(r ? r : "");
+        l->cur->cmdline = xstrdup(r ? r : "");
     } else if (!strcmp(w, "initrd") && l->cur && s) {
         boot_image_path(s, l->cur->initrd, sizeof l->cur->initrd);
     }
@@ -384,9 +383,9 @@ static int bls_line(char *raw, void *opaque)
         /* RHEL 8 keeps the options in grubenv as $kernelopts */
         if (strstr(s, "$kernelopts") && b->env &&
             env_get(b->env, "kernelopts", kopts, sizeof kopts))
-            b->e->cmdline = strdup(kopts);
+            b->e->cmdline = xstrdup(kopts);
         else
-            b->e->cmdline = strdup(s);
+            b->e->cmdline = xstrdup(s);
     }
     return 0;
 }

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/xalloc.h"
+
 #define HDR_READ (64u << 10)   /* setup code and header: one read */
 
 static uint32_t le16(const unsigned char *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8; }
@@ -93,11 +95,11 @@ static int head_sink(const unsigned char *p, size_t n, void *opaque)
 int bzimage_parse(vfs *v, const char *path, struct bzimage_info *info)
 {
     struct vfs_stat st;
-    unsigned char *buf = malloc(HDR_READ);
+    unsigned char *buf = xmalloc(HDR_READ);
     int rc = -1;
 
     memset(info, 0, sizeof *info);
-    if (!buf || vfs_stat(v, path, &st) < 0)
+    if (vfs_stat(v, path, &st) < 0)
         goto out;
     ssize_t got = vfs_pread(v, path, buf, HDR_READ, 0);
     if (got < 0)
@@ -231,11 +233,7 @@ int vmlinux_scan(vfs *v, const char *path, const struct bzimage_info *bz,
     s.tail = 0;
     s.first = 1;
     /* decoders emit at most their output chunk (<= 8 MiB for lz4 blocks) */
-    s.buf = malloc(OVERLAP + (8u << 20));
-    if (!s.buf) {
-        ev->dec.status = DEC_SINKERR;
-        return -1;
-    }
+    s.buf = xmalloc(OVERLAP + (8u << 20));
     int rc = decompress_file(v, path, bz->payload_off, bz->payload_len,
                              comp_detect(m, sizeof m), cap, scan_sink, &s, &ev->dec);
     free(s.buf);

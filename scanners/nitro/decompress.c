@@ -15,6 +15,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "util/xalloc.h"
+
 #define IN_CHUNK (2u << 20)
 #define OUT_CHUNK (1u << 20)
 #define LZ4_LEGACY_MAGIC 0x184C2102u
@@ -292,11 +294,10 @@ static enum dec_status run_lz4_legacy(struct rd *r, struct wr *w, unsigned char 
     enum dec_status st = DEC_OK;
     int bound = LZ4_compressBound(LZ4_LEGACY_BLOCK);
     unsigned char hdr[4];
-    unsigned char *blk = malloc((size_t)bound);
-    unsigned char *big = malloc(LZ4_LEGACY_BLOCK);
+    unsigned char *blk = xmalloc((size_t)bound);
+    unsigned char *big = xmalloc(LZ4_LEGACY_BLOCK);
     int blocks = 0;
 
-    if (!blk || !big) { st = DEC_SINKERR; goto out; }
     (void)out;
     if (rd_read(r, hdr, 4) != 4) { st = DEC_TRUNCATED; goto out; }
     for (;;) {
@@ -363,12 +364,8 @@ static int run(struct rd *r, enum comp c, uint64_t cap, dec_sink sink,
 {
     struct wr w = { sink, opaque, cap, 0, DEC_OK };
     enum dec_status st;
-    unsigned char *out = malloc(OUT_CHUNK);
+    unsigned char *out = xmalloc(OUT_CHUNK);
 
-    if (!out) {
-        st = DEC_SINKERR;
-        goto out;
-    }
     switch (c) {
     case COMP_GZIP: st = run_gzip(r, &w, out); break;
     case COMP_BZIP2: st = run_bzip2(r, &w, out); break;
@@ -381,7 +378,6 @@ static int run(struct rd *r, enum comp c, uint64_t cap, dec_sink sink,
     }
     if (r->ioerr)
         st = DEC_IOERR;
-out:
     free(out);
     res->status = st;
     res->in_used = r->used;
@@ -400,12 +396,7 @@ int decompress_file(vfs *v, const char *path, uint64_t off, uint64_t len,
     r.path = path;
     r.pos = off;
     r.end = len ? off + len : UINT64_MAX;
-    r.own = malloc(IN_CHUNK);
-    if (!r.own) {
-        res->status = DEC_SINKERR;
-        res->in_used = res->out_total = 0;
-        return -1;
-    }
+    r.own = xmalloc(IN_CHUNK);
     r.buf = r.own;
     rc = run(&r, c, cap, sink, opaque, res);
     free(r.own);

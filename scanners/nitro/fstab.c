@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/xalloc.h"
+
 static int is_pseudo(const char *spec, const char *type, const char *options)
 {
     static const char *const t[] = { "proc", "sysfs", "tmpfs", "devpts", "devtmpfs",
@@ -73,9 +75,7 @@ static int fstab_line(char *raw, void *opaque)
         return 0;
     /* Split a copy: fields are unescaped in place (\040 is a space), the
      * line itself stays as evidence. */
-    char *copy = strdup(line), *fld[4] = {NULL, NULL, NULL, NULL};
-    if (!copy)
-        return 0;
+    char *copy = xstrdup(line), *fld[4] = {NULL, NULL, NULL, NULL};
     int nf = fstab_split(copy, fld);
     str_fmt(ev, sizeof ev, "%s:%d: %s", x->path, x->lineno, line);
     if (x->crypttab) {

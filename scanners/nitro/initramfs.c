@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/xalloc.h"
+
 #define MAX_SEGMENTS 32
 #define RAW_CHUNK (1u << 20)
 
@@ -89,9 +91,7 @@ int initramfs_scan_want(vfs *v, const char *path, uint64_t cap, struct initramfs
         str_fmt(ii->error, sizeof ii->error, "cannot stat: %s", vfs_error(v));
         return -1;
     }
-    buf = malloc(RAW_CHUNK);
-    if (!buf)
-        goto out;
+    buf = xmalloc(RAW_CHUNK);
 
     for (int seg = 0; seg < MAX_SEGMENTS; seg++) {
         int z = skip_zeros(v, path, st.size, &off, buf);

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/xalloc.h"
+
 #define CONFIG_CAP (4u << 20)
 #define DEP_CAP (32u << 20)
 #define VMLINUX_CAP (256u << 20)
@@ -37,10 +39,7 @@ static struct kernel *kl_add(struct kernel_list *kl, const char *ver)
         return NULL;
     if (kl->n == kl->cap) {
         int nc = kl->cap ? kl->cap * 2 : 8;
-        struct kernel *k = realloc(kl->k, (size_t)nc * sizeof *k);
-        if (!k)
-            return NULL;
-        kl->k = k;
+        kl->k = xreallocarray(kl->k, (size_t)nc, sizeof *kl->k);
         kl->cap = nc;
     }
     struct kernel *k = &kl->k[kl->n++];

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/xalloc.h"
+
 static const char *field(json_object *o, const char *key)
 {
     json_object *v;
@@ -50,13 +52,9 @@ void known_fs_load(struct report *r, struct known_fs *k)
     }
     if (!cap)
         return;
-    k->id = calloc(cap, sizeof *k->id);
-    k->volume = calloc(cap, sizeof *k->volume);
-    k->mountpoint = calloc(cap, sizeof *k->mountpoint);
-    if (!k->id || !k->volume || !k->mountpoint) {
-        known_fs_free(k);
-        return;
-    }
+    k->id = xcalloc(cap, sizeof *k->id);
+    k->volume = xcalloc(cap, sizeof *k->volume);
+    k->mountpoint = xcalloc(cap, sizeof *k->mountpoint);
     for (size_t i = 0; i < json_object_array_length(vols); i++) {
         json_object *fss;
         if (!json_object_object_get_ex(json_object_array_get_idx(vols, i), "filesystems", &fss) ||

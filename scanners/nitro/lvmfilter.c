@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/xalloc.h"
+
 #define LVM_CONF_CAP (1u << 20)
 #define TEXT_MAX 400
 
@@ -182,8 +184,8 @@ void lvm_filter_scan(struct scan_ctx *c)
         char *buf = read_small(c->v, files[i], LVM_CONF_CAP, &len), why[600];
         if (!buf)
             continue;
-        struct lvm_filter *fs = calloc(8, sizeof *fs);
-        int n = fs ? lvm_conf_filters(buf, len, fs, 8) : 0;
+        struct lvm_filter *fs = xcalloc(8, sizeof *fs);
+        int n = lvm_conf_filters(buf, len, fs, 8);
         for (int k = 0; k < n; k++) {
             if (!lvm_filter_hides_nvme(fs[k].pat, fs[k].n, why, sizeof why))
                 continue;

@@ -11,6 +11,7 @@
 #include <yaml.h>
 
 #include "util/grow.h"
+#include "util/xalloc.h"
 
 #define YAML_MAX_DEPTH 32
 #define YAML_MAX_NODES 8192
@@ -53,12 +54,7 @@ static char *scalar_copy(const yaml_event_t *ev)
     size_t n = ev->data.scalar.length;
     if (n > YAML_MAX_SCALAR)
         n = YAML_MAX_SCALAR;
-    char *s = malloc(n + 1);
-    if (s) {
-        memcpy(s, ev->data.scalar.value, n);
-        s[n] = '\0';
-    }
-    return s;
+    return xstrndup((const char *)ev->data.scalar.value, n);
 }
 
 int ytree_parse(struct ytree *t, const char *buf, size_t len)
@@ -86,7 +82,7 @@ int ytree_parse(struct ytree *t, const char *buf, size_t len)
                 break;
             }
             /* an alias stands for nothing: following it could multiply the tree */
-            t->n[i].value = ev.type == YAML_SCALAR_EVENT ? scalar_copy(&ev) : strdup("");
+            t->n[i].value = ev.type == YAML_SCALAR_EVENT ? scalar_copy(&ev) : xstrdup("");
             attach(t, st, depth, i);
             break;
         case YAML_SEQUENCE_START_EVENT:

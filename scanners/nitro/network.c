@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/xalloc.h"
+
 #define NET_FILE_CAP (1u << 20)
 #define NET_DIR_FILES 128          /* files read per directory */
 #define IFUP_MAX_FILES 64
@@ -108,11 +110,9 @@ static void networkd_files(struct scan_ctx *c, struct net_facts *f)
  * bounded in files and depth. */
 static void ifupdown_files(struct scan_ctx *c, struct net_facts *f)
 {
-    struct net_ifupdown *st = calloc(1, sizeof *st);
-    char (*queue)[300] = calloc(IFUP_MAX_FILES, sizeof *queue);
+    struct net_ifupdown *st = xcalloc(1, sizeof *st);
+    char (*queue)[300] = xcalloc(IFUP_MAX_FILES, sizeof *queue);
     int depth[IFUP_MAX_FILES], nq = 0;
-    if (!st || !queue)
-        goto out;
     str_fmt(queue[nq], sizeof queue[0], "/etc/network/interfaces");
     depth[nq++] = 0;
     for (int q = 0; q < nq; q++) {
@@ -157,7 +157,6 @@ static void ifupdown_files(struct scan_ctx *c, struct net_facts *f)
         }
     }
     net_ifupdown_finish(&f->cfgs, st);
-out:
     free(st);
     free(queue);
 }
@@ -201,9 +200,7 @@ static int nm_auto_default(struct scan_ctx *c, const struct net_facts *f)
 
 json_object *network_scan(struct scan_ctx *c, const char *cmdline)
 {
-    struct net_facts *f = calloc(1, sizeof *f);
-    if (!f)
-        return NULL;
+    struct net_facts *f = xcalloc(1, sizeof *f);
     each_file(c, f, "/etc/udev/rules.d", "*.rules", K_RULES);
     each_file(c, f, "/etc/sysconfig/network-scripts", "ifcfg-*", K_IFCFG);
     each_file(c, f, "/etc/sysconfig/network", "ifcfg-*", K_IFCFG);

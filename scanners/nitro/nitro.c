@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/xalloc.h"
+
 static int distro_in(const struct scan_ctx *c, const char *const *list)
 {
     if (!c->distro)
@@ -307,13 +309,13 @@ int scan_nitro(struct scan_ctx *c)
             if (strcmp(kl.k[j].version, ver))
                 continue;
             if (!kl.k[j].cmdline && bi.e[i].cmdline)
-                kl.k[j].cmdline = strdup(bi.e[i].cmdline);
+                kl.k[j].cmdline = xstrdup(bi.e[i].cmdline);
             if (!kl.k[j].entry_initrd[0])
                 str_fmt(kl.k[j].entry_initrd, sizeof kl.k[j].entry_initrd, "%s", bi.e[i].initrd);
             if (i == bi.default_index) {
                 def = j;
                 free(kl.k[j].cmdline);
-                kl.k[j].cmdline = bi.e[i].cmdline ? strdup(bi.e[i].cmdline) : NULL;
+                kl.k[j].cmdline = bi.e[i].cmdline ? xstrdup(bi.e[i].cmdline) : NULL;
                 str_fmt(kl.k[j].entry_initrd, sizeof kl.k[j].entry_initrd, "%s", bi.e[i].initrd);
             }
         }

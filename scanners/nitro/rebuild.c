@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/xalloc.h"
+
 #define DROPINS_MAX 256
 
 struct rebuild {
@@ -129,13 +131,8 @@ static int dropins(vfs *v, const char *const *dirs, int ndirs, const char *suffi
             int dup = 0;
             for (int i = 0; i < nn && !dup; i++)
                 dup = !strcmp(strchr(names[i], '\n') + 1, *n);
-            char *e = malloc(strlen(dirs[d]) + l + 2);
-            if (!e || dup) {
-                free(e);
-                continue;
-            }
-            sprintf(e, "%s\n%s", dirs[d], *n);
-            names[nn++] = e;
+            if (!dup)
+                names[nn++] = xasprintf("%s\n%s", dirs[d], *n);
         }
         vfs_free_names(list);
     }
@@ -164,9 +161,7 @@ static void dracut_scan(struct scan_ctx *c, const struct kernel_list *kl)
 {
     static const char *const dirs[] = { "/etc/dracut.conf.d", "/usr/lib/dracut/dracut.conf.d" };
     struct rebuild rb;
-    char (*paths)[600] = calloc(DROPINS_MAX, 600), rem[600];
-    if (!paths)
-        return;
+    char (*paths)[600] = xcalloc(DROPINS_MAX, 600), rem[600];
     memset(&rb, 0, sizeof rb);
     read_conf(&rb, c->v, "/etc/dracut.conf", dracut_line);
     int n = dropins(c->v, dirs, 2, ".conf", paths);
@@ -221,9 +216,7 @@ static void itools_scan(struct scan_ctx *c, const struct kernel_list *kl)
     static const char *const modd[] = { "/etc/initramfs-tools/modules.d",
                                         "/usr/share/initramfs-tools/modules.d" };
     struct rebuild rb;
-    char (*paths)[600] = calloc(DROPINS_MAX, 600), rem[600];
-    if (!paths)
-        return;
+    char (*paths)[600] = xcalloc(DROPINS_MAX, 600), rem[600];
     memset(&rb, 0, sizeof rb);
     str_fmt(rb.modules, sizeof rb.modules, "most");
     read_conf(&rb, c->v, "/etc/initramfs-tools/initramfs.conf", itools_conf_line);
