@@ -298,11 +298,11 @@ static void set_module(struct scan_ctx *c, struct kernel *k, struct drv_info *d,
     d->status = DRV_OUT_OF_TREE;
     evid(d, "%s%s", path, " (out of tree)");
     struct modinfo mi;
-    char err[256];
-    if (modinfo_read(c->v, path, &mi, err, sizeof err) < 0) {
+    struct lc_error err;
+    if (modinfo_read(c->v, path, &mi, &err) < 0) {
         json_object *f = report_add_findingf(c->r, F_SCAN_READ_ERROR, c->root_volume, NULL,
                                              "%s module %s", name, path);
-        report_finding_evidence(f, "%s: %s", path, err);
+        report_finding_evidence(f, "%s: %s", path, err.msg);
         return;
     }
     str_fmt(d->version, sizeof d->version, "%s", mi.version);

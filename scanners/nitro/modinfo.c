@@ -3,6 +3,7 @@
  * image, and compressed modules are inflated under a cap. */
 #include "nitro_int.h"
 
+#include <errno.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdio.h>
@@ -76,17 +77,16 @@ out:
     return rc;
 }
 
-int modinfo_read(vfs *v, const char *path, struct modinfo *mi, char *err,
-                 size_t errcap)
+int modinfo_read(vfs *v, const char *path, struct modinfo *mi, struct lc_error *err)
 {
     char *raw = NULL;
     unsigned char *plain = NULL;
     size_t rawlen = 0, plainlen = 0;
-    int rc = -1;
+    int rc;
 
     memset(mi, 0, sizeof *mi);
     if (vfs_read_file(v, path, MODULE_CAP, &raw, &rawlen) < 0) {
-        str_fmt(err, errcap, "cannot read: %s", vfs_error(v));
+        rc = lc_fail(err, errno ? -errno : -EIO, "cannot read: %s", vfs_error(v));
         goto out;
     }
     enum comp c = comp_detect((unsigned char *)raw, rawlen);
@@ -94,26 +94,20 @@ int modinfo_read(vfs *v, const char *path, struct modinfo *mi, char *err,
         c = COMP_NONE;
     }
     if (c == COMP_NONE) {
-        if (modinfo_parse_elf((unsigned char *)raw, rawlen, mi) < 0) {
-            str_fmt(err, errcap, "no readable .modinfo section");
-            goto out;
-        }
-        rc = 0;
+        rc = modinfo_parse_elf((unsigned char *)raw, rawlen, mi) < 0
+             ? lc_fail(err, -EINVAL, "no readable .modinfo section") : 0;
         goto out;
     }
     struct dec_result res;
     if (c == COMP_UNKNOWN ||
         decompress_mem((unsigned char *)raw, rawlen, c, MODULE_CAP, &plain,
                        &plainlen, &res) < 0) {
-        str_fmt(err, errcap, "cannot decompress (%s): %s", comp_name(c),
-                 c == COMP_UNKNOWN ? "unknown format" : dec_status_str(res.status));
+        rc = lc_fail(err, -EINVAL, "cannot decompress (%s): %s", comp_name(c),
+                     c == COMP_UNKNOWN ? "unknown format" : dec_status_str(res.status));
         goto out;
     }
-    if (modinfo_parse_elf(plain, plainlen, mi) < 0) {
-        str_fmt(err, errcap, "no readable .modinfo section");
-        goto out;
-    }
-    rc = 0;
+    rc = modinfo_parse_elf(plain, plainlen, mi) < 0
+         ? lc_fail(err, -EINVAL, "no readable .modinfo section") : 0;
 out:
     free(raw);
     free(plain);

@@ -7,6 +7,7 @@
 
 #include "common/fstab_spec.h"
 #include "scanners/scanners.h"
+#include "util/error.h"
 #include "util/version.h"
 
 /* ---- decompress.c: every payload format the kernel and initramfs use ---- */
@@ -97,10 +98,9 @@ struct modinfo {
 };
 /* Reads .modinfo from an ELF relocatable module held in memory. */
 int modinfo_parse_elf(const unsigned char *p, size_t n, struct modinfo *mi);
-/* Reads a module file (.ko, .ko.gz, .ko.xz, .ko.zst) under a size cap.
- * On failure err gets a reason. */
-int modinfo_read(vfs *v, const char *path, struct modinfo *mi, char *err,
-                 size_t errcap);
+/* Reads a module file (.ko, .ko.gz, .ko.xz, .ko.zst) under a size cap:
+ * 0, or a negative errno with the reason in err. */
+int modinfo_read(vfs *v, const char *path, struct modinfo *mi, struct lc_error *err);
 
 /* ---- initramfs.c ---- */
 struct initramfs_info {

@@ -16,7 +16,7 @@ static void touch(const struct modinfo *mi)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct modinfo mi;
-    char err[256];
+    struct lc_error err;
 
     memset(&mi, 0, sizeof mi);
     if (modinfo_parse_elf(data, size, &mi) == 0)
@@ -25,10 +25,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vfs *v = memvfs_new();
     const char *path = "/lib/modules/6.1.0/kernel/drivers/net/ethernet/amazon/ena/ena.ko";
     if (v && memvfs_add(v, path, data, size) == 0) {
-        err[0] = '\0';
-        if (modinfo_read(v, path, &mi, err, sizeof err) == 0)
+        lc_error_clear(&err);
+        if (modinfo_read(v, path, &mi, &err) == 0)
             touch(&mi);
-        fuzz_touch(err);
+        fuzz_touch(err.msg);
     }
     vfs_close(v);
     return 0;
