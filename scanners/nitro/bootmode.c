@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "model/jdoc.h"
+
 #define ESP_GPT_TYPE "c12a7328-f81f-11d2-ba4b-00a0c93ec93b"
 #define BIOS_BOOT_GPT_TYPE "21686148-6449-6e6f-744e-656564454649"
 #define LOADERS_MAX 16
@@ -26,14 +28,6 @@ struct boot_tree {
     int nloaders;
 };
 
-static const char *jfield(json_object *o, const char *key)
-{
-    json_object *v;
-    if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-        return NULL;
-    return json_object_get_string(v);
-}
-
 /* The disk /boot lies on, from the volumes inspection recorded. */
 static void boot_disk_read(struct scan_ctx *c, struct boot_disk *d)
 {
@@ -42,19 +36,16 @@ static void boot_disk_read(struct scan_ctx *c, struct boot_disk *d)
     int idx = vfs_stat(c->v, "/boot", &st) == 0 ? scan_volume_of(c, &st) : c->root_volume;
 
     memset(d, 0, sizeof *d);
-    if (!vols || !json_object_is_type(vols, json_type_array) || idx < 0 ||
-        (size_t)idx >= json_object_array_length(vols))
+    if (idx < 0 || (size_t)idx >= doc_len(vols))
         return;
-    vol = json_object_array_get_idx(vols, (size_t)idx);
-    const char *fmt = jfield(vol, "format");
+    vol = doc_at(vols, (size_t)idx);
+    const char *fmt = doc_str(vol, "format");
     d->seen = fmt && strcmp(fmt, "directory");
-    d->table = jfield(vol, "partition_table");
-    if (!json_object_object_get_ex(vol, "partitions", &parts) ||
-        !json_object_is_type(parts, json_type_array))
-        return;
-    for (size_t i = 0; i < json_object_array_length(parts); i++) {
-        json_object *p = json_object_array_get_idx(parts, i);
-        const char *type = jfield(p, "type"), *dev = jfield(p, "device");
+    d->table = doc_str(vol, "partition_table");
+    parts = doc_arr(vol, "partitions");
+    for (size_t i = 0; i < doc_len(parts); i++) {
+        json_object *p = doc_at(parts, i);
+        const char *type = doc_str(p, "type"), *dev = doc_str(p, "device");
         if (!type || !dev)
             continue;
         if (!strcasecmp(type, ESP_GPT_TYPE) || !strcasecmp(type, "0xef"))
@@ -134,8 +125,8 @@ static void mode_finding(struct scan_ctx *c, enum finding_id id, json_object *ev
                          const char *remediation)
 {
     json_object *f = report_add_finding(c->r, id, c->root_volume, remediation, NULL);
-    for (size_t i = 0; i < json_object_array_length(ev); i++)
-        report_finding_evidence(f, "%s", json_object_get_string(json_object_array_get_idx(ev, i)));
+    for (size_t i = 0; i < doc_len(ev); i++)
+        report_finding_evidence(f, "%s", doc_str_at(ev, i));
 }
 
 json_object *boot_mode_scan(struct scan_ctx *c, const struct boot_info *bi)

@@ -7,67 +7,51 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/jdoc.h"
 #include "util/xalloc.h"
-
-static const char *field(json_object *o, const char *key)
-{
-    json_object *v;
-    if (!json_object_object_get_ex(o, key, &v) || !v || !json_object_is_type(v, json_type_string))
-        return NULL;
-    return json_object_get_string(v);
-}
 
 /* The disk a filesystem lies on, or -1 when it spans several (an LVM
  * volume group or md array over disks) or is unknown. */
 static int single_volume(json_object *f)
 {
-    json_object *all, *one;
-    if (json_object_object_get_ex(f, "volumes", &all) && json_object_is_type(all, json_type_array)) {
-        size_t n = json_object_array_length(all);
-        if (n == 1)
-            return json_object_get_int(json_object_array_get_idx(all, 0));
-        if (n > 1)
-            return -1;
+    json_object *all = doc_arr(f, "volumes");
+    int64_t one;
+    if (doc_len(all) == 1) {
+        json_object *v = doc_at(all, 0);
+        return json_object_is_type(v, json_type_int) ? json_object_get_int(v) : -1;
     }
-    if (json_object_object_get_ex(f, "volume", &one) && json_object_is_type(one, json_type_int))
-        return json_object_get_int(one);
-    return -1;
+    if (doc_len(all) > 1)
+        return -1;
+    return doc_int(f, "volume", &one) ? (int)one : -1;
 }
 
 void known_fs_load(struct report *r, struct known_fs *k)
 {
     json_object *vols = report_get(r, "volumes");
     memset(k, 0, sizeof *k);
-    if (!vols || !json_object_is_type(vols, json_type_array))
-        return;
     size_t cap = 0;
-    for (size_t i = 0; i < json_object_array_length(vols); i++) {
-        json_object *v = json_object_array_get_idx(vols, i), *fss;
-        const char *fmt = field(v, "format");
+    for (size_t i = 0; i < doc_len(vols); i++) {
+        json_object *v = doc_at(vols, i);
+        const char *fmt = doc_str(v, "format");
         if (fmt && strcmp(fmt, "directory"))
             k->checked = 1;
-        if (json_object_object_get_ex(v, "filesystems", &fss) &&
-            json_object_is_type(fss, json_type_array))
-            cap += json_object_array_length(fss);
+        cap += doc_len(doc_arr(v, "filesystems"));
     }
     if (!cap)
         return;
     k->id = xcalloc(cap, sizeof *k->id);
     k->volume = xcalloc(cap, sizeof *k->volume);
     k->mountpoint = xcalloc(cap, sizeof *k->mountpoint);
-    for (size_t i = 0; i < json_object_array_length(vols); i++) {
-        json_object *fss;
-        if (!json_object_object_get_ex(json_object_array_get_idx(vols, i), "filesystems", &fss) ||
-            !json_object_is_type(fss, json_type_array))
-            continue;
-        for (size_t j = 0; j < json_object_array_length(fss) && k->n < cap; j++) {
-            json_object *f = json_object_array_get_idx(fss, j);
-            const char *dev = field(f, "device");
+    for (size_t i = 0; i < doc_len(vols); i++) {
+        json_object *fss = doc_arr(doc_at(vols, i), "filesystems");
+        for (size_t j = 0; j < doc_len(fss) && k->n < cap; j++) {
+            json_object *f = doc_at(fss, j);
+            const char *dev = doc_str(f, "device");
             if (!dev)
                 continue;
             /* the strings live in the report, which outlives the scan */
-            k->id[k->n] = (struct fs_ident){ dev, field(f, "uuid"), field(f, "label"), NULL };
-            k->mountpoint[k->n] = field(f, "mountpoint");
+            k->id[k->n] = (struct fs_ident){ dev, doc_str(f, "uuid"), doc_str(f, "label"), NULL };
+            k->mountpoint[k->n] = doc_str(f, "mountpoint");
             k->volume[k->n++] = single_volume(f);
         }
     }

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model/jdoc.h"
+
 #define EVIDENCE_MAX 8
 
 void disk_names_init(struct scan_ctx *c, struct disk_names *dn)
@@ -24,8 +26,8 @@ void disk_names_free(struct disk_names *dn)
 
 static const char *str_of(json_object *o, const char *key)
 {
-    json_object *v;
-    return json_object_object_get_ex(o, key, &v) && v ? json_object_get_string(v) : "";
+    const char *s = doc_str(o, key);
+    return s ? s : "";
 }
 
 /* The finding of this id and title already in the report, or a new one. */
@@ -34,14 +36,13 @@ static json_object *finding_once(struct scan_ctx *c, enum finding_id id, const c
 {
     char title[1200];
     snprintf(title, sizeof title, "%s: %s", finding_title(id), detail);
-    for (size_t i = 0; i < json_object_array_length(c->r->findings); i++) {
-        json_object *f = json_object_array_get_idx(c->r->findings, i), *ev;
+    for (size_t i = 0; i < doc_len(c->r->findings); i++) {
+        json_object *f = doc_at(c->r->findings, i);
         if (strcmp(str_of(f, "id"), finding_id_str(id)) || strcmp(str_of(f, "title"), title))
             continue;
         if (sev == SEV_BLOCKER)
             report_finding_severity(f, SEV_BLOCKER);
-        if (json_object_object_get_ex(f, "evidence", &ev) &&
-            json_object_array_length(ev) >= EVIDENCE_MAX)
+        if (doc_len(doc_arr(f, "evidence")) >= EVIDENCE_MAX)
             return NULL;
         return f;
     }

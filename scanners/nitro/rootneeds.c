@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/fstab_spec.h"
+#include "model/jdoc.h"
 
 struct modspec { const char *key, *module, *config; };
 
@@ -117,25 +118,21 @@ static void need_fs(struct root_needs *rn, const char *type)
  * found under it; 1 when there is one. */
 static int from_report(struct scan_ctx *c, struct root_needs *rn)
 {
-    json_object *vols = report_get(c->r, "volumes"), *fss, *stack;
-    for (size_t i = 0; vols && i < json_object_array_length(vols); i++) {
-        if (!json_object_object_get_ex(json_object_array_get_idx(vols, i), "filesystems", &fss))
-            continue;
-        for (size_t j = 0; j < json_object_array_length(fss); j++) {
-            json_object *f = json_object_array_get_idx(fss, j), *v;
-            if (!json_object_object_get_ex(f, "stack", &stack) ||
-                !json_object_is_type(stack, json_type_array))
+    json_object *vols = report_get(c->r, "volumes");
+    for (size_t i = 0; i < doc_len(vols); i++) {
+        json_object *fss = doc_arr(doc_at(vols, i), "filesystems");
+        for (size_t j = 0; j < doc_len(fss); j++) {
+            json_object *f = doc_at(fss, j), *stack = doc_arr(f, "stack");
+            if (!stack)
                 continue;
-            const char *dev = json_object_object_get_ex(f, "device", &v) ? json_object_get_string(v) : NULL;
-            const char *type = json_object_object_get_ex(f, "type", &v) ? json_object_get_string(v) : NULL;
+            const char *dev = doc_str(f, "device"), *type = doc_str(f, "type");
             str_fmt(rn->root_dev, sizeof rn->root_dev, "%s", dev ? dev : "");
             str_fmt(rn->fstype, sizeof rn->fstype, "%s", type ? type : "");
             str_fmt(rn->source, sizeof rn->source, "disks");
-            for (size_t k = 0; k < json_object_array_length(stack); k++) {
-                json_object *l = json_object_array_get_idx(stack, k);
-                const char *kind = json_object_object_get_ex(l, "layer", &v) ? json_object_get_string(v) : "";
-                const char *ldev = json_object_object_get_ex(l, "device", &v) ? json_object_get_string(v) : "";
-                const char *level = json_object_object_get_ex(l, "level", &v) && v ? json_object_get_string(v) : NULL;
+            for (size_t k = 0; k < doc_len(stack); k++) {
+                json_object *l = doc_at(stack, k);
+                const char *kind = doc_str(l, "layer"), *ldev = doc_str(l, "device");
+                const char *level = doc_str(l, "level");
                 if (!kind || !ldev)
                     continue;
                 if (!strcmp(kind, "lvm"))
