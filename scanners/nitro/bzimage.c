@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/cleanup.h"
 #include "util/xalloc.h"
 
 #define HDR_READ (64u << 10)   /* setup code and header: one read */
@@ -95,23 +96,21 @@ static int head_sink(const unsigned char *p, size_t n, void *opaque)
 int bzimage_parse(vfs *v, const char *path, struct bzimage_info *info)
 {
     struct vfs_stat st;
-    unsigned char *buf = xmalloc(HDR_READ);
-    int rc = -1;
+    _cleanup_free_ unsigned char *buf = xmalloc(HDR_READ);
 
     memset(info, 0, sizeof *info);
     if (vfs_stat(v, path, &st) < 0)
-        goto out;
+        return -1;
     ssize_t got = vfs_pread(v, path, buf, HDR_READ, 0);
     if (got < 0)
-        goto out;
+        return -1;
     bzimage_parse_mem(buf, (size_t)got, st.size, info);
-    rc = 0;
     struct head h = { {0}, 0 };
     struct dec_result res;
     if (info->valid && info->payload_len) {
         unsigned char m[16];
         if (vfs_pread(v, path, m, sizeof m, info->payload_off) != (ssize_t)sizeof m)
-            goto out;
+            return 0;
         info->compression = comp_detect(m, sizeof m);
         if (info->compression == COMP_LZ4F)
             info->compression = COMP_LZ4;
@@ -132,9 +131,7 @@ int bzimage_parse(vfs *v, const char *path, struct bzimage_info *info)
         }
         elf_arch(h.b, h.n, info);
     }
-out:
-    free(buf);
-    return rc;
+    return 0;
 }
 
 /* ---- built-in driver evidence in the decompressed kernel ---- */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/cleanup.h"
 #include "util/xalloc.h"
 
 static int is_pseudo(const char *spec, const char *type, const char *options)
@@ -75,18 +76,16 @@ static int fstab_line(char *raw, void *opaque)
         return 0;
     /* Split a copy: fields are unescaped in place (\040 is a space), the
      * line itself stays as evidence. */
-    char *copy = xstrdup(line), *fld[4] = {NULL, NULL, NULL, NULL};
+    _cleanup_free_ char *copy = xstrdup(line);
+    char *fld[4] = {NULL, NULL, NULL, NULL};
     int nf = fstab_split(copy, fld);
     str_fmt(ev, sizeof ev, "%s:%d: %s", x->path, x->lineno, line);
     if (x->crypttab) {
         crypttab_entry(x, fld, nf, ev);
-        free(copy);
         return 0;
     }
-    if (nf < 3) {
-        free(copy);
+    if (nf < 3)
         return 0;
-    }
     const char *spec = fld[0], *mp = fld[1], *type = fld[2];
     const char *opts = nf >= 4 ? fld[3] : "defaults";
     const char *issue = NULL;
@@ -118,7 +117,6 @@ static int fstab_line(char *raw, void *opaque)
     doc_put(e, "issue", jstr_or_null(issue));
     doc_put(e, "filesystem", jstr_or_null(k >= 0 ? x->dn->fs.id[k].device : NULL));
     doc_push(x->arr, e);
-    free(copy);
     return 0;
 }
 

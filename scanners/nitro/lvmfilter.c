@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/cleanup.h"
 #include "util/xalloc.h"
 
 #define LVM_CONF_CAP (1u << 20)
@@ -181,10 +182,11 @@ void lvm_filter_scan(struct scan_ctx *c)
     static const char *const files[] = { "/etc/lvm/lvm.conf", "/etc/lvm/lvmlocal.conf" };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         size_t len;
-        char *buf = read_small(c->v, files[i], LVM_CONF_CAP, &len), why[600];
+        _cleanup_free_ char *buf = read_small(c->v, files[i], LVM_CONF_CAP, &len);
+        char why[600];
         if (!buf)
             continue;
-        struct lvm_filter *fs = xcalloc(8, sizeof *fs);
+        _cleanup_free_ struct lvm_filter *fs = xcalloc(8, sizeof *fs);
         int n = lvm_conf_filters(buf, len, fs, 8);
         for (int k = 0; k < n; k++) {
             if (!lvm_filter_hides_nvme(fs[k].pat, fs[k].n, why, sizeof why))
@@ -196,7 +198,5 @@ void lvm_filter_scan(struct scan_ctx *c)
             report_finding_evidence(f, "%s:%d: %s", files[i], fs[k].line, fs[k].text);
             report_finding_evidence(f, "%s", why);
         }
-        free(fs);
-        free(buf);
     }
 }

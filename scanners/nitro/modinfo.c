@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/cleanup.h"
+
 #define MODULE_CAP (64u << 20)      /* no real module comes near this */
 
 static void take(char *dst, size_t cap, const char *val, size_t n)
@@ -79,37 +81,32 @@ out:
 
 int modinfo_read(vfs *v, const char *path, struct modinfo *mi, struct lc_error *err)
 {
-    char *raw = NULL;
-    unsigned char *plain = NULL;
+    _cleanup_free_ char *raw = NULL;
+    _cleanup_free_ unsigned char *plain = NULL;
     size_t rawlen = 0, plainlen = 0;
-    int rc;
 
     memset(mi, 0, sizeof *mi);
     if (vfs_read_file(v, path, MODULE_CAP, &raw, &rawlen) < 0) {
-        rc = lc_fail(err, errno ? -errno : -EIO, "cannot read: %s", vfs_error(v));
-        goto out;
+        int code = errno ? -errno : -EIO;
+        return lc_fail(err, code, "cannot read: %s", vfs_error(v));
     }
     enum comp c = comp_detect((unsigned char *)raw, rawlen);
     if (rawlen >= 4 && !memcmp(raw, "\x7f" "ELF", 4)) {
         c = COMP_NONE;
     }
-    if (c == COMP_NONE) {
-        rc = modinfo_parse_elf((unsigned char *)raw, rawlen, mi) < 0
-             ? lc_fail(err, -EINVAL, "no readable .modinfo section") : 0;
-        goto out;
+    const unsigned char *elf = (unsigned char *)raw;
+    size_t elflen = rawlen;
+    if (c != COMP_NONE) {
+        struct dec_result res;
+        if (c == COMP_UNKNOWN ||
+            decompress_mem((unsigned char *)raw, rawlen, c, MODULE_CAP, &plain,
+                           &plainlen, &res) < 0)
+            return lc_fail(err, -EINVAL, "cannot decompress (%s): %s", comp_name(c),
+                           c == COMP_UNKNOWN ? "unknown format" : dec_status_str(res.status));
+        elf = plain;
+        elflen = plainlen;
     }
-    struct dec_result res;
-    if (c == COMP_UNKNOWN ||
-        decompress_mem((unsigned char *)raw, rawlen, c, MODULE_CAP, &plain,
-                       &plainlen, &res) < 0) {
-        rc = lc_fail(err, -EINVAL, "cannot decompress (%s): %s", comp_name(c),
-                     c == COMP_UNKNOWN ? "unknown format" : dec_status_str(res.status));
-        goto out;
-    }
-    rc = modinfo_parse_elf(plain, plainlen, mi) < 0
-         ? lc_fail(err, -EINVAL, "no readable .modinfo section") : 0;
-out:
-    free(raw);
-    free(plain);
-    return rc;
+    if (modinfo_parse_elf(elf, elflen, mi) < 0)
+        return lc_fail(err, -EINVAL, "no readable .modinfo section");
+    return 0;
 }

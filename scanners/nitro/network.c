@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/cleanup.h"
 #include "util/xalloc.h"
 
 #define NET_FILE_CAP (1u << 20)
@@ -110,8 +111,8 @@ static void networkd_files(struct scan_ctx *c, struct net_facts *f)
  * bounded in files and depth. */
 static void ifupdown_files(struct scan_ctx *c, struct net_facts *f)
 {
-    struct net_ifupdown *st = xcalloc(1, sizeof *st);
-    char (*queue)[300] = xcalloc(IFUP_MAX_FILES, sizeof *queue);
+    _cleanup_free_ struct net_ifupdown *st = xcalloc(1, sizeof *st);
+    _cleanup_free_ char (*queue)[300] = xcalloc(IFUP_MAX_FILES, sizeof *queue);
     int depth[IFUP_MAX_FILES], nq = 0;
     str_fmt(queue[nq], sizeof queue[0], "/etc/network/interfaces");
     depth[nq++] = 0;
@@ -157,8 +158,6 @@ static void ifupdown_files(struct scan_ctx *c, struct net_facts *f)
         }
     }
     net_ifupdown_finish(&f->cfgs, st);
-    free(st);
-    free(queue);
 }
 
 static void cloud_init_facts(struct scan_ctx *c, struct net_facts *f, const char *cmdline)
