@@ -12,6 +12,8 @@
  * through vfs_realpath, each once. */
 #include "elf_int.h"
 
+#include "util/xalloc.h"
+
 #include <elf.h>
 #include <fnmatch.h>
 #include <stdio.h>
@@ -362,8 +364,7 @@ struct name_index {
 static int index_names(const struct elf_inventory *inv, struct name_index *x)
 {
     for (int k = 0; k < 2; k++)
-        if (!(x->next[k] = malloc((inv->n ? inv->n : 1) * sizeof *x->next[k])))
-            return -1;
+        x->next[k] = xreallocarray(NULL, inv->n ? inv->n : 1, sizeof *x->next[k]);
     for (size_t i = 0; i < inv->n; i++) {
         const struct elf_info *f = &inv->files[i];
         const char *names[2] = {f->soname, strrchr(f->path, '/') + 1};
@@ -439,8 +440,7 @@ int ldso_resolve_all(vfs *v, struct ldso *l, struct elf_inventory *inv)
         }
         if (!f->needed.n)
             continue;
-        if (!(f->resolved = calloc(f->needed.n, sizeof *f->resolved)))
-            goto out;
+        f->resolved = xcalloc(f->needed.n, sizeof *f->resolved);
         size_t nrpath = 0;
         if (build_search(v, l, f, &search, &nrpath, &musl_dirs, &musl_loaded) < 0) {
             strv_free(&search);
@@ -460,10 +460,8 @@ int ldso_resolve_all(vfs *v, struct ldso *l, struct elf_inventory *inv)
                     && vfs_realpath(v, cand, &real) == 0)
                     idx = strmap_get(&inv->by_path, real);
                 free(real);
-                if (idx >= 0 && (f->resolved[n] = strdup(inv->files[idx].path)) == NULL) {
-                    strv_free(&search);
-                    goto out;
-                }
+                if (idx >= 0)
+                    f->resolved[n] = xstrdup(inv->files[idx].path);
                 continue;
             }
             for (size_t d = 0; d < search.n; d++) {
@@ -479,10 +477,7 @@ int ldso_resolve_all(vfs *v, struct ldso *l, struct elf_inventory *inv)
                 const struct elf_info *t = &inv->files[idx];
                 if (t->error || t->cls != f->cls || t->machine != f->machine)
                     continue;
-                if (!(f->resolved[n] = strdup(t->path))) {
-                    strv_free(&search);
-                    goto out;
-                }
+                f->resolved[n] = xstrdup(t->path);
                 break;
             }
             if (f->resolved[n] || in_system_dir(v, l, &canon, f, &search, nrpath))
@@ -494,11 +489,9 @@ int ldso_resolve_all(vfs *v, struct ldso *l, struct elf_inventory *inv)
             long idx = app_tree_lookup(inv, &names, f, name);
             if (idx < 0)
                 continue;
-            if ((!f->outside && !(f->outside = calloc(f->needed.n, sizeof *f->outside))) ||
-                !(f->outside[n] = strdup(inv->files[idx].path))) {
-                strv_free(&search);
-                goto out;
-            }
+            if (!f->outside)
+                f->outside = xcalloc(f->needed.n, sizeof *f->outside);
+            f->outside[n] = xstrdup(inv->files[idx].path);
         }
         strv_free(&search);
     }

@@ -9,6 +9,7 @@
 #include "elf_int.h"
 
 #include "util/tmpdir.h"
+#include "util/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,8 +40,8 @@ static int copy_out(vfs *v, const char *src, const char *dst, uint64_t size, uin
     int fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)
         return -1;
-    char *buf = malloc(COPY_CHUNK);
-    int rc = buf ? 0 : -1;
+    char *buf = xmalloc(COPY_CHUNK);
+    int rc = 0;
     for (uint64_t off = 0; rc == 0 && off < size;) {
         size_t want = size - off < COPY_CHUNK ? (size_t)(size - off) : COPY_CHUNK;
         ssize_t n = vfs_pread(v, src, buf, want, off);
