@@ -6,6 +6,7 @@
 #include "elf_int.h"
 #include "model/elf_files.h"
 #include "model/jdoc.h"
+#include "util/cleanup.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
 
@@ -200,29 +201,19 @@ long elf_inv_lookup_alias(const struct elf_inventory *inv, const char *path)
     return -1;
 }
 
-/* Object keys come from the guest too: they must be valid UTF-8. */
-static void add_key(json_object *o, const char *key, json_object *val)
+/* Object keys come from the guest too: they must be valid UTF-8.  Returns
+ * key, or its cleaned copy, which *owned then holds. */
+static const char *json_key(const char *key, char **owned)
 {
     size_t n = strlen(key);
-    if (utf8_valid(key, n)) {
-        doc_put(o, key, val);
-        return;
-    }
-    char *clean = oom_check(utf8_sanitize(key, n));
-    doc_put(o, clean, val);
-    free(clean);
+    *owned = utf8_valid(key, n) ? NULL : oom_check(utf8_sanitize(key, n));
+    return *owned ? *owned : key;
 }
 
-/* Looks a key up the way add_key stored it. */
-static int get_key(json_object *o, const char *key, json_object **val)
+static void add_key(json_object *o, const char *key, json_object *val)
 {
-    size_t n = strlen(key);
-    if (utf8_valid(key, n))
-        return json_object_object_get_ex(o, key, val);
-    char *clean = oom_check(utf8_sanitize(key, n));
-    int r = json_object_object_get_ex(o, clean, val);
-    free(clean);
-    return r;
+    _cleanup_free_ char *owned = NULL;
+    doc_put(o, json_key(key, &owned), val);
 }
 
 /* The strings of s as a JSON array. */
@@ -260,10 +251,11 @@ static json_object *family_maxes(const struct elf_info *f)
             const char *num;
             if (elf_version_split(f->vn[i].vers.v[j], fam, sizeof fam, &num) < 0)
                 continue;
-            json_object *cur = NULL;
-            if (get_key(o, fam, &cur) && version_cmp(num, json_object_get_string(cur)) <= 0)
+            _cleanup_free_ char *owned = NULL;
+            const char *key = json_key(fam, &owned), *cur = doc_str(o, key);
+            if (cur && version_cmp(num, cur) <= 0)
                 continue;
-            add_key(o, fam, jstr(num));
+            doc_put(o, key, jstr(num));
         }
     return o;
 }
@@ -322,10 +314,12 @@ static json_object *file_json(const struct elf_info *f, const char *path, size_t
 
     json_object *vn = jobject();
     for (size_t i = 0; i < f->nvn; i++) {
-        json_object *cur = NULL;
-        if (!get_key(vn, f->vn[i].lib, &cur)) {
+        _cleanup_free_ char *owned = NULL;
+        const char *key = json_key(f->vn[i].lib, &owned);
+        json_object *cur = doc_arr(vn, key);
+        if (!cur) {
             cur = jarray();
-            add_key(vn, f->vn[i].lib, cur);
+            doc_put(vn, key, cur);
         }
         for (size_t j = 0; j < f->vn[i].vers.n; j++)
             doc_push(cur, jstr(f->vn[i].vers.v[j]));
@@ -346,8 +340,8 @@ static json_object *file_json(const struct elf_info *f, const char *path, size_t
 
 static void count(json_object *obj, const char *key)
 {
-    json_object *cur = NULL;
-    int n = json_object_object_get_ex(obj, key, &cur) ? json_object_get_int(cur) : 0;
+    int64_t n = 0;
+    doc_int(obj, key, &n);
     doc_put(obj, key, jint(n + 1));
 }
 
