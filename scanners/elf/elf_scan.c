@@ -11,6 +11,7 @@
 #include "util/xalloc.h"
 
 #include <elf.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -489,16 +490,16 @@ int scan_elf(struct scan_ctx *c)
         goto out;
     if (na >= 0)
         pkgdb = pkgdb ? "dpkg+apk" : "apk";
-    char rpm_err[512];
-    int nr = rpm_owners(c->v, &inv, &owners, rpm_err, sizeof rpm_err);
-    if (nr == -2)
+    struct lc_error rpm_err;
+    int nr = rpm_owners(c->v, &inv, &owners, &rpm_err);
+    if (nr == -ENOMEM && !rpm_err.code)
         goto out;
     if (nr >= 0)
         pkgdb = pkgdb ? "dpkg+rpm" : "rpm";
-    if (nr == -3)
+    if (rpm_err.code)
         report_add_findingf(c->r, F_SCAN_READ_ERROR, c->root_volume,
                             "Without package ownership every ELF file counts as third-party.",
-                            "ELF inventory: %s", rpm_err);
+                            "ELF inventory: %s", rpm_err.msg);
 
     /* Reports list files by path, whatever order the walk met them in. */
     size_t nnames;
