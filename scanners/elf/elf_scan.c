@@ -463,14 +463,11 @@ int scan_elf(struct scan_ctx *c)
 
     /* Top-level links ("/lib" -> "usr/lib") for usr-merge aliases. */
     for (size_t i = 0; i < inv.top_links.n; i++) {
-        char *real = NULL;
+        _cleanup_free_ char *real = NULL;
         if (vfs_realpath(c->v, inv.top_links.v[i], &real) < 0)
             real = NULL;
-        if (strv_add(&inv.top_targets, real ? real : "") < 0) {
-            free(real);
+        if (strv_add(&inv.top_targets, real ? real : "") < 0)
             goto out;
-        }
-        free(real);
         if (!inv.top_targets.v[i][0]) {
             free(inv.top_targets.v[i]);
             inv.top_targets.v[i] = NULL;

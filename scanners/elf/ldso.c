@@ -12,6 +12,7 @@
  * through vfs_realpath, each once. */
 #include "elf_int.h"
 
+#include "util/cleanup.h"
 #include "util/xalloc.h"
 
 #include <elf.h>
@@ -167,18 +168,14 @@ static const char *canon_dir(vfs *v, struct ldso *l, struct strv *dirs, const ch
         return NULL;
     if (k >= 0 && k < (long)dirs->n)
         return dirs->v[k];
-    char *real = NULL;
+    _cleanup_free_ char *real = NULL;
     struct vfs_stat st;
     if (vfs_realpath(v, dir, &real) < 0 || vfs_lstat(v, real, &st) < 0 || st.type != VFS_DIR) {
-        free(real);
         strmap_put(&l->cache, dir, -2);
         return NULL;
     }
-    if (strv_add(dirs, real) < 0) {
-        free(real);
+    if (strv_add(dirs, real) < 0)
         return NULL;
-    }
-    free(real);
     strmap_put(&l->cache, dir, (long)dirs->n - 1);
     return dirs->v[dirs->n - 1];
 }
@@ -290,7 +287,8 @@ static int build_search(vfs *v, struct ldso *l, const struct elf_info *f, struct
     *nrpath = out->n;
     if (is_musl(f)) {
         if (!*musl_loaded && a.musl) {
-            char path[128], *text;
+            char path[128];
+            _cleanup_free_ char *text = NULL;
             size_t len;
             snprintf(path, sizeof path, "/etc/ld-musl-%s.path", a.musl);
             *musl_loaded = 1;
@@ -298,14 +296,11 @@ static int build_search(vfs *v, struct ldso *l, const struct elf_info *f, struct
                 char *p = text;
                 while (*p) {
                     size_t n = strcspn(p, ":\n");
-                    if (n && add_dir(musl_dirs, p, n) < 0) {
-                        free(text);
+                    if (n && add_dir(musl_dirs, p, n) < 0)
                         return -1;
-                    }
                     p += n;
                     p += strspn(p, ":\n");
                 }
-                free(text);
             }
         }
         const char *def[] = {"/lib", "/usr/local/lib", "/usr/lib"};
