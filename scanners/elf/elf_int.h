@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "common/elf/elf_read.h"
+#include "util/error.h"
 #include "util/version.h"
 
 /* The inventory shared by resolution and ownership. */
@@ -34,10 +35,10 @@ int ldso_resolve_all(vfs *v, struct ldso *l, struct elf_inventory *inv);
  * there is no such database. */
 int dpkg_owners(vfs *v, struct elf_inventory *inv, struct strv *owners);
 int apk_owners(vfs *v, struct elf_inventory *inv, struct strv *owners);
-/* The same from the rpm database; -3 (with err) when there is one that
- * could not be read, -2 when out of memory. */
-int rpm_owners(vfs *v, struct elf_inventory *inv, struct strv *owners, char *err,
-               size_t errcap);
+/* The same from the rpm database; -ENOENT when there is none, a negative
+ * errno with err filled when there is one that could not be read, and
+ * -ENOMEM with err empty when out of memory. */
+int rpm_owners(vfs *v, struct elf_inventory *inv, struct strv *owners, struct lc_error *err);
 
 /* Looks a guest path up in the inventory, trying the usr-merge aliases
  * ("/bin/ls" for "/usr/bin/ls").  Returns the file index or -1. */

@@ -5,9 +5,13 @@
 #include "scanners/scanners.h"
 #include "elf_int.h"
 #include "model/elf_files.h"
+#include "model/jdoc.h"
+#include "util/cleanup.h"
 #include "util/utf8.h"
+#include "util/xalloc.h"
 
 #include <elf.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,17 +121,12 @@ static int walk_cb(const char *path, const struct vfs_stat *st, void *opaque)
         return 0;
     }
     if (inv->n == inv->cap) {
-        size_t cap = inv->cap ? inv->cap * 2 : 256;
-        struct elf_info *t = realloc(inv->files, cap * sizeof *t);
-        if (!t)
-            goto oom;
-        inv->files = t;
-        inv->cap = cap;
+        inv->cap = inv->cap ? inv->cap * 2 : 256;
+        inv->files = xreallocarray(inv->files, inv->cap, sizeof *inv->files);
     }
     struct elf_info *f = &inv->files[inv->n];
     memset(f, 0, sizeof *f);
-    if (!(f->path = strdup(path)))
-        goto oom;
+    f->path = xstrdup(path);
     f->size = st->size;
     f->dev = st->dev;
     f->ino = st->ino;
@@ -158,15 +157,13 @@ static int cmp_listing_path(const void *a, const void *b)
     return strcmp(((const struct listing *)a)->path, ((const struct listing *)b)->path);
 }
 
-/* Every name of every file, sorted by path; NULL when out of memory. */
+/* Every name of every file, sorted by path. */
 static struct listing *list_names(const struct elf_inventory *inv, size_t *n)
 {
     size_t total = 0;
     for (size_t i = 0; i < inv->n; i++)
         total += 1 + inv->files[i].links.n;
-    struct listing *l = malloc((total ? total : 1) * sizeof *l);
-    if (!l)
-        return NULL;
+    struct listing *l = xreallocarray(NULL, total ? total : 1, sizeof *l);
     size_t k = 0;
     for (size_t i = 0; i < inv->n; i++) {
         const struct elf_info *f = &inv->files[i];
@@ -205,43 +202,27 @@ long elf_inv_lookup_alias(const struct elf_inventory *inv, const char *path)
     return -1;
 }
 
-/* Object keys come from the guest too: they must be valid UTF-8. */
+/* Object keys come from the guest too: they must be valid UTF-8.  Returns
+ * key, or its cleaned copy, which *owned then holds. */
+static const char *json_key(const char *key, char **owned)
+{
+    size_t n = strlen(key);
+    *owned = utf8_valid(key, n) ? NULL : oom_check(utf8_sanitize(key, n));
+    return *owned ? *owned : key;
+}
+
 static void add_key(json_object *o, const char *key, json_object *val)
 {
-    size_t n = strlen(key);
-    if (utf8_valid(key, n)) {
-        json_object_object_add(o, key, val);
-        return;
-    }
-    char *clean = utf8_sanitize(key, n);
-    json_object_object_add(o, clean ? clean : "?", val);
-    free(clean);
+    _cleanup_free_ char *owned = NULL;
+    doc_put(o, json_key(key, &owned), val);
 }
 
-/* Looks a key up the way add_key stored it. */
-static int get_key(json_object *o, const char *key, json_object **val)
+/* The strings of s as a JSON array. */
+static json_object *strv_json(const struct strv *s)
 {
-    size_t n = strlen(key);
-    if (utf8_valid(key, n))
-        return json_object_object_get_ex(o, key, val);
-    char *clean = utf8_sanitize(key, n);
-    int r = json_object_object_get_ex(o, clean ? clean : "?", val);
-    free(clean);
-    return r;
-}
-
-/* Arrays sized to their contents: json-c's default holds 32 slots, and a
- * large inventory has several arrays per file. */
-static json_object *new_array(size_t n)
-{
-    return json_object_new_array_ext(n ? (int)(n < 4096 ? n : 4096) : 1);
-}
-
-static json_object *jarr(const struct strv *s)
-{
-    json_object *a = new_array(s->n);
+    json_object *a = jarray();
     for (size_t i = 0; i < s->n; i++)
-        json_object_array_add(a, jstr(s->v[i]));
+        doc_push(a, jstr(s->v[i]));
     return a;
 }
 
@@ -264,17 +245,18 @@ static const char *family_max(const struct elf_info *f, const char *family)
 
 static json_object *family_maxes(const struct elf_info *f)
 {
-    json_object *o = json_object_new_object();
+    json_object *o = jobject();
     for (size_t i = 0; i < f->nvn; i++)
         for (size_t j = 0; j < f->vn[i].vers.n; j++) {
             char fam[64];
             const char *num;
             if (elf_version_split(f->vn[i].vers.v[j], fam, sizeof fam, &num) < 0)
                 continue;
-            json_object *cur = NULL;
-            if (get_key(o, fam, &cur) && version_cmp(num, json_object_get_string(cur)) <= 0)
+            _cleanup_free_ char *owned = NULL;
+            const char *key = json_key(fam, &owned), *cur = doc_str(o, key);
+            if (cur && version_cmp(num, cur) <= 0)
                 continue;
-            add_key(o, fam, jstr(num));
+            doc_put(o, key, jstr(num));
         }
     return o;
 }
@@ -286,33 +268,31 @@ static const char *class_name(int cls)
 
 static json_object *file_json(const struct elf_info *f, const char *path, size_t *nmissing)
 {
-    json_object *o = json_object_new_object();
+    json_object *o = jobject();
     char mb[32], ob[32];
 
-    json_object_object_add(o, "path", jstr(path));
-    json_object_object_add(o, "volume", json_object_new_int(f->volume));
-    json_object_object_add(o, "size", json_object_new_int64((int64_t)f->size));
-    json_object_object_add(o, "type", jstr_or_null(f->error ? NULL : f->type));
-    json_object_object_add(o, "class", f->cls ? jstr(class_name(f->cls)) : NULL);
-    json_object_object_add(o, "machine",
-                           f->cls ? jstr(elf_machine_name(f->machine, mb, sizeof mb)) : NULL);
-    json_object_object_add(o, "os_abi",
-                           f->cls ? jstr(elf_osabi_name(f->osabi, ob, sizeof ob)) : NULL);
-    json_object_object_add(o, "x32", json_object_new_boolean(f->x32));
-    json_object_object_add(o, "static", json_object_new_boolean(f->is_static));
-    json_object_object_add(o, "interpreter", jstr_or_null(f->interp));
+    doc_put(o, "path", jstr(path));
+    doc_put(o, "volume", jint(f->volume));
+    doc_put(o, "size", jint((int64_t)f->size));
+    doc_put(o, "type", jstr_or_null(f->error ? NULL : f->type));
+    doc_put(o, "class", f->cls ? jstr(class_name(f->cls)) : NULL);
+    doc_put(o, "machine", f->cls ? jstr(elf_machine_name(f->machine, mb, sizeof mb)) : NULL);
+    doc_put(o, "os_abi", f->cls ? jstr(elf_osabi_name(f->osabi, ob, sizeof ob)) : NULL);
+    doc_put(o, "x32", jbool(f->x32));
+    doc_put(o, "static", jbool(f->is_static));
+    doc_put(o, "interpreter", jstr_or_null(f->interp));
     const char *libc = elf_libc_of_interp(f->interp);
     if (!libc && f->is_static && f->min_kernel[0])
         libc = "glibc";     /* only glibc's start files carry the ABI tag */
-    json_object_object_add(o, "libc", jstr_or_null(libc));
-    json_object_object_add(o, "min_kernel", jstr_or_null(f->min_kernel[0] ? f->min_kernel : NULL));
-    json_object_object_add(o, "soname", jstr_or_null(f->soname));
-    json_object_object_add(o, "needed", jarr(&f->needed));
-    json_object_object_add(o, "rpath", jarr(&f->rpath));
-    json_object_object_add(o, "runpath", jarr(&f->runpath));
+    doc_put(o, "libc", jstr_or_null(libc));
+    doc_put(o, "min_kernel", jstr_or_null(f->min_kernel[0] ? f->min_kernel : NULL));
+    doc_put(o, "soname", jstr_or_null(f->soname));
+    doc_put(o, "needed", strv_json(&f->needed));
+    doc_put(o, "rpath", strv_json(&f->rpath));
+    doc_put(o, "runpath", strv_json(&f->runpath));
 
-    json_object *missing = new_array(1), *resolved = json_object_new_object();
-    json_object *outside = json_object_new_object();
+    json_object *missing = jarray(), *resolved = jobject();
+    json_object *outside = jobject();
     *nmissing = 0;
     for (size_t i = 0; i < f->needed.n; i++) {
         const char *r = f->resolved ? f->resolved[i] : NULL;
@@ -321,47 +301,49 @@ static json_object *file_json(const struct elf_info *f, const char *path, size_t
         } else if (f->outside && f->outside[i]) {
             add_key(outside, f->needed.v[i], jstr(f->outside[i]));
         } else if (f->resolved) {
-            json_object_array_add(missing, jstr(f->needed.v[i]));
+            doc_push(missing, jstr(f->needed.v[i]));
             (*nmissing)++;
         }
     }
     if (f->interp_missing) {
-        json_object_array_add(missing, jstr(f->interp));
+        doc_push(missing, jstr(f->interp));
         (*nmissing)++;
     }
-    json_object_object_add(o, "missing_needed", missing);
-    json_object_object_add(o, "resolved", resolved);
-    json_object_object_add(o, "found_outside_path", outside);
+    doc_put(o, "missing_needed", missing);
+    doc_put(o, "resolved", resolved);
+    doc_put(o, "found_outside_path", outside);
 
-    json_object *vn = json_object_new_object();
+    json_object *vn = jobject();
     for (size_t i = 0; i < f->nvn; i++) {
-        json_object *cur = NULL;
-        if (!get_key(vn, f->vn[i].lib, &cur)) {
-            cur = new_array(f->vn[i].vers.n);
-            add_key(vn, f->vn[i].lib, cur);
+        _cleanup_free_ char *owned = NULL;
+        const char *key = json_key(f->vn[i].lib, &owned);
+        json_object *cur = doc_arr(vn, key);
+        if (!cur) {
+            cur = jarray();
+            doc_put(vn, key, cur);
         }
         for (size_t j = 0; j < f->vn[i].vers.n; j++)
-            json_object_array_add(cur, jstr(f->vn[i].vers.v[j]));
+            doc_push(cur, jstr(f->vn[i].vers.v[j]));
     }
-    json_object_object_add(o, "version_needs", vn);
-    json_object_object_add(o, "version_max", family_maxes(f));
-    json_object_object_add(o, "versions_defined", jarr(&f->vdef));
-    json_object_object_add(o, "glibc_max", jstr_or_null(family_max(f, "GLIBC")));
-    json_object_object_add(o, "glibcxx_max", jstr_or_null(family_max(f, "GLIBCXX")));
-    json_object_object_add(o, "cxxabi_max", jstr_or_null(family_max(f, "CXXABI")));
-    json_object_object_add(o, "stripped", json_object_new_boolean(f->stripped));
-    json_object_object_add(o, "kernel_module", json_object_new_boolean(f->kmod));
-    json_object_object_add(o, "go_version", jstr_or_null(f->go_version));
-    json_object_object_add(o, "package", jstr_or_null(f->package));
-    json_object_object_add(o, "error", jstr_or_null(f->error));
+    doc_put(o, "version_needs", vn);
+    doc_put(o, "version_max", family_maxes(f));
+    doc_put(o, "versions_defined", strv_json(&f->vdef));
+    doc_put(o, "glibc_max", jstr_or_null(family_max(f, "GLIBC")));
+    doc_put(o, "glibcxx_max", jstr_or_null(family_max(f, "GLIBCXX")));
+    doc_put(o, "cxxabi_max", jstr_or_null(family_max(f, "CXXABI")));
+    doc_put(o, "stripped", jbool(f->stripped));
+    doc_put(o, "kernel_module", jbool(f->kmod));
+    doc_put(o, "go_version", jstr_or_null(f->go_version));
+    doc_put(o, "package", jstr_or_null(f->package));
+    doc_put(o, "error", jstr_or_null(f->error));
     return o;
 }
 
 static void count(json_object *obj, const char *key)
 {
-    json_object *cur = NULL;
-    int n = json_object_object_get_ex(obj, key, &cur) ? json_object_get_int(cur) : 0;
-    json_object_object_add(obj, key, json_object_new_int(n + 1));
+    int64_t n = 0;
+    doc_int(obj, key, &n);
+    doc_put(obj, key, jint(n + 1));
 }
 
 static void raise_max(const char **best, const char *v)
@@ -450,8 +432,7 @@ int scan_elf(struct scan_ctx *c)
     const char *pkgdb = NULL;
     int rc = -1;
 
-    if (!(w.head = malloc(ELF_HEAD_SIZE)))
-        goto out;
+    w.head = xmalloc(ELF_HEAD_SIZE);
     if (vfs_walk(c->v, "/", NULL, walk_cb, &w, &wr) < 0 && !w.oom) {
         report_add_findingf(c->r, F_SCAN_READ_ERROR, c->root_volume, NULL,
                             "ELF inventory could not walk /: %s", vfs_error(c->v));
@@ -482,14 +463,11 @@ int scan_elf(struct scan_ctx *c)
 
     /* Top-level links ("/lib" -> "usr/lib") for usr-merge aliases. */
     for (size_t i = 0; i < inv.top_links.n; i++) {
-        char *real = NULL;
+        _cleanup_free_ char *real = NULL;
         if (vfs_realpath(c->v, inv.top_links.v[i], &real) < 0)
             real = NULL;
-        if (strv_add(&inv.top_targets, real ? real : "") < 0) {
-            free(real);
+        if (strv_add(&inv.top_targets, real ? real : "") < 0)
             goto out;
-        }
-        free(real);
         if (!inv.top_targets.v[i][0]) {
             free(inv.top_targets.v[i]);
             inv.top_targets.v[i] = NULL;
@@ -509,22 +487,20 @@ int scan_elf(struct scan_ctx *c)
         goto out;
     if (na >= 0)
         pkgdb = pkgdb ? "dpkg+apk" : "apk";
-    char rpm_err[512];
-    int nr = rpm_owners(c->v, &inv, &owners, rpm_err, sizeof rpm_err);
-    if (nr == -2)
+    struct lc_error rpm_err;
+    int nr = rpm_owners(c->v, &inv, &owners, &rpm_err);
+    if (nr == -ENOMEM && !rpm_err.code)
         goto out;
     if (nr >= 0)
         pkgdb = pkgdb ? "dpkg+rpm" : "rpm";
-    if (nr == -3)
+    if (rpm_err.code)
         report_add_findingf(c->r, F_SCAN_READ_ERROR, c->root_volume,
                             "Without package ownership every ELF file counts as third-party.",
-                            "ELF inventory: %s", rpm_err);
+                            "ELF inventory: %s", rpm_err.msg);
 
     /* Reports list files by path, whatever order the walk met them in. */
     size_t nnames;
     struct listing *names = list_names(&inv, &nnames);
-    if (!names)
-        goto out;
     if (w.aout_paths.n)
         qsort(w.aout_paths.v, w.aout_paths.n, sizeof *w.aout_paths.v, cmp_cstr);
     struct elf_files *files = elf_files_new();
@@ -532,8 +508,8 @@ int scan_elf(struct scan_ctx *c)
         free(names);
         goto out;
     }
-    json_object *by_type = json_object_new_object(), *by_class = json_object_new_object();
-    json_object *by_machine = json_object_new_object();
+    json_object *by_type = jobject(), *by_class = jobject();
+    json_object *by_machine = jobject();
     const char *gmax = NULL, *gmax3 = NULL, *cxxmax = NULL;
     size_t missing_files = 0, corrupt = 0, third = 0, go = 0, outside = 0;
     uint64_t reads = 0;
@@ -568,26 +544,26 @@ int scan_elf(struct scan_ctx *c)
         }
         go += f->go_version != NULL;
     }
-    json_object *sum = json_object_new_object();
-    json_object_object_add(sum, "count", json_object_new_int64((int64_t)inv.n));
-    json_object_object_add(sum, "by_type", by_type);
-    json_object_object_add(sum, "by_class", by_class);
-    json_object_object_add(sum, "by_machine", by_machine);
-    json_object_object_add(sum, "glibc_max", jstr_or_null(gmax));
-    json_object_object_add(sum, "glibc_max_third_party", jstr_or_null(gmax3));
-    json_object_object_add(sum, "glibcxx_max", jstr_or_null(cxxmax));
-    json_object_object_add(sum, "missing_libs", json_object_new_int64((int64_t)missing_files));
-    json_object_object_add(sum, "found_outside_path", json_object_new_int64((int64_t)outside));
-    json_object_object_add(sum, "corrupt", json_object_new_int64((int64_t)corrupt));
-    json_object_object_add(sum, "third_party", json_object_new_int64((int64_t)third));
-    json_object_object_add(sum, "go_binaries", json_object_new_int64((int64_t)go));
-    json_object_object_add(sum, "package_db", jstr_or_null(pkgdb));
-    json_object_object_add(sum, "files_walked", json_object_new_int64((int64_t)w.regular));
-    json_object_object_add(sum, "files_opened", json_object_new_int64((int64_t)w.opened));
-    json_object_object_add(sum, "elf_reads", json_object_new_int64((int64_t)reads));
-    json_object_object_add(sum, "aout_count", json_object_new_int64((int64_t)w.aout));
-    json_object_object_add(sum, "aout_files", jarr(&w.aout_paths));
-    json_object_object_add(sum, "cache_dirs", jarr(&w.cache_dirs));
+    json_object *sum = jobject();
+    doc_put(sum, "count", jint((int64_t)inv.n));
+    doc_put(sum, "by_type", by_type);
+    doc_put(sum, "by_class", by_class);
+    doc_put(sum, "by_machine", by_machine);
+    doc_put(sum, "glibc_max", jstr_or_null(gmax));
+    doc_put(sum, "glibc_max_third_party", jstr_or_null(gmax3));
+    doc_put(sum, "glibcxx_max", jstr_or_null(cxxmax));
+    doc_put(sum, "missing_libs", jint((int64_t)missing_files));
+    doc_put(sum, "found_outside_path", jint((int64_t)outside));
+    doc_put(sum, "corrupt", jint((int64_t)corrupt));
+    doc_put(sum, "third_party", jint((int64_t)third));
+    doc_put(sum, "go_binaries", jint((int64_t)go));
+    doc_put(sum, "package_db", jstr_or_null(pkgdb));
+    doc_put(sum, "files_walked", jint((int64_t)w.regular));
+    doc_put(sum, "files_opened", jint((int64_t)w.opened));
+    doc_put(sum, "elf_reads", jint((int64_t)reads));
+    doc_put(sum, "aout_count", jint((int64_t)w.aout));
+    doc_put(sum, "aout_files", strv_json(&w.aout_paths));
+    doc_put(sum, "cache_dirs", strv_json(&w.cache_dirs));
     free(names);
     report_set(c->r, "elf_files", elf_files_node(files));
     report_set(c->r, "elf_summary", sum);

@@ -12,6 +12,9 @@
  * through vfs_realpath, each once. */
 #include "elf_int.h"
 
+#include "util/cleanup.h"
+#include "util/xalloc.h"
+
 #include <elf.h>
 #include <fnmatch.h>
 #include <stdio.h>
@@ -165,18 +168,14 @@ static const char *canon_dir(vfs *v, struct ldso *l, struct strv *dirs, const ch
         return NULL;
     if (k >= 0 && k < (long)dirs->n)
         return dirs->v[k];
-    char *real = NULL;
+    _cleanup_free_ char *real = NULL;
     struct vfs_stat st;
     if (vfs_realpath(v, dir, &real) < 0 || vfs_lstat(v, real, &st) < 0 || st.type != VFS_DIR) {
-        free(real);
         strmap_put(&l->cache, dir, -2);
         return NULL;
     }
-    if (strv_add(dirs, real) < 0) {
-        free(real);
+    if (strv_add(dirs, real) < 0)
         return NULL;
-    }
-    free(real);
     strmap_put(&l->cache, dir, (long)dirs->n - 1);
     return dirs->v[dirs->n - 1];
 }
@@ -288,7 +287,8 @@ static int build_search(vfs *v, struct ldso *l, const struct elf_info *f, struct
     *nrpath = out->n;
     if (is_musl(f)) {
         if (!*musl_loaded && a.musl) {
-            char path[128], *text;
+            char path[128];
+            _cleanup_free_ char *text = NULL;
             size_t len;
             snprintf(path, sizeof path, "/etc/ld-musl-%s.path", a.musl);
             *musl_loaded = 1;
@@ -296,14 +296,11 @@ static int build_search(vfs *v, struct ldso *l, const struct elf_info *f, struct
                 char *p = text;
                 while (*p) {
                     size_t n = strcspn(p, ":\n");
-                    if (n && add_dir(musl_dirs, p, n) < 0) {
-                        free(text);
+                    if (n && add_dir(musl_dirs, p, n) < 0)
                         return -1;
-                    }
                     p += n;
                     p += strspn(p, ":\n");
                 }
-                free(text);
             }
         }
         const char *def[] = {"/lib", "/usr/local/lib", "/usr/lib"};
@@ -362,8 +359,7 @@ struct name_index {
 static int index_names(const struct elf_inventory *inv, struct name_index *x)
 {
     for (int k = 0; k < 2; k++)
-        if (!(x->next[k] = malloc((inv->n ? inv->n : 1) * sizeof *x->next[k])))
-            return -1;
+        x->next[k] = xreallocarray(NULL, inv->n ? inv->n : 1, sizeof *x->next[k]);
     for (size_t i = 0; i < inv->n; i++) {
         const struct elf_info *f = &inv->files[i];
         const char *names[2] = {f->soname, strrchr(f->path, '/') + 1};
@@ -439,8 +435,7 @@ int ldso_resolve_all(vfs *v, struct ldso *l, struct elf_inventory *inv)
         }
         if (!f->needed.n)
             continue;
-        if (!(f->resolved = calloc(f->needed.n, sizeof *f->resolved)))
-            goto out;
+        f->resolved = xcalloc(f->needed.n, sizeof *f->resolved);
         size_t nrpath = 0;
         if (build_search(v, l, f, &search, &nrpath, &musl_dirs, &musl_loaded) < 0) {
             strv_free(&search);
@@ -460,10 +455,8 @@ int ldso_resolve_all(vfs *v, struct ldso *l, struct elf_inventory *inv)
                     && vfs_realpath(v, cand, &real) == 0)
                     idx = strmap_get(&inv->by_path, real);
                 free(real);
-                if (idx >= 0 && (f->resolved[n] = strdup(inv->files[idx].path)) == NULL) {
-                    strv_free(&search);
-                    goto out;
-                }
+                if (idx >= 0)
+                    f->resolved[n] = xstrdup(inv->files[idx].path);
                 continue;
             }
             for (size_t d = 0; d < search.n; d++) {
@@ -479,10 +472,7 @@ int ldso_resolve_all(vfs *v, struct ldso *l, struct elf_inventory *inv)
                 const struct elf_info *t = &inv->files[idx];
                 if (t->error || t->cls != f->cls || t->machine != f->machine)
                     continue;
-                if (!(f->resolved[n] = strdup(t->path))) {
-                    strv_free(&search);
-                    goto out;
-                }
+                f->resolved[n] = xstrdup(t->path);
                 break;
             }
             if (f->resolved[n] || in_system_dir(v, l, &canon, f, &search, nrpath))
@@ -494,11 +484,9 @@ int ldso_resolve_all(vfs *v, struct ldso *l, struct elf_inventory *inv)
             long idx = app_tree_lookup(inv, &names, f, name);
             if (idx < 0)
                 continue;
-            if ((!f->outside && !(f->outside = calloc(f->needed.n, sizeof *f->outside))) ||
-                !(f->outside[n] = strdup(inv->files[idx].path))) {
-                strv_free(&search);
-                goto out;
-            }
+            if (!f->outside)
+                f->outside = xcalloc(f->needed.n, sizeof *f->outside);
+            f->outside[n] = xstrdup(inv->files[idx].path);
         }
         strv_free(&search);
     }

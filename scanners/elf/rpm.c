@@ -8,14 +8,16 @@
  * reports rpm ownership as unavailable. */
 #include "elf_int.h"
 
+#include "util/error.h"
 #include "util/tmpdir.h"
+#include "util/xalloc.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #ifdef HAVE_LIBRPM
-#include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <sys/stat.h>
@@ -39,8 +41,8 @@ static int copy_out(vfs *v, const char *src, const char *dst, uint64_t size, uin
     int fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)
         return -1;
-    char *buf = malloc(COPY_CHUNK);
-    int rc = buf ? 0 : -1;
+    char *buf = xmalloc(COPY_CHUNK);
+    int rc = 0;
     for (uint64_t off = 0; rc == 0 && off < size;) {
         size_t want = size - off < COPY_CHUNK ? (size_t)(size - off) : COPY_CHUNK;
         ssize_t n = vfs_pread(v, src, buf, want, off);
@@ -91,22 +93,22 @@ static char *find_dbdir(vfs *v, const char **backend)
     return NULL;
 }
 
-int rpm_owners(vfs *v, struct elf_inventory *inv, struct strv *owners, char *err, size_t errcap)
+int rpm_owners(vfs *v, struct elf_inventory *inv, struct strv *owners, struct lc_error *err)
 {
     const char *backend = NULL;
     char *dbdir = find_dbdir(v, &backend);
     char tmp[4096];
     char **names = NULL;
-    int count = -1, made_tmp = 0;
+    int count = -ENOENT, made_tmp = 0;
     rpmts ts = NULL;
     rpmdbMatchIterator mi = NULL;
 
-    err[0] = '\0';
+    lc_error_clear(err);
     if (!dbdir)
-        return -1;
+        return -ENOENT;
     snprintf(tmp, sizeof tmp, "%s/liftcheck-rpmdb-XXXXXX", tmp_dir());
     if (!mkdtemp(tmp)) {
-        snprintf(err, errcap, "cannot create a temporary directory: %s", strerror(errno));
+        count = lc_fail(err, -errno, "cannot create a temporary directory: %s", strerror(errno));
         goto out;
     }
     made_tmp = 1;
@@ -118,7 +120,7 @@ int rpm_owners(vfs *v, struct elf_inventory *inv, struct strv *owners, char *err
     snprintf(local, sizeof local, "%s/var/lib/rpm", tmp);
     mkdir(local, 0700);
     if (vfs_list(v, dbdir, &names) < 0) {
-        snprintf(err, errcap, "%s: %s", dbdir, vfs_error(v));
+        count = lc_fail(err, -EIO, "%s: %s", dbdir, vfs_error(v));
         goto out;
     }
     uint64_t budget = RPMDB_CAP;
@@ -131,25 +133,26 @@ int rpm_owners(vfs *v, struct elf_inventory *inv, struct strv *owners, char *err
             continue;   /* environment and lock files belong to the live system */
         snprintf(dst, sizeof dst, "%s/%s", local, names[i]);
         if (copy_out(v, src, dst, st.size, &budget) < 0) {
-            snprintf(err, errcap, "cannot copy %s out of the guest", src);
+            count = lc_fail(err, -EIO, "cannot copy %s out of the guest", src);
             goto out;
         }
     }
 
     if (rpmReadConfigFiles(NULL, NULL) != 0) {
-        snprintf(err, errcap, "librpm could not read its configuration");
+        count = lc_fail(err, -EIO, "librpm could not read its configuration");
         goto out;
     }
     rpmPushMacro(NULL, "_dbpath", NULL, "/var/lib/rpm", RMIL_CMDLINE);
     rpmPushMacro(NULL, "_db_backend", NULL, backend, RMIL_CMDLINE);
     ts = rpmtsCreate();
     if (!ts || rpmtsSetRootDir(ts, tmp) != 0) {
-        snprintf(err, errcap, "librpm could not open the database copy");
+        count = lc_fail(err, -EIO, "librpm could not open the database copy");
         goto out;
     }
     mi = rpmtsInitIterator(ts, RPMDBI_PACKAGES, NULL, 0);
     if (!mi) {
-        snprintf(err, errcap, "librpm could not read the %s database in %s", backend, dbdir);
+        count = lc_fail(err, -EIO, "librpm could not read the %s database in %s", backend,
+                        dbdir);
         goto out;
     }
     count = 0;
@@ -159,7 +162,7 @@ int rpm_owners(vfs *v, struct elf_inventory *inv, struct strv *owners, char *err
         if (!name)
             continue;
         if (strv_add(owners, name) < 0) {
-            count = -2;
+            count = -ENOMEM;
             break;
         }
         const char *pkg = owners->v[owners->n - 1];
@@ -185,21 +188,20 @@ out:
         nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
     vfs_free_names(names);
     free(dbdir);
-    return count == -1 && !err[0] ? -1 : count == -1 ? -3 : count;
+    return count;
 }
 
 #else
 
-int rpm_owners(vfs *v, struct elf_inventory *inv, struct strv *owners, char *err, size_t errcap)
+int rpm_owners(vfs *v, struct elf_inventory *inv, struct strv *owners, struct lc_error *err)
 {
     (void)inv;
     (void)owners;
-    err[0] = '\0';
+    lc_error_clear(err);
     if (!vfs_exists(v, "/var/lib/rpm/Packages") && !vfs_exists(v, "/var/lib/rpm/rpmdb.sqlite") &&
         !vfs_exists(v, "/usr/lib/sysimage/rpm/rpmdb.sqlite"))
-        return -1;
-    snprintf(err, errcap, "rpm database found but liftcheck was built without librpm");
-    return -3;
+        return -ENOENT;
+    return lc_fail(err, -ENOTSUP, "rpm database found but liftcheck was built without librpm");
 }
 
 #endif
