@@ -36,22 +36,15 @@ static json_object *copy_doc(json_object *doc, int idx)
     json_object *copy = NULL;
     if (!elf_files_compact(doc_get(doc, "elf_files")))
         return json_object_deep_copy(doc, &copy, NULL) == 0 ? copy : NULL;
-    copy = json_object_new_object();
+    copy = jobject();
     json_object_object_foreach(doc, key, val) {
         json_object *c = NULL;
-        if (!copy)
-            break;
         if (!strcmp(key, "elf_files") ? !(c = elf_files_of_volume(val, idx))
                                       : val && json_object_deep_copy(val, &c, NULL) != 0) {
             json_object_put(copy);
             return NULL;
         }
-        /* a JSON null member stays what it was */
-        if (json_object_object_add(copy, key, c) < 0) {
-            json_object_put(c);
-            json_object_put(copy);
-            return NULL;
-        }
+        doc_put(copy, key, c);      /* a JSON null member stays what it was */
     }
     return copy;
 }
