@@ -19,7 +19,7 @@ secs=${1:-60}
 [ $# -gt 0 ] && shift
 build=${FUZZ_BUILD:-$root/build-fuzz}
 jobs=${FUZZ_JOBS:-$(nproc)}
-all=(bzimage decompress cpio modinfo grub boot cmdline fstab os_release network net_config utf8 nitro elf elf_scan snapshot disk_map mount_listing disknames render mdadm_conf runtimes elf_tables)
+all=(bzimage decompress cpio modinfo grub boot cmdline fstab os_release network net_config utf8 summary nitro elf elf_scan snapshot disk_map mount_listing disknames render mdadm_conf runtimes elf_tables)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
 

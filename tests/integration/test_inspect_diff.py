@@ -4,8 +4,9 @@ image the integration tests build.  Where they differ on purpose, IMAGES
 names the field and why liftcheck's answer is the better one; any other
 difference fails, and so does a named difference that is no longer there.
 
-libguestfs runs once, every image added read-only to one appliance
-(inspection finds every root across all drives), LUKS volumes opened with
+libguestfs runs once, every image (or every image of this part, see
+LIFTCHECK_DIFF_PART) added read-only to one appliance (inspection finds
+every root across all drives), LUKS volumes opened with
 their keys first.  liftcheck's side is the report another test already wrote
 for the same binary, arguments and image (lc.cached_report), or a run of its
 own when there is none.  Images share filesystem UUIDs (the sample and its raw
@@ -195,6 +196,11 @@ def ours(rep):
     return facts
 
 
+def hexdigits(uuid):
+    """An md UUID as mdadm (8:8:8:8) and blkid (8-4-4-4-12) write it alike."""
+    return re.sub(r"[^0-9a-f]", "", (uuid or "").lower())
+
+
 class Appliance:
     """One libguestfs handle with every image's disks added read-only."""
 
@@ -210,6 +216,7 @@ class Appliance:
         self.launch_s = time.monotonic() - t0
         self.devices = self.g.list_devices()
         self.luks = {}    # /dev/mapper/NAME -> the LUKS device it opens
+        self._raid_members = None
         self.uuids = {}   # image name -> own_uuids
         keys = {u: k for im in images for u, k in im.keys.items()}
         self.open_luks(keys)
@@ -240,6 +247,12 @@ class Appliance:
                 return
             self.g.lvm_scan(True)
 
+    def raid_members(self):
+        if self._raid_members is None:
+            self._raid_members = [d for d in self.devices + self.g.list_partitions()
+                                  if self.vfs_type(d) == "linux_raid_member"]
+        return self._raid_members
+
     def vfs_type(self, device):
         try:
             return self.g.vfs_type(device)
@@ -260,9 +273,12 @@ class Appliance:
         if device in self.luks:
             return self.disks_of(self.luks[device], depth + 1)
         if re.match(r"^/dev/md", device):
-            members = [m["mdstat_device"] for m in g.md_stat(device)]
-            return set().union(*[self.disks_of(d if d.startswith("/dev/") else "/dev/" + d,
-                                               depth + 1) for d in members])
+            # md_stat names members as the appliance's kernel does, which
+            # may differ from the API's names when it probed the disks in
+            # another order: find them by the array's UUID instead.
+            uuid = hexdigits(g.md_detail(device).get("uuid", ""))
+            return set().union(*[self.disks_of(d, depth + 1) for d in self.raid_members()
+                                 if hexdigits(self.g.vfs_uuid(d)) == uuid])
         try:
             return self.disks_of(g.part_to_dev(device), depth + 1)
         except RuntimeError:
@@ -362,6 +378,14 @@ def compare(theirs, mine):
     """Every field either side has: name -> (libguestfs, liftcheck) where they differ."""
     return {f: (theirs.get(f), mine.get(f)) for f in sorted(set(theirs) | set(mine))
             if theirs.get(f) != mine.get(f)}
+
+
+# LIFTCHECK_DIFF_PART=K/N keeps every Nth image from the Kth: meson runs the
+# halves side by side, one appliance each.
+_part = os.environ.get("LIFTCHECK_DIFF_PART", "")
+if _part:
+    _k, _n = (int(x) for x in _part.split("/"))
+    IMAGES = IMAGES[_k - 1::_n]
 
 
 @unittest.skipIf(guestfs is None, "python3-guestfs is not installed")
