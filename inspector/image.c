@@ -9,7 +9,6 @@
 #include "image.h"
 
 #include "appliance_sh.h"
-#include "console_tail.h"
 #include "helper_path.h"
 
 #include <dirent.h>
@@ -40,15 +39,12 @@
  * the appliance writes on its console while it boots restarts the clock
  * and becomes part of what the run says it waits for, so a launch that
  * stops says how far the boot got. */
-static int launching;
-static struct console_tail console;
-
-static void launch_wait(void)
+static void launch_wait(const struct console_tail *console)
 {
     char what[64 + CONSOLE_LINE_MAX];
-    if (console.last[0])
+    if (console->last[0])
         snprintf(what, sizeof what, "the appliance to start (its console's last line: '%s')",
-                 console.last);
+                 console->last);
     else
         snprintf(what, sizeof what, "the appliance to start (nothing on its console yet)");
     stop_wait(what);
@@ -58,26 +54,27 @@ static void call_event(guestfs_h *g, void *opaque, uint64_t event, int eh,
                        int flags, const char *buf, size_t len,
                        const uint64_t *array, size_t alen)
 {
-    (void)opaque; (void)eh; (void)flags;
+    struct image *im = opaque;
+    (void)eh; (void)flags;
     if (event == GUESTFS_EVENT_APPLIANCE) {
         /* Registering for these takes them from libguestfs's own printing
          * under -v: print them as it would. */
         if (guestfs_get_verbose(g) > 0 && buf && len)
             fwrite(buf, 1, len, stderr);
-        if (!launching || !buf)
+        if (!im->launching || !buf)
             return;
-        if (console_tail_feed(&console, buf, len))
-            launch_wait();
+        if (console_tail_feed(&im->console, buf, len))
+            launch_wait(&im->console);
         else
             stop_wait_progress();
     } else if (event == GUESTFS_EVENT_ENTER) {
         char what[128];
-        if (launching)
+        if (im->launching)
             return;
         if (len == 6 && !memcmp(buf, "launch", 6)) {
-            launching = 1;
-            memset(&console, 0, sizeof console);
-            launch_wait();
+            im->launching = 1;
+            memset(&im->console, 0, sizeof im->console);
+            launch_wait(&im->console);
             return;
         }
         snprintf(what, sizeof what, "the appliance (libguestfs call %.*s)",
@@ -89,7 +86,7 @@ static void call_event(guestfs_h *g, void *opaque, uint64_t event, int eh,
     }
 }
 
-static guestfs_h *new_handle(const struct image_options *opt, int force_tcg)
+static guestfs_h *new_handle(struct image *im, const struct image_options *opt, int force_tcg)
 {
     guestfs_h *g = guestfs_create_flags(0);
     if (!g)
@@ -102,8 +99,7 @@ static guestfs_h *new_handle(const struct image_options *opt, int force_tcg)
         guestfs_set_backend_settings(g, settings);
     }
     guestfs_set_event_callback(g, call_event, GUESTFS_EVENT_ENTER | GUESTFS_EVENT_PROGRESS |
-                               GUESTFS_EVENT_APPLIANCE, 0,
-                               NULL);
+                               GUESTFS_EVENT_APPLIANCE, 0, im);
     /* A second vCPU: the probe keeps several reads in flight, and under
      * emulation each vCPU is a host thread (the appliance also boots
      * faster).  More vCPUs than host CPUs would only compete. */
@@ -336,7 +332,7 @@ static int try_launch(struct image *im, const struct image_options *opt, int tcg
     pthread_t th;
     int watching = 0;
 
-    im->g = new_handle(opt, tcg);
+    im->g = new_handle(im, opt, tcg);
     if (!im->g) {
         snprintf(err, errlen, "cannot create a libguestfs handle");
         return -1;
@@ -350,7 +346,7 @@ static int try_launch(struct image *im, const struct image_options *opt, int tcg
         watching = 1;
     stop_set_victim_finder(find_qemu_child);   /* a stop during the launch kills qemu */
     int r = guestfs_launch(im->g);
-    launching = 0;
+    im->launching = 0;
     stop_set_victim_finder(NULL);
     if (watching) {
         pthread_mutex_lock(&w.mu);

@@ -5,6 +5,7 @@
 
 #include <guestfs.h>
 
+#include "console_tail.h"
 #include "disk_format.h"
 
 /* The appliance's kernel may number disks in another order than the API
@@ -35,6 +36,9 @@ struct image {
      * read once from the disk labels when md_stat's names need it. */
     char *kernel_disk_name[26];
     int kernel_disk_names_read;
+    /* While guestfs_launch runs: the console's last line (image.c). */
+    int launching;
+    struct console_tail console;
 };
 
 struct image_options {
