@@ -84,9 +84,10 @@ struct guestfs_h;
 vfs *vfs_guestfs_open(struct guestfs_h *g);
 /* Serves lookups, walks and reads from a snapshot file written by
  * liftcheck-probe, and whatever the snapshot does not hold from live, which
- * it then owns.  On failure returns NULL with a reason in err (live stays
+ * it then owns.  On failure returns NULL with the reason in err (live stays
  * the caller's). */
-vfs *vfs_snapshot_open(vfs *live, const char *snapshot_file, char *err, size_t errlen);
+struct lc_error;
+vfs *vfs_snapshot_open(vfs *live, const char *snapshot_file, struct lc_error *err);
 /* A filesystem whose files the host reads from its input disk itself: the
  * one at byte start of the disk labelled label, with this UUID, read
  * through map (disk_map.h). */
@@ -102,8 +103,7 @@ struct vfs_direct_fs {
  * filesystems are read from its disk (the snapshot takes its own reference
  * to the map); mapped onto any other, from live. */
 vfs *vfs_snapshot_open_at(vfs *live, const char *file, uint64_t offset,
-                          const struct vfs_direct_fs *direct, size_t n, char *err,
-                          size_t errlen);
+                          const struct vfs_direct_fs *direct, size_t n, struct lc_error *err);
 /* What a snapshot vfs holds and how the probe read it, for diagnostics. */
 struct vfs_snapshot_info {
     size_t entries, ranges;

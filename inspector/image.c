@@ -322,10 +322,10 @@ static int small_tcg_cache(guestfs_h *g)
     return ok ? mib : 0;
 }
 
-/* One launch attempt; returns 0 or -1 with the reason in err (libguestfs's
- * text, several lines) and a few words in brief. */
+/* One launch attempt; returns 0, or a negative errno with the reason in err
+ * (libguestfs's text) and a few words in brief. */
 static int try_launch(struct image *im, const struct image_options *opt, int tcg,
-                      int watch, char *err, size_t errlen, char *brief, size_t brieflen)
+                      int watch, struct lc_error *err, char *brief, size_t brieflen)
 {
     struct watchdog w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0,
                          opt->kvm_timeout};
@@ -333,13 +333,11 @@ static int try_launch(struct image *im, const struct image_options *opt, int tcg
     int watching = 0;
 
     im->g = new_handle(im, opt, tcg);
-    if (!im->g) {
-        snprintf(err, errlen, "cannot create a libguestfs handle");
-        return -1;
-    }
+    if (!im->g)
+        return lc_fail(err, -EIO, "cannot create a libguestfs handle");
     im->tcg_cache_mib = tcg ? small_tcg_cache(im->g) : 0;
     if (add_disks(im->g, im) < 0) {
-        snprintf(err, errlen, "%s", guestfs_last_error(im->g));
+        lc_fail(err, -EIO, "%s", guestfs_last_error(im->g));
         goto fail;
     }
     if (watch && pthread_create(&th, NULL, watchdog_main, &w) == 0)
@@ -356,14 +354,13 @@ static int try_launch(struct image *im, const struct image_options *opt, int tcg
         pthread_join(th, NULL);
     }
     if (r < 0) {
-        if (w.fired)
-            snprintf(err, errlen, "KVM launch made no progress in %d s", opt->kvm_timeout);
-        else
-            snprintf(err, errlen, "%s", guestfs_last_error(im->g));
-        if (w.fired)
+        if (w.fired) {
+            lc_fail(err, -ETIMEDOUT, "KVM launch made no progress in %d s", opt->kvm_timeout);
             snprintf(brief, brieflen, "no progress in %d s", opt->kvm_timeout);
-        else
+        } else {
+            lc_fail(err, -EIO, "%s", guestfs_last_error(im->g));
             snprintf(brief, brieflen, "the appliance did not start");
+        }
         goto fail;
     }
     stop_set_victim(guestfs_get_pid(im->g));
@@ -371,13 +368,13 @@ static int try_launch(struct image *im, const struct image_options *opt, int tcg
 fail:
     guestfs_close(im->g);
     im->g = NULL;
-    return -1;
+    return err->code;
 }
 
 int image_open(struct image *im, struct disk *disks, int ndisks,
                const struct image_options *opt, struct lc_error *err)
 {
-    char why[1024];
+    struct lc_error why = {0};
 
     memset(im, 0, sizeof *im);
     im->disks = disks;
@@ -402,8 +399,7 @@ int image_open(struct image *im, struct disk *disks, int ndisks,
             im->fallback_reason = xstrdup("LIBGUESTFS_BACKEND_SETTINGS=force_tcg");
         } else if (access("/dev/kvm", R_OK | W_OK) != 0) {
             tcg = 1;
-            snprintf(why, sizeof why, "/dev/kvm: %s", strerror(errno));
-            im->fallback_reason = xstrdup(why);
+            im->fallback_reason = xasprintf("/dev/kvm: %s", strerror(errno));
         } else if (kvm_known_broken()) {
             tcg = 1;
             im->fallback_reason = xstrdup("KVM failed on this host earlier (cached for a day in ~/.cache/liftcheck/kvm-broken)");
@@ -413,24 +409,24 @@ int image_open(struct image *im, struct disk *disks, int ndisks,
     char brief[128];
     im->accelerator = tcg ? "tcg" : "kvm";     /* also what a stopped launch reports */
     progress_stage("launching the appliance (%s)", tcg ? "TCG" : "KVM");
-    if (try_launch(im, opt, tcg, opt->accel == ACCEL_AUTO && !tcg, why, sizeof why,
-                   brief, sizeof brief) == 0)
+    if (try_launch(im, opt, tcg, opt->accel == ACCEL_AUTO && !tcg, &why, brief,
+                   sizeof brief) == 0)
         goto launched;
     if (opt->accel != ACCEL_AUTO || tcg || stop_requested())
-        return lc_fail(err, -EIO, "appliance launch failed: %s", why);
+        return lc_fail(err, why.code, "appliance launch failed: %s", why.msg);
     /* KVM did not work: say so in one line and run under TCG; libguestfs's
      * own account (several lines of advice) only under -v. */
     free(im->fallback_reason);
-    im->fallback_reason = xstrdup(why);
+    im->fallback_reason = xstrdup(why.msg);
     im->kvm_failed = 1;
     notice("KVM launch failed (%s); continuing under TCG (slower)", brief);
     if (opt->verbose)
-        notice("the KVM launch failed with: %s", why);
+        notice("the KVM launch failed with: %s", why.msg);
     kvm_remember_broken();
     im->accelerator = "tcg";
     progress_stage("launching the appliance (TCG)");
-    if (try_launch(im, opt, 1, 0, why, sizeof why, brief, sizeof brief) < 0)
-        return lc_fail(err, -EIO, "appliance launch failed under TCG too: %s", why);
+    if (try_launch(im, opt, 1, 0, &why, brief, sizeof brief) < 0)
+        return lc_fail(err, why.code, "appliance launch failed under TCG too: %s", why.msg);
 launched:
     appliance_sh_check(im->g);
     char **devs = guestfs_list_devices(im->g);

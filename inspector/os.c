@@ -314,13 +314,14 @@ static void mount_failed(struct report *r, struct fs *f, const char *why)
     r->incomplete = 1;
 }
 
-/* The last error of g, copied before anything else can replace it. */
-static void last_error(guestfs_h *g, const char *what, char *why, size_t cap)
+/* The last error of g, copied before anything else can replace it, after
+ * what (may be NULL) failed.  Returns -EIO. */
+static int last_error(guestfs_h *g, const char *what, struct lc_error *why)
 {
     const char *m = guestfs_last_error(g);
-    snprintf(why, cap, "%s%s%s", what ? what : "", what && m ? ": " : "", m ? m : "");
     if (!what && !m)
-        snprintf(why, cap, "mount failed");
+        return lc_fail(why, -EIO, "mount failed");
+    return lc_fail(why, -EIO, "%s%s%s", what ? what : "", what && m ? ": " : "", m ? m : "");
 }
 
 static const char *blkid_value(char **kv, const char *key)
@@ -686,19 +687,18 @@ static void read_fstab(guestfs_h *g, struct fs **fssp, size_t *nfsp)
 /* Mounts f read-only at where; on failure fills why with libguestfs's
  * message.  Options from fstab (a btrfs subvolume) come first; a kernel that
  * refuses them still gets the plain read-only mount, which always applies. */
-static int mount_one(guestfs_h *g, struct fs *f, const char *where, char *why, size_t cap)
+static int mount_one(guestfs_h *g, struct fs *f, const char *where, struct lc_error *why)
 {
     if (f->mount_opts) {
         if (guestfs_mount_options(g, f->mount_opts, f->device, where) == 0)
             return 0;
-        last_error(g, f->mount_opts, why, cap);
+        int rc = last_error(g, f->mount_opts, why);
         if (strstr(f->mount_opts, "subvol"))
-            return -1;  /* without it, another tree would stand at where */
+            return rc;  /* without it, another tree would stand at where */
     }
     if (guestfs_mount_ro(g, f->device, where) == 0)
         return 0;
-    last_error(g, NULL, why, cap);
-    return -1;
+    return last_error(g, NULL, why);
 }
 
 /* Data-only disks: a scratch ext2 root with one directory per filesystem,
@@ -716,14 +716,14 @@ static void mount_data_filesystems(struct image *im, struct report *r, struct in
         if (!is_filesystem(fss[i].type))
             continue;
         snprintf(dir, sizeof dir, "/vol%d-%s", fss[i].volume, base ? base + 1 : fss[i].device);
-        char why[1024];
+        struct lc_error why = {0};
         if (guestfs_mkdir_p(g, dir) < 0) {
-            last_error(g, "creating its mount point", why, sizeof why);
-            mount_failed(r, &fss[i], why);
+            last_error(g, "creating its mount point", &why);
+            mount_failed(r, &fss[i], why.msg);
             continue;
         }
-        if (mount_one(g, &fss[i], dir, why, sizeof why) < 0) {
-            mount_failed(r, &fss[i], why);
+        if (mount_one(g, &fss[i], dir, &why) < 0) {
+            mount_failed(r, &fss[i], why.msg);
             continue;
         }
         fss[i].mounted_at = xstrdup(dir);
@@ -734,20 +734,20 @@ static void mount_data_filesystems(struct image *im, struct report *r, struct in
 /* Is there a directory to mount on in the read-only tree?  A mount point
  * the root filesystem lacks (the guest's init creates it at boot) cannot be
  * made here: the guest's filesystems are never written. */
-static int mount_point_ready(guestfs_h *g, const char *path, char *why, size_t cap)
+static int mount_point_ready(guestfs_h *g, const char *path, struct lc_error *why)
 {
     int d = guestfs_is_dir(g, path);
     if (d > 0)
         return 1;
     if (d < 0)
-        last_error(g, "looking for the mount point", why, cap);
+        last_error(g, "looking for the mount point", why);
     else if (guestfs_exists(g, path) > 0)
-        snprintf(why, cap, "mount point %s is not a directory on the filesystems "
-                 "mounted above it", path);
+        lc_fail(why, -ENOTDIR, "mount point %s is not a directory on the filesystems "
+                "mounted above it", path);
     else
-        snprintf(why, cap, "mount point %s does not exist on the filesystems mounted above "
-                 "it (the guest creates it at boot); the filesystem itself was not tried, "
-                 "as nothing of the guest is written", path);
+        lc_fail(why, -ENOENT, "mount point %s does not exist on the filesystems mounted above "
+                "it (the guest creates it at boot); the filesystem itself was not tried, "
+                "as nothing of the guest is written", path);
     return 0;
 }
 
@@ -758,14 +758,14 @@ static void mount_os_filesystems(struct image *im, struct report *r, struct insp
     /* Shortest mountpoint first, so / is there before /boot. */
     qsort(fss, nfs, sizeof *fss, by_mountpoint_len);
     for (size_t i = 0; i < nfs; i++) {
-        char why[1024];
+        struct lc_error why = {0};
         if (!fss[i].mountpoint || !is_filesystem(fss[i].type))
             continue;
         if (!strcmp(fss[i].mountpoint, "/")) {
             /* already mounted by try_root */
-        } else if (!mount_point_ready(g, fss[i].mountpoint, why, sizeof why) ||
-                   mount_one(g, &fss[i], fss[i].mountpoint, why, sizeof why) < 0) {
-            mount_failed(r, &fss[i], why);
+        } else if (!mount_point_ready(g, fss[i].mountpoint, &why) ||
+                   mount_one(g, &fss[i], fss[i].mountpoint, &why) < 0) {
+            mount_failed(r, &fss[i], why.msg);
             continue;
         }
         fss[i].mounted_at = xstrdup(fss[i].mountpoint);

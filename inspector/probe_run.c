@@ -297,8 +297,7 @@ static int tree_on_host(struct image *im, const char *listing, vfs *live, const 
         close(fd);
         progress_stage("reading the file tree on the host from ext2/3/4 metadata");
         if (host_tree_write(h, file, max, &reason) == 1)
-            *v = vfs_snapshot_open_at(live, file, 0, direct, ndirect, reason.msg,
-                                      sizeof reason.msg);
+            *v = vfs_snapshot_open_at(live, file, 0, direct, ndirect, &reason);
         unlink(file);       /* the mapping keeps the data */
     }
     host_tree_free(h);
@@ -346,7 +345,7 @@ vfs *probe_snapshot(struct image *im, vfs *live, struct lc_error *err)
     /* The probe's disk is our own raw file: qemu has written the snapshot
      * into it, so it is mapped where it lies, with no download. */
     v = vfs_snapshot_open_at(live, im->probe_disk_path, SNAP_DISK_OUTPUT_OFFSET, direct, ndirect,
-                             err->msg, sizeof err->msg);
+                             err);
     if (v) {
         tree_ready(v, "inside the appliance");
         goto out;
@@ -385,7 +384,7 @@ vfs *probe_snapshot(struct image *im, vfs *live, struct lc_error *err)
                                 (int64_t)(SNAP_HEADER_SIZE + h.payload_len)) < 0)
         gerr(im, "downloading the snapshot", err);
     else
-        v = vfs_snapshot_open_at(live, file, 0, direct, ndirect, err->msg, sizeof err->msg);
+        v = vfs_snapshot_open_at(live, file, 0, direct, ndirect, err);
     unlink(file);   /* the mapping keeps the data */
 out:
     direct_disks_close(direct, ndirect);   /* the snapshot keeps its own */

@@ -550,27 +550,22 @@ static int check_extents(const unsigned char *p, uint32_t n, uint64_t disk_size)
     return 0;
 }
 
-static int parse(struct vfs_snap *s, char *err, size_t errlen)
+static int parse(struct vfs_snap *s, struct lc_error *err)
 {
     struct snap_header h;
     if (s->maplen < SNAP_HEADER_SIZE) {
-        snprintf(err, errlen, "snapshot shorter than its header");
-        return -1;
+        return lc_fail(err, -EINVAL, "snapshot shorter than its header");
     }
     memcpy(&h, s->map, sizeof h);
     struct lc_error bad = {0};
-    if (snap_header_check(&h, &bad) < 0) {
-        snprintf(err, errlen, "%s", bad.msg);
-        return -1;
-    }
+    if (snap_header_check(&h, &bad) < 0)
+        return lc_fail(err, bad.code ? bad.code : -EINVAL, "%s", bad.msg);
     if (h.payload_len > s->maplen - SNAP_HEADER_SIZE) {
-        snprintf(err, errlen, "snapshot payload of %llu bytes exceeds the file",
+        return lc_fail(err, -EINVAL, "snapshot payload of %llu bytes exceeds the file",
                  (unsigned long long)h.payload_len);
-        return -1;
     }
     if (h.truncated) {
-        snprintf(err, errlen, "the probe's output area filled up");
-        return -1;
+        return lc_fail(err, -EINVAL, "the probe's output area filled up");
     }
     s->complete = h.complete == 1;
     s->heads = h.heads;
@@ -660,17 +655,15 @@ static int parse(struct vfs_snap *s, char *err, size_t errlen)
     }
     return 0;
 bad:
-    snprintf(err, errlen, "snapshot is malformed near byte %zu",
+    return lc_fail(err, -EINVAL, "snapshot is malformed near byte %zu",
              s->n ? (size_t)(s->e[s->n - 1].path - (const char *)s->map) : 0);
-    return -1;
 oom:
-    snprintf(err, errlen, "out of memory reading the snapshot");
-    return -1;
+    return lc_fail(err, -ENOMEM, "out of memory reading the snapshot");
 }
 
 vfs *vfs_snapshot_open_at(vfs *live, const char *file, uint64_t offset,
-                          const struct vfs_direct_fs *direct, size_t ndirect, char *err,
-                          size_t errlen)
+                          const struct vfs_direct_fs *direct, size_t ndirect,
+                          struct lc_error *err)
 {
     struct vfs_snap *s = xcalloc(1, sizeof *s);
     struct stat st;
@@ -678,7 +671,7 @@ vfs *vfs_snapshot_open_at(vfs *live, const char *file, uint64_t offset,
     int fd = open(file, O_RDONLY | O_CLOEXEC);
 
     if (fd < 0 || fstat(fd, &st) < 0) {
-        snprintf(err, errlen, "%s: %s", file, strerror(errno));
+        lc_fail(err, -errno, "%s: %s", file, strerror(errno));
         goto fail;
     }
     /* Map the header and the records it announces, no more: the file may
@@ -686,7 +679,7 @@ vfs *vfs_snapshot_open_at(vfs *live, const char *file, uint64_t offset,
     uint64_t size = (uint64_t)st.st_size;
     if (offset > size || size - offset < SNAP_HEADER_SIZE ||
         pread(fd, &h, sizeof h, (off_t)offset) != (ssize_t)sizeof h) {
-        snprintf(err, errlen, "%s: too short for a snapshot", file);
+        lc_fail(err, -EINVAL, "%s: too short for a snapshot", file);
         goto fail;
     }
     uint64_t len = size - offset;
@@ -694,21 +687,21 @@ vfs *vfs_snapshot_open_at(vfs *live, const char *file, uint64_t offset,
         h.payload_len <= len - SNAP_HEADER_SIZE)
         len = SNAP_HEADER_SIZE + h.payload_len;
     if (len > SIZE_MAX) {
-        snprintf(err, errlen, "%s: snapshot too large", file);
+        lc_fail(err, -EFBIG, "%s: snapshot too large", file);
         goto fail;
     }
     s->maplen = (size_t)len;
     s->map = mmap(NULL, s->maplen, PROT_READ, MAP_PRIVATE, fd, (off_t)offset);
     if (s->map == MAP_FAILED) {
         s->map = NULL;
-        snprintf(err, errlen, "%s: %s", file, strerror(errno));
+        lc_fail(err, -errno, "%s: %s", file, strerror(errno));
         goto fail;
     }
     close(fd);
     fd = -1;
     s->direct = direct;
     s->ndirect = ndirect;
-    int prc = parse(s, err, errlen);
+    int prc = parse(s, err);
     s->direct = NULL;
     if (prc < 0)
         goto fail;
@@ -728,9 +721,9 @@ fail:
     return NULL;
 }
 
-vfs *vfs_snapshot_open(vfs *live, const char *snapshot_file, char *err, size_t errlen)
+vfs *vfs_snapshot_open(vfs *live, const char *snapshot_file, struct lc_error *err)
 {
-    return vfs_snapshot_open_at(live, snapshot_file, 0, NULL, 0, err, errlen);
+    return vfs_snapshot_open_at(live, snapshot_file, 0, NULL, 0, err);
 }
 
 /* How many entries and recorded ranges a snapshot vfs holds (for -v). */

@@ -15,6 +15,7 @@
 #include "scanners/scanners.h"
 #include "common/snapshot_format.h"
 #include "scanners/elf/elf_int.h"
+#include "util/error.h"
 #include "util/utf8.h"
 
 /* The stage tree's multiarch directory (stage.sh). */
@@ -539,7 +540,8 @@ static void test_read_budget(void **state)
 static void test_snapshot_matches_direct(void **state)
 {
     (void)state;
-    char root[4096], snap[4096], cmd[16384], err[512];
+    char root[4096], snap[4096], cmd[16384];
+    struct lc_error err = {0};
     snprintf(root, sizeof root, "%s/root", stage_dir);
     snprintf(snap, sizeof snap, "%s/snapshot.bin", stage_dir);
     unlink(snap);
@@ -550,9 +552,9 @@ static void test_snapshot_matches_direct(void **state)
     struct counting_vfs c = {.base = {.ops = &counting_ops, .backend = "dir"}};
     c.inner = vfs_dir_open(root);
     assert_non_null(c.inner);
-    vfs *v = vfs_snapshot_open_at(&c.base, snap, SNAP_DISK_OUTPUT_OFFSET, NULL, 0, err, sizeof err);
+    vfs *v = vfs_snapshot_open_at(&c.base, snap, SNAP_DISK_OUTPUT_OFFSET, NULL, 0, &err);
     if (!v)
-        fail_msg("snapshot: %s", err);
+        fail_msg("snapshot: %s", err.msg);
     struct vfs_snapshot_info info;
     vfs_snapshot_info(v, &info);
     size_t entries = info.entries, ranges = info.ranges;

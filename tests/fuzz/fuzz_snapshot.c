@@ -44,7 +44,8 @@ static int each(const char *path, const struct vfs_stat *st, void *opaque)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char path[64], err[256];
+    char path[64];
+    struct lc_error err = {0};
     int fd = memfd_create("snapshot", 0);
     if (fd < 0)
         return 0;
@@ -85,10 +86,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     struct vfs_direct_fs direct = {.label = "lcdiska", .map = map};
     vfs *live = memvfs_new();
-    vfs *v = vfs_snapshot_open_at(live, path, 0, &direct, 1, err, sizeof err);
+    vfs *v = vfs_snapshot_open_at(live, path, 0, &direct, 1, &err);
     close(fd);
     if (!v) {
-        fuzz_touch(err);
+        fuzz_touch(err.msg);
         vfs_close(live);
         return 0;
     }

@@ -260,10 +260,11 @@ static void check_tree(const char *boot_type, size_t want_foreign)
     struct disk d;
     struct vfs_direct_fs fs[8];
     size_t n;
-    char file[128], why[512] = "", staged_root[128];
+    char file[128], staged_root[128];
+    struct lc_error why = {0};
     size_t foreign = write_snapshot(&d, boot_type, fs, &n, file, sizeof file);
     assert_int_equal(foreign, want_foreign);
-    vfs *v = vfs_snapshot_open_at(empty_live(), file, 0, fs, n, why, sizeof why);
+    vfs *v = vfs_snapshot_open_at(empty_live(), file, 0, fs, n, &why);
     assert_non_null(v);
     struct vfs_snapshot_info info;
     vfs_snapshot_info(v, &info);
@@ -347,11 +348,12 @@ static void test_stale_probe_refused(void **state)
     struct disk d;
     struct vfs_direct_fs fs[8];
     size_t n;
-    char file[128], why[512] = "";
+    char file[128];
+    struct lc_error why = {0};
     assert_int_equal(write_snapshot(&d, "ext4", fs, &n, file, sizeof file), 0);
 
     /* As written: this build's id, accepted. */
-    vfs *v = vfs_snapshot_open_at(empty_live(), file, 0, fs, n, why, sizeof why);
+    vfs *v = vfs_snapshot_open_at(empty_live(), file, 0, fs, n, &why);
     assert_non_null(v);
     vfs_close(v);        /* and its live backend with it */
 
@@ -362,9 +364,9 @@ static void test_stale_probe_refused(void **state)
                      (ssize_t)sizeof other);
     close(fd);
     vfs *live = empty_live();
-    assert_null(vfs_snapshot_open_at(live, file, 0, fs, n, why, sizeof why));
-    assert_non_null(strstr(why, "id 0123456789abcdef"));
-    assert_non_null(strstr(why, snap_build_id()));
+    assert_null(vfs_snapshot_open_at(live, file, 0, fs, n, &why));
+    assert_non_null(strstr(why.msg, "id 0123456789abcdef"));
+    assert_non_null(strstr(why.msg, snap_build_id()));
 
     /* One written before the header carried an id. */
     static const char none[SNAP_BUILD_ID_LEN];
@@ -373,8 +375,8 @@ static void test_stale_probe_refused(void **state)
     assert_int_equal(pwrite(fd, none, sizeof none, offsetof(struct snap_header, build_id)),
                      (ssize_t)sizeof none);
     close(fd);
-    assert_null(vfs_snapshot_open_at(live, file, 0, fs, n, why, sizeof why));
-    assert_non_null(strstr(why, "(id none)"));
+    assert_null(vfs_snapshot_open_at(live, file, 0, fs, n, &why));
+    assert_non_null(strstr(why.msg, "(id none)"));
     vfs_close(live);     /* a refused snapshot leaves it to the caller */
     direct_disks_close(fs, n);
     disk_free(&d);
