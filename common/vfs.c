@@ -2,6 +2,7 @@
 #include "vfs.h"
 
 #include "util/cleanup.h"
+#include "util/grow.h"
 #include "util/stop.h"
 #include "util/xalloc.h"
 
@@ -231,14 +232,8 @@ static int list_cb(const char *path, const struct vfs_stat *st, void *opaque)
 {
     struct list_ctx *c = opaque;
     (void)st;
-    if (c->n + 2 > c->cap) {
-        size_t ncap = c->cap ? c->cap * 2 : 32;
-        char **nn = realloc(c->names, ncap * sizeof *nn);
-        if (!nn)
-            return -1;
-        c->names = nn;
-        c->cap = ncap;
-    }
+    if (grow_array((void **)&c->names, &c->cap, c->n + 1, sizeof *c->names, 32) < 0)
+        return -1;      /* room for the name and the closing NULL */
     const char *base = strrchr(path, '/');
     c->names[c->n] = strdup(base ? base + 1 : path);
     if (!c->names[c->n])

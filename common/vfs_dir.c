@@ -6,6 +6,7 @@
  * never reach host files outside it. */
 #include "vfs.h"
 
+#include "util/grow.h"
 #include "util/stop.h"
 #include "util/xalloc.h"
 
@@ -312,11 +313,9 @@ static int dir_walk(vfs *v, const char *start, const struct vfs_walk_limits *lim
         while ((e = readdir(dir))) {
             if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
                 continue;
-            if (nn == ncap) {
-                ncap = ncap ? ncap * 2 : 64;
-                char **t = realloc(names, ncap * sizeof *t);
-                if (!t) { rc = vfs_fail(v, ENOMEM, "out of memory"); break; }
-                names = t;
+            if (grow_array((void **)&names, &ncap, nn, sizeof *names, 64) < 0) {
+                rc = vfs_fail(v, ENOMEM, "out of memory");
+                break;
             }
             if (!(names[nn] = strdup(e->d_name))) { rc = vfs_fail(v, ENOMEM, "out of memory"); break; }
             nn++;
@@ -350,10 +349,9 @@ static int dir_walk(vfs *v, const char *start, const struct vfs_walk_limits *lim
                 res->depth_limited = 1;
                 continue;
             }
-            if (sp == cap) {
-                struct pending *t = realloc(stack, sizeof *t * (cap *= 2));
-                if (!t) { rc = vfs_fail(v, ENOMEM, "out of memory"); break; }
-                stack = t;
+            if (grow_array((void **)&stack, &cap, sp, sizeof *stack, 64) < 0) {
+                rc = vfs_fail(v, ENOMEM, "out of memory");
+                break;
             }
             if (!(stack[sp].path = strdup(path))) { rc = vfs_fail(v, ENOMEM, "out of memory"); break; }
             stack[sp++].depth = cur.depth + 1;

@@ -6,6 +6,7 @@
  * large batches, and pread fetches up to 2 MiB a call. */
 #include "common/vfs.h"
 
+#include "util/grow.h"
 #include "util/stop.h"
 #include "util/tmpdir.h"
 #include "util/xalloc.h"
@@ -216,15 +217,9 @@ static int read_names(vfs *v, const char *start, const struct vfs_walk_limits *l
             res->entries_limited = 1;
             break;
         }
-        if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 1024;
-            struct entry *t = realloc(es, ncap * sizeof *t);
-            if (!t) {
-                vfs_fail(v, ENOMEM, "out of memory");
-                goto out;
-            }
-            es = t;
-            cap = ncap;
+        if (grow_array((void **)&es, &cap, n, sizeof *es, 1024) < 0) {
+            vfs_fail(v, ENOMEM, "out of memory");
+            goto out;
         }
         struct entry *e = &es[n];
         memset(e, 0, sizeof *e);

@@ -380,15 +380,9 @@ static int s_walk(vfs *v, const char *start, const struct vfs_walk_limits *lim,
         if (r < 0)
             break;
         if (r == 1 && e->st.type == VFS_DIR) {
-            if (nskip == skipcap) {
-                size_t cap = skipcap ? skipcap * 2 : 16;
-                const char **t = realloc(skip, cap * sizeof *t);
-                if (!t) {
-                    rc = vfs_fail(v, ENOMEM, "out of memory");
-                    break;
-                }
-                skip = t;
-                skipcap = cap;
+            if (grow_array((void **)&skip, &skipcap, nskip, sizeof *skip, 16) < 0) {
+                rc = vfs_fail(v, ENOMEM, "out of memory");
+                break;
             }
             skip[nskip++] = e->path;
         }

@@ -1,5 +1,6 @@
 /* Small containers and version arithmetic for the ELF scanner. */
 #include "common/elf/elf_read.h"
+#include "util/grow.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -7,14 +8,8 @@
 
 int strv_addn(struct strv *s, const char *str, size_t n)
 {
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 4;
-        char **v = realloc(s->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        s->v = v;
-        s->cap = cap;
-    }
+    if (grow_array((void **)&s->v, &s->cap, s->n, sizeof *s->v, 4) < 0)
+        return -1;
     char *c = strndup(str, n);
     if (!c)
         return -1;
