@@ -115,6 +115,13 @@ static int push_component(char *out, size_t cap, const char *c, size_t n)
 #define VFS_MAX_LINKS 40
 #define VFS_PATH_CAP 4096
 
+char *vfs_path_component(char *p, size_t *len)
+{
+    p += strspn(p, "/");
+    *len = strcspn(p, "/");
+    return p;
+}
+
 int vfs_realpath(vfs *v, const char *path, char **result)
 {
     /* rest holds what is still to resolve; out the resolved prefix. */
@@ -128,13 +135,8 @@ int vfs_realpath(vfs *v, const char *path, char **result)
     strcpy(out, "/");
 
     char *p = rest;
-    while (*p) {
-        while (*p == '/')
-            p++;
-        if (!*p)
-            break;
-        char *end = strchr(p, '/');
-        size_t n = end ? (size_t)(end - p) : strlen(p);
+    size_t n;
+    while ((p = vfs_path_component(p, &n)), n) {
         size_t saved = strlen(out);
         if (push_component(out, VFS_PATH_CAP, p, n) < 0)
             return vfs_fail(v, ENAMETOOLONG, "%s: path too long", path);

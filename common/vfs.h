@@ -127,6 +127,9 @@ const char *vfs_error(vfs *v);
 /* Follows symlinks like the kernel would with the guest root as "/":
  * ".." never climbs above /, at most 40 links.  *out is malloc'd. */
 int vfs_realpath(vfs *v, const char *path, char **out);
+/* Skips the slashes at p and returns where the next path component starts,
+ * its length in *len (0 at the end of the path). */
+char *vfs_path_component(char *p, size_t *len);
 
 /* stat() that follows symlinks inside the guest. */
 int vfs_stat(vfs *v, const char *path, struct vfs_stat *st);

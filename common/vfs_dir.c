@@ -48,13 +48,8 @@ static int open_in_root_slow(struct vfs_dir *d, const char *path, int flags)
     char *rest = xstrdup(path), *p;
     stack[0] = cur;
     p = rest;
-    for (;;) {
-        while (*p == '/')
-            p++;
-        if (!*p)
-            break;
-        char *end = strchr(p, '/');
-        size_t n = end ? (size_t)(end - p) : strlen(p);
+    size_t n;
+    while ((p = vfs_path_component(p, &n)), n) {
         char comp[NAME_MAX + 1];
         if (n > NAME_MAX) { err = ENAMETOOLONG; break; }
         memcpy(comp, p, n);
