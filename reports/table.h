@@ -44,4 +44,9 @@ void table_applications(const struct table_fmt *f, json_object *apps, struct str
 size_t table_net_configs(const struct table_fmt *f, json_object *configs, size_t max,
                          struct strbuf *o);
 
+/* The ELF files' table: path, package and missing libraries; wide adds
+ * type, machine and GLIBC. */
+void table_elf_head(const struct table_fmt *f, int wide, struct strbuf *o);
+void table_elf_row(const struct table_fmt *f, json_object *file, int wide, struct strbuf *o);
+
 #endif

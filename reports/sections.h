@@ -1,0 +1,77 @@
+/* The sections of the server report, written once for Markdown and HTML:
+ * what each section says and in what order.  A format only says how a
+ * heading, a paragraph, a list or a field is written (struct doc_fmt), as
+ * struct table_fmt does for tables; its page frame stays with it. */
+#ifndef LIFTCHECK_SECTIONS_H
+#define LIFTCHECK_SECTIONS_H
+
+#include <json-c/json.h>
+#include <stddef.h>
+
+#include "util/strbuf.h"
+
+struct table_fmt;
+
+/* Paragraph flags.  PARA_MUTED: shown dimmed where the format can.
+ * PARA_RUN_ON: no line break after it in HTML, where the page has always
+ * run these on into the next tag (pages stay byte-for-byte comparable). */
+#define PARA_MUTED 1
+#define PARA_RUN_ON 2
+
+enum list_kind { LIST_PLAIN, LIST_EVIDENCE };
+
+/* Text handed to a format is ours unless a comment says "guest": guest
+ * text is escaped by the format, ours is written as it is. */
+struct doc_fmt {
+    const struct table_fmt *table;
+    void (*section_open)(struct strbuf *o, const char *title);
+    void (*section_close)(struct strbuf *o);
+    /* A heading inside a section, with a count when count is not NULL. */
+    void (*subheading)(struct strbuf *o, const char *title, const size_t *count);
+    void (*para_open)(struct strbuf *o, int flags);
+    void (*para_close)(struct strbuf *o, int flags);
+    void (*list_open)(struct strbuf *o, enum list_kind kind);
+    void (*item_open)(struct strbuf *o);
+    void (*item_close)(struct strbuf *o);
+    /* A whole item: one line of guest text shown as code. */
+    void (*item_code)(struct strbuf *o, const char *s);
+    /* A last item saying n more were left off. */
+    void (*item_more)(struct strbuf *o, size_t n);
+    void (*list_close)(struct strbuf *o);
+    void (*text)(struct strbuf *o, const char *s);        /* guest */
+    void (*code)(struct strbuf *o, const char *s);        /* guest */
+    void (*strong)(struct strbuf *o, const char *s);
+    void (*code_block)(struct strbuf *o, const char *s);  /* guest, many lines */
+    /* A paragraph saying n more (things named by what, or NULL) are only
+     * in the JSON report. */
+    void (*more)(struct strbuf *o, size_t n, const char *what);
+    /* A table of labelled values: the label is ours, the value guest
+     * (NULL or "" shows as a dash). */
+    void (*fields_open)(struct strbuf *o);
+    void (*field)(struct strbuf *o, const char *label, const char *value);
+    void (*fields_close)(struct strbuf *o);
+    /* The run's facts open the report: under the document's title in
+     * Markdown, in a section of their own in HTML. */
+    void (*run_open)(struct strbuf *o);
+    void (*run_close)(struct strbuf *o);
+    /* A finding's frame, by severity rank (doc_severity); id and title
+     * guest. */
+    void (*finding_open)(struct strbuf *o, int severity, const char *id, const char *title);
+    void (*finding_close)(struct strbuf *o);
+    /* A part folded away until opened; NULL where elf_rows_max is 0. */
+    void (*fold_open)(struct strbuf *o, const char *summary);
+    void (*fold_close)(struct strbuf *o);
+    size_t evidence_max;  /* evidence lines per finding */
+    size_t configs_max;   /* network configurations listed */
+    int elf_wide;         /* ELF file rows with type, machine and GLIBC */
+    size_t elf_rows_max;  /* rows of the whole ELF inventory; 0: none */
+};
+
+/* The Markdown and HTML ways (markdown.c, html.c). */
+extern const struct doc_fmt doc_md, doc_html;
+
+/* Every section after the verdict, from the run's facts to the ELF
+ * summary; a section the report lacks is left out or says so. */
+void sections_write(const struct doc_fmt *f, json_object *doc, struct strbuf *o);
+
+#endif
