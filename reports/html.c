@@ -128,38 +128,6 @@ void html_page_open(struct strbuf *o, const char *title, const char *guest)
     sb_printf(o, "</title>\n<style>%s</style>\n</head>\n<body>\n", style);
 }
 
-static void head(json_object *doc, struct strbuf *o)
-{
-    const char *label = doc_verdict_label(doc);
-    const char *host = doc_str(doc_obj(doc, "os"), "hostname");
-    json_object *v = doc_obj(doc, "verdict");
-    int64_t b = 0, w = 0;
-    struct strbuf os;
-
-    doc_int(v, "blockers", &b);
-    doc_int(v, "warnings", &w);
-    html_page_open(o, label, host);
-    sb_printf(o, "<header class=\"verdict %s\"><h1>Nitro boot: %s</h1>\n<p>%" PRId64
-                 " blocker%s, %" PRId64 " warning%s",
-              verdict_class(label), label, b, b == 1 ? "" : "s", w, w == 1 ? "" : "s");
-    if (host && *host) {
-        sb_puts(o, " &middot; host <strong>");
-        esc(o, host);
-        sb_puts(o, "</strong>");
-    }
-    sb_init(&os);
-    doc_os_line(doc, &os);
-    sb_puts(o, " &middot; ");
-    if (os.len)
-        esc(o, os.s);
-    else
-        sb_puts(o, "no operating system found");
-    sb_free(&os);
-    if (doc_bool(doc, "complete") == 0)
-        sb_puts(o, " &middot; <strong>incomplete scan</strong>");
-    sb_puts(o, "</p></header>\n");
-}
-
 static void section_open(struct strbuf *o, const char *title)
 {
     sb_printf(o, "<section><h2>%s</h2>\n", title);
@@ -259,9 +227,16 @@ static void fold_open(struct strbuf *o, const char *summary)
 
 static void fold_close(struct strbuf *o) { sb_puts(o, "</details>\n"); }
 
+static void headline_host(struct strbuf *o, const char *host)
+{
+    sb_puts(o, "<strong>");
+    esc(o, host);
+    sb_puts(o, "</strong>");
+}
 
 const struct doc_fmt doc_html = {
-    .table = &table_html, .section_open = section_open, .section_close = section_close,
+    .table = &table_html, .headline_sep = " &middot; ", .headline_host = headline_host,
+    .headline_text = esc, .section_open = section_open, .section_close = section_close,
     .subheading = subheading, .para_open = para_open, .para_close = para_close,
     .list_open = list_open, .item_open = item_open, .item_close = item_close,
     .item_code = item_code, .item_more = item_more, .list_close = list_close, .text = esc,
@@ -272,6 +247,17 @@ const struct doc_fmt doc_html = {
     .evidence_max = EVIDENCE_MAX, .configs_max = CONFIGS_MAX, .elf_wide = 1,
     .elf_rows_max = ELF_ROWS_MAX,
 };
+
+static void head(json_object *doc, struct strbuf *o)
+{
+    const char *label = doc_verdict_label(doc);
+
+    html_page_open(o, label, doc_str(doc_obj(doc, "os"), "hostname"));
+    sb_printf(o, "<header class=\"verdict %s\"><h1>Nitro boot: %s</h1>\n<p>",
+              verdict_class(label), label);
+    sections_headline(&doc_html, doc, o);
+    sb_puts(o, "</p></header>\n");
+}
 
 int render_html(json_object *doc, struct strbuf *out)
 {

@@ -62,33 +62,8 @@ const struct table_fmt table_md = {
     .row_end = line_end, .end = line_end, .max_rows = ROWS_MAX,
 };
 
-static void first_line(json_object *doc, struct strbuf *o)
-{
-    json_object *v = doc_obj(doc, "verdict");
-    int64_t b = 0, w = 0;
-    struct strbuf os;
-    const char *host = doc_str(doc_obj(doc, "os"), "hostname");
-
-    doc_int(v, "blockers", &b);
-    doc_int(v, "warnings", &w);
-    sb_printf(o, "**Nitro boot: %s** \xE2\x80\x94 %" PRId64 " blocker%s, %" PRId64 " warning%s",
-              doc_verdict_label(doc), b, b == 1 ? "" : "s", w, w == 1 ? "" : "s");
-    if (host && *host) {
-        sb_puts(o, " \xC2\xB7 host ");
-        md_escape(o, host, CELL_MAX);
-    }
-    sb_init(&os);
-    doc_os_line(doc, &os);
-    sb_puts(o, " \xC2\xB7 ");
-    if (os.len)
-        md_escape(o, os.s, CELL_MAX);
-    else
-        sb_puts(o, "no operating system found");
-    sb_free(&os);
-    if (doc_bool(doc, "complete") == 0)
-        sb_puts(o, " \xC2\xB7 **incomplete scan**");
-    sb_puts(o, "\n\n");
-}
+/* The first line of a ticket: shorter than prose. */
+static void headline_text(struct strbuf *o, const char *s) { md_escape(o, s, CELL_MAX); }
 
 static void section_open(struct strbuf *o, const char *title)
 {
@@ -175,7 +150,8 @@ static void finding_open(struct strbuf *o, int severity, const char *id, const c
 
 /* No fold and no whole ELF inventory: a ticket has no room for it. */
 const struct doc_fmt doc_md = {
-    .table = &table_md, .section_open = section_open, .section_close = nothing,
+    .table = &table_md, .headline_sep = " \xC2\xB7 ", .headline_host = headline_text,
+    .headline_text = headline_text, .section_open = section_open, .section_close = nothing,
     .subheading = subheading, .para_open = para_open, .para_close = para_close,
     .list_open = list_open, .item_open = item_open, .item_close = line_end,
     .item_code = item_code, .item_more = item_more, .list_close = line_end, .text = text,
@@ -190,7 +166,9 @@ int render_markdown(json_object *doc, struct strbuf *out)
 {
     if (!doc || !json_object_is_type(doc, json_type_object) || !out)
         return -1;
-    first_line(doc, out);
+    sb_printf(out, "**Nitro boot: %s** \xE2\x80\x94 ", doc_verdict_label(doc));
+    sections_headline(&doc_md, doc, out);
+    sb_puts(out, "\n\n");
     sections_write(&doc_md, doc, out);
     return 0;
 }

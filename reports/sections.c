@@ -24,6 +24,35 @@ static void note(const struct doc_fmt *f, struct strbuf *o, int flags, const cha
     f->para_close(o, flags);
 }
 
+void sections_headline(const struct doc_fmt *f, json_object *doc, struct strbuf *o)
+{
+    json_object *v = doc_obj(doc, "verdict");
+    const char *host = doc_str(doc_obj(doc, "os"), "hostname");
+    int64_t b = 0, w = 0;
+    struct strbuf os;
+
+    doc_int(v, "blockers", &b);
+    doc_int(v, "warnings", &w);
+    sb_printf(o, "%" PRId64 " blocker%s, %" PRId64 " warning%s", b, b == 1 ? "" : "s", w,
+              w == 1 ? "" : "s");
+    if (host && *host) {
+        sb_printf(o, "%shost ", f->headline_sep);
+        f->headline_host(o, host);
+    }
+    sb_init(&os);
+    doc_os_line(doc, &os);
+    sb_puts(o, f->headline_sep);
+    if (os.len)
+        f->headline_text(o, os.s);
+    else
+        sb_puts(o, "no operating system found");
+    sb_free(&os);
+    if (doc_bool(doc, "complete") == 0) {
+        sb_puts(o, f->headline_sep);
+        f->strong(o, "incomplete scan");
+    }
+}
+
 static void about(const struct doc_fmt *f, json_object *doc, struct strbuf *o)
 {
     json_object *tool = doc_obj(doc, "tool"), *launch = doc_obj(doc, "launch");

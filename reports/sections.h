@@ -24,6 +24,11 @@ enum list_kind { LIST_PLAIN, LIST_EVIDENCE };
  * text is escaped by the format, ours is written as it is. */
 struct doc_fmt {
     const struct table_fmt *table;
+    /* The verdict line: its separator, and how the host and the OS (guest)
+     * are shown on it. */
+    const char *headline_sep;
+    void (*headline_host)(struct strbuf *o, const char *host);
+    void (*headline_text)(struct strbuf *o, const char *s);
     void (*section_open)(struct strbuf *o, const char *title);
     void (*section_close)(struct strbuf *o);
     /* A heading inside a section, with a count when count is not NULL. */
@@ -69,6 +74,10 @@ struct doc_fmt {
 
 /* The Markdown and HTML ways (markdown.c, html.c). */
 extern const struct doc_fmt doc_md, doc_html;
+
+/* The verdict line after its label: the blocker and warning counts, the
+ * host, the OS, and whether the scan is incomplete. */
+void sections_headline(const struct doc_fmt *f, json_object *doc, struct strbuf *o);
 
 /* Every section after the verdict, from the run's facts to the ELF
  * summary; a section the report lacks is left out or says so. */
