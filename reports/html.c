@@ -3,8 +3,7 @@
  * the verdict at the top.  <details> folds the long parts without script. */
 #include "reports.h"
 
-#include <inttypes.h>
-#include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "doc.h"

@@ -2,10 +2,6 @@
  * first line, then what to fix first. */
 #include "reports.h"
 
-#include <inttypes.h>
-#include <stdio.h>
-#include <string.h>
-
 #include "doc.h"
 #include "escape.h"
 #include "sections.h"
