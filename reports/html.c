@@ -137,24 +137,14 @@ static void item_code(struct strbuf *o, const char *s)
     item_close(o);
 }
 
-static void item_more(struct strbuf *o, size_t n)
-{
-    sb_printf(o, "<li>&hellip; and %zu more</li>\n", n);
-}
-
 static void strong(struct strbuf *o, const char *s) { sb_printf(o, "<strong>%s</strong>", s); }
+static void em(struct strbuf *o, const char *s) { sb_printf(o, "<em>%s</em>", s); }
 
 static void code_block(struct strbuf *o, const char *s)
 {
     sb_puts(o, "<pre>");
     html_escape(o, s, CODE_MAX, ESC_MULTILINE);
     sb_puts(o, "</pre>\n");
-}
-
-static void more(struct strbuf *o, size_t n, const char *what)
-{
-    sb_printf(o, "<p>&hellip; and %zu more%s%s (see the JSON report).</p>\n", n,
-              what ? " " : "", what ? what : "");
 }
 
 static void fields_open(struct strbuf *o) { sb_puts(o, "<table><tbody>\n"); }
@@ -196,15 +186,18 @@ static void headline_host(struct strbuf *o, const char *host)
 }
 
 const struct doc_fmt doc_html = {
-    .table = &table_html, .headline_sep = " &middot; ", .headline_host = headline_host,
-    .headline_text = esc, .section_open = section_open, .section_close = section_close,
-    .subheading = subheading, .para_open = para_open, .para_close = para_close,
+    .table = &table_html,
+    .headline_sep = " &middot; ", .headline_host = headline_host, .headline_text = esc,
+    .section_open = section_open, .section_close = section_close, .subheading = subheading,
+    .para_open = para_open, .para_close = para_close,
     .list_open = list_open, .item_open = item_open, .item_close = item_close,
-    .item_code = item_code, .item_more = item_more, .list_close = list_close, .text = esc,
-    .code = code, .strong = strong, .code_block = code_block, .more = more,
+    .item_code = item_code, .list_close = list_close,
+    .text = esc, .code = code, .strong = strong, .em = em, .short_text = esc,
+    .code_block = code_block, .ellipsis = "&hellip;",
     .fields_open = fields_open, .field = row2, .fields_close = fields_close,
-    .run_open = run_open, .run_close = run_close, .finding_open = finding_open,
-    .finding_close = finding_close, .fold_open = fold_open, .fold_close = fold_close,
+    .run_open = run_open, .run_close = run_close,
+    .finding_open = finding_open, .finding_close = finding_close,
+    .fold_open = fold_open, .fold_close = fold_close,
     .evidence_max = EVIDENCE_MAX, .configs_max = CONFIGS_MAX, .elf_wide = 1,
     .elf_rows_max = ELF_ROWS_MAX,
 };

@@ -13,6 +13,7 @@
 #define EVIDENCE_MAX 50   /* evidence lines per finding */
 #define ROWS_MAX 200      /* rows of an unbounded list */
 #define CONFIGS_MAX 20    /* network configurations listed */
+#define NAME_MAX_MD 100   /* characters of a name in a sentence */
 
 static void text(struct strbuf *o, const char *s) { md_escape(o, s, TEXT_MAX); }
 
@@ -95,23 +96,14 @@ static void item_code(struct strbuf *o, const char *s)
     line_end(o);
 }
 
-static void item_more(struct strbuf *o, size_t n)
-{
-    sb_printf(o, "- \xE2\x80\xA6 and %zu more\n", n);
-}
-
 static void strong(struct strbuf *o, const char *s) { sb_printf(o, "**%s**", s); }
+static void em(struct strbuf *o, const char *s) { sb_printf(o, "*%s*", s); }
+static void short_text(struct strbuf *o, const char *s) { md_escape(o, s, NAME_MAX_MD); }
 
 static void code_block(struct strbuf *o, const char *s)
 {
     md_code_block(o, s, CODE_MAX);
     line_end(o);
-}
-
-static void more(struct strbuf *o, size_t n, const char *what)
-{
-    sb_printf(o, "\xE2\x80\xA6 and %zu more%s%s (see the JSON report).\n\n", n,
-              what ? " " : "", what ? what : "");
 }
 
 static void fields_open(struct strbuf *o)
@@ -146,16 +138,18 @@ static void finding_open(struct strbuf *o, int severity, const char *id, const c
 
 /* No fold and no whole ELF inventory: a ticket has no room for it. */
 const struct doc_fmt doc_md = {
-    .table = &table_md, .headline_sep = " \xC2\xB7 ", .headline_host = headline_text,
-    .headline_text = headline_text, .section_open = section_open, .section_close = nothing,
-    .subheading = subheading, .para_open = para_open, .para_close = para_close,
+    .table = &table_md,
+    .headline_sep = " \xC2\xB7 ", .headline_host = headline_text, .headline_text = headline_text,
+    .section_open = section_open, .section_close = nothing, .subheading = subheading,
+    .para_open = para_open, .para_close = para_close,
     .list_open = list_open, .item_open = item_open, .item_close = line_end,
-    .item_code = item_code, .item_more = item_more, .list_close = line_end, .text = text,
-    .code = text, .strong = strong, .code_block = code_block, .more = more,
+    .item_code = item_code, .list_close = line_end,
+    .text = text, .code = text, .strong = strong, .em = em, .short_text = short_text,
+    .code_block = code_block, .ellipsis = "\xE2\x80\xA6",
     .fields_open = fields_open, .field = field, .fields_close = line_end,
-    .run_open = run_open, .run_close = line_end, .finding_open = finding_open,
-    .finding_close = nothing, .evidence_max = EVIDENCE_MAX, .configs_max = CONFIGS_MAX,
-    .elf_wide = 0, .elf_rows_max = 0,
+    .run_open = run_open, .run_close = line_end,
+    .finding_open = finding_open, .finding_close = nothing,
+    .evidence_max = EVIDENCE_MAX, .configs_max = CONFIGS_MAX, .elf_wide = 0, .elf_rows_max = 0,
 };
 
 int render_markdown(json_object *doc, struct strbuf *out)

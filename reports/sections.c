@@ -9,9 +9,7 @@
 #include "model/elf_files.h"
 #include "table.h"
 
-/* A paragraph of our own words, printf-style. */
-__attribute__((format(printf, 4, 5)))
-static void note(const struct doc_fmt *f, struct strbuf *o, int flags, const char *fmt, ...)
+void sections_note(const struct doc_fmt *f, struct strbuf *o, int flags, const char *fmt, ...)
 {
     char buf[160];
     va_list ap;
@@ -22,6 +20,13 @@ static void note(const struct doc_fmt *f, struct strbuf *o, int flags, const cha
     f->para_open(o, flags);
     sb_puts(o, buf);
     f->para_close(o, flags);
+}
+
+/* n more (things named by what, or NULL) are only in the JSON report. */
+static void more(const struct doc_fmt *f, struct strbuf *o, size_t n, const char *what)
+{
+    sections_note(f, o, 0, "%s and %zu more%s%s (see the JSON report).", f->ellipsis, n,
+                  what ? " " : "", what ? what : "");
 }
 
 void sections_headline(const struct doc_fmt *f, json_object *doc, struct strbuf *o)
@@ -98,9 +103,9 @@ static void finding(const struct doc_fmt *f, struct strbuf *o, json_object *fd, 
 
     f->finding_open(o, sev, doc_str(fd, "id") ? doc_str(fd, "id") : "?", doc_str(fd, "title"));
     if (doc_int(fd, "volume", &vol))
-        note(f, o, PARA_MUTED, "Volume %" PRId64 ".", vol);
+        sections_note(f, o, PARA_MUTED, "Volume %" PRId64 ".", vol);
     else
-        note(f, o, PARA_MUTED, "Whole server.");
+        sections_note(f, o, PARA_MUTED, "Whole server.");
     if (n) {
         f->list_open(o, LIST_EVIDENCE);
         for (size_t i = 0; i < n && i < f->evidence_max; i++) {
@@ -108,12 +113,15 @@ static void finding(const struct doc_fmt *f, struct strbuf *o, json_object *fd, 
             f->item_code(o, json_object_is_type(e, json_type_string) ? json_object_get_string(e)
                                                                      : "");
         }
-        if (n > f->evidence_max)
-            f->item_more(o, n - f->evidence_max);
+        if (n > f->evidence_max) {
+            f->item_open(o);
+            sb_printf(o, "%s and %zu more", f->ellipsis, n - f->evidence_max);
+            f->item_close(o);
+        }
         f->list_close(o);
     }
     if (rem && *rem) {
-        note(f, o, 0, "Remediation:");
+        sections_note(f, o, 0, "Remediation:");
         f->code_block(o, rem);
     }
     f->finding_close(o);
@@ -132,7 +140,7 @@ static void findings(const struct doc_fmt *f, json_object *doc, struct strbuf *o
         snprintf(title, sizeof title, "%s (%zu)", heads[sev], count);
         f->section_open(o, title);
         if (!count)
-            note(f, o, PARA_MUTED, "None.");
+            sections_note(f, o, PARA_MUTED, "None.");
         for (size_t i = 0; i < doc_len(fs); i++)
             if (doc_severity(doc_at(fs, i)) == sev)
                 finding(f, o, doc_at(fs, i), sev);
@@ -166,9 +174,9 @@ static void kernels(const struct doc_fmt *f, json_object *doc, struct strbuf *o)
 
     f->section_open(o, "Kernels");
     if (!ks)
-        note(f, o, PARA_MUTED, "Not scanned.");
+        sections_note(f, o, PARA_MUTED, "Not scanned.");
     else if (!doc_len(ks))
-        note(f, o, 0, "No installed kernel found.");
+        sections_note(f, o, 0, "No installed kernel found.");
     table_kernels(f->table, ks, o);
     if (boot)
         boot_loader(f, boot, o);
@@ -191,7 +199,7 @@ static void volumes(const struct doc_fmt *f, json_object *doc, struct strbuf *o)
 
     f->section_open(o, "Volumes and filesystems");
     if (!doc_len(vols))
-        note(f, o, PARA_MUTED | PARA_RUN_ON, "None listed.");
+        sections_note(f, o, PARA_MUTED | PARA_RUN_ON, "None listed.");
     table_volumes(f->table, vols, o);
     table_filesystems(f->table, vols, o);
     f->section_close(o);
@@ -207,8 +215,8 @@ static void fstab(const struct doc_fmt *f, json_object *doc, struct strbuf *o)
     for (size_t i = 0; i < doc_len(fs); i++)
         issues += doc_str(doc_at(fs, i), "issue") != NULL;
     f->section_open(o, "fstab issues");
-    note(f, o, 0, "%zu entr%s, %zu with issues.", doc_len(fs), doc_len(fs) == 1 ? "y" : "ies",
-         issues);
+    sections_note(f, o, 0, "%zu entr%s, %zu with issues.", doc_len(fs),
+                  doc_len(fs) == 1 ? "y" : "ies", issues);
     table_fstab_issues(f->table, fs, o);
     f->section_close(o);
 }
@@ -254,11 +262,11 @@ static void network(const struct doc_fmt *f, json_object *doc, struct strbuf *o)
     f->list_close(o);
     table_mac_pins(f->table, pins, o);
     if (configs) {
-        size_t count = doc_len(configs), more;
+        size_t count = doc_len(configs), left;
         f->subheading(o, "Interface configurations", &count);
-        more = table_net_configs(f->table, configs, f->configs_max, o);
-        if (more)
-            f->more(o, more, NULL);
+        left = table_net_configs(f->table, configs, f->configs_max, o);
+        if (left)
+            more(f, o, left, NULL);
     }
     f->section_close(o);
     sb_free(&t);
@@ -272,7 +280,7 @@ static void applications(const struct doc_fmt *f, json_object *doc, struct strbu
         return;
     f->section_open(o, "Applications");
     if (!doc_len(apps))
-        note(f, o, PARA_RUN_ON, "No third-party applications found.");
+        sections_note(f, o, PARA_RUN_ON, "No third-party applications found.");
     table_applications(f->table, apps, o);
     f->section_close(o);
 }
@@ -342,7 +350,7 @@ static void elf_missing(const struct doc_fmt *f, json_object *doc, struct strbuf
     if (total)
         f->table->end(o);
     if (total > shown)
-        f->more(o, total - shown, "files");
+        more(f, o, total - shown, "files");
 }
 
 /* Every ELF file, folded, where the format lists them. */
@@ -363,7 +371,7 @@ static void elf_inventory(const struct doc_fmt *f, json_object *doc, struct strb
     }
     f->table->end(o);
     if (n > f->elf_rows_max)
-        f->more(o, n - f->elf_rows_max, NULL);
+        more(f, o, n - f->elf_rows_max, NULL);
     f->fold_close(o);
 }
 

@@ -40,16 +40,14 @@ struct doc_fmt {
     void (*item_close)(struct strbuf *o);
     /* A whole item: one line of guest text shown as code. */
     void (*item_code)(struct strbuf *o, const char *s);
-    /* A last item saying n more were left off. */
-    void (*item_more)(struct strbuf *o, size_t n);
     void (*list_close)(struct strbuf *o);
     void (*text)(struct strbuf *o, const char *s);        /* guest */
     void (*code)(struct strbuf *o, const char *s);        /* guest */
     void (*strong)(struct strbuf *o, const char *s);
+    void (*em)(struct strbuf *o, const char *s);
+    void (*short_text)(struct strbuf *o, const char *s);  /* guest: a name in a sentence */
     void (*code_block)(struct strbuf *o, const char *s);  /* guest, many lines */
-    /* A paragraph saying n more (things named by what, or NULL) are only
-     * in the JSON report. */
-    void (*more)(struct strbuf *o, size_t n, const char *what);
+    const char *ellipsis;  /* where a list was cut short */
     /* A table of labelled values: the label is ours, the value guest
      * (NULL or "" shows as a dash). */
     void (*fields_open)(struct strbuf *o);
@@ -74,6 +72,10 @@ struct doc_fmt {
 
 /* The Markdown and HTML ways (markdown.c, html.c). */
 extern const struct doc_fmt doc_md, doc_html;
+
+/* A paragraph of our own words, printf-style. */
+void sections_note(const struct doc_fmt *f, struct strbuf *o, int flags, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* The verdict line after its label: the blocker and warning counts, the
  * host, the OS, and whether the scan is incomplete. */

@@ -1,6 +1,7 @@
 /* The tables the Markdown and HTML reports share, written once: which rows
  * and cells each table has.  A format only says how a table, a row and a
- * cell are written (struct table_fmt); headings and prose stay with it. */
+ * cell are written (struct table_fmt); headings and prose around the
+ * tables are struct doc_fmt's (sections.h). */
 #ifndef LIFTCHECK_TABLE_H
 #define LIFTCHECK_TABLE_H
 
