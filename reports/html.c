@@ -4,6 +4,7 @@
 #include "reports.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "doc.h"
@@ -202,25 +203,21 @@ const struct doc_fmt doc_html = {
     .elf_rows_max = ELF_ROWS_MAX,
 };
 
-static void head(json_object *doc, struct strbuf *o)
-{
-    const char *label = doc_verdict_label(doc);
-
-    html_page_open(o, label, doc_str(doc_obj(doc, "os"), "hostname"));
-    sb_printf(o, "<header class=\"verdict %s\"><h1>Nitro boot: %s</h1>\n<p>",
-              verdict_class(label), label);
-    sections_headline(&doc_html, doc, o);
-    sb_puts(o, "</p></header>\n");
-}
-
 int render_html(json_object *doc, struct strbuf *out)
 {
+    const char *label;
+    char heading[64];
+
     if (!doc || !json_object_is_type(doc, json_type_object) || !out)
         return -1;
-    head(doc, out);
-    sb_puts(out, "<main>\n");
+    label = doc_verdict_label(doc);
+    snprintf(heading, sizeof heading, "Nitro boot: %s", label);
+    html_page_open(out, label, doc_str(doc_obj(doc, "os"), "hostname"));
+    html_page_banner(out, verdict_class(label), heading);
+    sections_headline(&doc_html, doc, out);
+    html_page_main(out);
     sections_write(&doc_html, doc, out);
-    sb_puts(out, "</main>\n<footer class=\"muted\"><p>Rendered from the liftcheck JSON report; "
-                 "the JSON report is authoritative.</p></footer>\n</body>\n</html>\n");
+    html_page_close(out, "Rendered from the liftcheck JSON report; the JSON report is "
+                         "authoritative.");
     return 0;
 }

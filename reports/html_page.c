@@ -41,3 +41,16 @@ void html_page_open(struct strbuf *o, const char *title, const char *guest)
     }
     sb_printf(o, "</title>\n<style>%s</style>\n</head>\n<body>\n", style);
 }
+
+void html_page_banner(struct strbuf *o, const char *cls, const char *heading)
+{
+    sb_printf(o, "<header class=\"verdict %s\"><h1>%s</h1>\n<p>", cls, heading);
+}
+
+void html_page_main(struct strbuf *o) { sb_puts(o, "</p></header>\n<main>\n"); }
+
+void html_page_close(struct strbuf *o, const char *footer)
+{
+    sb_printf(o, "</main>\n<footer class=\"muted\"><p>%s</p></footer>\n</body>\n</html>\n",
+              footer);
+}

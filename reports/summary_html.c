@@ -16,12 +16,12 @@ int summary_html(json_object *doc, struct strbuf *out)
     doc_int(t, "failing", &failing);
     doc_int(t, "unreadable", &unreadable);
     html_page_open(out, "wave summary", NULL);
-    sb_printf(out, "<header class=\"verdict %s\"><h1>Wave summary</h1>\n<p>",
-              unreadable ? "v-other" : failing ? "v-blocked" : "v-ready");
+    html_page_banner(out, unreadable ? "v-other" : failing ? "v-blocked" : "v-ready",
+                     "Wave summary");
     summary_headline(doc, out);
-    sb_puts(out, "</p></header>\n<main>\n");
+    html_page_main(out);
     summary_sections(&doc_html, doc, out);
-    sb_puts(out, "</main>\n<footer class=\"muted\"><p>Rolled up from liftcheck JSON reports; "
-                 "each server's report is authoritative.</p></footer>\n</body>\n</html>\n");
+    html_page_close(out, "Rolled up from liftcheck JSON reports; each server's report is "
+                         "authoritative.");
     return 0;
 }
