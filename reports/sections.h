@@ -1,7 +1,9 @@
 /* The sections of the server report, written once for Markdown and HTML:
  * what each section says and in what order.  A format only says how a
  * heading, a paragraph, a list or a field is written (struct doc_fmt), as
- * struct table_fmt does for tables; its page frame stays with it. */
+ * struct table_fmt does for tables; its page frame stays with it.  The
+ * wave summary writes its sections through the same struct
+ * (summary_sections.c). */
 #ifndef LIFTCHECK_SECTIONS_H
 #define LIFTCHECK_SECTIONS_H
 
@@ -73,7 +75,7 @@ struct doc_fmt {
 /* The Markdown and HTML ways (markdown.c, html.c). */
 extern const struct doc_fmt doc_md, doc_html;
 
-/* A paragraph of our own words, printf-style. */
+/* A paragraph of our own words, printf-style, short (160 bytes at most). */
 void sections_note(const struct doc_fmt *f, struct strbuf *o, int flags, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
