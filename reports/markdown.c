@@ -136,7 +136,9 @@ static void finding_open(struct strbuf *o, int severity, const char *id, const c
     sb_puts(o, "\n\n");
 }
 
-/* No fold and no whole ELF inventory: a ticket has no room for it. */
+/* No fold and no whole ELF inventory: a ticket has no room for it.  Code
+ * in a sentence is plain escaped text: md_escape already keeps a backtick
+ * from opening a code span. */
 const struct doc_fmt doc_md = {
     .table = &table_md,
     .headline_sep = " \xC2\xB7 ", .headline_host = headline_text, .headline_text = headline_text,
