@@ -20,6 +20,10 @@ int summary_markdown(json_object *doc, struct strbuf *out);
 int summary_html(json_object *doc, struct strbuf *out);
 int summary_csv(json_object *doc, struct strbuf *out);
 
+/* The sections after the headline, in the format f (summary_sections.c). */
+struct doc_fmt;
+void summary_sections(const struct doc_fmt *f, json_object *doc, struct strbuf *o);
+
 /* The tables Markdown and HTML share (summary_tables.c). */
 struct table_fmt;
 void summary_table_fixes(const struct table_fmt *f, json_object *findings, struct strbuf *o);

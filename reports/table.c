@@ -233,3 +233,36 @@ size_t table_net_configs(const struct table_fmt *f, json_object *cs, size_t max,
     sb_free(&t);
     return n > max ? n - max : 0;
 }
+
+/* Type, machine and GLIBC are left out of a narrow table. */
+void table_elf_head(const struct table_fmt *f, int wide, struct strbuf *o)
+{
+    static const char *const all[] = {"Path", "Type", "Machine", "Package", "GLIBC",
+                                      "Missing", NULL};
+    static const char *const narrow[] = {"Path", "Package", "Missing", NULL};
+
+    f->head(o, wide ? all : narrow);
+}
+
+void table_elf_row(const struct table_fmt *f, json_object *file, int wide, struct strbuf *o)
+{
+    const char *type = doc_str(file, "type"), *pkg = doc_str(file, "package");
+    struct strbuf t;
+
+    sb_init(&t);
+    f->row_begin(o);
+    f->cell(o, doc_str(file, "path"));
+    if (wide) {
+        if (doc_bool(file, "kernel_module") == 1)
+            type = "kernel module";
+        f->cell(o, type ? type : "corrupt");
+        f->cell(o, doc_str(file, "machine"));
+    }
+    f->cell(o, pkg ? pkg : "(none)");
+    if (wide)
+        f->cell(o, doc_str(file, "glibc_max"));
+    doc_join(&t, doc_arr(file, "missing_needed"), ", ");
+    f->cell(o, t.len ? t.s : NULL);
+    f->row_end(o);
+    sb_free(&t);
+}

@@ -1,6 +1,7 @@
 /* The tables the Markdown and HTML reports share, written once: which rows
  * and cells each table has.  A format only says how a table, a row and a
- * cell are written (struct table_fmt); headings and prose stay with it. */
+ * cell are written (struct table_fmt); headings and prose around the
+ * tables are struct doc_fmt's (sections.h). */
 #ifndef LIFTCHECK_TABLE_H
 #define LIFTCHECK_TABLE_H
 
@@ -43,5 +44,10 @@ void table_applications(const struct table_fmt *f, json_object *apps, struct str
 /* network.configs[], the first max of them; returns how many were left off. */
 size_t table_net_configs(const struct table_fmt *f, json_object *configs, size_t max,
                          struct strbuf *o);
+
+/* The ELF files' table: path, package and missing libraries; wide adds
+ * type, machine and GLIBC. */
+void table_elf_head(const struct table_fmt *f, int wide, struct strbuf *o);
+void table_elf_row(const struct table_fmt *f, json_object *file, int wide, struct strbuf *o);
 
 #endif
