@@ -201,16 +201,25 @@ def hexdigits(uuid):
     return re.sub(r"[^0-9a-f]", "", (uuid or "").lower())
 
 
+def drive_label(index):
+    """A drive's label: letters only, as libguestfs requires."""
+    return "lcdiff" + chr(ord("a") + index // 26) + chr(ord("a") + index % 26)
+
+
 class Appliance:
     """One libguestfs handle with every image's disks added read-only."""
 
     def __init__(self, images):
         self.g = guestfs.GuestFS(python_return_dict=True)
         self.owner = []   # disk index -> image name
+        self.labels = []  # disk index -> its label (/dev/disk/guestfs/LABEL)
+        self._kernel_names = None
         for im in images:
             for d in im.disks:
-                self.g.add_drive_opts(d, readonly=1, format=disk_format(d))
+                label = drive_label(len(self.owner))
+                self.g.add_drive_opts(d, readonly=1, format=disk_format(d), label=label)
                 self.owner.append(im.name)
+                self.labels.append(label)
         t0 = time.monotonic()
         self.g.launch()
         self.launch_s = time.monotonic() - t0
@@ -246,6 +255,26 @@ class Appliance:
             if not found:
                 return
             self.g.lvm_scan(True)
+
+    def from_kernel(self, mountable):
+        """A btrfsvol: mountable named with the API's device.  libguestfs
+        hands these out with the device as the appliance's kernel named it,
+        another drive's name when the kernel probed the drives in another
+        order (and then refuses the name it handed out); the drives' labels
+        tie the two namings together."""
+        m = re.match(r"^btrfsvol:/dev/([a-z]+)([0-9]*)/(.*)$", mountable)
+        if not m:
+            return mountable
+        if self._kernel_names is None:
+            out = self.g.debug("sh", ['for l in /dev/disk/guestfs/*; do '
+                                      'echo "${l##*/}" "$(readlink -f "$l")"; done'])
+            self._kernel_names = {}
+            for line in out.splitlines():
+                f = line.split()
+                if len(f) == 2 and f[0] in self.labels:
+                    self._kernel_names[f[1]] = self.devices[self.labels.index(f[0])]
+        disk = self._kernel_names.get("/dev/" + m.group(1))
+        return "btrfsvol:%s%s/%s" % (disk, m.group(2), m.group(3)) if disk else mountable
 
     def raid_members(self):
         if self._raid_members is None:
@@ -328,7 +357,7 @@ class Appliance:
         dev = self.local(dev, name)
         return fs_key(self.uuid(dev), dev, subvol)
 
-    def facts(self, root, name):
+    def facts(self, root, name, kernel_names):
         g = self.g
         facts = {
             "type": g.inspect_get_type(root),
@@ -351,19 +380,26 @@ class Appliance:
             facts["mountpoints"] = "not UTF-8"
             return facts
         for mp, dev in mounts.items():
-            facts["mount " + mp] = self.key(dev, name)
+            facts["mount " + mp] = self.key(self.from_kernel(dev) if kernel_names else dev, name)
         return facts
 
     def by_image(self):
         """image name -> [facts of each root found on its disks]."""
         out = {}
         for r in self.roots:
+            # a root libguestfs cannot look up again was named the kernel's way
+            kernel_names = False
+            try:
+                self.g.inspect_get_type(r)
+            except RuntimeError:
+                if self.from_kernel(r) != r:
+                    r, kernel_names = self.from_kernel(r), True
             owners = {self.owner[i] for i in self.disks_of(r)}
             if len(owners) != 1:
                 raise AssertionError("root %s is on the disks of %s" % (r, sorted(owners)))
             name = owners.pop()
             try:
-                facts = self.facts(r, name)
+                facts = self.facts(r, name, kernel_names)
             except RuntimeError as e:
                 # said for this image, not lost with every other one
                 facts = {"libguestfs error": str(e)}
