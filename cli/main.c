@@ -115,6 +115,8 @@ static int finish(const struct options *o, struct report *r, long long t0)
             "Run again with --progress -v to see what the appliance did; on a very busy "
             "host, a larger --stall-timeout.", NULL);
         report_finding_evidence(f, "%s", stop_description());
+        if (*stop_appliance_account())
+            report_finding_evidence(f, "%s", stop_appliance_account());
         r->incomplete = 1;
     }
     report_set(r, "duration_ms", jint(now_ms() - t0));

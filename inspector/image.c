@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/proc_stat.h"
 #include "util/progress.h"
 #include "util/stop.h"
 #include "util/tmpdir.h"
@@ -97,6 +98,16 @@ static guestfs_h *new_handle(struct image *im, const struct image_options *opt, 
     if (force_tcg) {
         char *settings[] = {"force_tcg", NULL};
         guestfs_set_backend_settings(g, settings);
+    }
+    /* libguestfs boots its kernel "quiet" unless verbose, so the console
+     * stays silent until the appliance's /init.  Its boot lines instead
+     * restart the launch's stall clock and let a launch that stops say
+     * where (a later loglevel= overrides quiet). */
+    if (!opt->verbose) {
+        const char *user = guestfs_get_append(g);  /* LIBGUESTFS_APPEND, kept */
+        char *append = user && *user ? xasprintf("%s loglevel=7", user) : xstrdup("loglevel=7");
+        guestfs_set_append(g, append);
+        free(append);
     }
     guestfs_set_event_callback(g, call_event, GUESTFS_EVENT_ENTER | GUESTFS_EVENT_PROGRESS |
                                GUESTFS_EVENT_APPLIANCE, 0, im);
@@ -177,22 +188,10 @@ static pid_t find_qemu_child(void)
     if (!d)
         return 0;
     while (!found && (e = readdir(d))) {
-        char path[64], buf[512];
+        struct proc_stat st;
         pid_t pid = (pid_t)atoi(e->d_name);
-        if (pid <= 0)
-            continue;
-        snprintf(path, sizeof path, "/proc/%d/stat", pid);
-        FILE *f = fopen(path, "r");
-        if (!f)
-            continue;
-        size_t n = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-        buf[n] = '\0';
-        /* "pid (comm) state ppid ..." */
-        char *rp = strrchr(buf, ')');
-        int ppid = 0;
-        if (rp && sscanf(rp + 1, " %*c %d", &ppid) == 1 && ppid == self &&
-            strstr(buf, "(qemu-system"))
+        if (pid > 0 && proc_stat_read(pid, &st) == 0 && st.ppid == self &&
+            !strncmp(st.comm, "qemu-system", 11))
             found = pid;
     }
     closedir(d);

@@ -109,9 +109,8 @@ static void finding(const struct doc_fmt *f, struct strbuf *o, json_object *fd, 
     if (n) {
         f->list_open(o, LIST_EVIDENCE);
         for (size_t i = 0; i < n && i < f->evidence_max; i++) {
-            json_object *e = doc_at(ev, i);
-            f->item_code(o, json_object_is_type(e, json_type_string) ? json_object_get_string(e)
-                                                                     : "");
+            const char *e = doc_str_at(ev, i);
+            f->item_code(o, e ? e : "");
         }
         if (n > f->evidence_max) {
             f->item_open(o);

@@ -1,5 +1,6 @@
 #include "stop.h"
 
+#include "proc_stat.h"
 #include "progress.h"
 #include "xalloc.h"
 
@@ -26,6 +27,12 @@ static atomic_int waiting;          /* a wait is on: the hot path's test */
 static char *wait_what;
 static char *description;
 static int victim_killed;
+/* The appliance's CPU time when the current wait's clock last started, so
+ * that a stall can say whether qemu spun or sat idle meanwhile; and that
+ * account, once the stop is decided (never freed). */
+static pid_t sample_pid;
+static long long sample_cpu_ms, sample_since_ms, sample_at_ms;
+static char *victim_account;
 
 static long long now_ms(void)
 {
@@ -59,15 +66,60 @@ static void describe(enum stop_reason why, const char *fmt, ...)
     alert("stopped: %s", description);
 }
 
-/* Kills the appliance once a stop is requested (mu held): the victim, or
- * while it is not known yet (the launch), what the finder finds. */
+/* The appliance's process (mu held): the victim, or while it is not known
+ * yet (the launch), what the finder finds; 0 when there is none. */
+static pid_t appliance_pid(void)
+{
+    return victim > 0 ? victim : finder ? finder() : 0;
+}
+
+/* Kills the appliance once a stop is requested (mu held). */
 static void kill_victim(void)
 {
-    pid_t pid = victim > 0 ? victim : finder ? finder() : 0;
+    pid_t pid = appliance_pid();
     if (pid > 0 && !victim_killed) {
         kill(pid, SIGKILL);
         victim_killed = 1;
     }
+}
+
+/* Notes the appliance's CPU time as the wait's clock starts again (mu held). */
+static void sample_appliance(void)
+{
+    struct proc_stat st;
+    sample_since_ms = wait_since_ms;
+    sample_at_ms = now_ms();
+    sample_pid = appliance_pid();
+    sample_cpu_ms = sample_pid > 0 && proc_stat_read(sample_pid, &st) == 0 ? st.cpu_ms : 0;
+}
+
+/* Says what the appliance did since its CPU time was last noted, i.e. while
+ * the stalled wait's clock ran (mu held, before it is killed): a qemu that
+ * used no CPU was blocked or stopped, one that used all it could spun
+ * without a word; no qemu at all during the launch means libguestfs had not
+ * started it. */
+static void account_for_appliance(long long now)
+{
+    struct proc_stat st;
+    if (victim <= 0 && !finder)
+        return;     /* the wait was not on the appliance */
+    pid_t pid = appliance_pid();
+    long long waited_s = (now - (sample_at_ms ? sample_at_ms : wait_since_ms) + 500) / 1000;
+    if (pid <= 0)
+        victim_account = xasprintf("no qemu process was running in the last %lld s: "
+                                   "libguestfs had not started it", waited_s);
+    else if (proc_stat_read(pid, &st) < 0)
+        victim_account = xasprintf("qemu (pid %d) had exited", (int)pid);
+    else {
+        /* The state is the main thread's: it sleeps in its event loop while
+         * a vCPU thread spins, so only the CPU time tells those apart. */
+        long long used = st.cpu_ms - (pid == sample_pid ? sample_cpu_ms : 0);
+        victim_account = xasprintf("qemu (pid %d) was %s and had used %lld.%lld s of CPU "
+                                   "in the last %lld s", (int)pid,
+                                   strchr("DTtZX", st.state) ? proc_state_words(st.state) : "alive",
+                                   used / 1000, used % 1000 / 100, waited_s);
+    }
+    alert("%s", victim_account);
 }
 
 static void *watchdog_main(void *arg)
@@ -81,8 +133,12 @@ static void *watchdog_main(void *arg)
         if (!reason && deadline_ms && now >= deadline_ms)
             describe(STOP_TIMEOUT, "--timeout %u s reached", run_timeout_s);
         else if (!reason && stall_s && atomic_load(&waiting) &&
-                 now - wait_since_ms >= (long long)stall_s * 1000)
+                 now - wait_since_ms >= (long long)stall_s * 1000) {
             describe(STOP_STALL, "no progress in %u s waiting for %s", stall_s, wait_what);
+            account_for_appliance(now);
+        } else if (!reason && stall_s && atomic_load(&waiting) &&
+                   wait_since_ms != sample_since_ms)
+            sample_appliance();
         if (reason) {
             kill_victim();
             if (!stopped_ms)
@@ -171,6 +227,7 @@ void stop_stalled(const char *what)
     pthread_mutex_lock(&mu);
     if (!reason) {
         describe(STOP_STALL, "no progress in %u s from %s", stall_s, what);
+        account_for_appliance(now_ms());
         kill_victim();
     }
     pthread_mutex_unlock(&mu);
@@ -179,6 +236,14 @@ void stop_stalled(const char *what)
 unsigned stop_stall_seconds(void) { return stall_s; }
 enum stop_reason stop_requested(void) { return (enum stop_reason)reason; }
 int stop_signal_number(void) { return signo; }
+
+const char *stop_appliance_account(void)
+{
+    pthread_mutex_lock(&mu);
+    const char *a = victim_account ? victim_account : "";
+    pthread_mutex_unlock(&mu);
+    return a;
+}
 
 const char *stop_description(void)
 {

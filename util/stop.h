@@ -42,5 +42,8 @@ int stop_signal_number(void);
 /* For STOP_TIMEOUT and STOP_STALL: the stage and what the run waited for,
  * one line. */
 const char *stop_description(void);
+/* For STOP_STALL on the appliance: whether its qemu was running and how
+ * much CPU it used while the wait's clock ran, one line; "" otherwise. */
+const char *stop_appliance_account(void);
 
 #endif

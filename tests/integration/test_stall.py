@@ -4,7 +4,8 @@ report is written, marked incomplete (exit 4, SCAN-STALLED).  The stalls are
 forced with a stand-in qemu (standin-qemu.sh): one whose CPUs never start,
 one whose kernel panics while it boots (the run names the console's last
 line), and one that stops once the appliance has booted and the run is under
-way."""
+way.  A second line says what qemu did meanwhile: sat idle, spun or was
+stopped."""
 
 import os
 import re
@@ -16,6 +17,8 @@ import lc
 
 STOPPED = re.compile(r"^liftcheck: stopped: no progress in (\d+) s waiting for (.+), "
                      r"in stage '(.+)'$", re.M)
+ACCOUNT = re.compile(r"^liftcheck: (qemu \(pid \d+\) was ([a-z ]+) and had used (\d+\.\d) s of CPU "
+                     r"in the last (\d+) s)$", re.M)
 
 
 class TestStall(unittest.TestCase):
@@ -59,7 +62,12 @@ class TestStall(unittest.TestCase):
         self.assertIn(m.group(3), stalled[0]["evidence"][0])
         self.assertEqual([v["path"] for v in rep["volumes"]], [self.disk])
         self.assertEqual(lc.sha256_file(self.disk), run.before[self.disk])
-        # Within the bound: the stall is seen within seconds of it.
+        # What qemu did while the clock ran, on stderr and in the report.
+        a = ACCOUNT.search(run.stderr)
+        self.assertIsNotNone(a, "no line saying what qemu did\n" + run.describe())
+        self.assertEqual(stalled[0]["evidence"][1:], [a.group(1)])
+        self.qemu_state, self.qemu_cpu, self.qemu_window = \
+            a.group(2), float(a.group(3)), int(a.group(4))
         return m.group(2), m.group(3), rep
 
     def test_launch_that_never_boots(self):
@@ -67,6 +75,9 @@ class TestStall(unittest.TestCase):
         what, stage, rep = self.check_stalled(run, 10)
         self.assertEqual(what, "the appliance to start (nothing on its console yet)")
         self.assertEqual(stage, "launching the appliance (TCG)")
+        self.assertEqual(self.qemu_state, "alive")
+        self.assertLess(self.qemu_cpu, 5.0)             # its CPUs never ran
+        self.assertEqual(self.qemu_window, 10)          # the wait's whole clock
         self.assertLess(run.elapsed_ms, 60 * 1000, "the stall took long to be seen")
         self.assertEqual(rep["os"], None)
         self.assertEqual(rep["verdict"]["nitro_boot"], "unknown")
@@ -89,6 +100,7 @@ class TestStall(unittest.TestCase):
         run = self.runs["after_boot"]
         what, stage, rep = self.check_stalled(run, 120)
         self.assertNotIn("launching", stage)
+        self.assertEqual(self.qemu_state, "stopped")    # the stand-in's SIGSTOP
         self.assertTrue(what.startswith("the appliance (libguestfs call ") or
                         what.startswith("the probe inside the appliance"), what)
         # the launch and the inspection before the stall are in the report

@@ -1,6 +1,7 @@
-/* util/stop.c: the watchdog behind --timeout and --stall-timeout.  The
- * watchdog is per process, so the --timeout case runs in a child. */
+/* util/stop.c: the watchdog behind --timeout and --stall-timeout.  A stop
+ * is once per process, so every case but the last runs in a child. */
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <signal.h>
@@ -80,13 +81,53 @@ static void test_stalled_wait_kills_the_victim(void **state)
     assert_int_equal(waitpid(child, &status, 0), child);
     assert_true(WIFSIGNALED(status));
     assert_int_equal(WTERMSIG(status), SIGKILL);
+    /* What the appliance did meanwhile: this one slept. */
+    char want[96];
+    snprintf(want, sizeof want, "qemu (pid %d) was alive and had used 0.", (int)child);
+    assert_non_null(strstr(stop_appliance_account(), want));
+    assert_non_null(strstr(stop_appliance_account(), " s of CPU in the last 1 s"));
     stop_set_victim(0);
+}
+
+/* One that spins says so: a busy qemu is told from a blocked one. */
+static void test_stall_on_a_spinning_victim(void **state)
+{
+    (void)state;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        progress_setup(1, 0);
+        stop_setup(0, 2);
+        pid_t spinner = fork();
+        if (spinner == 0)
+            for (volatile unsigned long n = 0;; n++)
+                ;
+        stop_set_victim(spinner);
+        stop_wait("the stand-in (libguestfs call mount_ro)");
+        for (int i = 0; i < 50 && !stop_requested(); i++)
+            pause_ms(100);
+        const char *a = stop_appliance_account();
+        char want[64];
+        snprintf(want, sizeof want, "qemu (pid %d) was alive", (int)spinner);
+        int ok = stop_requested() == STOP_STALL && strstr(a, want) &&
+                 !strstr(a, "had used 0.0 s") && strstr(a, " s of CPU in the last 2 s");
+        if (!ok)
+            fprintf(stderr, "account: %s\n", a);
+        kill(spinner, SIGKILL);     /* killed already when the stop worked */
+        waitpid(spinner, NULL, 0);
+        _exit(ok ? 0 : 1);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_timeout_in_any_stage),
+        cmocka_unit_test(test_stall_on_a_spinning_victim),
         cmocka_unit_test(test_stalled_wait_kills_the_victim),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
