@@ -35,14 +35,15 @@ static void add_header(struct report *r)
     report_set(r, "started_at", report_utc_now());
 }
 
-static void add_launch(struct report *r, const char *accel, const char *reason,
-                       int tcg_cache_mib)
+/* How the appliance was launched; im NULL: none was (--root). */
+static void add_launch(struct report *r, const struct image *im)
 {
     json_object *l = jobject();
-    doc_put(l, "accelerator", jstr(accel));
+    doc_put(l, "accelerator", jstr(im ? im->accelerator : "none"));
     if (l) {
-        doc_put(l, "fallback_reason", jstr_or_null(reason));
-        doc_put(l, "tcg_cache_mib", tcg_cache_mib > 0 ? jint(tcg_cache_mib) : NULL);
+        doc_put(l, "fallback_reason", jstr_or_null(im ? im->fallback_reason : NULL));
+        doc_put(l, "relaunch_reason", jstr_or_null(im ? im->relaunch_reason : NULL));
+        doc_put(l, "tcg_cache_mib", im && im->tcg_cache_mib > 0 ? jint(im->tcg_cache_mib) : NULL);
     }
     report_set(r, "launch", l);
 }
@@ -180,7 +181,7 @@ static int run_root(const struct options *o, struct report *r, long long t0)
         fprintf(stderr, "liftcheck: %s: cannot open as a directory: %s\n", o->root, strerror(errno));
         return EXIT_INSPECT;
     }
-    add_launch(r, "none", NULL, 0);
+    add_launch(r, NULL);
     inspect_dir(v, o->root, r, &ins);
     run_scanners(o, v, r, &ins);
     int rc = finish(o, r, t0);
@@ -213,7 +214,7 @@ static int run_disks(const struct options *o, struct report *r, long long t0)
         else if (stop_requested()) {
             /* Stopped in the launch (the message said where): what is
              * known goes into a report marked incomplete. */
-            add_launch(r, im.accelerator, im.fallback_reason, im.tcg_cache_mib);
+            add_launch(r, &im);
             inspect_disks_only(disks, o->ndisks, r);
             r->incomplete = 1;
             rc = finish(o, r, t0);
@@ -225,7 +226,7 @@ static int run_disks(const struct options *o, struct report *r, long long t0)
         rc = 128 + stop_signal_number();
         goto out;
     }
-    add_launch(r, im.accelerator, im.fallback_reason, im.tcg_cache_mib);
+    add_launch(r, &im);
     if (im.kvm_failed) {
         json_object *f = report_add_finding(r, F_LAUNCH_TCG_FALLBACK, -1, NULL, NULL);
         report_finding_evidence(f, "%s", im.fallback_reason);

@@ -5,7 +5,14 @@
  * if qemu has not brought the appliance up within kvm_timeout seconds it is
  * killed and the launch is retried under TCG, and the report says why.  A
  * small cache remembers a host where KVM failed, so later runs go straight
- * to TCG instead of paying for the failed attempt again. */
+ * to TCG instead of paying for the failed attempt again.
+ *
+ * Under TCG on a busy host the appliance's kernel now and then stops early
+ * in its boot, its vCPUs spinning (seen after "Loading compiled-in X.509
+ * certificates", about one launch in a few hundred with two suites' qemus
+ * on two cores).  A boot prints a line every few seconds at worst, so a
+ * console silent for BOOT_SILENCE_S seconds is such a hang: qemu is killed
+ * and the appliance launched once more, and the report says why. */
 #include "image.h"
 
 #include "appliance_sh.h"
@@ -15,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +41,14 @@
 #define KVM_CACHE_TTL (24 * 3600)
 #define PROBE_DISK_SIZE (4ULL << 30)
 #define TCG_CACHE_MIB 64
+#define BOOT_SILENCE_S 60
+
+static long long mono_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
 
 /* Every call into the appliance is a wait the watchdog bounds (util/stop.h);
  * its progress messages restart the clock.  The launch is one wait: the
@@ -64,9 +80,10 @@ static void call_event(guestfs_h *g, void *opaque, uint64_t event, int eh,
             fwrite(buf, 1, len, stderr);
         if (!im->launching || !buf)
             return;
-        if (console_tail_feed(&im->console, buf, len))
+        if (console_tail_feed(&im->console, buf, len)) {
+            atomic_store(&im->console_line_ms, mono_ms());
             launch_wait(&im->console);
-        else
+        } else
             stop_wait_progress();
     } else if (event == GUESTFS_EVENT_ENTER) {
         char what[128];
@@ -171,11 +188,15 @@ static int add_disks(guestfs_h *g, struct image *im)
                                   GUESTFS_ADD_DRIVE_OPTS_LABEL, PROBE_DISK_LABEL, -1);
 }
 
-/* The KVM watchdog: kills our qemu child if the launch is not done in time. */
+/* The launch's watchdog: kills our qemu child when a KVM launch is not
+ * done in time, or when a boot's console goes silent. */
+enum watch_fired { FIRED_NONE, FIRED_KVM_TIMEOUT, FIRED_BOOT_SILENT };
 struct watchdog {
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    int done, fired, timeout;
+    int done, timeout, silence;
+    enum watch_fired fired;
+    const atomic_llong *console_line_ms;
 };
 
 /* Our qemu child, or 0.  libguestfs's direct backend forks qemu itself. */
@@ -198,12 +219,12 @@ static pid_t find_qemu_child(void)
     return found;
 }
 
-/* The clock starts when qemu appears: building the appliance on a first
- * run may take longer than a boot, and is not KVM's fault. */
+/* The clocks start when qemu appears: building the appliance on a first
+ * run may take longer than a boot, and is neither KVM's fault nor a hang. */
 static void *watchdog_main(void *arg)
 {
     struct watchdog *w = arg;
-    time_t started = 0;
+    long long started = 0;
     pid_t qemu = 0;
 
     pthread_mutex_lock(&w->mu);
@@ -218,10 +239,18 @@ static void *watchdog_main(void *arg)
         pthread_cond_timedwait(&w->cv, &w->mu, &tick);
         if (w->done)
             break;
+        long long now = mono_ms();
         if (!qemu && (qemu = find_qemu_child()))
-            started = time(NULL);
-        if (qemu && time(NULL) - started >= w->timeout) {
-            w->fired = 1;
+            started = now;
+        if (!qemu)
+            continue;
+        long long line = atomic_load(w->console_line_ms);
+        long long quiet_since = line > started ? line : started;
+        if (w->timeout && now - started >= w->timeout * 1000LL)
+            w->fired = FIRED_KVM_TIMEOUT;
+        else if (w->silence && now - quiet_since >= w->silence * 1000LL)
+            w->fired = FIRED_BOOT_SILENT;
+        if (w->fired) {
             kill(qemu, SIGKILL);
             break;
         }
@@ -321,13 +350,17 @@ static int small_tcg_cache(guestfs_h *g)
     return ok ? mib : 0;
 }
 
-/* One launch attempt; returns 0, or a negative errno with the reason in err
- * (libguestfs's text) and a few words in brief. */
+/* One launch attempt, watched for a KVM boot longer than kvm_timeout (when
+ * kvm_watch) and for a console silent for `silence` seconds (when not 0);
+ * returns 0, or a negative errno with the reason in err (libguestfs's
+ * text) and a few words in brief.  -ETIMEDOUT: the watchdog killed qemu. */
 static int try_launch(struct image *im, const struct image_options *opt, int tcg,
-                      int watch, struct lc_error *err, char *brief, size_t brieflen)
+                      int kvm_watch, int silence, struct lc_error *err, char *brief,
+                      size_t brieflen)
 {
-    struct watchdog w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0,
-                         opt->kvm_timeout};
+    struct watchdog w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0,
+                         kvm_watch ? opt->kvm_timeout : 0, silence, FIRED_NONE,
+                         &im->console_line_ms};
     pthread_t th;
     int watching = 0;
 
@@ -339,7 +372,8 @@ static int try_launch(struct image *im, const struct image_options *opt, int tcg
         lc_fail(err, -EIO, "%s", guestfs_last_error(im->g));
         goto fail;
     }
-    if (watch && pthread_create(&th, NULL, watchdog_main, &w) == 0)
+    atomic_store(&im->console_line_ms, 0);
+    if ((w.timeout || w.silence) && pthread_create(&th, NULL, watchdog_main, &w) == 0)
         watching = 1;
     stop_set_victim_finder(find_qemu_child);   /* a stop during the launch kills qemu */
     int r = guestfs_launch(im->g);
@@ -353,9 +387,17 @@ static int try_launch(struct image *im, const struct image_options *opt, int tcg
         pthread_join(th, NULL);
     }
     if (r < 0) {
-        if (w.fired) {
+        if (w.fired == FIRED_KVM_TIMEOUT) {
             lc_fail(err, -ETIMEDOUT, "KVM launch made no progress in %d s", opt->kvm_timeout);
             snprintf(brief, brieflen, "no progress in %d s", opt->kvm_timeout);
+        } else if (w.fired == FIRED_BOOT_SILENT) {
+            if (im->console.last[0])
+                lc_fail(err, -ETIMEDOUT, "the appliance's boot stopped: no console line in "
+                        "%d s after '%s'", silence, im->console.last);
+            else
+                lc_fail(err, -ETIMEDOUT, "the appliance's boot stopped: no console line in %d s",
+                        silence);
+            snprintf(brief, brieflen, "no console line in %d s", silence);
         } else {
             lc_fail(err, -EIO, "%s", guestfs_last_error(im->g));
             snprintf(brief, brieflen, "the appliance did not start");
@@ -368,6 +410,31 @@ fail:
     guestfs_close(im->g);
     im->g = NULL;
     return err->code;
+}
+
+/* Seconds of console silence after which a TCG boot counts as hung
+ * (LIFTCHECK_BOOT_SILENCE_S sets it; 0: never); none when the stall bound
+ * comes first, which then ends the run as any stall. */
+static int boot_silence_bound(void)
+{
+    const char *env = getenv("LIFTCHECK_BOOT_SILENCE_S");
+    int s = env && *env ? atoi(env) : BOOT_SILENCE_S;
+    unsigned stall = stop_stall_seconds();
+    return s > 0 && (stall == 0 || (unsigned)s < stall) ? s : 0;
+}
+
+/* A TCG launch, and a second one when the first boot hung. */
+static int launch_tcg(struct image *im, const struct image_options *opt,
+                      struct lc_error *err, char *brief, size_t brieflen)
+{
+    int silence = boot_silence_bound();
+    int rc = try_launch(im, opt, 1, 0, silence, err, brief, brieflen);
+    if (rc != -ETIMEDOUT || stop_requested())
+        return rc;
+    notice("%s; launching it again", err->msg);
+    im->relaunch_reason = xstrdup(err->msg);
+    memset(err, 0, sizeof *err);
+    return try_launch(im, opt, 1, 0, 0, err, brief, brieflen);
 }
 
 int image_open(struct image *im, struct disk *disks, int ndisks,
@@ -408,8 +475,9 @@ int image_open(struct image *im, struct disk *disks, int ndisks,
     char brief[128];
     im->accelerator = tcg ? "tcg" : "kvm";     /* also what a stopped launch reports */
     progress_stage("launching the appliance (%s)", tcg ? "TCG" : "KVM");
-    if (try_launch(im, opt, tcg, opt->accel == ACCEL_AUTO && !tcg, &why, brief,
-                   sizeof brief) == 0)
+    if ((tcg ? launch_tcg(im, opt, &why, brief, sizeof brief)
+             : try_launch(im, opt, 0, opt->accel == ACCEL_AUTO, 0, &why, brief,
+                          sizeof brief)) == 0)
         goto launched;
     if (opt->accel != ACCEL_AUTO || tcg || stop_requested())
         return lc_fail(err, why.code, "appliance launch failed: %s", why.msg);
@@ -424,7 +492,7 @@ int image_open(struct image *im, struct disk *disks, int ndisks,
     kvm_remember_broken();
     im->accelerator = "tcg";
     progress_stage("launching the appliance (TCG)");
-    if (try_launch(im, opt, 1, 0, &why, brief, sizeof brief) < 0)
+    if (launch_tcg(im, opt, &why, brief, sizeof brief) < 0)
         return lc_fail(err, why.code, "appliance launch failed under TCG too: %s", why.msg);
 launched:
     appliance_sh_check(im->g);
@@ -463,6 +531,7 @@ void image_close(struct image *im)
         rmdir(im->overlay_dir);
     free(im->overlay_dir);
     free(im->fallback_reason);
+    free(im->relaunch_reason);
     free(im->scratch_device);
     free(im->probe_device);
     for (int i = 0; i < 26; i++)

@@ -4,6 +4,7 @@
 #define LIFTCHECK_IMAGE_H
 
 #include <guestfs.h>
+#include <stdatomic.h>
 
 #include "console_tail.h"
 #include "disk_format.h"
@@ -24,6 +25,7 @@ struct image {
     const char *accelerator;   /* "kvm" or "tcg" */
     char *fallback_reason;     /* why KVM was not used, or NULL */
     int kvm_failed;            /* a KVM launch was tried and failed */
+    char *relaunch_reason;     /* why the appliance was launched twice, or NULL */
     int tcg_cache_mib;         /* qemu's TCG translation cache, 0: its default */
     char *scratch_device;      /* device of the small scratch disk */
     char *probe_device;        /* device of the probe's disk, added last
@@ -39,6 +41,7 @@ struct image {
     /* While guestfs_launch runs: the console's last line (image.c). */
     int launching;
     struct console_tail console;
+    atomic_llong console_line_ms;  /* when its last line came (monotonic ms) */
 };
 
 struct image_options {

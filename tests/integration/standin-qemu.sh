@@ -5,6 +5,8 @@
 # launch (-kernel among the arguments) is changed by $STANDIN_MODE:
 #   no-kvm       a KVM launch fails at once, as on a host with broken KVM
 #   paused       qemu starts with its CPUs stopped: the appliance never boots
+#   paused-once  the first launch is paused, the next ones run as usual
+#                ($STANDIN_ONCE names the file that marks the first)
 #   stall-after  qemu stops (SIGSTOP) once the host has written the probe
 #                into its disk, i.e. after boot and mounts, mid-run
 #   panic        the appliance's kernel looks for an init that is not there,
@@ -25,6 +27,13 @@ no-kvm)
     ;;
 paused)
     exec "$real" -S "$@"
+    ;;
+paused-once)
+    once=${STANDIN_ONCE:?STANDIN_ONCE names the file that marks the first launch}
+    if [ ! -e "$once" ]; then
+        : >"$once"
+        exec "$real" -S "$@"
+    fi
     ;;
 panic)
     prev=

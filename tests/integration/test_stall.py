@@ -5,7 +5,8 @@ forced with a stand-in qemu (standin-qemu.sh): one whose CPUs never start,
 one whose kernel panics while it boots (the run names the console's last
 line), and one that stops once the appliance has booted and the run is under
 way.  A second line says what qemu did meanwhile: sat idle, spun or was
-stopped."""
+stopped.  And a launch whose boot stops once (its console silent for
+LIFTCHECK_BOOT_SILENCE_S) is launched again and the run completes."""
 
 import os
 import re
@@ -35,6 +36,11 @@ class TestStall(unittest.TestCase):
         env = dict(lc.standin_env("panic"), LIBGUESTFS_CACHEDIR="/var/tmp")
         cls.runs["panic"] = lc.Run(["--stall-timeout", "45", cls.disk], inputs=[cls.disk],
                                    env=env, timeout=300)
+        # The first boot never starts; the relaunch after 8 s of silence does.
+        env = dict(lc.standin_env("paused-once"), LIBGUESTFS_CACHEDIR="/var/tmp",
+                   STANDIN_ONCE=os.path.join(cls.tmp, "first-launch"),
+                   LIFTCHECK_BOOT_SILENCE_S="8")
+        cls.runs["relaunch"] = lc.Run([cls.disk], inputs=[cls.disk], env=env, timeout=420)
         # Long enough for a launch on a busy host, so that the stall comes after.
         # The tree and the files are read in the appliance, a window of seconds
         # in which the stand-in stops.
@@ -82,7 +88,8 @@ class TestStall(unittest.TestCase):
         self.assertEqual(rep["os"], None)
         self.assertEqual(rep["verdict"]["nitro_boot"], "unknown")
         # qemu was killed and nothing was left in the temporary directory
-        self.assertEqual([n for n in os.listdir(self.tmp) if n != ".guestfs-0"], [])
+        self.assertEqual([n for n in os.listdir(self.tmp) if n not in (".guestfs-0", "first-launch")],
+                         [])
 
     def test_kernel_panic_names_the_console_line(self):
         run = self.runs["panic"]
@@ -95,6 +102,21 @@ class TestStall(unittest.TestCase):
                         what)
         self.assertIn("Kernel panic", what)
         self.assertEqual(rep["os"], None)
+
+    def test_boot_that_stops_once_is_launched_again(self):
+        run = self.runs["relaunch"]
+        self.assertEqual(run.rc, 0, run.describe())
+        self.assertTrue(os.path.exists(os.path.join(self.tmp, "first-launch")))
+        said = [l for l in run.stderr.splitlines() if "launching it again" in l]
+        self.assertEqual(said, ["liftcheck: the appliance's boot stopped: no console line in "
+                                "8 s; launching it again"], run.describe())
+        rep = run.report
+        lc.validate(rep)
+        self.assertTrue(rep["complete"])
+        self.assertEqual(rep["launch"]["relaunch_reason"],
+                         "the appliance's boot stopped: no console line in 8 s")
+        self.assertEqual(rep["os"]["distro"], "debian")
+        self.assertEqual(lc.sha256_file(self.disk), run.before[self.disk])
 
     def test_appliance_that_stops_after_boot(self):
         run = self.runs["after_boot"]
