@@ -12,7 +12,8 @@
  * certificates", about one launch in a few hundred with two suites' qemus
  * on two cores).  A boot prints a line every few seconds at worst, so a
  * console silent for BOOT_SILENCE_S seconds is such a hang: qemu is killed
- * and the appliance launched once more, and the report says why. */
+ * and the appliance launched again (twice at most), and the report says
+ * why. */
 #include "image.h"
 
 #include "appliance_sh.h"
@@ -42,6 +43,7 @@
 #define PROBE_DISK_SIZE (4ULL << 30)
 #define TCG_CACHE_MIB 64
 #define BOOT_SILENCE_S 60
+#define BOOT_ATTEMPTS 3
 
 static long long mono_ms(void)
 {
@@ -423,18 +425,23 @@ static int boot_silence_bound(void)
     return s > 0 && (stall == 0 || (unsigned)s < stall) ? s : 0;
 }
 
-/* A TCG launch, and a second one when the first boot hung. */
+/* A TCG launch, launched again while its boot hangs, up to BOOT_ATTEMPTS
+ * boots (a hang under load may come again on the next boot); the last is
+ * bounded by the stall clock alone. */
 static int launch_tcg(struct image *im, const struct image_options *opt,
                       struct lc_error *err, char *brief, size_t brieflen)
 {
     int silence = boot_silence_bound();
-    int rc = try_launch(im, opt, 1, 0, silence, err, brief, brieflen);
-    if (rc != -ETIMEDOUT || stop_requested())
-        return rc;
-    notice("%s; launching it again", err->msg);
-    im->relaunch_reason = xstrdup(err->msg);
-    memset(err, 0, sizeof *err);
-    return try_launch(im, opt, 1, 0, 0, err, brief, brieflen);
+    for (int attempt = 1;; attempt++) {
+        int rc = try_launch(im, opt, 1, 0, attempt < BOOT_ATTEMPTS ? silence : 0, err, brief,
+                            brieflen);
+        if (rc != -ETIMEDOUT || stop_requested())
+            return rc;
+        notice("%s; launching it again", err->msg);
+        if (!im->relaunch_reason)
+            im->relaunch_reason = xstrdup(err->msg);
+        memset(err, 0, sizeof *err);
+    }
 }
 
 int image_open(struct image *im, struct disk *disks, int ndisks,
