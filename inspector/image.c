@@ -8,9 +8,9 @@
  * to TCG instead of paying for the failed attempt again.
  *
  * Under TCG on a busy host the appliance's kernel now and then stops early
- * in its boot, its vCPUs spinning (seen after "Loading compiled-in X.509
- * certificates", about one launch in a few hundred with two suites' qemus
- * on two cores).  A boot prints a line every few seconds at worst, so a
+ * in its boot, its vCPUs spinning (seen about 1.7 s into the boot, just
+ * before the TSC clocksource switch, with two appliances on two cores:
+ * three times in seven runs of the test suite).  A boot prints a line every few seconds at worst, so a
  * console silent for BOOT_SILENCE_S seconds is such a hang: qemu is killed
  * and the appliance launched again (twice at most), and the report says
  * why. */
