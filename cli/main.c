@@ -18,16 +18,10 @@
 #include "reports/reports.h"
 #include "scanners/scanners.h"
 #include "summary_cmd.h"
+#include "util/clock.h"
 #include "util/progress.h"
 #include "util/stop.h"
 #include "util/xalloc.h"
-
-static long long now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 static void add_header(struct report *r)
 {
@@ -120,7 +114,7 @@ static int finish(const struct options *o, struct report *r, long long t0)
             report_finding_evidence(f, "%s", stop_appliance_account());
         r->incomplete = 1;
     }
-    report_set(r, "duration_ms", jint(now_ms() - t0));
+    report_set(r, "duration_ms", jint(mono_ms() - t0));
     report_set(r, "complete", jbool(!r->incomplete));
     if (verdict_compute(r->doc) < 0) {
         fprintf(stderr, "liftcheck: cannot compute the verdict\n");
@@ -283,7 +277,7 @@ out:
 int main(int argc, char **argv)
 {
     struct options o;
-    long long t0 = now_ms();
+    long long t0 = mono_ms();
 
     int p = cli_parse(argc, argv, &o);
     if (p != 0)

@@ -10,10 +10,10 @@
  * Under TCG on a busy host the appliance's kernel now and then stops early
  * in its boot, its vCPUs spinning (seen about 1.7 s into the boot, just
  * before the TSC clocksource switch, with two appliances on two cores:
- * three times in seven runs of the test suite).  A boot prints a line every few seconds at worst, so a
- * console silent for BOOT_SILENCE_S seconds is such a hang: qemu is killed
- * and the appliance launched again (twice at most), and the report says
- * why. */
+ * three times in seven runs of the test suite).  A boot prints a line
+ * every few seconds at worst, so a console silent for BOOT_SILENCE_S
+ * seconds is such a hang: qemu is killed and the appliance launched again
+ * (twice at most), and the report says why. */
 #include "image.h"
 
 #include "appliance_sh.h"
@@ -33,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/clock.h"
 #include "util/proc_stat.h"
 #include "util/progress.h"
 #include "util/stop.h"
@@ -44,13 +45,6 @@
 #define TCG_CACHE_MIB 64
 #define BOOT_SILENCE_S 60
 #define BOOT_ATTEMPTS 3
-
-static long long mono_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 /* Every call into the appliance is a wait the watchdog bounds (util/stop.h);
  * its progress messages restart the clock.  The launch is one wait: the

@@ -39,11 +39,9 @@ int proc_stat_read(pid_t pid, struct proc_stat *out)
 const char *proc_state_words(char state)
 {
     switch (state) {
-    case 'R': return "running";
-    case 'S': return "sleeping";
     case 'D': return "blocked in the kernel";
     case 'T': case 't': return "stopped";
     case 'Z': case 'X': return "exited";
-    default: return "in an unknown state";
+    default: return "alive";
     }
 }

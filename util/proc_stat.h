@@ -16,7 +16,10 @@ struct proc_stat {
 
 /* 0, or -1 when the process is gone or its line cannot be read. */
 int proc_stat_read(pid_t pid, struct proc_stat *out);
-/* A few words for state ("running", "blocked in the kernel"). */
+/* A few words for state: "stopped", "exited", "blocked in the kernel", or
+ * "alive" (running or sleeping: the state is the main thread's, and qemu's
+ * sleeps in its event loop while a vCPU thread spins, so only the CPU time
+ * tells those apart). */
 const char *proc_state_words(char state);
 
 #endif

@@ -1,5 +1,6 @@
 #include "stop.h"
 
+#include "clock.h"
 #include "proc_stat.h"
 #include "progress.h"
 #include "xalloc.h"
@@ -33,13 +34,6 @@ static int victim_killed;
 static pid_t sample_pid;
 static long long sample_cpu_ms, sample_since_ms, sample_at_ms;
 static char *victim_account;
-
-static long long now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 static void on_signal(int sig)
 {
@@ -88,7 +82,7 @@ static void sample_appliance(void)
 {
     struct proc_stat st;
     sample_since_ms = wait_since_ms;
-    sample_at_ms = now_ms();
+    sample_at_ms = mono_ms();
     sample_pid = appliance_pid();
     sample_cpu_ms = sample_pid > 0 && proc_stat_read(sample_pid, &st) == 0 ? st.cpu_ms : 0;
 }
@@ -111,12 +105,9 @@ static void account_for_appliance(long long now)
     else if (proc_stat_read(pid, &st) < 0)
         victim_account = xasprintf("qemu (pid %d) had exited", (int)pid);
     else {
-        /* The state is the main thread's: it sleeps in its event loop while
-         * a vCPU thread spins, so only the CPU time tells those apart. */
         long long used = st.cpu_ms - (pid == sample_pid ? sample_cpu_ms : 0);
         victim_account = xasprintf("qemu (pid %d) was %s and had used %lld.%lld s of CPU "
-                                   "in the last %lld s", (int)pid,
-                                   strchr("DTtZX", st.state) ? proc_state_words(st.state) : "alive",
+                                   "in the last %lld s", (int)pid, proc_state_words(st.state),
                                    used / 1000, used % 1000 / 100, waited_s);
     }
     alert("%s", victim_account);
@@ -128,7 +119,7 @@ static void *watchdog_main(void *arg)
     const struct timespec tick = {0, 200 * 1000 * 1000};
     for (;;) {
         nanosleep(&tick, NULL);
-        long long now = now_ms();
+        long long now = mono_ms();
         pthread_mutex_lock(&mu);
         if (!reason && deadline_ms && now >= deadline_ms)
             describe(STOP_TIMEOUT, "--timeout %u s reached", run_timeout_s);
@@ -167,7 +158,7 @@ void stop_setup(unsigned timeout_s, unsigned stall)
     run_timeout_s = timeout_s;
     stall_s = stall;
     if (timeout_s)
-        deadline_ms = now_ms() + (long long)timeout_s * 1000;
+        deadline_ms = mono_ms() + (long long)timeout_s * 1000;
     /* The watchdog takes no signal: they go to the thread that waits. */
     sigset_t all, old;
     sigfillset(&all);
@@ -201,7 +192,7 @@ void stop_wait(const char *what)
     pthread_mutex_lock(&mu);
     old = wait_what;
     wait_what = copy;
-    wait_since_ms = now_ms();
+    wait_since_ms = mono_ms();
     atomic_store(&waiting, 1);
     pthread_mutex_unlock(&mu);
     free(old);
@@ -212,7 +203,7 @@ void stop_wait_progress(void)
     if (!atomic_load(&waiting))
         return;
     pthread_mutex_lock(&mu);
-    wait_since_ms = now_ms();
+    wait_since_ms = mono_ms();
     pthread_mutex_unlock(&mu);
 }
 
@@ -227,7 +218,7 @@ void stop_stalled(const char *what)
     pthread_mutex_lock(&mu);
     if (!reason) {
         describe(STOP_STALL, "no progress in %u s from %s", stall_s, what);
-        account_for_appliance(now_ms());
+        account_for_appliance(mono_ms());
         kill_victim();
     }
     pthread_mutex_unlock(&mu);

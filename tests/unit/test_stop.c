@@ -22,24 +22,35 @@ static void pause_ms(long ms)
         ;
 }
 
-static void test_timeout_in_any_stage(void **state)
+/* Runs a case in a child of its own (a stop is once per process); the
+ * case returns 1 when it holds. */
+static void in_child(int (*check)(void))
 {
-    (void)state;
     pid_t pid = fork();
     assert_true(pid >= 0);
-    if (pid == 0) {
-        progress_setup(1, 0);
-        progress_stage("launching the appliance (TCG)");
-        stop_setup(1, 0);
-        pause_ms(1600);
-        _exit(stop_requested() == STOP_TIMEOUT &&
-              strstr(stop_description(), "--timeout 1 s reached") &&
-              strstr(stop_description(), "in stage 'launching the appliance (TCG)'") ? 0 : 1);
-    }
+    if (pid == 0)
+        _exit(check() ? 0 : 1);
     int status;
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static int timeout_in_any_stage(void)
+{
+    progress_setup(1, 0);
+    progress_stage("launching the appliance (TCG)");
+    stop_setup(1, 0);
+    pause_ms(1600);
+    return stop_requested() == STOP_TIMEOUT &&
+           strstr(stop_description(), "--timeout 1 s reached") &&
+           strstr(stop_description(), "in stage 'launching the appliance (TCG)'");
+}
+
+static void test_timeout_in_any_stage(void **state)
+{
+    (void)state;
+    in_child(timeout_in_any_stage);
 }
 
 static void test_stalled_wait_kills_the_victim(void **state)
@@ -90,37 +101,34 @@ static void test_stalled_wait_kills_the_victim(void **state)
 }
 
 /* One that spins says so: a busy qemu is told from a blocked one. */
+static int stall_on_a_spinning_victim(void)
+{
+    progress_setup(1, 0);
+    stop_setup(0, 2);
+    pid_t spinner = fork();
+    if (spinner == 0)
+        for (volatile unsigned long n = 0;; n++)
+            ;
+    stop_set_victim(spinner);
+    stop_wait("the stand-in (libguestfs call mount_ro)");
+    for (int i = 0; i < 50 && !stop_requested(); i++)
+        pause_ms(100);
+    const char *a = stop_appliance_account();
+    char want[64];
+    snprintf(want, sizeof want, "qemu (pid %d) was alive", (int)spinner);
+    int ok = stop_requested() == STOP_STALL && strstr(a, want) &&
+             !strstr(a, "had used 0.0 s") && strstr(a, " s of CPU in the last 2 s");
+    if (!ok)
+        fprintf(stderr, "account: %s\n", a);
+    kill(spinner, SIGKILL);     /* killed already when the stop worked */
+    waitpid(spinner, NULL, 0);
+    return ok;
+}
+
 static void test_stall_on_a_spinning_victim(void **state)
 {
     (void)state;
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        progress_setup(1, 0);
-        stop_setup(0, 2);
-        pid_t spinner = fork();
-        if (spinner == 0)
-            for (volatile unsigned long n = 0;; n++)
-                ;
-        stop_set_victim(spinner);
-        stop_wait("the stand-in (libguestfs call mount_ro)");
-        for (int i = 0; i < 50 && !stop_requested(); i++)
-            pause_ms(100);
-        const char *a = stop_appliance_account();
-        char want[64];
-        snprintf(want, sizeof want, "qemu (pid %d) was alive", (int)spinner);
-        int ok = stop_requested() == STOP_STALL && strstr(a, want) &&
-                 !strstr(a, "had used 0.0 s") && strstr(a, " s of CPU in the last 2 s");
-        if (!ok)
-            fprintf(stderr, "account: %s\n", a);
-        kill(spinner, SIGKILL);     /* killed already when the stop worked */
-        waitpid(spinner, NULL, 0);
-        _exit(ok ? 0 : 1);
-    }
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
+    in_child(stall_on_a_spinning_victim);
 }
 
 int main(void)
