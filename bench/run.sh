@@ -328,7 +328,11 @@ echo "- reference image: $IMAGE, $(du -h --apparent-size "$IMAGE" | cut -f1) raw
      "tree $(info tree_mib) MiB, $(info files) regular files, $(info elf_files) ELF files (magic), $(info packages_installed) packages;" \
      "built in $(info build_seconds) s at $(info built_at)"
 echo "- page cache warm (image read before the appliance contenders, tree read before the directory ones), libguestfs appliance cached; load 1m: the load average when the kept run started"
-echo "- appliance vCPUs: liftcheck's $(c=$(nproc); [ "$c" -gt 4 ] && c=4; echo "$c") (one per host CPU, at most 4), guestfish's and virt-inspector's libguestfs default (1)"
+case ${LIBGUESTFS_BACKEND_SETTINGS:-} in
+*force_tcg*) lc_vcpus="1 (one under TCG)" ;;
+*) lc_vcpus="$(c=$(nproc); [ "$c" -gt 4 ] && c=4; echo "$c") (one per host CPU, at most 4, under KVM)" ;;
+esac
+echo "- appliance vCPUs: liftcheck's $lc_vcpus, guestfish's and virt-inspector's libguestfs default (1)"
 echo
 table_head
 for r in "${rows[@]}"; do table_row "$r" "$(notes "${r%%|*}")"; done

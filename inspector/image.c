@@ -7,13 +7,11 @@
  * small cache remembers a host where KVM failed, so later runs go straight
  * to TCG instead of paying for the failed attempt again.
  *
- * Under TCG on a busy host the appliance's kernel now and then stops early
- * in its boot, its vCPUs spinning (seen about 1.7 s into the boot, just
- * before the TSC clocksource switch, with two appliances on two cores:
- * three times in seven runs of the test suite).  A boot prints a line
- * every few seconds at worst, so a console silent for BOOT_SILENCE_S
- * seconds is such a hang: qemu is killed and the appliance launched again
- * (twice at most), and the report says why. */
+ * Under TCG the appliance has one vCPU: with two, a boot on a busy host
+ * hung about once in a hundred (see new_handle).  A boot that hangs anyway
+ * is launched again: a boot prints a line every few seconds at worst, so a
+ * console silent for BOOT_SILENCE_S seconds is a hang, qemu is killed and
+ * the appliance launched again (twice at most), and the report says why. */
 #include "image.h"
 
 #include "appliance_sh.h"
@@ -100,7 +98,7 @@ static void call_event(guestfs_h *g, void *opaque, uint64_t event, int eh,
     }
 }
 
-static guestfs_h *new_handle(struct image *im, const struct image_options *opt, int force_tcg)
+static guestfs_h *new_handle(struct image *im, const struct image_options *opt, int tcg)
 {
     guestfs_h *g = guestfs_create_flags(0);
     if (!g)
@@ -108,7 +106,7 @@ static guestfs_h *new_handle(struct image *im, const struct image_options *opt, 
     guestfs_set_error_handler(g, NULL, NULL);   /* we report errors ourselves */
     guestfs_set_verbose(g, opt->verbose);
     guestfs_set_trace(g, opt->trace);
-    if (force_tcg) {
+    if (tcg) {
         char *settings[] = {"force_tcg", NULL};
         guestfs_set_backend_settings(g, settings);
     }
@@ -124,11 +122,14 @@ static guestfs_h *new_handle(struct image *im, const struct image_options *opt, 
     }
     guestfs_set_event_callback(g, call_event, GUESTFS_EVENT_ENTER | GUESTFS_EVENT_PROGRESS |
                                GUESTFS_EVENT_APPLIANCE, 0, im);
-    /* A second vCPU: the probe keeps several reads in flight, and under
-     * emulation each vCPU is a host thread (the appliance also boots
-     * faster).  More vCPUs than host CPUs would only compete. */
+    /* Under KVM a vCPU per host CPU, up to 4: the probe keeps several
+     * reads in flight.  Under TCG one: with two, qemu's multi-threaded TCG
+     * can go on running its old translation of kernel code that the other
+     * vCPU has just patched (a static key switched with int3, as the kernel
+     * does at boot), and both vCPUs then trap forever on an int3 that is
+     * no longer in memory (see README, "KVM and TCG"). */
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    guestfs_set_smp(g, cpus >= 4 ? 4 : cpus >= 2 ? (int)cpus : 1);
+    guestfs_set_smp(g, tcg ? 1 : cpus >= 4 ? 4 : cpus >= 2 ? (int)cpus : 1);
     /* Every disk is an overlay or a scratch disk thrown away afterwards:
      * nothing to sync and unmount at shutdown (seconds under emulation). */
     guestfs_set_autosync(g, 0);

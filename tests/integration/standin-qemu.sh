@@ -11,7 +11,8 @@
 #                into its disk, i.e. after boot and mounts, mid-run
 #   panic        the appliance's kernel looks for an init that is not there,
 #                panics, says so on the console and hangs (panic=0)
-# $STANDIN_QEMU is the real qemu.
+# $STANDIN_QEMU is the real qemu.  When $STANDIN_ARGS names a file, each
+# launch appends its arguments to it, one line per launch.
 set -eu
 real=${STANDIN_QEMU:?STANDIN_QEMU names the real qemu}
 launch=no
@@ -19,6 +20,7 @@ for a; do
     [ "$a" = -kernel ] && launch=yes
 done
 [ "$launch" = yes ] || exec "$real" "$@"
+[ -z "${STANDIN_ARGS:-}" ] || printf '%s\n' "$*" >>"$STANDIN_ARGS"
 case ${STANDIN_MODE:-} in
 no-kvm)
     case " $* " in

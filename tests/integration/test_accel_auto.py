@@ -2,9 +2,12 @@
 KVM launch fails.  The failure is forced with a stand-in qemu that refuses
 KVM launches (standin-qemu.sh), so the fallback runs every time: the report
 says TCG ran, why, and the size of the translation cache it gave TCG; stderr
-says so in one line; the failure is remembered for the next runs."""
+says so in one line; the failure is remembered for the next runs.  The TCG
+appliance gets one vCPU (README, "KVM and TCG": two can hang it), the KVM
+one a vCPU per host CPU, at most four."""
 
 import os
+import re
 import shutil
 import tempfile
 import unittest
@@ -19,8 +22,9 @@ class TestAccelAuto(lc.ReportTest):
             raise unittest.SkipTest("no usable /dev/kvm: auto mode goes straight to TCG")
         cls.disk = lc.fixture("two-disk-0.img")
         cls.cache = tempfile.mkdtemp(prefix="liftcheck-kvm-cache-")
+        cls.launches = os.path.join(cls.cache, "launches")
         env = dict(lc.standin_env("no-kvm"), LIBGUESTFS_BACKEND_SETTINGS=None,
-                   XDG_CACHE_HOME=cls.cache)
+                   XDG_CACHE_HOME=cls.cache, STANDIN_ARGS=cls.launches)
         cls.runs = {"auto": lc.Run(["--accel", "auto", cls.disk], inputs=[cls.disk], env=env)}
 
     @classmethod
@@ -52,6 +56,19 @@ class TestAccelAuto(lc.ReportTest):
                                  "continuing under TCG (slower)"], run.describe())
         # libguestfs's own advice only under -v
         self.assertNotIn("LIBGUESTFS_DEBUG", run.stderr)
+
+    def test_vcpus(self):
+        with open(self.launches) as f:
+            launches = f.read().splitlines()
+        kvm = [l for l in launches if "accel=kvm" in l]
+        tcg = [l for l in launches if "accel=kvm" not in l]
+        self.assertTrue(kvm and tcg, launches)
+
+        def vcpus(args):   # libguestfs leaves -smp out for one
+            m = re.search(r"(?:^| )-smp (\d+)", args)
+            return int(m.group(1)) if m else 1
+        self.assertEqual([vcpus(l) for l in kvm], [min(os.cpu_count(), 4)] * len(kvm))
+        self.assertEqual([vcpus(l) for l in tcg], [1] * len(tcg))
 
     def test_failure_remembered(self):
         with open(os.path.join(self.cache, "liftcheck", "kvm-broken")) as f:
