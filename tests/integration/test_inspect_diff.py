@@ -256,15 +256,10 @@ class Appliance:
                 return
             self.g.lvm_scan(True)
 
-    def from_kernel(self, mountable):
-        """A btrfsvol: mountable named with the API's device.  libguestfs
-        hands these out with the device as the appliance's kernel named it,
-        another drive's name when the kernel probed the drives in another
-        order (and then refuses the name it handed out); the drives' labels
-        tie the two namings together."""
-        m = re.match(r"^btrfsvol:/dev/([a-z]+)([0-9]*)/(.*)$", mountable)
-        if not m:
-            return mountable
+    def kernel_disk(self, disk):
+        """The API's name for a whole disk the appliance's kernel named
+        `disk`, or None.  The drives' labels tie the two namings together;
+        they differ when the kernel probed the drives in another order."""
         if self._kernel_names is None:
             out = self.g.debug("sh", ['for l in /dev/disk/guestfs/*; do '
                                       'echo "${l##*/}" "$(readlink -f "$l")"; done'])
@@ -273,8 +268,28 @@ class Appliance:
                 f = line.split()
                 if len(f) == 2 and f[0] in self.labels:
                     self._kernel_names[f[1]] = self.devices[self.labels.index(f[0])]
-        disk = self._kernel_names.get("/dev/" + m.group(1))
+        return self._kernel_names.get(disk)
+
+    def from_kernel(self, mountable):
+        """A btrfsvol: mountable named with the API's device.  libguestfs
+        hands these out with the device as the appliance's kernel named it,
+        another drive's name when the kernel probed the drives in another
+        order (and then refuses the name it handed out)."""
+        m = re.match(r"^btrfsvol:/dev/([a-z]+)([0-9]*)/(.*)$", mountable)
+        if not m:
+            return mountable
+        disk = self.kernel_disk("/dev/" + m.group(1))
         return "btrfsvol:%s%s/%s" % (disk, m.group(2), m.group(3)) if disk else mountable
+
+    def api_name(self, device):
+        """A /dev/sdX[N] name the API does not list is the kernel's, handed
+        out untranslated (a drive past the API's last letter): the API's
+        name for the same partition, or the name itself."""
+        m = re.match(r"^(/dev/sd[a-z]+)([0-9]*)$", device)
+        if not m or m.group(1) in self.devices:
+            return device
+        disk = self.kernel_disk(m.group(1))
+        return disk + m.group(2) if disk else device
 
     def raid_members(self):
         if self._raid_members is None:
@@ -297,6 +312,7 @@ class Appliance:
         m = re.match(r"^btrfsvol:(/dev/[^/]+)/", device)
         if m:
             device = m.group(1)
+        device = self.api_name(device)
         if device in self.devices:
             return {self.devices.index(device)}
         if device in self.luks:
@@ -338,8 +354,9 @@ class Appliance:
         this appliance is another image's drive.  A filesystem UUID shared by
         two images (a copy of the sample) is resolved to either: that one is
         kept."""
+        device = self.api_name(device)
         m = re.match(r"^/dev/sd([a-z]+)([0-9]*)$", device)
-        if not m:
+        if not m or "/dev/sd" + m.group(1) not in self.devices:
             return device
         g = self.devices.index("/dev/sd" + m.group(1))
         if self.owner[g] == name:
