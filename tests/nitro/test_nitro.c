@@ -39,8 +39,13 @@ static int read_expect(void)
     while (fgets(line, sizeof line, f)) {
         line[strcspn(line, "\n")] = '\0';
         for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-            if (!strncmp(line, keys[i].key, strlen(keys[i].key)))
-                snprintf(keys[i].dst, keys[i].cap, "%s", line + strlen(keys[i].key));
+            if (!strncmp(line, keys[i].key, strlen(keys[i].key)) &&
+                (size_t)snprintf(keys[i].dst, keys[i].cap, "%s",
+                                 line + strlen(keys[i].key)) >= keys[i].cap) {
+                fprintf(stderr, "%s: %s longer than %zu bytes\n", p, keys[i].key, keys[i].cap - 1);
+                fclose(f);
+                return -1;
+            }
     }
     fclose(f);
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
