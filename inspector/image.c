@@ -128,8 +128,8 @@ static guestfs_h *new_handle(struct image *im, const struct image_options *opt, 
      * vCPU has just patched (a static key switched with int3, as the kernel
      * does at boot), and both vCPUs then trap forever on an int3 that is
      * no longer in memory (see README, "KVM and TCG"). */
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    guestfs_set_smp(g, tcg ? 1 : cpus >= 4 ? 4 : cpus >= 2 ? (int)cpus : 1);
+    long cpus = tcg ? 1 : sysconf(_SC_NPROCESSORS_ONLN);
+    guestfs_set_smp(g, cpus > 4 ? 4 : cpus > 1 ? (int)cpus : 1);
     /* Every disk is an overlay or a scratch disk thrown away afterwards:
      * nothing to sync and unmount at shutdown (seconds under emulation). */
     guestfs_set_autosync(g, 0);
