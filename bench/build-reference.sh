@@ -11,11 +11,11 @@
 # OUTDIR/tree (the same files), OUTDIR/reference.info (sizes, counts and how
 # long the build took).  Needs root (debootstrap, chroot, mounts of /proc,
 # /sys, /dev/pts inside the tree while packages are configured), debootstrap,
-# e2fsprogs and network access to the Debian mirror (MIRROR).
+# e2fsprogs and network access to a Debian mirror: MIRROR, else the one this
+# machine's apt sources use (images/apt-mirror.sh).
 set -euo pipefail
 
 OUTDIR=${1:-${LIFTCHECK_BENCH:-$HOME/.cache/liftcheck/bench}}
-MIRROR=${MIRROR:-http://deb.debian.org/debian}
 SUITE=bookworm
 IMAGE=$OUTDIR/reference.raw
 TREE=$OUTDIR/tree
@@ -73,6 +73,7 @@ start=$(date +%s)
 unmount_tree
 rm -rf "$TREE" "$IMAGE" "$STAMP" "$INFO"
 
+MIRROR=$("$(dirname "$(readlink -f "$0")")/../images/apt-mirror.sh" "$SUITE") || die "no Debian mirror (above)"
 log "debootstrap $SUITE (minbase) from $MIRROR"
 debootstrap --variant=minbase --arch=amd64 "$SUITE" "$TREE" "$MIRROR" \
     >"$OUTDIR/debootstrap.log" 2>&1 ||

@@ -20,11 +20,11 @@
 # into filesystem images with `mkfs.ext4 -d`, written at the partition offsets
 # of a raw disk laid out with sfdisk, and the disk is converted to qcow2.
 # Needs root (debootstrap, chroot), debootstrap, e2fsprogs, fdisk, qemu-utils
-# and network access to the Debian mirror (MIRROR, default deb.debian.org).
+# and network access to a Debian mirror: MIRROR, else the one this machine's
+# apt sources use (images/apt-mirror.sh).
 set -euo pipefail
 
 OUTDIR=${1:-${LIFTCHECK_IMAGES:-$HOME/.cache/liftcheck/images}}
-MIRROR=${MIRROR:-http://deb.debian.org/debian}
 SUITE=bookworm
 IMAGE=$OUTDIR/debian12.qcow2
 TREE_TAR=$OUTDIR/debian12-root.tar.zst
@@ -87,6 +87,7 @@ path-include /usr/share/locale/locale.alias
 path-exclude /usr/share/lintian/*
 EOF
 
+MIRROR=$("$(dirname "$(readlink -f "$0")")/apt-mirror.sh" "$SUITE") || die "no Debian mirror (above)"
 log "debootstrap $SUITE from $MIRROR"
 debootstrap --variant=minbase --arch=amd64 \
     --include=linux-image-cloud-amd64,initramfs-tools,zstd,systemd-sysv,udev,ifupdown,isc-dhcp-client,grub-pc-bin,grub2-common,openssh-server,ca-certificates \
