@@ -67,22 +67,39 @@ static const char *package_of(const char *so, const struct base_image *b)
     return NULL;
 }
 
-static void vault(const struct base_image *b, struct strbuf *o)
+/* The head of the RUN that redirects an end-of-life image's package sources:
+ * the address is a build argument, checked before it is used. */
+static void archive_arg(struct strbuf *o, const char *image, const char *arg, const char *archive)
+{
+    sb_printf(o, "# %s is end-of-life: its packages are left only on %s.\n", image, archive);
+    sb_printf(o, "# Build with --build-arg %s=URL: that archive, a mirror of it, or your repository proxy.\n", arg);
+    sb_printf(o, "ARG %s\n", arg);
+    sb_printf(o, "RUN if [ -z \"$%s\" ]; then echo \"%s is end-of-life: build with --build-arg %s=URL (%s)\" >&2; exit 1; fi; \\\n",
+              arg, image, arg, archive);
+}
+
+/* An end-of-life image's release is left only on an archive, whose address
+ * differs by site (the public archive, a mirror of it, the site's repository
+ * proxy). So the Dockerfile names none: it takes the address as a build
+ * argument and stops with a message when it is missing. Written only before
+ * packages are installed, so an application that needs none builds without. */
+static void eol_sources(const struct base_image *b, struct strbuf *o)
 {
     const char *rel = !strcmp(b->name, "centos:6") ? "6.10" : !strcmp(b->name, "centos:7") ? "7.9.2009" : NULL;
     if (rel) {
-        sb_printf(o, "# %s is end-of-life: point yum at the vault.\n", b->name);
-        sb_printf(o, "RUN sed -i -e 's|^mirrorlist=|#mirrorlist=|' "
-                     "-e 's|^#\\?baseurl=http://mirror.centos.org/centos/$releasever|"
-                     "baseurl=http://vault.centos.org/%s|' /etc/yum.repos.d/CentOS-*.repo\n", rel);
+        /* CentOS-*.repo: "#baseurl=http://HOST/centos/$releasever/os/$basearch/" */
+        archive_arg(o, b->name, "CENTOS_VAULT", "the CentOS vault");
+        sb_printf(o, "    sed -i -e 's|^mirrorlist=|#mirrorlist=|' "
+                     "-e \"s|^#\\?baseurl=.*/\\$releasever/|baseurl=${CENTOS_VAULT%%/}/%s/|\" "
+                     "/etc/yum.repos.d/CentOS-*.repo\n", rel);
     } else if (!strcmp(b->name, "debian:8") || !strcmp(b->name, "debian:9")) {
-        const char *code = !strcmp(b->name, "debian:8") ? "jessie" : "stretch";
-        sb_printf(o, "# %s is end-of-life: use the archive.\n", b->name);
-        sb_printf(o, "RUN echo 'deb http://archive.debian.org/debian %s main' > /etc/apt/sources.list\n",
-                  code);
+        archive_arg(o, b->name, "DEBIAN_ARCHIVE", "Debian's archive of retired releases");
+        sb_printf(o, "    echo \"deb ${DEBIAN_ARCHIVE%%/} %s main\" > /etc/apt/sources.list\n",
+                  !strcmp(b->name, "debian:8") ? "jessie" : "stretch");
     } else if (!strcmp(b->name, "ubuntu:14.04") || !strcmp(b->name, "ubuntu:16.04")) {
-        sb_printf(o, "# %s is end-of-life: use old-releases.\n", b->name);
-        sb_puts(o, "RUN sed -i -e 's|http://[a-z.]*ubuntu.com|http://old-releases.ubuntu.com|' "
+        /* sources.list: "deb URI SUITE COMPONENT...": every URI replaced */
+        archive_arg(o, b->name, "UBUNTU_OLD_RELEASES", "Ubuntu's old-releases archive");
+        sb_puts(o, "    sed -i -e \"s|^\\(deb[-a-z]*\\) [^ ]*|\\1 ${UBUNTU_OLD_RELEASES%/}|\" "
                    "/etc/apt/sources.list\n");
     }
 }
@@ -224,7 +241,6 @@ int app_dockerfile(json_object *app, struct strbuf *out)
             comment(out, "#      ", doc_str_at(items, k));
     }
     sb_printf(out, "FROM %s\n", b->name);
-    vault(b, out);
 
     struct strbuf pk;
     sb_init(&pk);
@@ -242,6 +258,7 @@ int app_dockerfile(json_object *app, struct strbuf *out)
             sb_printf(&pk, " %s", p);
     }
     if (pk.len) {
+        eol_sources(b, out);
         if (!strcmp(b->family, "el") || !strcmp(b->family, "amzn"))
             sb_printf(out, "RUN yum install -y%s && yum clean all\n", pk.s);
         else

@@ -272,7 +272,10 @@ static void test_redecide(void **state)
     json_object_put(copy);
 }
 
-/* Writes the Dockerfiles of a few applications next to the tree. */
+static char *eol_run(const char *image, char *dockerfile, size_t cap);
+
+/* Writes the Dockerfiles of a few applications next to the tree, and of one
+ * on an end-of-life image that installs a package. */
 static void write_dockerfiles(void)
 {
     static const char *const names[] = {"web", "old", "old14", NULL};
@@ -286,8 +289,9 @@ static void write_dockerfiles(void)
         assert_int_equal(app_dockerfile(app(names[i]), &b), 0);
         assert_non_null(strstr(b.s, "\nFROM "));
         assert_non_null(strstr(b.s, "RUN ldconfig\n"));
+        /* old (centos:6) installs nothing: no archive is asked for */
         if (!strcmp(names[i], "old"))
-            assert_non_null(strstr(b.s, "vault.centos.org/6.10"));
+            assert_null(strstr(b.s, "ARG "));
         if (!strcmp(names[i], "web"))
             assert_non_null(strstr(b.s, "ENTRYPOINT [\"/opt/web/bin/web\", \"--port\", \"8080\"]"));
         snprintf(path, sizeof path, "%s/Dockerfile.%s", stage_dir, names[i]);
@@ -297,12 +301,159 @@ static void write_dockerfiles(void)
         fclose(f);
         sb_free(&b);
     }
+    char df[8192];
+    eol_run("centos:7", df, sizeof df);
+    snprintf(path, sizeof path, "%s/Dockerfile.eol", stage_dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(df, f);
+    fclose(f);
 }
 
 static void test_dockerfile(void **state)
 {
     (void)state;
     write_dockerfiles();
+}
+
+/* The Dockerfile of an application on an end-of-life image that installs a
+ * package (zlib): the RUN that redirects the package sources, as written. */
+static char *eol_run(const char *image, char *dockerfile, size_t cap)
+{
+    char text[512];
+    snprintf(text, sizeof text, "{\"name\":\"eol\",\"root\":\"/opt/eol\",\"decision\":\"container\","
+             "\"base_image\":\"%s\",\"needs\":{\"sonames\":[\"libz.so.1\"]}}", image);
+    json_object *a = json_tokener_parse(text);
+    struct strbuf b;
+    sb_init(&b);
+    assert_int_equal(app_dockerfile(a, &b), 0);
+    json_object_put(a);
+    snprintf(dockerfile, cap, "%s", b.s);
+    sb_free(&b);
+    char *run = strstr(dockerfile, "\nRUN if [ -z ");
+    assert_non_null(run);
+    return run + 5;
+}
+
+static void read_whole(const char *path, char *buf, size_t cap)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    size_t n = fread(buf, 1, cap - 1, f);
+    buf[n] = 0;
+    fclose(f);
+}
+
+/* Runs a redirecting RUN with sh on a copy of FILE's content under the
+ * stage directory; ARG is set to URL unless URL is NULL.  Returns sh's exit
+ * status and leaves the rewritten file in out and sh's stderr in err. */
+static int run_redirect(const char *run, const char *file, const char *content, const char *arg,
+                        const char *url, char *out, size_t outcap, char *err, size_t errcap)
+{
+    char dir[2048], path[4096], script[4096], errpath[4096], cmd[16384];
+    snprintf(dir, sizeof dir, "%s/eol-sources", stage_dir);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", dir, dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/%s", dir, strrchr(file, '/') + 1);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(content, f);
+    fclose(f);
+    /* the RUN up to its last continued line, with the file moved under dir */
+    const char *end = run;
+    while ((end = strchr(end, '\n')) && end[-1] == '\\')
+        end++;
+    assert_non_null(end);
+    struct strbuf sh;
+    sb_init(&sh);
+    for (const char *p = run; p < end;) {
+        const char *hit = strstr(p, file);
+        if (hit && hit < end) {
+            sb_add(&sh, p, (size_t)(hit - p));
+            sb_puts(&sh, path);
+            p = hit + strlen(file);
+        } else {
+            sb_add(&sh, p, (size_t)(end - p));
+            p = end;
+        }
+    }
+    snprintf(script, sizeof script, "%s/run.sh", dir);
+    f = fopen(script, "w");
+    assert_non_null(f);
+    fprintf(f, "%s\n", sh.s);
+    fclose(f);
+    sb_free(&sh);
+    snprintf(errpath, sizeof errpath, "%s/err", dir);
+    if (url)
+        snprintf(cmd, sizeof cmd, "%s='%s' sh '%s' 2>'%s'", arg, url, script, errpath);
+    else
+        snprintf(cmd, sizeof cmd, "env -u %s sh '%s' 2>'%s'", arg, script, errpath);
+    int rc = system(cmd);
+    assert_true(WIFEXITED(rc));
+    read_whole(path, out, outcap);
+    read_whole(errpath, err, errcap);
+    return WEXITSTATUS(rc);
+}
+
+/* An end-of-life image's package sources are redirected to an archive whose
+ * address the build passes in (no address is written in the Dockerfile); the
+ * build stops with a message naming the argument when it is not passed. */
+static void test_dockerfile_eol_sources(void **state)
+{
+    static const struct {
+        const char *image, *arg, *file, *before, *after;
+    } cases[] = {
+        {"centos:7", "CENTOS_VAULT", "/etc/yum.repos.d/CentOS-*.repo",
+         "[base]\nmirrorlist=http://mirrorlist.example/?release=$releasever&repo=os\n"
+         "#baseurl=http://mirror.example/centos/$releasever/os/$basearch/\ngpgcheck=1\n",
+         "[base]\n#mirrorlist=http://mirrorlist.example/?release=$releasever&repo=os\n"
+         "baseurl=http://archive.example/vault/7.9.2009/os/$basearch/\ngpgcheck=1\n"},
+        {"centos:6", "CENTOS_VAULT", "/etc/yum.repos.d/CentOS-*.repo",
+         "#baseurl=http://mirror.example/centos/$releasever/updates/$basearch/\n",
+         "baseurl=http://archive.example/vault/6.10/updates/$basearch/\n"},
+        {"debian:9", "DEBIAN_ARCHIVE", "/etc/apt/sources.list",
+         "deb http://mirror.example/debian stretch main\n",
+         "deb http://archive.example/vault stretch main\n"},
+        {"debian:8", "DEBIAN_ARCHIVE", "/etc/apt/sources.list", "",
+         "deb http://archive.example/vault jessie main\n"},
+        {"ubuntu:16.04", "UBUNTU_OLD_RELEASES", "/etc/apt/sources.list",
+         "deb http://mirror.example/ubuntu/ xenial main restricted\n# deb-src http://x/ubuntu/ xenial main\n"
+         "deb-src http://mirror.example/ubuntu/ xenial-updates main\n",
+         "deb http://archive.example/vault xenial main restricted\n# deb-src http://x/ubuntu/ xenial main\n"
+         "deb-src http://archive.example/vault xenial-updates main\n"},
+    };
+    char df[8192], out[4096], err[4096];
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *run = eol_run(cases[i].image, df, sizeof df);
+        char arg[128];
+        snprintf(arg, sizeof arg, "\nARG %s\n", cases[i].arg);
+        assert_non_null(strstr(df, arg));
+        assert_null(strstr(df, "://"));
+        /* the redirect comes before the install that needs it */
+        assert_true(strstr(df, "install") > run);
+        /* the trailing slash of the URL is dropped */
+        assert_int_equal(run_redirect(run, cases[i].file, cases[i].before, cases[i].arg,
+                                      "http://archive.example/vault/", out, sizeof out, err, sizeof err), 0);
+        assert_string_equal(out, cases[i].after);
+        assert_int_equal(run_redirect(run, cases[i].file, cases[i].before, cases[i].arg, NULL,
+                                      out, sizeof out, err, sizeof err), 1);
+        assert_non_null(strstr(err, cases[i].image));
+        assert_non_null(strstr(err, "--build-arg"));
+        assert_non_null(strstr(err, cases[i].arg));
+        assert_string_equal(out, cases[i].before);
+    }
+    /* a current image has nothing to redirect */
+    char text[] = "{\"name\":\"x\",\"decision\":\"container\",\"base_image\":\"debian:12\","
+                  "\"needs\":{\"sonames\":[\"libz.so.1\"]}}";
+    json_object *a = json_tokener_parse(text);
+    struct strbuf b;
+    sb_init(&b);
+    assert_int_equal(app_dockerfile(a, &b), 0);
+    assert_null(strstr(b.s, "ARG "));
+    assert_non_null(strstr(b.s, "zlib1g"));
+    sb_free(&b);
+    json_object_put(a);
 }
 
 /* The Dockerfiles pass a maintained linter (dockerfile-utils from npm). */
@@ -790,6 +941,7 @@ int main(int argc, char **argv)
         {NULL, cmocka_unit_test(test_server_decision)},
         {NULL, cmocka_unit_test(test_redecide)},
         {NULL, cmocka_unit_test(test_dockerfile)},
+        {NULL, cmocka_unit_test(test_dockerfile_eol_sources)},
         {NULL, cmocka_unit_test(test_lived_in_inventory_only)},
         {NULL, cmocka_unit_test(test_loadable_modules)},
         {NULL, cmocka_unit_test(test_findings_per_application)},
