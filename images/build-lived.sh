@@ -156,8 +156,9 @@ echo "$NODE_VERSION" >"$E/node_version"
 mkdir -p "$N/bin" "$N/node_modules/fastcsv/build/Release"
 printf '#include <stdio.h>\nint main(void) { return puts("node") < 0; }\n' >"$B/node.c"
 gcc -O1 -o "$N/bin/node" "$B/node.c"
-# The headers URL every node binary carries, where its version is read.
-printf '\0https://nodejs.org/download/release/v%s/node-v%s-headers.tar.gz\0' \
+# The path of the headers URL every node binary carries, where its version
+# is read (the host does not matter to it).
+printf '\0/download/release/v%s/node-v%s-headers.tar.gz\0' \
     "$NODE_VERSION" "$NODE_VERSION" >>"$N/bin/node"
 cat >"$B/addon.c" <<'EOF'
 #include <string.h>

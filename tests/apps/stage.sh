@@ -341,7 +341,7 @@ fi
 NODE_VERSION=18.19.0
 mkdir -p "$R/opt/nodesvc/bin" "$R/opt/nodesvc/lib/node_modules/fastcsv/build/Release"
 cp "$R/opt/web/bin/web" "$R/opt/nodesvc/bin/node"
-printf '\0https://nodejs.org/download/release/v%s/node-v%s-headers.tar.gz\0' \
+printf '\0/download/release/v%s/node-v%s-headers.tar.gz\0' \
     "$NODE_VERSION" "$NODE_VERSION" >> "$R/opt/nodesvc/bin/node"
 echo "$NODE_VERSION" > "$E/node_version"
 gcc -shared -fPIC -o "$R/opt/nodesvc/lib/node_modules/fastcsv/build/Release/fastcsv.node" "$B/ext.c"
