@@ -6,6 +6,9 @@
 #                          print (not install) what an installed liftcheck needs
 #                          beside the libraries its binaries link: the container
 #                          image (deploy/container/build-image.sh) installs these
+#   install-deps.sh list-run | list-test
+#                          print (not install) the run or the test set
+#                          (bench/deps-size.sh measures them on a fresh system)
 # Idempotent: packages already there are skipped by apt.
 set -euo pipefail
 
@@ -52,7 +55,9 @@ case $mode in
   run) packages=("${run_packages[@]}") ;;
   test) packages=("${run_packages[@]}" "${test_packages[@]}") ;;
   list-appliance) printf '%s\n' "${appliance_packages[@]}"; exit 0 ;;
-  *) echo "usage: $0 run|test|list-appliance" >&2; exit 2 ;;
+  list-run) printf '%s\n' "${run_packages[@]}"; exit 0 ;;
+  list-test) printf '%s\n' "${run_packages[@]}" "${test_packages[@]}"; exit 0 ;;
+  *) echo "usage: $0 run|test|list-appliance|list-run|list-test" >&2; exit 2 ;;
 esac
 
 missing=()
