@@ -431,7 +431,7 @@ static void test_dockerfile_eol_sources(void **state)
         assert_non_null(strstr(df, arg));
         assert_null(strstr(df, "://"));
         /* the redirect comes before the install that needs it */
-        assert_true(strstr(df, "install") > run);
+        assert_non_null(strstr(run, " install -y"));
         /* the trailing slash of the URL is dropped */
         assert_int_equal(run_redirect(run, cases[i].file, cases[i].before, cases[i].arg,
                                       "http://archive.example/vault/", out, sizeof out, err, sizeof err), 0);
