@@ -52,7 +52,7 @@ chroot "$ROOT" apt-get update -qq >/dev/null || die "apt-get update failed in th
 # The packages apt would install for a set, one per line: "name bytes"
 # (the .deb's size, from --print-uris), none installed for real.
 plan() {
-    LC_ALL=C chroot "$ROOT" apt-get install -qq --no-install-recommends --print-uris "$@" |
+    chroot "$ROOT" apt-get install -qq --no-install-recommends --print-uris "$@" |
         awk -F"'" '/^'"'"'/ { split($3, f, " "); sub(/_.*/, "", f[1]); print f[1], f[2] }' | sort
 }
 # Installed-Size (KiB) of the candidate version of each package named on stdin.

@@ -59,19 +59,27 @@ static int arr_has(json_object *arr, const char *s)
     return 0;
 }
 
+/* A whole file into buf (empty when it cannot be read); returns its length. */
+static size_t read_whole(const char *path, char *buf, size_t cap)
+{
+    FILE *f = fopen(path, "r");
+    buf[0] = 0;
+    if (!f)
+        return 0;
+    size_t n = fread(buf, 1, cap - 1, f);
+    buf[n] = 0;
+    fclose(f);
+    return n;
+}
+
+/* What the stage script expects, from its expect/ folder, without the final newlines. */
 static void slurp(const char *name, char *buf, size_t cap)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/expect/%s", stage_dir, name);
-    FILE *f = fopen(path, "r");
-    buf[0] = 0;
-    if (!f)
-        return;
-    size_t n = fread(buf, 1, cap - 1, f);
-    buf[n] = 0;
+    size_t n = read_whole(path, buf, cap);
     while (n && buf[n - 1] == '\n')
         buf[--n] = 0;
-    fclose(f);
 }
 
 static int setup(void **state)
@@ -333,15 +341,6 @@ static char *eol_run(const char *image, char *dockerfile, size_t cap)
     char *run = strstr(dockerfile, "\nRUN if [ -z ");
     assert_non_null(run);
     return run + 5;
-}
-
-static void read_whole(const char *path, char *buf, size_t cap)
-{
-    FILE *f = fopen(path, "r");
-    assert_non_null(f);
-    size_t n = fread(buf, 1, cap - 1, f);
-    buf[n] = 0;
-    fclose(f);
 }
 
 /* Runs a redirecting RUN with sh on a copy of FILE's content under the
